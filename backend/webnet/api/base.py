@@ -1,0 +1,138 @@
+"""The common shape of a tenant-scoped API resource: gate, services, audit, filters, export.
+
+A concrete viewset names its queryset, serializer, filters and the domain service functions to
+call; writes never go through `serializer.save()` so every write is the audited service call.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+
+from webnet.api.fields import CustomerField, default_customer
+from webnet.api.permissions import CustomerScopedQuerysetMixin, view_resource
+from webnet.core import access, changes
+
+EXPORT_BATCH = 500
+
+
+class ScopedSerializer(serializers.ModelSerializer):
+    """Owns the customer rule: chosen on create (checked against the user), fixed afterwards.
+
+    Every related object must belong to that same customer.
+    """
+
+    customer = CustomerField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        request = self.context["request"]
+        if self.instance is None:
+            customer = attrs.get("customer") or default_customer(request.user)
+            if customer is None:
+                raise serializers.ValidationError({"customer": ["This field is required."]})
+            resource = view_resource(self.context["view"])
+            if resource and not access.can(request.user, resource, "add", customer.pk):
+                raise PermissionDenied("Your role in this customer does not allow this action.")
+            attrs["customer"] = customer
+        else:
+            attrs.pop("customer", None)
+            customer = self.instance.customer
+        self._check_same_customer(attrs, customer.pk)
+        return attrs
+
+    def _check_same_customer(self, attrs: dict[str, Any], customer_id: int) -> None:
+        errors: dict[str, list[str]] = {}
+        for name, value in attrs.items():
+            related = value if isinstance(value, list | tuple) else [value]
+            for item in related:
+                owner = getattr(item, "customer_id", None)
+                if name != "customer" and owner is not None and owner != customer_id:
+                    errors[name] = [f"Object {item.pk} belongs to another customer."]
+        if errors:
+            raise serializers.ValidationError(errors)
+
+
+def _flatten(value: Any) -> str:
+    if isinstance(value, list):
+        return ";".join(_flatten(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return "" if value is None else str(value)
+
+
+class ScopedModelViewSet(CustomerScopedQuerysetMixin, viewsets.ModelViewSet):
+    create_service: Callable[..., Any] = staticmethod(changes.create)  # (actor, model, data)
+    update_service: Callable[..., Any] = staticmethod(changes.update)  # (actor, obj, data)
+    delete_service: Callable[..., Any] = staticmethod(changes.delete)  # (actor, obj)
+    create_with_model = True
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        if self.create_with_model:
+            serializer.instance = self.create_service(self.request.user, self.queryset.model, data)
+        else:
+            serializer.instance = self.create_service(self.request.user, data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.instance = self.update_service(
+            self.request.user, serializer.instance, dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance: Any) -> None:
+        self.delete_service(self.request.user, instance)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("file_format", OpenApiTypes.STR, enum=["csv", "json"])],
+        responses={200: OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"], url_path="export")
+    def export(self, request: Request) -> StreamingHttpResponse:
+        """Every row matching the list's filters, as CSV or JSON (not paginated)."""
+        file_format = request.query_params.get("file_format", "csv")
+        if file_format not in ("csv", "json"):
+            raise serializers.ValidationError({"file_format": ["Choose csv or json."]})
+        queryset = self.filter_queryset(self.get_queryset())
+        name = self.queryset.model._meta.model_name
+        rows = self._export_rows(queryset)
+        body = self._csv(rows) if file_format == "csv" else self._json(rows)
+        response = StreamingHttpResponse(
+            body, content_type="text/csv" if file_format == "csv" else "application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}s.{file_format}"'
+        return response
+
+    def _export_rows(self, queryset: Any) -> Iterator[dict[str, Any]]:
+        serializer_class = self.get_serializer_class()
+        for start in range(0, queryset.count(), EXPORT_BATCH):
+            batch = queryset[start:start + EXPORT_BATCH]
+            yield from serializer_class(batch, many=True, context=self.get_serializer_context()).data
+
+    @staticmethod
+    def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+        buffer = io.StringIO()
+        writer: csv.DictWriter | None = None
+        for row in rows:
+            if writer is None:
+                writer = csv.DictWriter(buffer, fieldnames=list(row))
+                writer.writeheader()
+            writer.writerow({key: _flatten(value) for key, value in row.items()})
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    @staticmethod
+    def _json(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+        yield "["
+        for index, row in enumerate(rows):
+            yield ("," if index else "") + json.dumps(row, default=str)
+        yield "]"

@@ -1,0 +1,29 @@
+"""/api/v1/ routes."""
+
+from rest_framework.routers import DefaultRouter
+
+from webnet.api.audit import AuditEventViewSet
+from webnet.api.customers import CustomerViewSet, MembershipViewSet
+from webnet.api.devices import (
+    CredentialViewSet,
+    DeviceGroupViewSet,
+    DeviceViewSet,
+    SSHHostKeyViewSet,
+    TagViewSet,
+)
+from webnet.api.users import APITokenViewSet, UserViewSet
+
+router = DefaultRouter()
+router.register("customers", CustomerViewSet)
+router.register("memberships", MembershipViewSet)
+router.register("users", UserViewSet)
+router.register("tokens", APITokenViewSet)
+router.register("credentials", CredentialViewSet)
+router.register("devices", DeviceViewSet)
+router.register("tags", TagViewSet)
+router.register("device-groups", DeviceGroupViewSet)
+router.register("ssh-host-keys", SSHHostKeyViewSet)
+router.register("audit-events", AuditEventViewSet)
+
+app_name = "api"
+urlpatterns = router.urls

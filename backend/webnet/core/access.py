@@ -1,0 +1,126 @@
+"""The single role → action table, and who holds which role where.
+
+Permissions are decided by resource and action (view/add/change/delete or a named action such as
+`change_binding`), never by HTTP method. A superuser (platform staff) may do everything everywhere.
+API tokens can narrow a user: to one customer, and/or to read-only (viewer) — see `effective_roles`.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import IntegerChoices
+
+from webnet.customers.roles import Role
+
+
+class Level(IntegerChoices):
+    VIEWER = 1
+    OPERATOR = 2
+    ADMIN = 3
+    STAFF = 4  # superusers only
+
+
+RANK = {Role.VIEWER: Level.VIEWER, Role.OPERATOR: Level.OPERATOR, Role.ADMIN: Level.ADMIN}
+
+# resource → action → the least role that may do it.
+TABLE: dict[str, dict[str, Level]] = {
+    "customer": {"view": Level.VIEWER, "add": Level.STAFF, "change": Level.ADMIN,
+                 "delete": Level.STAFF},
+    "membership": {"view": Level.ADMIN, "add": Level.ADMIN, "change": Level.ADMIN,
+                   "delete": Level.ADMIN},
+    "user": {"view": Level.ADMIN, "add": Level.ADMIN, "change": Level.STAFF,
+             "delete": Level.STAFF},
+    "credential": {"view": Level.VIEWER, "add": Level.ADMIN, "change": Level.ADMIN,
+                   "delete": Level.ADMIN},
+    # Adding a device binds a host and a credential, so it is admin-only like change_binding.
+    "device": {"view": Level.VIEWER, "add": Level.ADMIN, "change": Level.OPERATOR,
+               "change_binding": Level.ADMIN, "delete": Level.ADMIN, "import": Level.ADMIN},
+    "tag": {"view": Level.VIEWER, "add": Level.OPERATOR, "change": Level.OPERATOR,
+            "delete": Level.OPERATOR},
+    "devicegroup": {"view": Level.VIEWER, "add": Level.OPERATOR, "change": Level.OPERATOR,
+                    "delete": Level.OPERATOR},
+    "sshhostkey": {"view": Level.VIEWER, "delete": Level.ADMIN},
+    "auditevent": {"view": Level.ADMIN},
+}
+
+
+ALL = None  # sentinel returned by customer_ids(): every customer
+
+
+class UnknownPermission(LookupError):
+    """A resource/action pair missing from TABLE: a programming error, never a silent allow."""
+
+
+def required_level(resource: str, action: str) -> Level:
+    try:
+        return TABLE[resource][action]
+    except KeyError as exc:
+        raise UnknownPermission(f"{resource}.{action}") from exc
+
+
+def effective_roles(user: Any) -> dict[int, Level]:
+    """customer id → level for an authenticated user, narrowed by the API token in use.
+
+    Cached on the user object for the request: the gate asks many times per request.
+    """
+    cached = getattr(user, "_webnet_roles", None)
+    if cached is not None:
+        return cached
+    from webnet.customers.models import Membership  # models import the gate's querysets
+
+    roles: dict[int, Level] = {}
+    if user is not None and user.is_authenticated and user.is_active:
+        token = getattr(user, "api_token", None)
+        memberships = Membership.objects.filter(user_id=user.pk, customer__is_active=True)
+        for customer_id, role in memberships.values_list("customer_id", "role"):
+            level = RANK[Role(role)]
+            if token is not None and token.read_only:
+                level = Level.VIEWER
+            if token is not None and token.customer_id and token.customer_id != customer_id:
+                continue
+            roles[customer_id] = level
+    user._webnet_roles = roles
+    return roles
+
+
+def is_staff(user: Any) -> bool:
+    """Platform staff acting with full power (a superuser not narrowed by an API token)."""
+    if user is None or not user.is_authenticated or not user.is_superuser or not user.is_active:
+        return False
+    token = getattr(user, "api_token", None)
+    return token is None or (not token.read_only and not token.customer_id)
+
+
+def _staff_token_ids(user: Any, needed: Level) -> set[int] | None:
+    """A superuser's narrowed token: one customer at full power, or everything read-only."""
+    token = user.api_token
+    ceiling = Level.VIEWER if token.read_only else Level.STAFF
+    if needed > ceiling:
+        return set()
+    return {token.customer_id} if token.customer_id else ALL
+
+
+def customer_ids(user: Any, resource: str, action: str) -> set[int] | None:
+    """Customer ids where `user` may do `action` on `resource`; ALL (None) for staff."""
+    needed = required_level(resource, action)
+    if is_staff(user):
+        return ALL
+    if user is not None and user.is_authenticated and user.is_superuser and user.is_active:
+        return _staff_token_ids(user, needed)
+    if needed == Level.STAFF:
+        return set()
+    return {cid for cid, level in effective_roles(user).items() if level >= needed}
+
+
+def can(user: Any, resource: str, action: str, customer_id: int | None) -> bool:
+    allowed = customer_ids(user, resource, action)
+    return allowed is ALL or (customer_id is not None and customer_id in allowed)
+
+
+def can_anywhere(user: Any, resource: str, action: str) -> bool:
+    allowed = customer_ids(user, resource, action)
+    return allowed is ALL or bool(allowed)
+
+
+def visible_customer_ids(user: Any) -> Iterable[int] | None:
+    return customer_ids(user, "customer", "view")

@@ -1,0 +1,60 @@
+"""The audit trail: immutable events, one per write, login and permission change."""
+
+from django.conf import settings
+from django.db import models
+
+from webnet.core.querysets import ScopedQuerySet
+
+
+class ImmutableError(Exception):
+    """Audit events are append-only."""
+
+
+class AuditQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):  # type: ignore[override]
+        raise ImmutableError("audit events cannot be changed")
+
+    def delete(self):  # type: ignore[override]
+        raise ImmutableError("audit events cannot be deleted")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, in which customer, from where.
+
+    `customer` is nullable only for platform events (a failed login for an unknown user, staff
+    actions outside any customer); customer-scoped reads go through `restrict` like any model.
+    """
+
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_repr = models.CharField(max_length=150, blank=True)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_index=True,
+    )
+    action = models.CharField(max_length=40, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M:%S} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError("audit events cannot be deleted")

@@ -1,0 +1,39 @@
+"""The one tenancy filter: `Model.objects.restrict(user, action)`.
+
+Every tenant-owned model uses `ScopedManager` and names the path to its customer in
+`customer_path` (nested paths such as `policy__customer` work) and its permission resource in
+`access_resource` (defaults to the model name). Nothing else filters by customer by hand.
+"""
+
+from typing import Any
+
+from django.db import models
+
+from webnet.core import access
+
+
+def customer_path_of(model: type[models.Model]) -> str:
+    return getattr(model, "customer_path", "customer")
+
+
+def resource_of(model: type[models.Model]) -> str:
+    return getattr(model, "access_resource", model._meta.model_name)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user: Any, action: str = "view", customer_path: str | None = None):
+        """Rows whose customer lets `user` do `action` on this model's resource."""
+        allowed = access.customer_ids(user, resource_of(self.model), action)
+        if allowed is access.ALL:
+            return self
+        path = customer_path or customer_path_of(self.model)
+        return self.filter(**{f"{path}__in": allowed})
+
+    def for_customer(self, customer_id: int, customer_path: str | None = None):
+        """Rows of one customer, for code that has already passed the gate (jobs, UI scope)."""
+        path = customer_path or customer_path_of(self.model)
+        return self.filter(**{path: customer_id})
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    """Manager of every tenant-owned model."""

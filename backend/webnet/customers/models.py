@@ -1,0 +1,57 @@
+"""Customers (tenants) and the roles users hold in them."""
+
+from django.conf import settings
+from django.db import models
+
+from webnet.core.querysets import ScopedManager
+from webnet.customers.roles import Role
+
+__all__ = ["Customer", "HostKeyPolicy", "Membership", "Role"]
+
+
+class HostKeyPolicy(models.TextChoices):
+    STRICT = "strict", "Strict (only known keys)"
+    TOFU = "tofu", "Trust on first use"
+    DISABLED = "disabled", "Disabled (accept any key)"
+
+
+class Customer(models.Model):
+    customer_path = "id"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    host_key_policy = models.CharField(
+        max_length=10, choices=HostKeyPolicy.choices, default=HostKeyPolicy.TOFU
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["customer__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "customer"], name="unique_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} in {self.customer}"

@@ -1,0 +1,186 @@
+"""CSV import of devices: a dry run that reports every row's errors, and an all-or-nothing commit.
+
+The header is the lab's inventory format (any column order; unknown columns are an error):
+hostname,management_host,port,platform,vendor,model,serial_number,os_version,role,site,tags,
+credential — plus optional latitude, longitude, description, enabled. `tags` is `;`-separated
+(missing tags are created); `credential` names an existing credential of the customer.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.db import transaction
+
+from webnet.customers.models import Customer
+from webnet.devices import services
+from webnet.devices.models import Credential, Device, Tag
+from webnet.devices.platforms import Platform
+
+REQUIRED_COLUMNS = ("hostname", "management_host", "platform")
+OPTIONAL_COLUMNS = (
+    "port", "vendor", "model", "serial_number", "os_version", "role", "site", "tags",
+    "credential", "latitude", "longitude", "description", "enabled",
+)
+MAX_ROWS = 10_000
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class DeviceRowForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = [
+            "hostname", "management_host", "port", "platform", "vendor", "model",
+            "serial_number", "os_version", "role", "site", "latitude", "longitude",
+            "description", "enabled",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["port"].required = False
+        self.fields["enabled"].required = False
+
+    def clean_port(self) -> int:
+        return self.cleaned_data.get("port") or 22
+
+
+@dataclass
+class RowResult:
+    line: int
+    hostname: str
+    errors: list[str] = field(default_factory=list)
+    new_tags: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+@dataclass
+class ImportReport:
+    rows: list[RowResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(not row.errors for row in self.rows)
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + sum(1 for row in self.rows if row.errors)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "committed": self.committed,
+            "total": len(self.rows),
+            "error_count": self.error_count,
+            "errors": self.errors,
+            "rows": [
+                {"line": r.line, "hostname": r.hostname, "errors": r.errors,
+                 "new_tags": r.new_tags}
+                for r in self.rows
+            ],
+        }
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("latin-1")
+
+
+def _check_header(header: list[str], report: ImportReport) -> None:
+    missing = [col for col in REQUIRED_COLUMNS if col not in header]
+    unknown = [col for col in header if col not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if missing:
+        report.errors.append(f"missing column(s): {', '.join(missing)}")
+    if unknown:
+        report.errors.append(f"unknown column(s): {', '.join(unknown)}")
+
+
+def _row_result(
+    line: int, raw: dict[str, str], customer: Customer, seen: set[str],
+    credentials: dict[str, Credential], tags: set[str],
+) -> RowResult:
+    values = {key: (value or "").strip() for key, value in raw.items() if key}
+    result = RowResult(line=line, hostname=values.get("hostname", ""))
+    if values.get("platform") and values["platform"] not in Platform.values:
+        result.errors.append(
+            f"platform: unknown {values['platform']!r}; one of {', '.join(Platform.values)}"
+        )
+    form_data = {key: value for key, value in values.items() if key not in ("tags", "credential")}
+    form_data.setdefault("enabled", "true")
+    form_data["enabled"] = form_data["enabled"].lower() not in ("false", "0", "no", "off")
+    form = DeviceRowForm(data=form_data, instance=Device(customer=customer))
+    if not form.is_valid():
+        for name, messages in form.errors.items():
+            if name == "platform" and result.errors:
+                continue
+            result.errors.extend(f"{name}: {message}" for message in messages)
+    hostname = values.get("hostname", "")
+    if hostname in seen:
+        result.errors.append(f"hostname: {hostname!r} appears twice in the file")
+    seen.add(hostname)
+    credential_name = values.get("credential", "")
+    if credential_name and credential_name not in credentials:
+        result.errors.append(f"credential: no credential named {credential_name!r}")
+    tag_names = [t.strip() for t in values.get("tags", "").split(";") if t.strip()]
+    result.new_tags = [t for t in tag_names if t not in tags]
+    if not result.errors:
+        result.data = {**form.cleaned_data, "customer": customer,
+                       "credential": credentials.get(credential_name), "tag_names": tag_names}
+    return result
+
+
+def parse(content: bytes, customer: Customer) -> ImportReport:
+    """Validate a CSV file for `customer` without writing anything."""
+    report = ImportReport()
+    if len(content) > MAX_BYTES:
+        report.errors.append(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        return report
+    reader = csv.DictReader(io.StringIO(_decode(content)))
+    header = [name.strip() for name in reader.fieldnames or []]
+    if not header:
+        report.errors.append("the file is empty or has no header row")
+        return report
+    reader.fieldnames = header
+    _check_header(header, report)
+    if report.errors:
+        return report
+    credentials = {c.name: c for c in Credential.objects.for_customer(customer.pk)}
+    tags = set(Tag.objects.for_customer(customer.pk).values_list("name", flat=True))
+    existing = set(Device.objects.for_customer(customer.pk).values_list("hostname", flat=True))
+    seen: set[str] = set()
+    for index, raw in enumerate(reader):
+        if index >= MAX_ROWS:
+            report.errors.append(f"more than {MAX_ROWS} rows")
+            break
+        row = _row_result(reader.line_num, raw, customer, seen, credentials, tags)
+        if row.hostname in existing:
+            row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
+            row.data = {}
+        report.rows.append(row)
+    if not report.rows and not report.errors:
+        report.errors.append("the file has no device rows")
+    return report
+
+
+@transaction.atomic
+def commit(actor: Any, content: bytes, customer: Customer) -> ImportReport:
+    """Re-validate and create every device, or none: any error leaves the database untouched."""
+    report = parse(content, customer)
+    if not report.ok:
+        return report
+    tags = {t.name: t for t in Tag.objects.for_customer(customer.pk)}
+    for row in report.rows:
+        data = dict(row.data)
+        tag_objects = []
+        for name in data.pop("tag_names"):
+            if name not in tags:
+                tags[name] = services.create_tag(actor, {"customer": customer, "name": name})
+            tag_objects.append(tags[name])
+        services.create_device(actor, {**data, "tags": tag_objects})
+    report.committed = True
+    return report

@@ -1,0 +1,201 @@
+"""Inventory: credentials, devices, tags, groups and known SSH host keys — all per customer."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from webnet.core import crypto
+from webnet.core.querysets import ScopedManager
+from webnet.devices.platforms import Platform
+
+SECRET_FIELDS = ("password", "enable_secret", "ssh_private_key")
+
+
+class Credential(models.Model):
+    """Login material for devices. Secrets are MultiFernet ciphertexts, decrypted only by jobs."""
+
+    audit_masked_fields = tuple(f"{name}_encrypted" for name in SECRET_FIELDS)
+    encrypted_fields = audit_masked_fields
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="credentials"
+    )
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    username = models.CharField(max_length=100)
+    password_encrypted = models.TextField(blank=True, editable=False)
+    enable_secret_encrypted = models.TextField(blank=True, editable=False)
+    ssh_private_key_encrypted = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "name"], name="unique_credential_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_encrypted)
+
+    @property
+    def has_enable_secret(self) -> bool:
+        return bool(self.enable_secret_encrypted)
+
+    @property
+    def has_ssh_private_key(self) -> bool:
+        return bool(self.ssh_private_key_encrypted)
+
+    def reveal(self, secret: str) -> str:
+        """Decrypt one secret (`password`, `enable_secret`, `ssh_private_key`). Job code only."""
+        if secret not in SECRET_FIELDS:
+            raise ValueError(f"unknown secret {secret!r}")
+        return crypto.decrypt(getattr(self, f"{secret}_encrypted"))
+
+
+class Tag(models.Model):
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=64)
+    color = models.CharField(max_length=7, default="#64748b")
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["customer", "name"], name="unique_tag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeviceStatus(models.TextChoices):
+    UNKNOWN = "unknown", "Unknown"
+    REACHABLE = "reachable", "Reachable"
+    UNREACHABLE = "unreachable", "Unreachable"
+
+
+class Device(models.Model):
+    # Changing these needs device.change_binding (admin): they decide where a password is sent.
+    binding_fields = ("management_host", "port", "credential", "credential_id")
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="devices"
+    )
+    hostname = models.CharField(max_length=100)
+    management_host = models.CharField(max_length=255, help_text="IP address or DNS name")
+    port = models.PositiveIntegerField(
+        default=22, validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    platform = models.CharField(max_length=20, choices=Platform.choices)
+    vendor = models.CharField(max_length=50, blank=True)
+    model = models.CharField(max_length=100, blank=True)
+    serial_number = models.CharField(max_length=100, blank=True)
+    os_version = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=50, blank=True)
+    site = models.CharField(max_length=100, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    description = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="devices")
+    credential = models.ForeignKey(
+        Credential, null=True, blank=True, on_delete=models.SET_NULL, related_name="devices"
+    )
+    enabled = models.BooleanField(default=True)
+    legacy_ssh = models.BooleanField(
+        default=False, help_text="Allow legacy key exchange and ciphers for old gear"
+    )
+    status = models.CharField(
+        max_length=12, choices=DeviceStatus.choices, default=DeviceStatus.UNKNOWN
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_backup_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["hostname"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "hostname"], name="unique_device_hostname")
+        ]
+        indexes = [models.Index(fields=["customer", "platform"])]
+
+    def __str__(self) -> str:
+        return self.hostname
+
+
+class GroupKind(models.TextChoices):
+    STATIC = "static", "Static members"
+    DYNAMIC = "dynamic", "Dynamic (filter rules)"
+
+
+class DeviceGroup(models.Model):
+    """A set of devices: chosen by hand, or every device matching filter rules; nestable.
+
+    A group's members include its child groups' members. `filter_rules` holds device filter
+    parameters (the same ones the device list accepts), e.g. {"platform": ["cisco_ios"]}.
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="device_groups"
+    )
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    kind = models.CharField(max_length=10, choices=GroupKind.choices, default=GroupKind.STATIC)
+    devices = models.ManyToManyField(Device, blank=True, related_name="static_groups")
+    filter_rules = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "name"], name="unique_group_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SSHHostKey(models.Model):
+    """A device's SSH host key as first seen (trust on first use) or as pinned by an admin."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="ssh_host_keys"
+    )
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="host_keys")
+    key_type = models.CharField(max_length=40)
+    public_key = models.TextField()
+    fingerprint_sha256 = models.CharField(max_length=100)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["device__hostname", "key_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "key_type"], name="unique_host_key_type")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} {self.key_type} {self.fingerprint_sha256}"

@@ -1,0 +1,85 @@
+"""A device's live state while the lab runs: running/startup config, files, commit history.
+
+Shared by every session to that device, so what one session pushes the next one reads back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from .fleet import DeviceSpec
+
+
+@dataclass
+class LabOptions:
+    username: str = "admin"
+    password: str = "admin"
+    enable_secret: str = "enable"
+    latency_ms: float = 0.0
+    minute_seconds: float = 60.0  # how long a Junos/XR "minute" lasts (commit confirmed)
+    authorized_keys: list[Any] = field(default_factory=list)
+
+
+class DeviceRuntime:
+    def __init__(self, spec: DeviceSpec, options: LabOptions, personality_cls: type) -> None:
+        self.spec = spec
+        self.options = options
+        self.personality_cls = personality_cls
+        self.boot_time = time.time() - spec.uptime_s
+        self.running = personality_cls.initial_config(spec)
+        self.startup = self.running.copy()
+        self.files: dict[str, str] = {}
+        self.history: list[Any] = []  # previous committed configs, newest first
+        self.commits: list[tuple[float, str, str]] = []  # (time, user, comment)
+        self.last_change = time.time()
+        self.last_change_user = options.username
+        self.saved_at: float | None = None
+        self.tasks: set[asyncio.Task] = set()
+        self.sessions: set[Any] = set()
+        self.lock = asyncio.Lock()
+
+    @property
+    def hostname(self) -> str:
+        return self.personality_cls.hostname_of(self.running) or self.spec.hostname
+
+    @property
+    def uptime_s(self) -> int:
+        return int(time.time() - self.boot_time)
+
+    def touch(self, user: str | None = None) -> None:
+        self.last_change = time.time()
+        if user:
+            self.last_change_user = user
+
+    def counter(self, name: str, scale: int = 1) -> int:
+        """A believable, ever-growing counter for interface statistics."""
+        seed = zlib.crc32(f"{self.spec.hostname}/{name}".encode()) % 997 + 3
+        return seed * scale * (self.uptime_s // 60 + 1)
+
+    def spawn(self, coro) -> asyncio.Task:
+        task = asyncio.get_running_loop().create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    def cancel_tasks(self) -> None:
+        for task in list(self.tasks):
+            task.cancel()
+
+
+def uptime_text(seconds: int, style: str = "cisco") -> str:
+    years, rem = divmod(seconds, 365 * 86400)
+    weeks, rem = divmod(rem, 7 * 86400)
+    days, rem = divmod(rem, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes = rem // 60
+    parts = []
+    for value, unit in ((years, "year"), (weeks, "week"), (days, "day"), (hours, "hour"),
+                        (minutes, "minute")):
+        if value or unit == "minute":
+            parts.append(f"{value} {unit}{'s' if value != 1 else ''}")
+    return ", ".join(parts)

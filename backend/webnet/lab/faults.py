@@ -1,0 +1,101 @@
+"""Realism knobs and fault modes, per device or fleet-wide.
+
+Spec syntax (CLI `--fault`, YAML `faults:`): `NAME=fault[:arg][+fault[:arg]...]` where NAME is a
+hostname, a glob (`R1*`) or `*` for the whole fleet. Faults:
+
+    latency:MS                per-command latency in milliseconds
+    slow_output[:CPS]         output trickles at CPS characters per second (default 2000)
+    auth_failure              every authentication attempt is refused
+    hang_at_banner            TCP accepted, the SSH identification string never comes
+    hang_after_command[:CMD]  the session stops answering after a command starting with CMD
+                              (default `show`)
+    disconnect_mid_output[:CMD]  half the output of CMD (default `show`), then the TCP drops
+    garbage_output[:CMD]      control bytes and junk lines mixed into CMD's output (default `show`)
+    huge_output[:LINES]       running config padded to LINES extra lines (default 200000)
+    host_key_change           a fresh host key every time the lab starts
+    legacy_kex                only diffie-hellman-group1/14-sha1 key exchange and ssh-rsa host key
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field, fields, replace
+
+
+@dataclass(frozen=True)
+class Faults:
+    latency_ms: float = 0.0
+    slow_output_cps: int = 0
+    auth_failure: bool = False
+    hang_at_banner: bool = False
+    hang_after_command: str | None = None
+    disconnect_mid_output: str | None = None
+    garbage_output: str | None = None
+    huge_output_lines: int = 0
+    host_key_change: bool = False
+    legacy_kex: bool = False
+
+    def merged(self, other: Faults) -> Faults:
+        """`other`'s non-default values win."""
+        changes = {
+            f.name: getattr(other, f.name)
+            for f in fields(other)
+            if getattr(other, f.name) != f.default
+        }
+        return replace(self, **changes)
+
+    def active(self) -> list[str]:
+        return [f.name for f in fields(self) if getattr(self, f.name) != f.default]
+
+
+_ALIASES = {"latency_ms": "latency", "slow": "slow_output", "huge": "huge_output",
+            "legacy_kex_only": "legacy_kex", "garbage": "garbage_output",
+            "disconnect": "disconnect_mid_output", "hang": "hang_after_command"}
+
+
+def parse_fault(text: str) -> Faults:
+    """`latency:50+auth_failure` -> Faults(latency_ms=50, auth_failure=True)."""
+    out: dict[str, object] = {}
+    for part in filter(None, (p.strip() for p in text.replace(",", "+").split("+"))):
+        name, _, arg = part.partition(":")
+        name = _ALIASES.get(name.strip().lower(), name.strip().lower())
+        arg = arg.strip()
+        if name == "latency":
+            out["latency_ms"] = float(arg or 50)
+        elif name == "slow_output":
+            out["slow_output_cps"] = int(arg or 2000)
+        elif name in ("auth_failure", "hang_at_banner", "host_key_change", "legacy_kex"):
+            out[name] = True
+        elif name in ("hang_after_command", "disconnect_mid_output", "garbage_output"):
+            out[name] = arg or "show"
+        elif name == "huge_output":
+            out["huge_output_lines"] = int(arg or 200_000)
+        else:
+            raise ValueError(f"unknown fault {name!r}")
+    return Faults(**out)  # type: ignore[arg-type]
+
+
+@dataclass
+class FaultPlan:
+    """Ordered (pattern, faults) rules; later rules override earlier ones."""
+
+    rules: list[tuple[str, Faults]] = field(default_factory=list)
+
+    def add(self, spec: str) -> None:
+        target, sep, fault = spec.partition("=")
+        if not sep:
+            target, fault = "*", spec
+        self.rules.append((target.strip() or "*", parse_fault(fault)))
+
+    def for_host(self, hostname: str, base: Faults | None = None) -> Faults:
+        result = base or Faults()
+        for pattern, faults in self.rules:
+            if fnmatch.fnmatchcase(hostname, pattern):
+                result = result.merged(faults)
+        return result
+
+
+def command_matches(pattern: str | None, command: str) -> bool:
+    if pattern is None:
+        return False
+    return pattern in ("*", "any") or command.strip().lower().startswith(pattern.lower())

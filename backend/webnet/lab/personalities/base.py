@@ -1,0 +1,153 @@
+"""What every personality shares: command dispatch, pipes, faults around each command."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from ..commands import CommandTable, Match, MatchError, apply_pipe, split_pipes
+from ..faults import command_matches
+from ..terminal import CTRL_C, CTRL_Z, Terminal
+
+if TYPE_CHECKING:
+    from ..devicestate import DeviceRuntime
+
+
+def command(*patterns: str, priv: int = 1) -> Callable:
+    """Register a method for one or more command patterns (see commands.CommandTable)."""
+
+    def deco(fn: Callable) -> Callable:
+        fn._lab_patterns = patterns  # type: ignore[attr-defined]
+        fn._lab_priv = priv  # type: ignore[attr-defined]
+        return fn
+
+    return deco
+
+
+class Personality:
+    platform: ClassVar[str] = ""
+    vendor_family: ClassVar[str] = "cisco"
+    more_prompt: ClassVar[str] = " --More-- "
+    page_length: ClassVar[int] = 24
+    _tables: ClassVar[dict[tuple[type, int], CommandTable]]
+
+    def __init__(self, rt: DeviceRuntime, term: Terminal | None, username: str) -> None:
+        self.rt = rt
+        self.term = term
+        self.username = username
+        self.priv = 15
+        self.closed = False
+        if term is not None:
+            term.more_prompt = self.more_prompt
+            term.page_length = self.page_length
+
+    # ---- command tables -----------------------------------------------------------------------
+    @classmethod
+    def table(cls, priv: int) -> CommandTable:
+        key = (cls, priv)
+        tables = cls.__dict__.get("_lab_tables")
+        if tables is None:
+            tables = {}
+            cls._lab_tables = tables  # type: ignore[attr-defined]
+        if key not in tables:
+            table = CommandTable()
+            for name in dir(cls):
+                fn = getattr(cls, name, None)
+                patterns = getattr(fn, "_lab_patterns", None)
+                if patterns and fn._lab_priv <= priv:
+                    for pattern in patterns:
+                        table.add(pattern, fn)
+            tables[key] = table
+        return tables[key]
+
+    # ---- the session ----------------------------------------------------------------------------
+    @property
+    def hostname(self) -> str:
+        return self.rt.hostname
+
+    def banner(self) -> str:
+        return ""
+
+    def prompt(self) -> str:
+        raise NotImplementedError
+
+    async def run_shell(self) -> None:
+        term = self.term
+        assert term is not None
+        banner = self.banner()
+        if banner:
+            term.write(banner)
+        while not self.closed:
+            term.write(self.prompt())
+            line = await term.readline()
+            if line is None:
+                return
+            await self.handle_line(line)
+
+    async def run_exec(self, command_line: str) -> None:
+        """A single command without a shell (`ssh host show version`)."""
+        assert self.term is not None
+        self.term.page_length = 0
+        for line in command_line.split(";"):
+            await self.handle_line(line)
+
+    async def handle_line(self, line: str) -> None:
+        assert self.term is not None
+        if line in (CTRL_C, CTRL_Z):
+            self.on_interrupt(line)
+            return
+        stripped = line.strip()
+        if not stripped:
+            return
+        faults = self.rt.spec.faults
+        latency = faults.latency_ms or self.rt.options.latency_ms
+        if latency:
+            await asyncio.sleep(latency / 1000)
+        if command_matches(faults.hang_after_command, stripped):
+            await self.term.hang()
+        out = await self.execute(stripped)
+        if out:
+            await self.term.emit(out, stripped)
+
+    def on_interrupt(self, key: str) -> None:
+        pass
+
+    async def execute(self, line: str) -> str | None:
+        return await self.run_command(line, self.table(self.priv))
+
+    async def run_command(self, line: str, table: CommandTable) -> str | None:
+        cmd, pipes = split_pipes(line)
+        found = table.match(cmd)
+        if isinstance(found, MatchError):
+            return self.format_error(found, cmd)
+        out = await self.call(found, pipes)
+        if out is None:
+            return None
+        for pipe in pipes:
+            try:
+                out = apply_pipe(out, pipe, self.vendor_family)
+            except ValueError:
+                return self.format_pipe_error(pipe)
+        return out
+
+    async def call(self, found: Match, pipes: list[str]) -> str | None:
+        result = found.handler(self, *found.args)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+    def format_error(self, err: MatchError, line: str) -> str:
+        if err.kind == "ambiguous":
+            return f'% Ambiguous command:  "{line}"'
+        if err.kind == "incomplete":
+            return "% Incomplete command.\n"
+        caret = " " * (len(self.prompt()) + err.position) + "^"
+        return f"{caret}\n% Invalid input detected at '^' marker.\n"
+
+    def format_pipe_error(self, pipe: str) -> str:
+        return "% Invalid input detected at '^' marker.\n"
+
+    def close(self) -> None:
+        self.closed = True

@@ -1,0 +1,21 @@
+"""Template context for every page: the active customer, the switcher's choices, role flags."""
+
+from django.http import HttpRequest
+
+from webnet.core import access
+from webnet.customers.models import Customer
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    customer = getattr(request, "customer", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    cid = customer.pk if customer else None
+    return {
+        "active_customer": customer,
+        "switchable_customers": Customer.objects.restrict(user, "view").filter(is_active=True),
+        "is_staff_user": access.is_staff(user),
+        "can_admin": access.can(user, "credential", "change", cid),
+        "can_operate": access.can(user, "tag", "add", cid),
+    }
