@@ -27,7 +27,10 @@ SECRET_KEY = load_or_create_key(
 )
 # Comma-separated Fernet key ring; the first key encrypts, all keys decrypt (rotation).
 ENCRYPTION_KEYS = load_or_create_key(
-    env.str("ENCRYPTION_KEY", default=""), STATE_DIR / "encryption_key", "ENCRYPTION_KEY", PRODUCTION
+    env.str("ENCRYPTION_KEY", default=""),
+    STATE_DIR / "encryption_key",
+    "ENCRYPTION_KEY",
+    PRODUCTION,
 ).split(",")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -116,10 +119,15 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 EMBEDDED = not CELERY_BROKER_URL
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                  "CONFIG": {"hosts": [REDIS_URL]}}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -131,6 +139,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = STATE_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 WHITENOISE_USE_FINDERS = True
 

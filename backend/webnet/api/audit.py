@@ -11,8 +11,20 @@ from webnet.core.models import AuditEvent
 class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
-        fields = ["id", "time", "actor", "actor_repr", "customer", "action", "object_type",
-                  "object_id", "object_repr", "changes", "request_id", "ip"]
+        fields = [
+            "id",
+            "time",
+            "actor",
+            "actor_repr",
+            "customer",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "request_id",
+            "ip",
+        ]
         read_only_fields = fields
 
 
@@ -26,8 +38,12 @@ class AuditEventFilter(filters.FilterSet):
         fields = ["customer", "action", "object_type", "object_id", "request_id"]
 
 
-class AuditEventViewSet(CustomerScopedQuerysetMixin, mixins.ListModelMixin,
-                        mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AuditEventViewSet(
+    CustomerScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Who did what, where and when. Admins see their customers' events; staff see all."""
 
     queryset = AuditEvent.objects.all()

@@ -4,6 +4,7 @@ A concrete viewset names its queryset, serializer, filters and the domain servic
 call; writes never go through `serializer.save()` so every write is the audited service call.
 """
 
+import copy
 import csv
 import io
 import json
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -48,7 +50,37 @@ class ScopedSerializer(serializers.ModelSerializer):
             attrs.pop("customer", None)
             customer = self.instance.customer
         self._check_same_customer(attrs, customer.pk)
+        self._check_unique(attrs, customer)
         return attrs
+
+    def get_validators(self) -> list:
+        # DRF's unique-together validators would demand `customer` in the payload; the
+        # per-customer uniqueness is checked in `_check_unique` once the customer is known.
+        return []
+
+    def _check_unique(self, attrs: dict[str, Any], customer: Any) -> None:
+        model = self.Meta.model
+        m2m = {field.name for field in model._meta.many_to_many}
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
+        candidate.customer = customer
+        for name, value in attrs.items():
+            if name not in m2m:
+                setattr(candidate, name, value)
+        try:
+            candidate.validate_constraints()
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(
+                {self._unique_field(model): [m for ms in exc.message_dict.values() for m in ms]}
+            ) from exc
+
+    @staticmethod
+    def _unique_field(model: Any) -> str:
+        """The field a per-customer uniqueness error belongs to (e.g. `hostname`)."""
+        for constraint in model._meta.constraints:
+            names = [n for n in getattr(constraint, "fields", ()) if n != "customer"]
+            if names:
+                return names[0]
+        return "non_field_errors"
 
     def _check_same_customer(self, attrs: dict[str, Any], customer_id: int) -> None:
         errors: dict[str, list[str]] = {}
@@ -114,8 +146,10 @@ class ScopedModelViewSet(CustomerScopedQuerysetMixin, viewsets.ModelViewSet):
     def _export_rows(self, queryset: Any) -> Iterator[dict[str, Any]]:
         serializer_class = self.get_serializer_class()
         for start in range(0, queryset.count(), EXPORT_BATCH):
-            batch = queryset[start:start + EXPORT_BATCH]
-            yield from serializer_class(batch, many=True, context=self.get_serializer_context()).data
+            batch = queryset[start : start + EXPORT_BATCH]
+            yield from serializer_class(
+                batch, many=True, context=self.get_serializer_context()
+            ).data
 
     @staticmethod
     def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:

@@ -15,8 +15,16 @@ from webnet.users.models import User
 class CustomerSerializer(serializers.ModelSerializer):
     class Meta:
         model = Customer
-        fields = ["id", "name", "slug", "description", "is_active", "host_key_policy",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "description",
+            "is_active",
+            "host_key_policy",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -46,7 +54,11 @@ class MembershipSerializer(ScopedSerializer):
         attrs = super().validate(attrs)
         if self.instance is not None:
             attrs.pop("user", None)  # a membership moves role, never user
-        elif Membership.objects.filter(user=attrs["user"], customer=attrs["customer"]).exists():
+        elif (
+            Membership.objects.for_customer(attrs["customer"].pk)
+            .filter(user=attrs["user"])
+            .exists()
+        ):
             raise serializers.ValidationError({"user": ["Already a member of this customer."]})
         return attrs
 

@@ -24,18 +24,41 @@ from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, T
 
 
 class CredentialSerializer(ScopedSerializer):
-    password = serializers.CharField(write_only=True, required=False, allow_blank=True,
-                                     trim_whitespace=False, style={"input_type": "password"})
-    enable_secret = serializers.CharField(write_only=True, required=False, allow_blank=True,
-                                          trim_whitespace=False, style={"input_type": "password"})
-    ssh_private_key = serializers.CharField(write_only=True, required=False, allow_blank=True,
-                                            trim_whitespace=False)
+    password = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+    enable_secret = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+    )
+    ssh_private_key = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, trim_whitespace=False
+    )
 
     class Meta:
         model = Credential
-        fields = ["id", "customer", "name", "description", "username", "password",
-                  "enable_secret", "ssh_private_key", "has_password", "has_enable_secret",
-                  "has_ssh_private_key", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "customer",
+            "name",
+            "description",
+            "username",
+            "password",
+            "enable_secret",
+            "ssh_private_key",
+            "has_password",
+            "has_enable_secret",
+            "has_ssh_private_key",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_ssh_private_key(self, value: str) -> str:
@@ -80,13 +103,34 @@ class DeviceSerializer(ScopedSerializer):
 
     class Meta:
         model = Device
-        fields = ["id", "customer", "hostname", "management_host", "port", "platform", "vendor",
-                  "model", "serial_number", "os_version", "role", "site", "latitude",
-                  "longitude", "description", "tags", "tag_names", "credential", "enabled",
-                  "legacy_ssh", "status", "last_seen_at", "last_backup_at", "created_at",
-                  "updated_at"]
-        read_only_fields = ["status", "last_seen_at", "last_backup_at", "created_at",
-                            "updated_at"]
+        fields = [
+            "id",
+            "customer",
+            "hostname",
+            "management_host",
+            "port",
+            "platform",
+            "vendor",
+            "model",
+            "serial_number",
+            "os_version",
+            "role",
+            "site",
+            "latitude",
+            "longitude",
+            "description",
+            "tags",
+            "tag_names",
+            "credential",
+            "enabled",
+            "legacy_ssh",
+            "status",
+            "last_seen_at",
+            "last_backup_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "last_seen_at", "last_backup_at", "created_at", "updated_at"]
 
     def get_tag_names(self, obj: Device) -> list[str]:
         return [tag.name for tag in obj.tags.all()]
@@ -106,15 +150,22 @@ class DeviceViewSet(ScopedModelViewSet):
     update_service = staticmethod(services.update_device)
 
     @extend_schema(
-        request=inline_serializer("DeviceImport", {
-            "file": serializers.FileField(),
-            "customer": serializers.IntegerField(required=False),
-            "dry_run": serializers.BooleanField(default=True),
-        }),
+        request=inline_serializer(
+            "DeviceImport",
+            {
+                "file": serializers.FileField(),
+                "customer": serializers.IntegerField(required=False),
+                "dry_run": serializers.BooleanField(default=True),
+            },
+        ),
         responses={200: dict, 201: dict, 400: dict},
     )
-    @action(detail=False, methods=["post"], url_path="import",
-            parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
     def import_csv(self, request: Request) -> Response:
         """Import devices from CSV. `dry_run` (default true) only reports per-row errors."""
         form = ImportRequestSerializer(data=request.data, context=self.get_serializer_context())
@@ -154,8 +205,18 @@ class DeviceGroupSerializer(ScopedSerializer):
 
     class Meta:
         model = DeviceGroup
-        fields = ["id", "customer", "name", "description", "parent", "kind", "devices",
-                  "filter_rules", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "customer",
+            "name",
+            "description",
+            "parent",
+            "kind",
+            "devices",
+            "filter_rules",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_filter_rules(self, value: Any) -> dict:
@@ -197,14 +258,26 @@ class SSHHostKeySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SSHHostKey
-        fields = ["id", "customer", "device", "key_type", "public_key", "fingerprint_sha256",
-                  "first_seen_at", "last_seen_at"]
+        fields = [
+            "id",
+            "customer",
+            "device",
+            "key_type",
+            "public_key",
+            "fingerprint_sha256",
+            "first_seen_at",
+            "last_seen_at",
+        ]
         read_only_fields = fields
 
 
-class SSHHostKeyViewSet(CustomerScopedQuerysetMixin, mixins.ListModelMixin,
-                        mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
-                        viewsets.GenericViewSet):
+class SSHHostKeyViewSet(
+    CustomerScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     """Known device host keys; deleting one lets the next connection learn a new key (TOFU)."""
 
     queryset = SSHHostKey.objects.select_related("device")

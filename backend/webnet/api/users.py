@@ -28,15 +28,30 @@ class MembershipBriefSerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
-    customer = CustomerField(write_only=True, required=False,
-                             help_text="Customer to add the new user to (create only).")
+    password = serializers.CharField(
+        write_only=True, required=False, style={"input_type": "password"}
+    )
+    customer = CustomerField(
+        write_only=True, required=False, help_text="Customer to add the new user to (create only)."
+    )
     role = serializers.ChoiceField(choices=Role.choices, write_only=True, required=False)
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "is_active",
-                  "is_superuser", "date_joined", "last_login", "password", "customer", "role"]
+        fields = [
+            "id",
+            "username",
+            "email",
+            "first_name",
+            "last_name",
+            "is_active",
+            "is_superuser",
+            "date_joined",
+            "last_login",
+            "password",
+            "customer",
+            "role",
+        ]
         read_only_fields = ["is_superuser", "date_joined", "last_login"]
 
     def validate_password(self, value: str) -> str:
@@ -97,15 +112,28 @@ class UserViewSet(ScopedModelViewSet):
 
 
 class APITokenSerializer(serializers.ModelSerializer):
-    customer = CustomerField(required=False, allow_null=True,
-                             help_text="Limit the token to one customer (empty: all yours).")
+    customer = CustomerField(
+        required=False,
+        allow_null=True,
+        help_text="Limit the token to one customer (empty: all yours).",
+    )
     prefix = serializers.SerializerMethodField()
     token = serializers.SerializerMethodField(help_text="The token; shown in this response only.")
 
     class Meta:
         model = APIToken
-        fields = ["id", "name", "prefix", "customer", "read_only", "expires_at", "last_used_at",
-                  "revoked_at", "created_at", "token"]
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "customer",
+            "read_only",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "created_at",
+            "token",
+        ]
         read_only_fields = ["last_used_at", "revoked_at", "created_at"]
 
     def get_prefix(self, obj: APIToken) -> str:
@@ -120,16 +148,22 @@ class APITokenSerializer(serializers.ModelSerializer):
             # A narrowed token may only mint tokens at most as narrow as itself.
             if caller.read_only:
                 raise PermissionDenied("A read-only token cannot create tokens.")
-            if caller.customer_id and (attrs.get("customer") is None
-                                       or attrs["customer"].pk != caller.customer_id):
+            if caller.customer_id and (
+                attrs.get("customer") is None or attrs["customer"].pk != caller.customer_id
+            ):
                 raise serializers.ValidationError(
                     {"customer": ["Must be the customer this token is limited to."]}
                 )
         return attrs
 
 
-class APITokenViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                      mixins.DestroyModelMixin, viewsets.GenericViewSet):
+class APITokenViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
     """Your own API tokens. DELETE revokes (the record stays for the audit trail)."""
 
     access_resource = None
@@ -148,8 +182,9 @@ class APITokenViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Ret
             raise PermissionDenied("A read-only token cannot create tokens.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, raw = services.create_token(request.user, user=request.user,
-                                           **serializer.validated_data)
+        token, raw = services.create_token(
+            request.user, user=request.user, **serializer.validated_data
+        )
         context = {**self.get_serializer_context(), "raw_token": raw}
         return Response(APITokenSerializer(token, context=context).data, status=201)
 

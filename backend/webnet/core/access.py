@@ -24,21 +24,46 @@ RANK = {Role.VIEWER: Level.VIEWER, Role.OPERATOR: Level.OPERATOR, Role.ADMIN: Le
 
 # resource → action → the least role that may do it.
 TABLE: dict[str, dict[str, Level]] = {
-    "customer": {"view": Level.VIEWER, "add": Level.STAFF, "change": Level.ADMIN,
-                 "delete": Level.STAFF},
-    "membership": {"view": Level.ADMIN, "add": Level.ADMIN, "change": Level.ADMIN,
-                   "delete": Level.ADMIN},
-    "user": {"view": Level.ADMIN, "add": Level.ADMIN, "change": Level.STAFF,
-             "delete": Level.STAFF},
-    "credential": {"view": Level.VIEWER, "add": Level.ADMIN, "change": Level.ADMIN,
-                   "delete": Level.ADMIN},
+    "customer": {
+        "view": Level.VIEWER,
+        "add": Level.STAFF,
+        "change": Level.ADMIN,
+        "delete": Level.STAFF,
+    },
+    "membership": {
+        "view": Level.ADMIN,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "user": {"view": Level.ADMIN, "add": Level.ADMIN, "change": Level.STAFF, "delete": Level.STAFF},
+    "credential": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
     # Adding a device binds a host and a credential, so it is admin-only like change_binding.
-    "device": {"view": Level.VIEWER, "add": Level.ADMIN, "change": Level.OPERATOR,
-               "change_binding": Level.ADMIN, "delete": Level.ADMIN, "import": Level.ADMIN},
-    "tag": {"view": Level.VIEWER, "add": Level.OPERATOR, "change": Level.OPERATOR,
-            "delete": Level.OPERATOR},
-    "devicegroup": {"view": Level.VIEWER, "add": Level.OPERATOR, "change": Level.OPERATOR,
-                    "delete": Level.OPERATOR},
+    "device": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.OPERATOR,
+        "change_binding": Level.ADMIN,
+        "delete": Level.ADMIN,
+        "import": Level.ADMIN,
+    },
+    "tag": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
+    "devicegroup": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
     "sshhostkey": {"view": Level.VIEWER, "delete": Level.ADMIN},
     "auditevent": {"view": Level.ADMIN},
 }
@@ -61,11 +86,8 @@ def required_level(resource: str, action: str) -> Level:
 def effective_roles(user: Any) -> dict[int, Level]:
     """customer id → level for an authenticated user, narrowed by the API token in use.
 
-    Cached on the user object for the request: the gate asks many times per request.
+    One small query; deliberately not cached, so a role change takes effect on the next call.
     """
-    cached = getattr(user, "_webnet_roles", None)
-    if cached is not None:
-        return cached
     from webnet.customers.models import Membership  # models import the gate's querysets
 
     roles: dict[int, Level] = {}
@@ -79,7 +101,6 @@ def effective_roles(user: Any) -> dict[int, Level]:
             if token is not None and token.customer_id and token.customer_id != customer_id:
                 continue
             roles[customer_id] = level
-    user._webnet_roles = roles
     return roles
 
 

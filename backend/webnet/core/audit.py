@@ -69,7 +69,9 @@ def record(
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
         actor=user,
-        actor_repr=(user.get_username() if user else "")[:150],
+        actor_repr=(user.get_username() if user else ("system" if actor is None else "anonymous"))[
+            :150
+        ],
         customer_id=customer_id,
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),

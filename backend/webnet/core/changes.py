@@ -38,7 +38,10 @@ def create(actor: Any, model: type[M], data: dict[str, Any]) -> M:
     obj = model()
     _apply(obj, dict(data))
     audit.record(
-        "create", actor=actor, customer_id=_customer_id(obj), obj=obj,
+        "create",
+        actor=actor,
+        customer_id=_customer_id(obj),
+        obj=obj,
         changes=audit.diff({}, audit.snapshot(obj), audit.masked_fields(model)),
     )
     return obj
@@ -49,7 +52,10 @@ def update(actor: Any, obj: M, data: dict[str, Any]) -> M:
     before = audit.snapshot(obj)
     _apply(obj, dict(data))
     audit.record(
-        "update", actor=actor, customer_id=_customer_id(obj), obj=obj,
+        "update",
+        actor=actor,
+        customer_id=_customer_id(obj),
+        obj=obj,
         changes=audit.diff(before, audit.snapshot(obj), audit.masked_fields(type(obj))),
     )
     return obj
@@ -58,7 +64,10 @@ def update(actor: Any, obj: M, data: dict[str, Any]) -> M:
 @transaction.atomic
 def delete(actor: Any, obj: models.Model) -> None:
     audit.record(
-        "delete", actor=actor, customer_id=_customer_id(obj), obj=obj,
+        "delete",
+        actor=actor,
+        customer_id=_customer_id(obj),
+        obj=obj,
         changes=audit.diff(audit.snapshot(obj), {}, audit.masked_fields(type(obj))),
     )
     obj.delete()

@@ -13,4 +13,8 @@ class RequestContext:
     ip: str | None = None
 
 
-current: ContextVar[RequestContext] = ContextVar("webnet_request", default=RequestContext())
+# RequestContext is frozen, so sharing the default instance is safe.
+current: ContextVar[RequestContext] = ContextVar(
+    "webnet_request",
+    default=RequestContext(),  # noqa: B039
+)

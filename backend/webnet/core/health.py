@@ -53,8 +53,11 @@ def run_checks() -> dict:
         except Exception as exc:  # a health check reports every failure, whatever it is
             results[name] = {"status": "down", "error": type(exc).__name__}
             overall = "down" if essential else ("degraded" if overall == "ok" else overall)
-    return {"status": overall, "mode": "embedded" if settings.EMBEDDED else "scaled",
-            "checks": results}
+    return {
+        "status": overall,
+        "mode": "embedded" if settings.EMBEDDED else "scaled",
+        "checks": results,
+    }
 
 
 def health_view(request: HttpRequest) -> JsonResponse:

@@ -6,9 +6,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
-REQUESTS = Counter(
-    "webnet_http_requests_total", "HTTP requests", ["method", "route", "status"]
-)
+REQUESTS = Counter("webnet_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
     "webnet_http_request_duration_seconds", "HTTP request latency", ["method", "route"]
 )

@@ -27,13 +27,20 @@ class AuditEvent(models.Model):
 
     time = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     actor_repr = models.CharField(max_length=150, blank=True)
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", db_index=True,
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=True,
     )
     action = models.CharField(max_length=40, db_index=True)
     object_type = models.CharField(max_length=60, blank=True, db_index=True)

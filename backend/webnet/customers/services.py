@@ -28,7 +28,7 @@ def delete_customer(actor: Any, customer: Customer) -> None:
 def grant_role(actor: Any, user: Any, customer: Customer, role: str) -> Membership:
     """Give `user` `role` in `customer`, creating or changing the membership."""
     role = Role(role)
-    existing = Membership.objects.filter(user=user, customer=customer).first()
+    existing = Membership.objects.for_customer(customer.pk).filter(user=user).first()
     if existing is None:
         return changes.create(actor, Membership, {"user": user, "customer": customer, "role": role})
     return changes.update(actor, existing, {"role": role})

@@ -41,8 +41,10 @@ class DeviceFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(
-            Q(hostname__icontains=value) | Q(management_host__icontains=value)
-            | Q(serial_number__icontains=value) | Q(model__icontains=value)
+            Q(hostname__icontains=value)
+            | Q(management_host__icontains=value)
+            | Q(serial_number__icontains=value)
+            | Q(model__icontains=value)
             | Q(site__icontains=value)
         )
 

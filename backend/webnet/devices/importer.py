@@ -21,8 +21,19 @@ from webnet.devices.platforms import Platform
 
 REQUIRED_COLUMNS = ("hostname", "management_host", "platform")
 OPTIONAL_COLUMNS = (
-    "port", "vendor", "model", "serial_number", "os_version", "role", "site", "tags",
-    "credential", "latitude", "longitude", "description", "enabled",
+    "port",
+    "vendor",
+    "model",
+    "serial_number",
+    "os_version",
+    "role",
+    "site",
+    "tags",
+    "credential",
+    "latitude",
+    "longitude",
+    "description",
+    "enabled",
 )
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -32,9 +43,20 @@ class DeviceRowForm(forms.ModelForm):
     class Meta:
         model = Device
         fields = [
-            "hostname", "management_host", "port", "platform", "vendor", "model",
-            "serial_number", "os_version", "role", "site", "latitude", "longitude",
-            "description", "enabled",
+            "hostname",
+            "management_host",
+            "port",
+            "platform",
+            "vendor",
+            "model",
+            "serial_number",
+            "os_version",
+            "role",
+            "site",
+            "latitude",
+            "longitude",
+            "description",
+            "enabled",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -77,8 +99,7 @@ class ImportReport:
             "error_count": self.error_count,
             "errors": self.errors,
             "rows": [
-                {"line": r.line, "hostname": r.hostname, "errors": r.errors,
-                 "new_tags": r.new_tags}
+                {"line": r.line, "hostname": r.hostname, "errors": r.errors, "new_tags": r.new_tags}
                 for r in self.rows
             ],
         }
@@ -101,8 +122,12 @@ def _check_header(header: list[str], report: ImportReport) -> None:
 
 
 def _row_result(
-    line: int, raw: dict[str, str], customer: Customer, seen: set[str],
-    credentials: dict[str, Credential], tags: set[str],
+    line: int,
+    raw: dict[str, str],
+    customer: Customer,
+    seen: set[str],
+    credentials: dict[str, Credential],
+    tags: set[str],
 ) -> RowResult:
     values = {key: (value or "").strip() for key, value in raw.items() if key}
     result = RowResult(line=line, hostname=values.get("hostname", ""))
@@ -129,8 +154,12 @@ def _row_result(
     tag_names = [t.strip() for t in values.get("tags", "").split(";") if t.strip()]
     result.new_tags = [t for t in tag_names if t not in tags]
     if not result.errors:
-        result.data = {**form.cleaned_data, "customer": customer,
-                       "credential": credentials.get(credential_name), "tag_names": tag_names}
+        result.data = {
+            **form.cleaned_data,
+            "customer": customer,
+            "credential": credentials.get(credential_name),
+            "tag_names": tag_names,
+        }
     return result
 
 

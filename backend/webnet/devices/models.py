@@ -59,7 +59,9 @@ class Credential(models.Model):
 
 
 class Tag(models.Model):
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="tags")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="tags"
+    )
     name = models.CharField(max_length=64)
     color = models.CharField(max_length=7, default="#64748b")
     description = models.CharField(max_length=200, blank=True)
@@ -101,11 +103,17 @@ class Device(models.Model):
     role = models.CharField(max_length=50, blank=True)
     site = models.CharField(max_length=100, blank=True)
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True,
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     description = models.TextField(blank=True)

@@ -40,7 +40,8 @@ def update_credential(actor: Any, credential: Credential, data: dict[str, Any]) 
 
 def _check_binding(actor: Any, device: Device, data: dict[str, Any]) -> None:
     changed = [
-        name for name in Device.binding_fields
+        name
+        for name in Device.binding_fields
         if name in data and getattr(device, name) != data[name]
     ]
     if changed and not access.can(actor, "device", "change_binding", device.customer_id):

@@ -49,8 +49,12 @@ class APIToken(models.Model):
     key_id = models.CharField(max_length=16, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, editable=False)
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE,
-        related_name="api_tokens", help_text="Limit the token to one customer (empty: all).",
+        "customers.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        help_text="Limit the token to one customer (empty: all).",
     )
     read_only = models.BooleanField(default=False)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
@@ -27,17 +28,29 @@ def create_user(
     is_superuser: bool = False,
 ) -> User:
     """Create a user (audited) and, when given, their first membership (audited separately)."""
-    user = User(username=username, email=email, first_name=first_name, last_name=last_name,
-                is_superuser=is_superuser, is_staff=is_superuser)
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
     if password:
         validate_password(password, user)
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
-    audit.record("create", actor=actor, obj=user, customer_id=customer.pk if customer else None,
-                 changes=audit.diff({}, {"username": username, "email": email,
-                                         "is_superuser": is_superuser}))
+    audit.record(
+        "create",
+        actor=actor,
+        obj=user,
+        customer_id=customer.pk if customer else None,
+        changes=audit.diff(
+            {}, {"username": username, "email": email, "is_superuser": is_superuser}
+        ),
+    )
     if customer is not None and role:
         grant_role(actor, user, customer, role)
     return user
@@ -67,14 +80,25 @@ def create_token(
     """Create a token; return it with the raw value, which is never stored nor shown again."""
     raw, key_id, key_hash = APIToken.generate()
     token = APIToken.objects.create(
-        user=user, name=name, key_id=key_id, key_hash=key_hash, customer=customer,
-        read_only=read_only, expires_at=expires_at,
+        user=user,
+        name=name,
+        key_id=key_id,
+        key_hash=key_hash,
+        customer=customer,
+        read_only=read_only,
+        expires_at=expires_at,
     )
     audit.record(
-        "create", actor=actor, obj=token, customer_id=customer.pk if customer else None,
-        changes={"name": [None, name], "user": [None, user.get_username()],
-                 "read_only": [None, read_only],
-                 "expires_at": [None, expires_at.isoformat() if expires_at else None]},
+        "create",
+        actor=actor,
+        obj=token,
+        customer_id=customer.pk if customer else None,
+        changes={
+            "name": [None, name],
+            "user": [None, user.get_username()],
+            "read_only": [None, read_only],
+            "expires_at": [None, expires_at.isoformat() if expires_at else None],
+        },
     )
     return token, raw
 
@@ -107,7 +131,9 @@ def record_login(user: User) -> None:
 
 
 def record_login_failed(username: str) -> None:
-    audit.record("login_failed", object_type="users.user", object_repr=username[:150])
+    audit.record(
+        "login_failed", actor=AnonymousUser(), object_type="users.user", object_repr=username[:150]
+    )
 
 
 def record_logout(user: Any) -> None:

@@ -1,0 +1,74 @@
+# webnet — the two commands are `make run` and `make test`; the rest are the seed guide's targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= $(CURDIR)/.venv
+BIN := $(VENV)/bin
+export WEBNET_STATE_DIR ?= $(CURDIR)/var
+HOST ?= 127.0.0.1
+PORT ?= 8000
+LAB_COUNT ?= 20
+N ?= 200
+MANAGE := cd backend && $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+
+.PHONY: run test backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+        dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
+        test-system-deps bench-lab clean
+
+$(STAMP): backend/pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e 'backend[dev]'
+	touch $@
+
+backend-install: $(STAMP)
+
+backend-build-static:
+	cd backend && npm ci --no-audit --no-fund && npm run build
+
+dev-migrate: backend-install
+	$(MANAGE) migrate --no-input
+
+dev-seed: dev-migrate
+	$(MANAGE) seed_demo
+
+dev-lab: dev-seed
+	$(MANAGE) lab start --count $(LAB_COUNT) --customer demo
+
+dev-lab-stop: backend-install
+	$(MANAGE) lab stop
+
+dev-backend: dev-migrate
+	cd backend && exec $(BIN)/daphne -b $(HOST) -p $(PORT) webnet.asgi:application
+
+# Embedded mode: SQLite, in-process jobs, a lab of simulated devices; Ctrl-C stops everything.
+run: dev-lab
+	@echo "webnet at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
+	trap '$(MANAGE) lab stop' EXIT; cd backend && $(BIN)/daphne -b $(HOST) -p $(PORT) webnet.asgi:application
+
+# System packages the tests need (Chromium for the browser test, OpenSSH client for the lab).
+test-system-deps:
+	bash scripts/ensure-system-deps.sh
+
+backend-lint: backend-install
+	cd backend && $(BIN)/ruff check webnet bench && $(BIN)/ruff format --check webnet bench
+	cd backend && $(BIN)/lint-imports
+
+backend-format: backend-install
+	cd backend && $(BIN)/ruff format webnet bench && $(BIN)/ruff check --fix webnet bench
+
+backend-typecheck: backend-install
+	cd backend && $(BIN)/mypy webnet
+
+backend-test: backend-install
+	cd backend && WEBNET_STATE_DIR=$(WEBNET_STATE_DIR)/test $(BIN)/pytest -q
+
+backend-verify: backend-lint backend-typecheck backend-test
+
+test: backend-install test-system-deps backend-lint backend-test
+
+bench-lab: backend-install
+	cd backend && $(BIN)/python bench/bench_lab.py --count $(N)
+
+clean:
+	rm -rf $(VENV) $(WEBNET_STATE_DIR)

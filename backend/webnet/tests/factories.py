@@ -1,0 +1,110 @@
+"""factory_boy factories for every model; secrets go through the real encryption."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from webnet.core import crypto
+from webnet.customers.models import Customer, Membership, Role
+from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
+from webnet.devices.platforms import Platform
+from webnet.users.models import User
+
+DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+class CustomerFactory(DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    name = factory.Sequence(lambda n: f"Customer {n}")
+    slug = factory.Sequence(lambda n: f"customer-{n}")
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.net")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def persist_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save(update_fields=["password"])
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    role = Role.VIEWER
+
+
+class CredentialFactory(DjangoModelFactory):
+    """Pass `password=...` (plaintext) to get it stored encrypted."""
+
+    class Meta:
+        model = Credential
+        exclude = ("password", "enable_secret")
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"cred-{n}")
+    username = "netops"
+    password = "s3cret-pass"
+    enable_secret = ""
+    password_encrypted = factory.LazyAttribute(lambda c: crypto.encrypt(c.password))
+    enable_secret_encrypted = factory.LazyAttribute(lambda c: crypto.encrypt(c.enable_secret))
+
+
+class TagFactory(DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"tag-{n}")
+
+
+class DeviceFactory(DjangoModelFactory):
+    class Meta:
+        model = Device
+        skip_postgeneration_save = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    hostname = factory.Sequence(lambda n: f"r{n}")
+    management_host = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")
+    platform = Platform.CISCO_IOS
+    vendor = "Cisco"
+
+    @factory.post_generation
+    def tags(self, create: bool, extracted: list[Tag] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.tags.set(extracted)
+
+
+class DeviceGroupFactory(DjangoModelFactory):
+    class Meta:
+        model = DeviceGroup
+        skip_postgeneration_save = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"group-{n}")
+
+    @factory.post_generation
+    def devices(self, create: bool, extracted: list[Device] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.devices.set(extracted)
+
+
+class SSHHostKeyFactory(DjangoModelFactory):
+    class Meta:
+        model = SSHHostKey
+
+    device = factory.SubFactory(DeviceFactory)
+    customer = factory.SelfAttribute("device.customer")
+    key_type = "ssh-ed25519"
+    public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx"
+    fingerprint_sha256 = factory.Sequence(lambda n: f"SHA256:{n:043d}")
