@@ -35,6 +35,8 @@ ENCRYPTION_KEYS = load_or_create_key(
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a reverse proxy that sets X-Forwarded-For, audit the client's address instead of the proxy's.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 INSTALLED_APPS = [
     "daphne",

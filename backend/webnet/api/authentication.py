@@ -21,7 +21,7 @@ class APITokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         user = token.user
-        user.api_token = token  # narrows the user's roles in core.access
+        user.api_token = token  # type: ignore[attr-defined]  # narrows roles in core.access
         return user, token
 
     def authenticate_header(self, request: Request) -> str:

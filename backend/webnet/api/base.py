@@ -59,7 +59,7 @@ class ScopedSerializer(serializers.ModelSerializer):
         return []
 
     def _check_unique(self, attrs: dict[str, Any], customer: Any) -> None:
-        model = self.Meta.model
+        model: Any = self.Meta.model
         m2m = {field.name for field in model._meta.many_to_many}
         candidate = copy.copy(self.instance) if self.instance is not None else model()
         candidate.customer = customer
@@ -111,7 +111,9 @@ class ScopedModelViewSet(CustomerScopedQuerysetMixin, viewsets.ModelViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         if self.create_with_model:
-            serializer.instance = self.create_service(self.request.user, self.queryset.model, data)
+            serializer.instance = self.create_service(
+                self.request.user, self.get_queryset().model, data
+            )
         else:
             serializer.instance = self.create_service(self.request.user, data)
 
@@ -134,7 +136,7 @@ class ScopedModelViewSet(CustomerScopedQuerysetMixin, viewsets.ModelViewSet):
         if file_format not in ("csv", "json"):
             raise serializers.ValidationError({"file_format": ["Choose csv or json."]})
         queryset = self.filter_queryset(self.get_queryset())
-        name = self.queryset.model._meta.model_name
+        name = self.get_queryset().model._meta.model_name
         rows = self._export_rows(queryset)
         body = self._csv(rows) if file_format == "csv" else self._json(rows)
         response = StreamingHttpResponse(

@@ -172,6 +172,7 @@ class DeviceViewSet(ScopedModelViewSet):
         form.is_valid(raise_exception=True)
         customer: Customer = form.validated_data["customer"]
         content = form.validated_data["file"].read()
+        code: int
         if form.validated_data["dry_run"]:
             report = importer.parse(content, customer)
             code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
@@ -200,8 +201,8 @@ class ImportRequestSerializer(serializers.Serializer):
 
 
 class DeviceGroupSerializer(ScopedSerializer):
-    parent = ScopedRelatedField(DeviceGroup, required=False, allow_null=True)
-    devices = ScopedRelatedField(Device, many=True, required=False)
+    parent = ScopedRelatedField(DeviceGroup, required=False, allow_null=True)  # type: ignore[assignment]
+    devices = ScopedRelatedField(Device, many=True, required=False)  # type: ignore[assignment]
 
     class Meta:
         model = DeviceGroup
@@ -254,7 +255,7 @@ class DeviceGroupViewSet(ScopedModelViewSet):
 
 
 class SSHHostKeySerializer(serializers.ModelSerializer):
-    customer = CustomerField(read_only=True)
+    customer = CustomerField(read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = SSHHostKey

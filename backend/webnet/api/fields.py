@@ -37,6 +37,6 @@ class CustomerField(ScopedRelatedField):
 def default_customer(user: Any) -> Customer | None:
     """The user's only customer, so single-tenant users need not name it."""
     visible = access.visible_customer_ids(user)
-    if visible is access.ALL or visible is None or len(visible) != 1:
+    if visible is None or len(set(visible)) != 1:
         return None
     return Customer.objects.filter(pk__in=visible).first()

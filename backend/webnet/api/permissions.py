@@ -62,11 +62,11 @@ class CustomerScopedQuerysetMixin:
     """Restrict `get_queryset()` through the gate; `customer_field` overrides the model's path."""
 
     customer_field: str | None = None
-    request: Request
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         queryset = super().get_queryset()  # type: ignore[misc]
-        return queryset.restrict(self.request.user, "view", customer_path=self.customer_field)
+        user = self.request.user  # type: ignore[attr-defined]
+        return queryset.restrict(user, "view", customer_path=self.customer_field)
 
 
 class RolePermission(BasePermission):

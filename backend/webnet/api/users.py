@@ -98,7 +98,7 @@ class UserViewSet(ScopedModelViewSet):
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         serializer.instance = services.update_user(
-            self.request.user, serializer.instance, dict(serializer.validated_data)
+            self.request.user, self.get_object(), dict(serializer.validated_data)
         )
 
     @extend_schema(responses=UserSerializer)
@@ -182,9 +182,8 @@ class APITokenViewSet(
             raise PermissionDenied("A read-only token cannot create tokens.")
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, raw = services.create_token(
-            request.user, user=request.user, **serializer.validated_data
-        )
+        user: Any = request.user
+        token, raw = services.create_token(user, user=user, **serializer.validated_data)
         context = {**self.get_serializer_context(), "raw_token": raw}
         return Response(APITokenSerializer(token, context=context).data, status=201)
 

@@ -17,7 +17,7 @@ def customer_path_of(model: type[models.Model]) -> str:
 
 
 def resource_of(model: type[models.Model]) -> str:
-    return getattr(model, "access_resource", model._meta.model_name)
+    return str(getattr(model, "access_resource", model._meta.model_name))
 
 
 class ScopedQuerySet(models.QuerySet):

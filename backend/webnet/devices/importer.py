@@ -74,6 +74,7 @@ class RowResult:
     hostname: str
     errors: list[str] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
+    skipped: bool = False
     data: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -96,6 +97,7 @@ class ImportReport:
             "ok": self.ok,
             "committed": self.committed,
             "total": len(self.rows),
+            "skipped": sum(1 for r in self.rows if r.skipped),
             "error_count": self.error_count,
             "errors": self.errors,
             "rows": [
@@ -135,9 +137,11 @@ def _row_result(
         result.errors.append(
             f"platform: unknown {values['platform']!r}; one of {', '.join(Platform.values)}"
         )
-    form_data = {key: value for key, value in values.items() if key not in ("tags", "credential")}
-    form_data.setdefault("enabled", "true")
-    form_data["enabled"] = form_data["enabled"].lower() not in ("false", "0", "no", "off")
+    form_data: dict[str, Any] = {
+        key: value for key, value in values.items() if key not in ("tags", "credential")
+    }
+    enabled = str(form_data.get("enabled") or "true").lower()
+    form_data["enabled"] = enabled not in ("false", "0", "no", "off")
     form = DeviceRowForm(data=form_data, instance=Device(customer=customer))
     if not form.is_valid():
         for name, messages in form.errors.items():
@@ -163,8 +167,11 @@ def _row_result(
     return result
 
 
-def parse(content: bytes, customer: Customer) -> ImportReport:
-    """Validate a CSV file for `customer` without writing anything."""
+def parse(content: bytes, customer: Customer, skip_existing: bool = False) -> ImportReport:
+    """Validate a CSV file for `customer` without writing anything.
+
+    A row naming an existing hostname is an error, or with `skip_existing` is left alone.
+    """
     report = ImportReport()
     if len(content) > MAX_BYTES:
         report.errors.append(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
@@ -188,7 +195,10 @@ def parse(content: bytes, customer: Customer) -> ImportReport:
             break
         row = _row_result(reader.line_num, raw, customer, seen, credentials, tags)
         if row.hostname in existing:
-            row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
+            if skip_existing:
+                row.errors, row.new_tags, row.skipped = [], [], True
+            else:
+                row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
             row.data = {}
         report.rows.append(row)
     if not report.rows and not report.errors:
@@ -197,13 +207,17 @@ def parse(content: bytes, customer: Customer) -> ImportReport:
 
 
 @transaction.atomic
-def commit(actor: Any, content: bytes, customer: Customer) -> ImportReport:
+def commit(
+    actor: Any, content: bytes, customer: Customer, skip_existing: bool = False
+) -> ImportReport:
     """Re-validate and create every device, or none: any error leaves the database untouched."""
-    report = parse(content, customer)
+    report = parse(content, customer, skip_existing)
     if not report.ok:
         return report
     tags = {t.name: t for t in Tag.objects.for_customer(customer.pk)}
     for row in report.rows:
+        if row.skipped:
+            continue
         data = dict(row.data)
         tag_objects = []
         for name in data.pop("tag_names"):

@@ -1,9 +1,10 @@
 """Suite-wide fixtures: a two-customer world with every role, API clients, and the secret canary.
 
 The canary guard runs around every test: the canary password (the default credential password of
-the factories) must never appear in an HTTP response, a log record or an audit event.
+the factories) must never appear in an HTTP response, a log record or an audit event written.
 """
 
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.test import Client
 from rest_framework.test import APIClient
 
+from webnet.core.models import AuditEvent
 from webnet.customers.models import Customer, Role
 from webnet.tests import factories
 from webnet.users.models import User
@@ -26,38 +28,58 @@ factories.CredentialFactory.enable_secret = CANARY + "-enable"
 
 
 class _CanaryLogHandler(logging.Handler):
-    def __init__(self) -> None:
+    def __init__(self, leaks: list[str]) -> None:
         super().__init__(level=logging.DEBUG)
-        self.leaks: list[str] = []
+        self.leaks = leaks
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage() + " " + repr(getattr(record, "args", ""))
         if record.exc_info:
             text += logging.Formatter().formatException(record.exc_info)
         if CANARY in text:
-            self.leaks.append(text)
+            self.leaks.append(f"log {record.name}: {text[:200]}")
+
+
+class CanaryGuard:
+    """Watches HTTP responses of the test clients, log records and audit events for CANARY."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.leaks: list[str] = []
+        self.handler = _CanaryLogHandler(self.leaks)
+        leaks = self.leaks
+        original_request, original_save = Client.request, AuditEvent.save
+
+        def checked_request(client: Client, **request: object):  # type: ignore[no-untyped-def]
+            response = original_request(client, **request)
+            if not getattr(response, "streaming", False) and CANARY.encode() in response.content:
+                leaks.append(f"response {request.get('REQUEST_METHOD')} {request.get('PATH_INFO')}")
+            return response
+
+        def checked_save(event: AuditEvent, *args: object, **kwargs: object) -> None:
+            if CANARY in json.dumps(event.changes) + event.object_repr:
+                leaks.append(f"audit event {event.action} {event.object_type}")
+            original_save(event, *args, **kwargs)
+
+        monkeypatch.setattr(Client, "request", checked_request)
+        monkeypatch.setattr(AuditEvent, "save", checked_save)
+        logging.getLogger().addHandler(self.handler)
+
+    def stop(self) -> list[str]:
+        logging.getLogger().removeHandler(self.handler)
+        return self.leaks
 
 
 @pytest.fixture(autouse=True)
-def canary_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    leaks: list[str] = []
-    original = Client.request
-
-    def checked_request(self: Client, **request: object):  # type: ignore[no-untyped-def]
-        response = original(self, **request)
-        if not getattr(response, "streaming", False) and CANARY.encode() in response.content:
-            leaks.append(f"{request.get('REQUEST_METHOD')} {request.get('PATH_INFO')}")
-        return response
-
-    monkeypatch.setattr(Client, "request", checked_request)
-    handler = _CanaryLogHandler()
-    logging.getLogger().addHandler(handler)
+def canary_guard(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    if request.node.get_closest_marker("no_canary"):
+        yield
+        return
+    guard = CanaryGuard(monkeypatch)
     try:
         yield
     finally:
-        logging.getLogger().removeHandler(handler)
-    assert not leaks, f"canary secret in HTTP responses: {leaks}"
-    assert not handler.leaks, f"canary secret in logs: {handler.leaks[:3]}"
+        leaks = guard.stop()
+    assert not leaks, f"canary secret leaked: {leaks}"
 
 
 @dataclass

@@ -23,7 +23,7 @@ class User(AbstractUser):
     access_resource = "user"
     customer_path = "memberships__customer"
 
-    objects = ScopedUserManager()
+    objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["username"]
