@@ -22,9 +22,7 @@ from webnet.users.models import User
 # Hashing passwords at full strength would dominate the suite's run time.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-CANARY = "canary-Pa55w0rd-7f3e9b"
-factories.CredentialFactory.password = CANARY
-factories.CredentialFactory.enable_secret = CANARY + "-enable"
+CANARY = factories.CANARY
 
 
 class _CanaryLogHandler(logging.Handler):

@@ -10,6 +10,8 @@ from webnet.devices.platforms import Platform
 from webnet.users.models import User
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+# Every credential's secrets by default: the suite-wide guard (conftest) watches for it.
+CANARY = "canary-Pa55w0rd-7f3e9b"
 
 
 class CustomerFactory(DjangoModelFactory):
@@ -54,8 +56,8 @@ class CredentialFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     name = factory.Sequence(lambda n: f"cred-{n}")
     username = "netops"
-    password = "s3cret-pass"
-    enable_secret = ""
+    password = CANARY
+    enable_secret = CANARY + "-enable"
     password_encrypted = factory.LazyAttribute(lambda c: crypto.encrypt(c.password))
     enable_secret_encrypted = factory.LazyAttribute(lambda c: crypto.encrypt(c.enable_secret))
 

@@ -1,4 +1,4 @@
-"""The UI's active customer: chosen with the switcher, kept in the session, checked every request."""
+"""The UI's active customer: chosen with the switcher, kept in the session, checked each request."""
 
 from collections.abc import Callable
 

@@ -1,4 +1,64 @@
-from django.urls import URLPattern
+"""UI routes (namespace `ui`)."""
+
+from django.urls import path
+
+from webnet.ui import (
+    audit,
+    auth,
+    credentials,
+    dashboard,
+    devices,
+    groups,
+    imports,
+    members,
+    tags,
+    tokens,
+)
 
 app_name = "ui"
-urlpatterns: list[URLPattern] = []
+
+
+def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list:  # type: ignore[no-untyped-def]
+    """The four routes every scoped CRUD page has: list, new, edit, delete."""
+    return [
+        path(f"{plural}/", list_view.as_view(), name=f"{prefix}_list"),
+        path(f"{plural}/new/", form_view.as_view(), name=f"{prefix}_create"),
+        path(f"{plural}/<int:pk>/edit/", form_view.as_view(), name=f"{prefix}_edit"),
+        path(f"{plural}/<int:pk>/delete/", delete_view.as_view(), name=f"{prefix}_delete"),
+    ]
+
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("login/", auth.login_view, name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("customer/switch/", auth.switch_customer, name="switch_customer"),
+    *_crud(
+        "device",
+        "devices",
+        devices.DeviceListView,
+        devices.DeviceFormView,
+        devices.DeviceDeleteView,
+    ),
+    path("devices/<int:pk>/", devices.DeviceDetailView.as_view(), name="device_detail"),
+    *_crud(
+        "credential",
+        "credentials",
+        credentials.CredentialListView,
+        credentials.CredentialFormView,
+        credentials.CredentialDeleteView,
+    ),
+    *_crud("tag", "tags", tags.TagListView, tags.TagFormView, tags.TagDeleteView),
+    *_crud("group", "groups", groups.GroupListView, groups.GroupFormView, groups.GroupDeleteView),
+    path("groups/<int:pk>/", groups.GroupMembersView.as_view(), name="group_detail"),
+    path("import/", imports.upload, name="import_upload"),
+    path("import/commit/", imports.commit, name="import_commit"),
+    path("members/", members.member_list, name="member_list"),
+    path("members/new/", members.member_add, name="member_add"),
+    path("members/<int:pk>/edit/", members.member_edit, name="member_edit"),
+    path("members/<int:pk>/delete/", members.member_delete, name="member_delete"),
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/new/", tokens.token_create, name="token_create"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    path("audit/", audit.audit_list, name="audit_list"),
+]

@@ -1,0 +1,48 @@
+"""The dashboard: real counts for the active customer, recent audit events for admins."""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from webnet.core import access
+from webnet.core.models import AuditEvent
+from webnet.devices.models import Credential, Device, DeviceGroup, DeviceStatus, Tag
+from webnet.devices.platforms import Platform
+from webnet.ui.crud import scoped
+
+RECENT_EVENTS = 10
+
+
+def _counts(request: HttpRequest) -> dict[str, Any]:
+    devices = scoped(request, Device)
+    by_status = dict(devices.order_by().values_list("status").annotate(n=Count("pk")))
+    by_platform = dict(devices.order_by().values_list("platform").annotate(n=Count("pk")))
+    return {
+        "devices_total": devices.count(),
+        "devices_enabled": devices.filter(enabled=True).count(),
+        "by_status": [
+            (label, by_status.get(value, 0), value) for value, label in DeviceStatus.choices
+        ],
+        "by_platform": [
+            (label, by_platform[value])
+            for value, label in Platform.choices
+            if by_platform.get(value)
+        ],
+        "credentials": scoped(request, Credential).count(),
+        "tags": scoped(request, Tag).count(),
+        "groups": scoped(request, DeviceGroup).count(),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context: dict[str, Any] = {"nav": "dashboard"}
+    customer = getattr(request, "customer", None)
+    if customer is not None:
+        context.update(_counts(request))
+        if access.can(request.user, "auditevent", "view", customer.pk):
+            context["recent_events"] = scoped(request, AuditEvent)[:RECENT_EVENTS]
+    return render(request, "dashboard/index.html", context)

@@ -1,0 +1,1 @@
+"""UI forms, one module per domain; `base` holds the customer-scoped ModelForm."""

@@ -1,0 +1,15 @@
+"""The CSV upload form."""
+
+from django import forms
+
+from webnet.ui.forms.base import StyledForm
+
+
+class ImportUploadForm(StyledForm):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: hostname, management_host, "
+        "platform, and optionally port, vendor, model, serial_number, "
+        "os_version, role, site, tags (;-separated), credential, latitude, "
+        "longitude, description, enabled.",
+    )

@@ -1,0 +1,124 @@
+"""Members of the active customer (admin only): add, change role, remove — audited by services.
+
+An admin cannot remove or demote their own membership here, so a customer can't lose its last
+admin by a slip of the mouse.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from webnet.core import access
+from webnet.customers import services as customer_services
+from webnet.customers.models import Membership, Role
+from webnet.ui.crud import active_customer, apply_service_errors, paginate, require, scoped
+from webnet.ui.forms.members import MemberAddForm, MemberRoleForm
+from webnet.users import services as user_services
+from webnet.users.models import User
+
+
+def _members(request: HttpRequest, action: str = "view") -> QuerySet:
+    require(request, "membership", action)
+    return scoped(request, Membership, action).select_related("user")
+
+
+def _list_url() -> HttpResponse:
+    return HttpResponseRedirect(reverse("ui:member_list"))
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, _members(request).order_by("user__username"))
+    return render(request, "members/list.html", {"nav": "members", "page": page})
+
+
+def _add(request: HttpRequest, form: MemberAddForm) -> bool:
+    """Grant the role to an existing user, or create the user; False with form errors if not."""
+    customer = active_customer(request)
+    data = form.cleaned_data
+    existing = User.objects.filter(username=data["username"]).first()
+    if existing is not None:
+        if scoped(request, Membership).filter(user=existing).exists():
+            form.add_error("username", "This user is already a member; change their role instead.")
+            return False
+        customer_services.grant_role(request.user, existing, customer, data["role"])
+        return True
+    if not data["password"]:
+        form.add_error("password", "No user with this name: give a password to create one.")
+        return False
+    if not access.can(request.user, "user", "add", customer.pk):
+        raise PermissionDenied("Your role does not allow creating users.")
+    try:
+        user_services.create_user(
+            request.user,
+            username=data["username"],
+            password=data["password"],
+            email=data["email"],
+            customer=customer,
+            role=data["role"],
+        )
+    except ValidationError as exc:
+        apply_service_errors(form, ValidationError({"password": exc.messages}))
+        return False
+    return True
+
+
+@login_required
+def member_add(request: HttpRequest) -> HttpResponse:
+    require(request, "membership", "add")
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _add(request, form):
+        messages.success(request, f"{form.cleaned_data['username']} added.")
+        return _list_url()
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "members/form.html",
+        {"nav": "members", "form": form, "is_create": True},
+        status=status,
+    )
+
+
+def _not_self(request: HttpRequest, membership: Membership, verb: str) -> None:
+    if membership.user.pk == request.user.pk:
+        raise PermissionDenied(f"You cannot {verb} your own membership.")
+
+
+@login_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(_members(request), pk=pk)
+    require(request, "membership", "change")
+    form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["role"] != Role.ADMIN:
+            _not_self(request, membership, "demote")
+        customer_services.update_membership(
+            request.user, membership, {"role": form.cleaned_data["role"]}
+        )
+        messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
+        return _list_url()
+    return render(
+        request, "members/form.html", {"nav": "members", "form": form, "membership": membership}
+    )
+
+
+@login_required
+def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(_members(request), pk=pk)
+    require(request, "membership", "delete")
+    _not_self(request, membership, "remove")
+    if request.method == "POST":
+        customer_services.revoke_membership(request.user, membership)
+        messages.success(request, f"{membership.user} removed.")
+        return _list_url()
+    context = {
+        "nav": "members",
+        "object": membership,
+        "verbose_name": "membership",
+        "list_url": reverse("ui:member_list"),
+    }
+    return render(request, "ui/confirm_delete.html", context)
