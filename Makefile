@@ -11,7 +11,7 @@ N ?= 200
 MANAGE := cd backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+.PHONY: run test lab backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
         test-system-deps bench-lab clean
 
@@ -38,13 +38,18 @@ dev-lab: dev-seed
 dev-lab-stop: backend-install
 	$(MANAGE) lab stop
 
+# A stand-alone lab in the foreground (any SSH client can use it): make lab LAB_COUNT=50
+lab: backend-install
+	cd backend && $(BIN)/python -m webnet.lab --count $(LAB_COUNT) --base-port 10001 \
+		--state-dir $(WEBNET_STATE_DIR)/lab-foreground -v
+
 dev-backend: dev-migrate
-	cd backend && exec $(BIN)/daphne -b $(HOST) -p $(PORT) webnet.asgi:application
+	$(MANAGE) serve --host $(HOST) --port $(PORT)
 
 # Embedded mode: SQLite, in-process jobs, a lab of simulated devices; Ctrl-C stops everything.
 run: dev-lab
 	@echo "webnet at http://$(HOST):$(PORT)/  (API docs: http://$(HOST):$(PORT)/api/docs/)"
-	trap '$(MANAGE) lab stop' EXIT; cd backend && $(BIN)/daphne -b $(HOST) -p $(PORT) webnet.asgi:application
+	trap '$(MANAGE) lab stop' EXIT; $(MANAGE) serve --host $(HOST) --port $(PORT)
 
 # System packages the tests need (Chromium for the browser test, OpenSSH client for the lab).
 test-system-deps:
@@ -68,7 +73,7 @@ backend-verify: backend-lint backend-typecheck backend-test
 test: backend-install test-system-deps backend-lint backend-test
 
 bench-lab: backend-install
-	cd backend && $(BIN)/python bench/bench_lab.py --count $(N)
+	cd backend && $(BIN)/python bench/bench_lab.py --count $(N) --concurrency 100
 
 clean:
 	rm -rf $(VENV) $(WEBNET_STATE_DIR)

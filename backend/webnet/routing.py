@@ -1,5 +1,10 @@
-"""WebSocket routes (job logs, live updates and the SSH terminal arrive with the job engine)."""
+"""WebSocket routes."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-websocket_urlpatterns: list[URLPattern] = []
+from webnet.api.consumers import JobLogsConsumer, UpdatesConsumer
+
+websocket_urlpatterns = [
+    path("ws/jobs/<int:job_id>/", JobLogsConsumer.as_asgi()),
+    path("ws/updates/", UpdatesConsumer.as_asgi()),
+]

@@ -35,7 +35,7 @@ ENCRYPTION_KEYS = load_or_create_key(
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Behind a reverse proxy that sets X-Forwarded-For, audit the client's address instead of the proxy's.
+# Behind a proxy that sets X-Forwarded-For, audit the client's address, not the proxy's.
 TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 
 INSTALLED_APPS = [
@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "webnet.customers",
     "webnet.users",
     "webnet.devices",
+    "webnet.jobs",
+    "webnet.config_mgmt",
     "webnet.api",
     "webnet.ui",
 ]
@@ -119,6 +121,20 @@ LOGOUT_REDIRECT_URL = "ui:login"
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 EMBEDDED = not CELERY_BROKER_URL
+CELERY_TASK_ACKS_LATE = False  # a lost job chunk is failed by the reaper, never re-run
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {"webnet-tick": {"task": "webnet.jobs.tick", "schedule": 30.0}}
+
+# Job engine.
+WEBNET_EXECUTOR = env.str("WEBNET_EXECUTOR", default="local" if EMBEDDED else "celery")
+WEBNET_MAX_SESSIONS = env.int("WEBNET_MAX_SESSIONS", default=500)
+WEBNET_JOB_CONCURRENCY = env.int("WEBNET_JOB_CONCURRENCY", default=200)
+WEBNET_JOB_CHUNK_SIZE = env.int("WEBNET_JOB_CHUNK_SIZE", default=250)
+WEBNET_JOB_LEASE_SECONDS = env.int("WEBNET_JOB_LEASE_SECONDS", default=60)
+WEBNET_SCHEDULER_INTERVAL = env.float("WEBNET_SCHEDULER_INTERVAL", default=30.0)
+WEBNET_SSH_CONNECT_TIMEOUT = env.float("WEBNET_SSH_CONNECT_TIMEOUT", default=10.0)
+WEBNET_SSH_AUTH_TIMEOUT = env.float("WEBNET_SSH_AUTH_TIMEOUT", default=15.0)
+WEBNET_SSH_COMMAND_TIMEOUT = env.float("WEBNET_SSH_COMMAND_TIMEOUT", default=60.0)
 
 if REDIS_URL:
     CACHES = {

@@ -1,5 +1,6 @@
 """/api/v1/ routes."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from webnet.api.audit import AuditEventViewSet
@@ -11,6 +12,7 @@ from webnet.api.devices import (
     SSHHostKeyViewSet,
     TagViewSet,
 )
+from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
 
 router = DefaultRouter()
@@ -24,6 +26,8 @@ router.register("tags", TagViewSet)
 router.register("device-groups", DeviceGroupViewSet)
 router.register("ssh-host-keys", SSHHostKeyViewSet)
 router.register("audit-events", AuditEventViewSet)
+router.register("jobs", JobViewSet)
+router.register("schedules", ScheduleViewSet)
 
 app_name = "api"
-urlpatterns = router.urls
+urlpatterns = [path("job-kinds/", KindsView.as_view(), name="job-kinds"), *router.urls]

@@ -66,6 +66,15 @@ TABLE: dict[str, dict[str, Level]] = {
     },
     "sshhostkey": {"view": Level.VIEWER, "delete": Level.ADMIN},
     "auditevent": {"view": Level.ADMIN},
+    "job": {"view": Level.VIEWER, "add": Level.OPERATOR, "cancel": Level.OPERATOR},
+    "joblog": {"view": Level.VIEWER},
+    "jobdeviceresult": {"view": Level.VIEWER},
+    "schedule": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
 }
 
 

@@ -119,7 +119,7 @@ def apply_pipe(text: str, pipe: str, vendor: str = "cisco") -> str:
         rx = re.compile(arg) if arg else re.compile("")
     except re.error:
         rx = re.compile(re.escape(arg))
-    if "include".startswith(verb) and len(verb) >= 1 and verb != "" or verb in ("match", "grep"):
+    if ("include".startswith(verb) and len(verb) >= 1 and verb != "") or verb in ("match", "grep"):
         return "\n".join(line for line in lines if rx.search(line))
     if "exclude".startswith(verb) or verb == "except":
         return "\n".join(line for line in lines if not rx.search(line))

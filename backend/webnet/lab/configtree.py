@@ -12,27 +12,65 @@ from dataclasses import dataclass, field
 
 # settings of which a section holds at most one (a new value replaces the old)
 SINGLE_VALUED = (
-    "hostname", "description", "ip address", "ipv4 address", "mtu", "speed", "duplex",
-    "bandwidth", "encapsulation", "switchport mode", "switchport access vlan", "router-id",
-    "ip domain-name", "ip domain name", "domain-name", "clock timezone", "enable secret",
-    "banner motd", "banner login", "logging buffered", "vrf forwarding", "vrf member",
-    "ip vrf forwarding", "name", "channel-group", "bgp router-id", "version",
-    "transport input", "exec-timeout",
+    "hostname",
+    "description",
+    "ip address",
+    "ipv4 address",
+    "mtu",
+    "speed",
+    "duplex",
+    "bandwidth",
+    "encapsulation",
+    "switchport mode",
+    "switchport access vlan",
+    "router-id",
+    "ip domain-name",
+    "ip domain name",
+    "domain-name",
+    "clock timezone",
+    "enable secret",
+    "banner motd",
+    "banner login",
+    "logging buffered",
+    "vrf forwarding",
+    "vrf member",
+    "ip vrf forwarding",
+    "name",
+    "channel-group",
+    "bgp router-id",
+    "version",
+    "transport input",
+    "exec-timeout",
 )
 
 # sections and the sub-mode each opens, per dialect: (header prefix, mode name)
 SECTIONS_IOS = (
-    ("interface", "config-if"), ("router", "config-router"), ("line", "config-line"),
-    ("vlan", "config-vlan"), ("ip access-list extended", "config-ext-nacl"),
-    ("ip access-list standard", "config-std-nacl"), ("ip access-list", "config-ext-nacl"),
-    ("ipv6 access-list", "config-ipv6-acl"), ("route-map", "config-route-map"),
-    ("class-map", "config-cmap"), ("policy-map", "config-pmap"), ("vrf definition", "config-vrf"),
-    ("ip vrf", "config-vrf"), ("key chain", "config-keychain"), ("ip dhcp pool", "dhcp-config"),
-    ("archive", "config-archive"), ("controller", "config-controller"),
-    ("ip prefix-list", None), ("crypto key", None),
+    ("interface", "config-if"),
+    ("router", "config-router"),
+    ("line", "config-line"),
+    ("vlan", "config-vlan"),
+    ("ip access-list extended", "config-ext-nacl"),
+    ("ip access-list standard", "config-std-nacl"),
+    ("ip access-list", "config-ext-nacl"),
+    ("ipv6 access-list", "config-ipv6-acl"),
+    ("route-map", "config-route-map"),
+    ("class-map", "config-cmap"),
+    ("policy-map", "config-pmap"),
+    ("vrf definition", "config-vrf"),
+    ("ip vrf", "config-vrf"),
+    ("key chain", "config-keychain"),
+    ("ip dhcp pool", "dhcp-config"),
+    ("archive", "config-archive"),
+    ("controller", "config-controller"),
+    ("ip prefix-list", None),
+    ("crypto key", None),
 )
-SUBSECTIONS_IOS = (("address-family", "config-router-af"), ("neighbor", "config-router-neighbor"),
-                   ("class", "config-pmap-c"), ("key", "config-keychain-key"))
+SUBSECTIONS_IOS = (
+    ("address-family", "config-router-af"),
+    ("neighbor", "config-router-neighbor"),
+    ("class", "config-pmap-c"),
+    ("key", "config-keychain-key"),
+)
 
 
 @dataclass
@@ -59,12 +97,13 @@ def _starts_with(line: str, prefix: str) -> bool:
 class ConfigTree:
     """Indentation-based configuration tree with IOS-like edit semantics."""
 
-    def __init__(self, indent: int = 1, explicit_no_shutdown: bool = False,
-                 section_bang: bool = True) -> None:
+    def __init__(
+        self, indent: int = 1, explicit_no_shutdown: bool = False, separator: str | None = "!"
+    ) -> None:
         self.root = Node("")
         self.indent = indent
         self.explicit_no_shutdown = explicit_no_shutdown
-        self.section_bang = section_bang
+        self.separator = separator
 
     # ---- parsing / rendering ----------------------------------------------------------------
     @classmethod
@@ -87,6 +126,13 @@ class ConfigTree:
     def copy(self) -> ConfigTree:
         return copy.deepcopy(self)
 
+    def options(self) -> dict:
+        return {
+            "indent": self.indent,
+            "explicit_no_shutdown": self.explicit_no_shutdown,
+            "separator": self.separator,
+        }
+
     def lines(self) -> list[str]:
         out: list[str] = []
 
@@ -94,8 +140,8 @@ class ConfigTree:
             for child in node.children:
                 out.append(" " * (self.indent * depth) + child.text)
                 walk(child, depth + 1)
-                if depth == 0 and child.children and self.section_bang:
-                    out.append("!")
+                if depth == 0 and child.children and self.separator is not None:
+                    out.append(self.separator)
 
         walk(self.root, 0)
         return out
@@ -130,8 +176,9 @@ class ConfigTree:
         if existing is not None:
             return existing
         if line == "shutdown" or line == "no shutdown":
-            parent.children = [c for c in parent.children
-                               if c.text not in ("shutdown", "no shutdown")]
+            parent.children = [
+                c for c in parent.children if c.text not in ("shutdown", "no shutdown")
+            ]
             if line == "no shutdown" and not self.explicit_no_shutdown:
                 return parent
         else:
@@ -139,9 +186,15 @@ class ConfigTree:
             parent.children = [c for c in parent.children if c.text != f"no {line}"]
             key = _single_key(line)
             if key and not line.endswith(" secondary"):
-                parent.children = [c for c in parent.children
-                                   if not (_starts_with(c.text, key) and not c.children
-                                           and not c.text.endswith(" secondary"))]
+                parent.children = [
+                    c
+                    for c in parent.children
+                    if not (
+                        _starts_with(c.text, key)
+                        and not c.children
+                        and not c.text.endswith(" secondary")
+                    )
+                ]
         node = Node(line)
         _insert(parent, node)
         return node
@@ -184,7 +237,7 @@ def _insert(parent: Node, node: Node) -> None:
     parent.children.append(node)
 
 
-def section_mode(line: str, table: tuple[tuple[str, str | None], ...]) -> str | None | bool:
+def section_mode(line: str, table: tuple[tuple[str, str | None], ...]) -> str | bool | None:
     """Mode name if `line` opens a section from `table`, None if it is a section without
     sub-mode prompt change (leaf), False if it is not a section header at all."""
     for prefix, mode in table:

@@ -33,6 +33,7 @@ class DeviceRuntime:
         self.running = personality_cls.initial_config(spec)
         self.startup = self.running.copy()
         self.files: dict[str, str] = {}
+        self.pending: dict[str, Any] = {}  # EOS configure sessions left uncommitted
         self.history: list[Any] = []  # previous committed configs, newest first
         self.commits: list[tuple[float, str, str]] = []  # (time, user, comment)
         self.last_change = time.time()
@@ -78,8 +79,13 @@ def uptime_text(seconds: int, style: str = "cisco") -> str:
     hours, rem = divmod(rem, 3600)
     minutes = rem // 60
     parts = []
-    for value, unit in ((years, "year"), (weeks, "week"), (days, "day"), (hours, "hour"),
-                        (minutes, "minute")):
+    for value, unit in (
+        (years, "year"),
+        (weeks, "week"),
+        (days, "day"),
+        (hours, "hour"),
+        (minutes, "minute"),
+    ):
         if value or unit == "minute":
             parts.append(f"{value} {unit}{'s' if value != 1 else ''}")
     return ", ".join(parts)

@@ -48,9 +48,15 @@ class Faults:
         return [f.name for f in fields(self) if getattr(self, f.name) != f.default]
 
 
-_ALIASES = {"latency_ms": "latency", "slow": "slow_output", "huge": "huge_output",
-            "legacy_kex_only": "legacy_kex", "garbage": "garbage_output",
-            "disconnect": "disconnect_mid_output", "hang": "hang_after_command"}
+_ALIASES = {
+    "latency_ms": "latency",
+    "slow": "slow_output",
+    "huge": "huge_output",
+    "legacy_kex_only": "legacy_kex",
+    "garbage": "garbage_output",
+    "disconnect": "disconnect_mid_output",
+    "hang": "hang_after_command",
+}
 
 
 def parse_fault(text: str) -> Faults:

@@ -150,8 +150,7 @@ class Fleet:
         plan = _as_plan(faults)
         kinds = parse_platform_mix(platforms, count)
         devices = [
-            _make_device(i, f"{hostname_prefix}{i + 1}", kinds[i], rng, plan)
-            for i in range(count)
+            _make_device(i, f"{hostname_prefix}{i + 1}", kinds[i], rng, plan) for i in range(count)
         ]
         fleet = cls(devices)
         if count > 1:
@@ -164,8 +163,9 @@ class Fleet:
         return fleet
 
     @classmethod
-    def from_yaml(cls, path: str | Path, seed: int = 1,
-                  faults: FaultPlan | Iterable[str] | None = None) -> Fleet:
+    def from_yaml(
+        cls, path: str | Path, seed: int = 1, faults: FaultPlan | Iterable[str] | None = None
+    ) -> Fleet:
         """Read a topology file (see docs/lab.md)."""
         import yaml
 
@@ -173,8 +173,9 @@ class Fleet:
         return cls.from_dict(data, seed=seed, faults=faults)
 
     @classmethod
-    def from_dict(cls, data: dict, seed: int = 1,
-                  faults: FaultPlan | Iterable[str] | None = None) -> Fleet:
+    def from_dict(
+        cls, data: dict, seed: int = 1, faults: FaultPlan | Iterable[str] | None = None
+    ) -> Fleet:
         rng = random.Random(data.get("seed", seed))
         plan = _as_plan(faults)
         defaults = data.get("defaults") or {}
@@ -215,8 +216,9 @@ class Fleet:
         (a, a_if), (b, b_if) = ends
         self.connect(a, b, a_if, b_if)
 
-    def connect(self, a: DeviceSpec, b: DeviceSpec, a_if: str | None = None,
-                b_if: str | None = None) -> None:
+    def connect(
+        self, a: DeviceSpec, b: DeviceSpec, a_if: str | None = None, b_if: str | None = None
+    ) -> None:
         ia = a.interface(a_if) if a_if else a.free_port()
         ib = b.interface(b_if) if b_if else b.free_port()
         if ia is None or ib is None:
@@ -255,15 +257,17 @@ def _serial(prefix: str, index: int, rng: random.Random) -> str:
     return f"{prefix}{1900 + index % 9000:04d}{tail}"[:11]
 
 
-def _make_device(i: int, hostname: str, platform: str, rng: random.Random,
-                 plan: FaultPlan) -> DeviceSpec:
+def _make_device(
+    i: int, hostname: str, platform: str, rng: random.Random, plan: FaultPlan
+) -> DeviceSpec:
     prof = PLATFORMS[platform]
     oui_base = (i + 1) * 64
     mgmt = ipaddress.IPv4Address("172.16.0.0") + 10 + i
     loop = ipaddress.IPv4Address("10.255.0.0") + 1 + i
     interfaces = [
-        Interface(port_name(platform, n), _mac(prof.mac_oui, oui_base + 1 + n),
-                  speed_mbps=prof.speed_mbps)
+        Interface(
+            port_name(platform, n), _mac(prof.mac_oui, oui_base + 1 + n), speed_mbps=prof.speed_mbps
+        )
         for n in range(prof.ports)
     ]
     role = ROLES[i % len(ROLES)] if i else "core"

@@ -59,8 +59,9 @@ def _fake_mac(rt: DeviceRuntime, name: str) -> str:
     return rt.spec.base_mac[:9] + ":".join(f"{b:02x}" for b in value.to_bytes(3, "big"))
 
 
-def cisco_interfaces(rt: DeviceRuntime, tree: ConfigTree | None = None,
-                     addr_key: str = "ip address") -> list[IfView]:
+def cisco_interfaces(
+    rt: DeviceRuntime, tree: ConfigTree | None = None, addr_key: str = "ip address"
+) -> list[IfView]:
     tree = tree or rt.running
     views = []
     for node in tree.sections("interface"):
@@ -70,20 +71,24 @@ def cisco_interfaces(rt: DeviceRuntime, tree: ConfigTree | None = None,
         for child in node.children:
             text = child.text
             if text.startswith("description "):
-                desc = text[len("description "):]
+                desc = text[len("description ") :]
             elif text.startswith(addr_key + " ") and not text.endswith("secondary"):
-                ip = _parse_ip(text[len(addr_key) + 1:].split())
+                ip = _parse_ip(text[len(addr_key) + 1 :].split())
             elif text == "shutdown":
                 shut = True
         physical = spec is not None or name == rt.spec.mgmt_if
-        if spec is not None:
-            link = spec.connected
-        else:
-            link = True  # loopbacks, SVIs, the management port
-        views.append(IfView(
-            name=name, description=desc, ip=ip, admin_up=not shut, oper_up=link and not shut,
-            mac=spec.mac if spec else _fake_mac(rt, name),
-            speed_mbps=spec.speed_mbps if spec else 1000, mtu=spec.mtu if spec else 1500,
-            physical=physical,
-        ))
+        link = spec.connected if spec is not None else True  # loopbacks, SVIs, mgmt are up
+        views.append(
+            IfView(
+                name=name,
+                description=desc,
+                ip=ip,
+                admin_up=not shut,
+                oper_up=link and not shut,
+                mac=spec.mac if spec else _fake_mac(rt, name),
+                speed_mbps=spec.speed_mbps if spec else 1000,
+                mtu=spec.mtu if spec else 1500,
+                physical=physical,
+            )
+        )
     return views

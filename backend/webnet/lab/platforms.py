@@ -26,34 +26,72 @@ PLATFORMS: dict[str, PlatformProfile] = {
     p.name: p
     for p in (
         PlatformProfile(
-            "cisco_ios", "cisco", ("IOSv", "CISCO2911/K9", "CISCO3945/K9"),
+            "cisco_ios",
+            "cisco",
+            ("IOSv", "CISCO2911/K9", "CISCO3945/K9"),
             ("15.9(3)M4", "15.7(3)M8", "15.6(2)T"),
-            "GigabitEthernet0/{n}", "GigabitEthernet0/15", 12, "FTX", "00:1e:7a",
+            "GigabitEthernet0/{n}",
+            "GigabitEthernet0/15",
+            12,
+            "FTX",
+            "00:1e:7a",
         ),
         PlatformProfile(
-            "cisco_iosxe", "cisco", ("ISR4451-X/K9", "ISR4331/K9", "C8300-1N1S-4T2X"),
+            "cisco_iosxe",
+            "cisco",
+            ("ISR4451-X/K9", "ISR4331/K9", "C8300-1N1S-4T2X"),
             ("17.9.4a", "17.6.5", "17.3.4a"),
-            "GigabitEthernet0/0/{n}", "GigabitEthernet0", 12, "FDO", "00:3a:9c",
+            "GigabitEthernet0/0/{n}",
+            "GigabitEthernet0",
+            12,
+            "FDO",
+            "00:3a:9c",
         ),
         PlatformProfile(
-            "cisco_nxos", "cisco", ("N9K-C93180YC-FX", "N9K-C9336C-FX2", "N3K-C3172PQ-10GE"),
+            "cisco_nxos",
+            "cisco",
+            ("N9K-C93180YC-FX", "N9K-C9336C-FX2", "N3K-C3172PQ-10GE"),
             ("9.3(10)", "9.3(8)", "10.2(5)"),
-            "Ethernet1/{n1}", "mgmt0", 16, "FDO", "00:5e:b2", 10000,
+            "Ethernet1/{n1}",
+            "mgmt0",
+            16,
+            "FDO",
+            "00:5e:b2",
+            10000,
         ),
         PlatformProfile(
-            "arista_eos", "arista", ("DCS-7050SX3-48YC8", "DCS-7280SR-48C6", "DCS-7020TR-48"),
+            "arista_eos",
+            "arista",
+            ("DCS-7050SX3-48YC8", "DCS-7280SR-48C6", "DCS-7020TR-48"),
             ("4.30.1F", "4.28.3M", "4.31.2F"),
-            "Ethernet{n1}", "Management1", 16, "JPE", "28:99:3a", 10000,
+            "Ethernet{n1}",
+            "Management1",
+            16,
+            "JPE",
+            "28:99:3a",
+            10000,
         ),
         PlatformProfile(
-            "juniper_junos", "juniper", ("mx240", "mx204", "ex4300-48t"),
+            "juniper_junos",
+            "juniper",
+            ("mx240", "mx204", "ex4300-48t"),
             ("21.4R3-S3.4", "20.4R3-S4.8", "22.4R2.8"),
-            "ge-0/0/{n}", "fxp0", 12, "JN1", "2c:6b:f5",
+            "ge-0/0/{n}",
+            "fxp0",
+            12,
+            "JN1",
+            "2c:6b:f5",
         ),
         PlatformProfile(
-            "cisco_iosxr", "cisco", ("ASR-9901", "NCS-5501", "ASR-9006"),
+            "cisco_iosxr",
+            "cisco",
+            ("ASR-9901", "NCS-5501", "ASR-9006"),
             ("7.3.2", "7.5.2", "7.9.1"),
-            "GigabitEthernet0/0/0/{n}", "MgmtEth0/RP0/CPU0/0", 12, "FOC", "00:8a:96",
+            "GigabitEthernet0/0/0/{n}",
+            "MgmtEth0/RP0/CPU0/0",
+            12,
+            "FOC",
+            "00:8a:96",
         ),
     )
 }
@@ -68,9 +106,16 @@ NTC_PLATFORM = {
     "cisco_iosxr": "cisco_xr",
 }
 
-ALIASES = {"cisco_xe": "cisco_iosxe", "cisco_xr": "cisco_iosxr", "ios": "cisco_ios",
-           "iosxe": "cisco_iosxe", "nxos": "cisco_nxos", "eos": "arista_eos",
-           "junos": "juniper_junos", "iosxr": "cisco_iosxr"}
+ALIASES = {
+    "cisco_xe": "cisco_iosxe",
+    "cisco_xr": "cisco_iosxr",
+    "ios": "cisco_ios",
+    "iosxe": "cisco_iosxe",
+    "nxos": "cisco_nxos",
+    "eos": "arista_eos",
+    "junos": "juniper_junos",
+    "iosxr": "cisco_iosxr",
+}
 
 
 def canonical_platform(name: str) -> str:
@@ -103,23 +148,38 @@ _LONG_SHORT = (
 def short_ifname(name: str, platform: str) -> str:
     """`GigabitEthernet0/1` -> `Gi0/1`; NX-OS uses `Eth1/1`, Arista `Et1`."""
     if platform == "cisco_nxos" and name.startswith("Ethernet"):
-        return "Eth" + name[len("Ethernet"):]
+        return "Eth" + name[len("Ethernet") :]
     for long, short in _LONG_SHORT:
         if name.startswith(long):
-            return short + name[len(long):]
+            return short + name[len(long) :]
     return name
 
 
 _EXPAND = (
-    ("tengigabitethernet", "TenGigabitEthernet"), ("te", "TenGigabitEthernet"),
-    ("gigabitethernet", "GigabitEthernet"), ("gi", "GigabitEthernet"),
-    ("fastethernet", "FastEthernet"), ("fa", "FastEthernet"),
-    ("ethernet", "Ethernet"), ("eth", "Ethernet"), ("et", "Ethernet"), ("e", "Ethernet"),
-    ("loopback", "Loopback"), ("lo", "Loopback"),
-    ("port-channel", "Port-channel"), ("po", "Port-channel"),
-    ("management", "Management"), ("ma", "Management"), ("mgmt", "mgmt"),
-    ("mgmteth", "MgmtEth"), ("tunnel", "Tunnel"), ("tu", "Tunnel"),
-    ("vlan", "Vlan"), ("vl", "Vlan"), ("bundle-ether", "Bundle-Ether"), ("be", "Bundle-Ether"),
+    ("tengigabitethernet", "TenGigabitEthernet"),
+    ("te", "TenGigabitEthernet"),
+    ("gigabitethernet", "GigabitEthernet"),
+    ("gi", "GigabitEthernet"),
+    ("fastethernet", "FastEthernet"),
+    ("fa", "FastEthernet"),
+    ("ethernet", "Ethernet"),
+    ("eth", "Ethernet"),
+    ("et", "Ethernet"),
+    ("e", "Ethernet"),
+    ("loopback", "Loopback"),
+    ("lo", "Loopback"),
+    ("port-channel", "Port-channel"),
+    ("po", "Port-channel"),
+    ("management", "Management"),
+    ("ma", "Management"),
+    ("mgmt", "mgmt"),
+    ("mgmteth", "MgmtEth"),
+    ("tunnel", "Tunnel"),
+    ("tu", "Tunnel"),
+    ("vlan", "Vlan"),
+    ("vl", "Vlan"),
+    ("bundle-ether", "Bundle-Ether"),
+    ("be", "Bundle-Ether"),
 )
 
 
@@ -134,7 +194,7 @@ def expand_ifname(text: str, platform: str) -> str:
     if not word or not rest:
         return text
     for prefix, full in _EXPAND:
-        if prefix.startswith(word) and len(word) >= min(2, len(prefix)) or word == prefix:
+        if (prefix.startswith(word) and len(word) >= min(2, len(prefix))) or word == prefix:
             if full == "Port-channel" and platform == "arista_eos":
                 full = "Port-Channel"
             if full == "Port-channel" and platform == "cisco_nxos":

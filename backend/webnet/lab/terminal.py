@@ -52,7 +52,7 @@ class Terminal:
             if not data:
                 self.eof = True
                 return False
-            self._buf = self._buf[self._pos:] + data
+            self._buf = self._buf[self._pos :] + data
             self._pos = 0
             return True
 

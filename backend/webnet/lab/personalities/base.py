@@ -31,7 +31,6 @@ class Personality:
     vendor_family: ClassVar[str] = "cisco"
     more_prompt: ClassVar[str] = " --More-- "
     page_length: ClassVar[int] = 24
-    _tables: ClassVar[dict[tuple[type, int], CommandTable]]
 
     def __init__(self, rt: DeviceRuntime, term: Terminal | None, username: str) -> None:
         self.rt = rt
@@ -39,14 +38,16 @@ class Personality:
         self.username = username
         self.priv = 15
         self.closed = False
+        self.current_line = ""
         if term is not None:
             term.more_prompt = self.more_prompt
             term.page_length = self.page_length
 
     # ---- command tables -----------------------------------------------------------------------
     @classmethod
-    def table(cls, priv: int) -> CommandTable:
-        key = (cls, priv)
+    def table(cls, priv: int, exact: bool = False) -> CommandTable:
+        """Commands up to privilege `priv` (or exactly `priv`: a separate mode's table)."""
+        key = (cls, priv, exact)
         tables = cls.__dict__.get("_lab_tables")
         if tables is None:
             tables = {}
@@ -56,7 +57,8 @@ class Personality:
             for name in dir(cls):
                 fn = getattr(cls, name, None)
                 patterns = getattr(fn, "_lab_patterns", None)
-                if patterns and fn._lab_priv <= priv:
+                level = getattr(fn, "_lab_priv", 0)
+                if patterns and (level == priv if exact else level <= priv):
                     for pattern in patterns:
                         table.add(pattern, fn)
             tables[key] = table
@@ -101,6 +103,7 @@ class Personality:
         stripped = line.strip()
         if not stripped:
             return
+        self.current_line = stripped
         faults = self.rt.spec.faults
         latency = faults.latency_ms or self.rt.options.latency_ms
         if latency:

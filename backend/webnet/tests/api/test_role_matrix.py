@@ -48,6 +48,25 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
     ("post", "/api/v1/customers/", {"name": "n", "slug": "n"}, (403, 403, 403, 403, 401)),
     ("post", "/api/v1/tokens/", {"name": "t"}, (201, 201, 201, 201, 401)),
     ("post", "/api/v1/devices/import/", {}, (403, 403, 200, 403, 401)),
+    ("get", "/api/v1/jobs/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/schedules/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/job-kinds/", None, (200, 200, 200, 200, 401)),
+    (
+        "post",
+        "/api/v1/jobs/",
+        {
+            "kind": "run_commands",
+            "targets": {"all": True},
+            "params": {"commands": ["show version"]},
+        },
+        (403, 202, 202, 403, 401),
+    ),
+    (
+        "post",
+        "/api/v1/schedules/",
+        {"name": "nightly", "kind": "config_backup", "targets": {"all": True}, "cron": "0 2 * * *"},
+        (403, 201, 201, 403, 401),
+    ),
 ]
 
 ROUTES_COVERED = {
@@ -61,6 +80,8 @@ ROUTES_COVERED = {
     "device-groups",
     "ssh-host-keys",
     "audit-events",
+    "jobs",
+    "schedules",
 }
 
 
@@ -74,6 +95,8 @@ def _payload(world: World, path: str, payload: dict | None) -> dict | None:
     payload = dict(payload)
     if path == "/api/v1/memberships/":
         payload["user"] = f.UserFactory().pk
+    if path == "/api/v1/jobs/":
+        f.DeviceFactory(customer=world.a)
     if path == "/api/v1/users/":
         payload["customer"] = world.a.pk
     if path == "/api/v1/devices/import/":

@@ -32,8 +32,10 @@ def test_scripted_bootstrap(db) -> None:
     assert password not in str(list(AuditEvent.objects.values_list("changes", flat=True)))
     actions = list(AuditEvent.objects.order_by("id").values_list("action", "object_type"))
     assert actions == [
-        ("create", "customers.customer"), ("create", "users.user"),
-        ("create", "customers.membership"), ("update", "customers.membership"),
+        ("create", "customers.customer"),
+        ("create", "users.user"),
+        ("create", "customers.membership"),
+        ("update", "customers.membership"),
         ("create", "users.apitoken"),
     ]
 

@@ -1,0 +1,67 @@
+"""Channel-layer groups and messages: the socket is a hint, the database is the truth.
+
+Group names: `job-<id>` (log lines and status of one job), `customer-<id>` (job and device
+status changes of one customer). Senders never fail a job because a broadcast failed.
+"""
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger("webnet.broadcasts")
+
+
+def job_group(job_id: int) -> str:
+    return f"job-{job_id}"
+
+
+def customer_group(customer_id: int) -> str:
+    return f"customer-{customer_id}"
+
+
+async def send(group: str, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        await layer.group_send(group, message)
+    except Exception:  # a lost broadcast only delays clients: they resume from the database
+        logger.warning("broadcast to %s failed", group, exc_info=True)
+
+
+def send_sync(group: str, message: dict[str, Any]) -> None:
+    async_to_sync(send)(group, message)
+
+
+def job_log_message(lines: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "job.log", "lines": lines}
+
+
+def job_status_message(job: Any) -> dict[str, Any]:
+    return {
+        "type": "job.status",
+        "job": {
+            "id": job.pk,
+            "customer": job.customer_id,
+            "kind": job.kind,
+            "status": job.status,
+            "total": job.total,
+            "succeeded": job.succeeded,
+            "failed": job.failed,
+            "cancelled": job.cancelled,
+        },
+    }
+
+
+def device_status_message(device: Any) -> dict[str, Any]:
+    return {
+        "type": "device.status",
+        "device": {
+            "id": device.pk,
+            "customer": device.customer_id,
+            "hostname": device.hostname,
+            "status": device.status,
+        },
+    }

@@ -1,0 +1,139 @@
+"""Device job kinds: reachability (TCP/SSH probe) and facts (version, model, serial, interfaces)."""
+
+import asyncio
+import time
+from typing import Any
+
+from django.utils import timezone
+
+from webnet.core import broadcasts
+from webnet.devices import services
+from webnet.devices.models import Device, DeviceStatus
+from webnet.jobs.parsing import NoTemplate, parse
+from webnet.jobs.registry import DeviceOutcome, Kind, register
+
+PROBE_TIMEOUT = 5.0
+
+
+async def probe(ctx: Any) -> DeviceOutcome:
+    """Open TCP to the SSH port and read the server's banner; report the latency."""
+    target = ctx.target
+    start = time.perf_counter()
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(target.host, target.port), PROBE_TIMEOUT
+        )
+    except TimeoutError:
+        return DeviceOutcome.failure("timeout", f"no TCP answer within {PROBE_TIMEOUT:.0f}s")
+    except ConnectionRefusedError:
+        return DeviceOutcome.failure("connection_refused", "connection refused")
+    except OSError as exc:
+        return DeviceOutcome.failure("unreachable", exc.strerror or type(exc).__name__)
+    tcp_ms = (time.perf_counter() - start) * 1000
+    try:
+        banner = await asyncio.wait_for(reader.readline(), PROBE_TIMEOUT)
+    except (TimeoutError, OSError):
+        banner = b""
+    finally:
+        writer.close()
+    ssh_ms = (time.perf_counter() - start) * 1000
+    text = banner.decode("latin-1").strip()
+    if not text.startswith("SSH-"):
+        return DeviceOutcome.failure(
+            "protocol_error", "TCP answers but no SSH banner", tcp_ms=round(tcp_ms, 2)
+        )
+    ctx.log(f"reachable: TCP {tcp_ms:.1f} ms, SSH banner {ssh_ms:.1f} ms ({text[:60]})")
+    return DeviceOutcome(
+        data={"tcp_ms": round(tcp_ms, 2), "ssh_ms": round(ssh_ms, 2), "banner": text[:200]}
+    )
+
+
+def record_reachability(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
+    status = DeviceStatus.REACHABLE if outcome.ok else DeviceStatus.UNREACHABLE
+    updates: dict[str, Any] = {"status": status}
+    if outcome.ok:
+        updates["last_seen_at"] = timezone.now()
+    Device.objects.for_customer(device.customer_id).filter(pk=device.pk).update(**updates)
+    device.status = status
+    return [broadcasts.device_status_message(device)]
+
+
+# Which parsed key holds each fact, per the ntc-templates field names of the platforms.
+FACT_KEYS = {
+    "os_version": ("version", "os", "image", "junos_version", "software_version"),
+    "model": ("hardware", "model", "platform", "chassis"),
+    "serial_number": ("serial", "serial_number", "serial_num", "chassis_serial"),
+}
+INTERFACE_COMMAND = {"juniper_junos": "show interfaces terse"}
+
+
+def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = record.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        if value:
+            return str(value).strip()
+    return ""
+
+
+async def collect_facts(ctx: Any) -> DeviceOutcome:
+    platform = ctx.target.platform
+    version = await ctx.session.send_command("show version")
+    try:
+        records = parse(platform, "show version", version.output)
+    except NoTemplate as exc:
+        return DeviceOutcome.failure("parse_error", str(exc))
+    if not records:
+        return DeviceOutcome.failure("parse_error", "show version could not be parsed")
+    facts = {name: _first(records[0], keys) for name, keys in FACT_KEYS.items()}
+    command = INTERFACE_COMMAND.get(platform, "show ip interface brief")
+    interfaces = await ctx.session.send_command(command)
+    try:
+        names = [
+            _first(row, ("interface", "intf", "name"))
+            for row in parse(platform, command, interfaces.output)
+        ]
+    except NoTemplate:
+        names = []
+    ctx.log(
+        f"facts: {facts['model'] or '?'} {facts['os_version'] or '?'}, {len(names)} interface(s)"
+    )
+    return DeviceOutcome(
+        data={"facts": {k: v for k, v in facts.items() if v}, "interfaces": [n for n in names if n]}
+    )
+
+
+def store_facts(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
+    """Update the device's fields and put what changed into the result ("changes")."""
+    if not outcome.ok:
+        return []
+    facts = outcome.data.get("facts", {})
+    changed = {name: value for name, value in facts.items() if getattr(device, name) != value}
+    outcome.data["changes"] = {
+        name: [getattr(device, name), value] for name, value in changed.items()
+    }
+    if changed:
+        services.update_device(job.requested_by, device, changed)
+    return []
+
+
+register(
+    Kind(
+        name="reachability",
+        label="Reachability",
+        handler=probe,
+        persist=record_reachability,
+        needs_session=False,
+        description="TCP and SSH banner check with latency; updates device status.",
+    )
+)
+register(
+    Kind(
+        name="facts",
+        label="Facts",
+        handler=collect_facts,
+        persist=store_facts,
+        description="Read version, model, serial and interfaces into the inventory.",
+    )
+)

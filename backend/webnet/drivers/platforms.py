@@ -1,0 +1,146 @@
+"""Per-platform CLI behaviour as data: prompts, paging, privilege, config mode, errors.
+
+One session class drives every platform; what differs between vendors is a row here. Regexes are
+compiled once at import. Prompt patterns are bytes and full-match the *last line* of what the
+device sent (the channel never scans whole outputs for prompts).
+
+Prompt groups: `base` (hostname part, learned at login and required afterwards), `mode` (the
+`(config-if)` part, may be empty) and `term` (`>`, `#`, Junos `%`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InvalidParams
+
+_CISCO_PROMPT = re.compile(rb"(?P<base>[\w.\-/:@]+?)(?P<mode>\([\w.\-@/:+ ]*\))?(?P<term>[>#])\s*")
+_JUNOS_PROMPT = re.compile(rb"(?P<base>[\w.\-]+@[\w.\-:]+)(?P<mode>)(?P<term>[>#%])\s*")
+_CISCO_PAGER = re.compile(rb"\s*-+ ?More ?-+\s*")
+_JUNOS_PAGER = re.compile(rb"-+\(more(?: \d+%)?\)-+\s*")
+PASSWORD_PROMPT = re.compile(rb"(?i).*pass(?:word|code)\s*:\s*")
+
+_CISCO_ERRORS = re.compile(
+    r"^\s*% ?(?:Invalid|Incomplete|Ambiguous|Unknown command|Unrecognized command|Bad secret"
+    r"|Error|Failed|Access denied|Permission denied|Not authorized)",
+    re.MULTILINE,
+)
+_JUNOS_ERRORS = re.compile(
+    r"^\s*(?:syntax error|unknown command|error:|'[^'\n]*' is ambiguous|missing argument"
+    r"|invalid (?:value|interface|ip address))",
+    re.MULTILINE,
+)
+# Junos prints the edit path on its own line before a configuration-mode prompt.
+_JUNOS_EDIT_LINE = re.compile(r"\n*\[edit[^\]\n]*\]\s*$")
+
+
+@dataclass(frozen=True)
+class Platform:
+    """Everything the session needs to know about one network OS."""
+
+    name: str
+    prompt: re.Pattern[bytes]
+    pager: re.Pattern[bytes]
+    errors: re.Pattern[str]
+    setup_commands: tuple[str, ...]
+    running_config_command: str
+    config_enter: tuple[str, ...]
+    config_finish: tuple[str, ...]
+    config_abort: tuple[str, ...]
+    enable_command: str | None = None  # sent when the login prompt ends in `>`
+    save_command: str | None = None  # None: a commit already persists the configuration
+    config_term: bytes | None = None  # Junos: `#` means configuration mode (no mode group)
+    trailing_noise: re.Pattern[str] | None = None  # stripped from output before the prompt
+
+    def in_config_mode(self, mode: bytes | None, term: bytes) -> bool:
+        if self.config_term is not None:
+            return term == self.config_term
+        return bool(mode) and mode.startswith(b"(config")  # type: ignore[union-attr]
+
+
+_CISCO = {
+    "prompt": _CISCO_PROMPT,
+    "pager": _CISCO_PAGER,
+    "errors": _CISCO_ERRORS,
+    "running_config_command": "show running-config",
+    "config_enter": ("configure terminal",),
+    "config_finish": ("end",),
+    "config_abort": ("end",),
+}
+
+PLATFORMS: dict[str, Platform] = {
+    p.name: p
+    for p in (
+        Platform(
+            name="cisco_ios",
+            setup_commands=("terminal length 0", "terminal width 511"),
+            enable_command="enable",
+            save_command="write memory",
+            **_CISCO,  # type: ignore[arg-type]
+        ),
+        Platform(
+            name="cisco_iosxe",
+            setup_commands=("terminal length 0", "terminal width 511"),
+            enable_command="enable",
+            save_command="write memory",
+            **_CISCO,  # type: ignore[arg-type]
+        ),
+        Platform(
+            name="cisco_nxos",
+            setup_commands=("terminal length 0", "terminal width 511"),
+            save_command="copy running-config startup-config",
+            **_CISCO,  # type: ignore[arg-type]
+        ),
+        Platform(
+            name="arista_eos",
+            setup_commands=("terminal length 0", "terminal width 32767"),
+            enable_command="enable",
+            save_command="write memory",
+            **_CISCO,  # type: ignore[arg-type]
+        ),
+        Platform(
+            name="cisco_iosxr",
+            setup_commands=("terminal length 0", "terminal width 512"),
+            **{**_CISCO, "config_finish": ("commit", "end"), "config_abort": ("abort",)},  # type: ignore[arg-type]
+        ),
+        Platform(
+            name="juniper_junos",
+            prompt=_JUNOS_PROMPT,
+            pager=_JUNOS_PAGER,
+            errors=_JUNOS_ERRORS,
+            setup_commands=(
+                "set cli screen-length 0",
+                "set cli screen-width 511",
+                "set cli complete-on-space off",
+            ),
+            running_config_command="show configuration | display set",
+            config_enter=("configure",),
+            config_finish=("commit and-quit",),
+            config_abort=("rollback 0", "exit configuration-mode"),
+            config_term=b"#",
+            trailing_noise=_JUNOS_EDIT_LINE,
+        ),
+    )
+}
+
+ALIASES = {
+    "ios": "cisco_ios",
+    "cisco_xe": "cisco_iosxe",
+    "iosxe": "cisco_iosxe",
+    "nxos": "cisco_nxos",
+    "cisco_xr": "cisco_iosxr",
+    "iosxr": "cisco_iosxr",
+    "eos": "arista_eos",
+    "junos": "juniper_junos",
+    "juniper": "juniper_junos",
+}
+
+
+def get_platform(name: str) -> Platform:
+    """The Platform for a name or a common alias (`cisco_xe`, `eos`, `junos`...)."""
+    key = name.strip().lower()
+    found = PLATFORMS.get(ALIASES.get(key, key))
+    if found is None:
+        raise InvalidParams(f"unknown platform {name!r}; known: {', '.join(PLATFORMS)}")
+    return found

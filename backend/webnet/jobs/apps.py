@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class JobsConfig(AppConfig):
+    name = "webnet.jobs"
+
+    def ready(self) -> None:
+        from webnet.jobs import kinds  # noqa: F401  (registers run_commands)

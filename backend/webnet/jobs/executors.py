@@ -1,0 +1,60 @@
+"""Where a job runs: the server's own event loop (embedded) or Celery workers (scaled out).
+
+One runner, one code path for job logic; the executor only decides where `runner.run_job` runs.
+Embedded: the ASGI server binds its loop (`bind_loop`); a job submitted from a request thread is
+scheduled onto that loop, so broadcasts reach the in-memory channel layer of the same loop.
+Without a bound loop (a management command, a test) the job runs on a fresh loop in a thread.
+"""
+
+import asyncio
+import logging
+import threading
+
+from django.conf import settings
+
+logger = logging.getLogger("webnet.jobs")
+
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def bind_loop(loop: asyncio.AbstractEventLoop) -> None:
+    global _loop
+    _loop = loop
+
+
+def bound_loop() -> asyncio.AbstractEventLoop | None:
+    return _loop if _loop is not None and not _loop.is_closed() else None
+
+
+def chunks(device_ids: list[int], size: int) -> list[list[int]]:
+    return [device_ids[start : start + size] for start in range(0, len(device_ids), size)] or [[]]
+
+
+def submit(job_id: int) -> None:
+    """Start a queued job wherever this deployment runs jobs."""
+    if settings.WEBNET_EXECUTOR == "celery":
+        _submit_celery(job_id)
+    else:
+        _submit_local(job_id)
+
+
+def _submit_local(job_id: int) -> None:
+    from webnet.jobs.runner import run_job
+
+    loop = bound_loop()
+    if loop is not None:
+        asyncio.run_coroutine_threadsafe(run_job(job_id), loop)
+        return
+    thread = threading.Thread(
+        target=asyncio.run, args=(run_job(job_id),), name=f"webnet-job-{job_id}", daemon=True
+    )
+    thread.start()
+
+
+def _submit_celery(job_id: int) -> None:
+    from webnet.jobs.models import Job
+    from webnet.jobs.tasks import run_job_chunk
+
+    device_ids = list(Job.objects.values_list("device_ids", flat=True).get(pk=job_id))
+    for chunk in chunks(device_ids, settings.WEBNET_JOB_CHUNK_SIZE):
+        run_job_chunk.delay(job_id, chunk)

@@ -1,0 +1,28 @@
+"""Structured parsing of show output with ntc-templates (TextFSM)."""
+
+from typing import Any
+
+from ntc_templates.parse import parse_output
+
+# webnet platform → ntc-templates platform name
+NTC_PLATFORM = {
+    "cisco_ios": "cisco_ios",
+    "cisco_iosxe": "cisco_ios",
+    "cisco_nxos": "cisco_nxos",
+    "cisco_iosxr": "cisco_xr",
+    "arista_eos": "arista_eos",
+    "juniper_junos": "juniper_junos",
+}
+
+
+class NoTemplate(LookupError):
+    """ntc-templates has no template for this platform and command."""
+
+
+def parse(platform: str, command: str, output: str) -> list[dict[str, Any]]:
+    try:
+        return parse_output(platform=NTC_PLATFORM[platform], command=command, data=output)
+    except Exception as exc:  # ntc-templates raises a bare Exception for a missing template
+        if "template" in str(exc).lower():
+            raise NoTemplate(f"no template for {command!r} on {platform}") from exc
+        raise

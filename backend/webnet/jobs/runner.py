@@ -1,0 +1,203 @@
+"""The one async runner for every kind: sessions with bounded concurrency, results, lifecycle.
+
+run_job() loads the plan (database thread), marks the job running with a lease, runs the kind's
+handler per device under a global and a per-job semaphore, turns every per-device failure into a
+result row (never a crashed job), watches for cancel and renews the lease, and finally sets the
+status: success, partial, failed or cancelled.
+"""
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from webnet.core import broadcasts
+from webnet.drivers import DriverError, open_session
+from webnet.jobs.dbthread import run_db
+from webnet.jobs.hostkeys import remember_host_key
+from webnet.jobs.models import Job, JobDeviceResult, JobStatus, ResultStatus
+from webnet.jobs.plan import DevicePlan, JobPlan, load
+from webnet.jobs.registry import DeviceOutcome, DeviceTarget
+from webnet.jobs.services import JobService
+from webnet.jobs.writer import JobWriter
+
+logger = logging.getLogger("webnet.jobs")
+
+WATCH_INTERVAL = 1.0
+
+_global_limits: dict[int, asyncio.Semaphore] = {}
+
+
+def _global_limit() -> asyncio.Semaphore:
+    """One semaphore per event loop: the process-wide cap on concurrent device sessions."""
+    loop_id = id(asyncio.get_running_loop())
+    if loop_id not in _global_limits:
+        _global_limits[loop_id] = asyncio.Semaphore(settings.WEBNET_MAX_SESSIONS)
+    return _global_limits[loop_id]
+
+
+@dataclass
+class DeviceContext:
+    """What a kind's handler gets for one device."""
+
+    target: DeviceTarget
+    params: dict[str, Any]
+    writer: JobWriter
+    session: Any = None
+    scratch: dict[str, Any] = field(default_factory=dict)
+
+    def log(self, message: str, level: str = "info", **extra: Any) -> None:
+        self.writer.log(message, level, self.target, **extra)
+
+
+def _lease() -> Any:
+    return timezone.now() + timedelta(seconds=settings.WEBNET_JOB_LEASE_SECONDS)
+
+
+def _start(job_id: int, worker: str) -> bool:
+    """Mark running under a lease; False if the job was cancelled or finished meanwhile."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        if job.is_finished or job.cancel_requested:
+            return False
+        JobService.set_status(
+            job, JobStatus.RUNNING, broadcast=False, worker=worker, lease_expires_at=_lease()
+        )
+    return True
+
+
+def _watch(job_id: int) -> bool:
+    """Renew the lease; return whether cancel was requested."""
+    Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(lease_expires_at=_lease())
+    return bool(Job.objects.filter(pk=job_id).values_list("cancel_requested", flat=True).first())
+
+
+def final_status(job: Job, results: dict[str, int]) -> str:
+    if job.cancel_requested:
+        return JobStatus.CANCELLED
+    succeeded = results.get(ResultStatus.SUCCESS, 0)
+    if succeeded == job.total:
+        return JobStatus.SUCCESS
+    return JobStatus.PARTIAL if succeeded else JobStatus.FAILED
+
+
+def _finish(job_id: int) -> Job | None:
+    """Set the final status once every device has a result (the last chunk does it)."""
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job_id)
+        counts: dict[str, int] = {}
+        for status in (
+            JobDeviceResult.objects.for_customer(job.customer_id)
+            .filter(job_id=job_id)
+            .values_list("status", flat=True)
+        ):
+            counts[status] = counts.get(status, 0) + 1
+        if job.is_finished or sum(counts.values()) < job.total:
+            return None
+        summary = {**job.summary, "results": counts}
+        return JobService.set_status(
+            job, final_status(job, counts), broadcast=False, summary=summary
+        )
+
+
+async def _handle(plan: JobPlan, device: DevicePlan, ctx: DeviceContext) -> DeviceOutcome:
+    if device.problem is not None:
+        return DeviceOutcome.failure(*device.problem)
+    if device.connect is None:
+        return await plan.kind.handler(ctx)
+    async with open_session(device.connect) as session:
+        ctx.session = session
+        check = session.host_key_check
+        if check is not None and check.trust == "first_use":
+            await run_db(remember_host_key, device.target, check.key)
+            ctx.log(f"learned host key {check.key.fingerprint} (trust on first use)")
+        return await plan.kind.handler(ctx)
+
+
+async def _attempt(
+    plan: JobPlan, device: DevicePlan, ctx: DeviceContext
+) -> tuple[DeviceOutcome, str]:
+    try:
+        outcome = await _handle(plan, device, ctx)
+    except DriverError as exc:
+        return DeviceOutcome.failure(exc.code, str(exc)), ResultStatus.FAILED
+    except Exception as exc:  # a handler bug fails one device, never the job
+        logger.exception("job %s device %s: handler error", plan.job.pk, device.target.hostname)
+        return (
+            DeviceOutcome.failure("internal_error", f"{type(exc).__name__} in handler"),
+            ResultStatus.FAILED,
+        )
+    return outcome, ResultStatus.SUCCESS if outcome.ok else ResultStatus.FAILED
+
+
+async def _run_device(
+    plan: JobPlan, device: DevicePlan, writer: JobWriter, job_limit: asyncio.Semaphore
+) -> None:
+    """One device, start to result row; cancellation (even while waiting) is a result too."""
+    ctx = DeviceContext(target=device.target, params=plan.job.params, writer=writer)
+    started = None
+    clock = time.perf_counter()
+    try:
+        async with _global_limit(), job_limit:
+            started = timezone.now()
+            clock = time.perf_counter()
+            outcome, status = await _attempt(plan, device, ctx)
+    except asyncio.CancelledError:
+        outcome, status = (
+            DeviceOutcome.failure("cancelled", "job cancelled"),
+            (ResultStatus.CANCELLED),
+        )
+    elapsed = time.perf_counter() - clock
+    if status == ResultStatus.SUCCESS:
+        ctx.log(f"ok in {elapsed:.2f}s")
+    else:
+        ctx.log(f"{outcome.error_code}: {outcome.error_message}", level="error")
+    writer.result(device.target, status, outcome, started)
+
+
+async def _watch_loop(job_id: int, tasks: list[asyncio.Task]) -> None:
+    while True:
+        await asyncio.sleep(WATCH_INTERVAL)
+        if await run_db(_watch, job_id):
+            for task in tasks:
+                task.cancel()
+            return
+
+
+async def run_job(job_id: int, device_ids: list[int] | None = None, worker: str = "local") -> None:
+    """Run a job (or one chunk of it: `device_ids`) to the end. Never raises for device errors."""
+    plan = await run_db(load, job_id, device_ids)
+    if plan is None or not await run_db(_start, job_id, worker):
+        return
+    job = plan.job
+    writer = JobWriter(plan)
+    flusher = asyncio.create_task(writer.run())
+    await broadcasts.send(
+        broadcasts.customer_group(job.customer_id),
+        broadcasts.job_status_message(await run_db(Job.objects.get, pk=job_id)),
+    )
+    writer.log(f"{plan.kind.label}: {len(plan.devices)} device(s) on {worker}")
+    for device_id in plan.missing_ids:
+        writer.missing(device_id)
+    limit = asyncio.Semaphore(int(job.params.get("concurrency") or settings.WEBNET_JOB_CONCURRENCY))
+    tasks = [
+        asyncio.create_task(_run_device(plan, device, writer, limit)) for device in plan.devices
+    ]
+    watcher = asyncio.create_task(_watch_loop(job_id, tasks))
+    try:
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        watcher.cancel()
+        writer.close()
+        await flusher
+    finished = await run_db(_finish, job_id)
+    if finished is not None:
+        message = broadcasts.job_status_message(finished)
+        await broadcasts.send(broadcasts.job_group(job_id), message)
+        await broadcasts.send(broadcasts.customer_group(finished.customer_id), message)

@@ -1,0 +1,165 @@
+"""Buffered job output: log lines and device results go to the database in batches.
+
+The runner calls `log()` and `result()` from many device coroutines; a flusher writes every
+FLUSH_INTERVAL seconds (or when the buffer is large) in the database thread, then broadcasts the
+stored lines — with their seq — on the runner's loop.
+"""
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from webnet.core import broadcasts
+from webnet.devices.models import Device
+from webnet.jobs.dbthread import run_db
+from webnet.jobs.models import Job, JobDeviceResult, ResultStatus
+from webnet.jobs.plan import JobPlan
+from webnet.jobs.registry import DeviceOutcome, DeviceTarget
+from webnet.jobs.services import JobService, LogEntry, log_line
+
+FLUSH_INTERVAL = 0.25
+FLUSH_SIZE = 500
+
+
+@dataclass
+class PendingResult:
+    target: DeviceTarget | None
+    device_id: int | None
+    hostname: str
+    status: str
+    outcome: DeviceOutcome
+    started_at: datetime | None
+    finished_at: datetime
+
+
+class JobWriter:
+    def __init__(self, plan: JobPlan) -> None:
+        self.plan = plan
+        self.job = plan.job
+        self._logs: list[LogEntry] = []
+        self._results: list[PendingResult] = []
+        self._wake = asyncio.Event()
+        self._closed = False
+
+    def log(
+        self, message: str, level: str = "info", target: DeviceTarget | None = None, **extra: Any
+    ) -> None:
+        self._logs.append(
+            LogEntry(
+                message=message,
+                level=level,
+                device_id=target.id if target else None,
+                hostname=target.hostname if target else "",
+                extra=extra,
+            )
+        )
+        if len(self._logs) >= FLUSH_SIZE:
+            self._wake.set()
+
+    def result(
+        self, target: DeviceTarget, status: str, outcome: DeviceOutcome, started_at: datetime | None
+    ) -> None:
+        self._results.append(
+            PendingResult(
+                target, target.id, target.hostname, status, outcome, started_at, timezone.now()
+            )
+        )
+
+    def missing(self, device_id: int) -> None:
+        self._results.append(
+            PendingResult(
+                None,
+                None,
+                f"#{device_id}",
+                ResultStatus.SKIPPED,
+                DeviceOutcome.failure("device_deleted", "the device was deleted"),
+                None,
+                timezone.now(),
+            )
+        )
+
+    async def run(self) -> None:
+        """Flush periodically until closed, then once more."""
+        while not self._closed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), FLUSH_INTERVAL)
+            self._wake.clear()
+            await self.flush()
+        await self.flush()
+
+    def close(self) -> None:
+        self._closed = True
+        self._wake.set()
+
+    async def flush(self) -> None:
+        logs, self._logs = self._logs, []
+        results, self._results = self._results, []
+        if not logs and not results:
+            return
+        lines, messages = await run_db(self._store, logs, results)
+        if lines:
+            await broadcasts.send(
+                broadcasts.job_group(self.job.pk), broadcasts.job_log_message(lines)
+            )
+        for message in messages:
+            await broadcasts.send(broadcasts.customer_group(self.job.customer_id), message)
+
+    def _store(self, logs: list[LogEntry], results: list[PendingResult]) -> tuple[list, list]:
+        scrub = self.plan.scrubber
+        with transaction.atomic():
+            rows = JobService.append_log(self.job, logs, scrub, broadcast=False)
+            # persist first: it stores bulky data (e.g. a config) elsewhere and drops it from
+            # the outcome, so result rows stay small.
+            messages = self._persist(results)
+            JobDeviceResult.objects.bulk_create(
+                [
+                    JobDeviceResult(
+                        customer_id=self.job.customer_id,
+                        job_id=self.job.pk,
+                        device_id=r.device_id,
+                        hostname=r.hostname,
+                        status=r.status,
+                        error_code=r.outcome.error_code,
+                        error_message=scrub(r.outcome.error_message),
+                        output=scrub(r.outcome.output),
+                        data=scrub.deep(r.outcome.data),
+                        started_at=r.started_at,
+                        finished_at=r.finished_at,
+                        duration_ms=int((r.finished_at - r.started_at).total_seconds() * 1000)
+                        if r.started_at
+                        else 0,
+                    )
+                    for r in results
+                ]
+            )
+            self._count(results)
+        return [log_line(row) for row in rows], messages
+
+    def _count(self, results: list[PendingResult]) -> None:
+        tally = {"succeeded": 0, "failed": 0, "cancelled": 0}
+        for r in results:
+            key = {ResultStatus.SUCCESS: "succeeded", ResultStatus.CANCELLED: "cancelled"}.get(
+                r.status, "failed"
+            )
+            tally[key] += 1
+        Job.objects.filter(pk=self.job.pk).update(**{k: F(k) + v for k, v in tally.items() if v})
+
+    def _persist(self, results: list[PendingResult]) -> list[dict]:
+        persist = self.plan.kind.persist
+        if persist is None:
+            return []
+        messages: list[dict] = []
+        devices = Device.objects.for_customer(self.job.customer_id).in_bulk(
+            [r.device_id for r in results if r.device_id]
+        )
+        for r in results:
+            device = devices.get(r.device_id) if r.device_id else None
+            if device is not None and r.status in (ResultStatus.SUCCESS, ResultStatus.FAILED):
+                messages.extend(persist(self.job, device, r.outcome) or [])
+        return messages

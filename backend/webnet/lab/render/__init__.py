@@ -1,0 +1,1 @@
+"""Show-command output per vendor, generated from a device's live state."""

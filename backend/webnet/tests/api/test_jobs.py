@@ -1,0 +1,93 @@
+"""Jobs API: start (202), scoped reads, logs by after_seq, results, cancel, re-run, schedules."""
+
+from webnet.jobs.models import Job, JobDeviceResult
+from webnet.jobs.services import JobService, LogEntry
+from webnet.tests import factories as f
+from webnet.tests.conftest import World
+
+SHOW = {"commands": ["show version"]}
+
+
+def _start(api, world: World, role: str = "operator", **body) -> dict:
+    payload = {
+        "customer": world.a.pk,
+        "kind": "run_commands",
+        "targets": {"all": True},
+        "params": SHOW,
+        **body,
+    }
+    return api(role).post("/api/v1/jobs/", payload, format="json")
+
+
+def test_start_returns_202_with_job(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a)
+    response = _start(api, world)
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["total"] == 1 and body["kind"] == "run_commands"
+
+
+def test_bad_job_requests_are_field_errors(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a)
+    assert "kind" in _start(api, world, kind="bogus").json()
+    assert "targets" in _start(api, world, targets={"devices": [99999]}).json()
+    assert "commands" in _start(api, world, params={"commands": []}).json()
+    assert "customer" in _start(api, world, customer=world.b.pk).json()
+
+
+def test_jobs_are_scoped_and_logs_resume_by_seq(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a)
+    job_id = _start(api, world).json()["id"]
+    job = Job.objects.get(pk=job_id)
+    JobService.append_log(job, [LogEntry(f"line {i}") for i in range(1, 6)], broadcast=False)
+    logs = api("viewer").get(f"/api/v1/jobs/{job_id}/logs/?after_seq=3").json()
+    assert [line["seq"] for line in logs["lines"]] == [4, 5] and logs["last_seq"] == 5
+    assert api("viewer").get(f"/api/v1/jobs/{job_id}/logs/?after_seq=x").status_code == 400
+    assert api("outsider").get(f"/api/v1/jobs/{job_id}/").status_code == 404
+    assert api("outsider").get(f"/api/v1/jobs/{job_id}/logs/").status_code == 404
+    assert api("outsider").get("/api/v1/jobs/").json()["count"] == 0
+
+
+def test_results_cancel_and_rerun(world: World, api) -> None:
+    device = f.DeviceFactory(customer=world.a)
+    job_id = _start(api, world).json()["id"]
+    JobDeviceResult.objects.create(
+        customer=world.a,
+        job_id=job_id,
+        device=device,
+        hostname=device.hostname,
+        status="failed",
+        error_code="auth_failed",
+    )
+    rows = api("viewer").get(f"/api/v1/jobs/{job_id}/results/").json()["results"]
+    assert rows[0]["error_code"] == "auth_failed"
+    assert api("viewer").post(f"/api/v1/jobs/{job_id}/cancel/").status_code == 403
+    assert api("operator").post(f"/api/v1/jobs/{job_id}/cancel/").json()["status"] == "cancelled"
+    rerun = api("operator").post(
+        f"/api/v1/jobs/{job_id}/rerun/", {"failed_only": True}, format="json"
+    )
+    assert rerun.status_code == 202 and rerun.json()["device_ids"] == [device.pk]
+    assert api("outsider").post(f"/api/v1/jobs/{job_id}/cancel/").status_code == 404
+
+
+def test_kinds_are_listed(world: World, api) -> None:
+    names = {kind["name"] for kind in api("viewer").get("/api/v1/job-kinds/").json()}
+    assert {"run_commands", "reachability", "facts", "config_backup"} <= names
+
+
+def test_schedule_validation(world: World, api) -> None:
+    payload = {
+        "customer": world.a.pk,
+        "name": "n",
+        "kind": "config_backup",
+        "targets": {"all": True},
+        "cron": "61 * * * *",
+    }
+    assert "cron" in api("operator").post("/api/v1/schedules/", payload, format="json").json()
+    payload["cron"] = "*/15 * * * *"
+    created = api("operator").post("/api/v1/schedules/", payload, format="json")
+    assert created.status_code == 201 and created.json()["next_run_at"]
+    paused = api("operator").patch(
+        f"/api/v1/schedules/{created.json()['id']}/", {"enabled": False}, format="json"
+    )
+    assert paused.json()["next_run_at"] is None
