@@ -9,7 +9,7 @@ from django.utils import timezone
 from webnet.core import broadcasts
 from webnet.devices import services
 from webnet.devices.models import Device, DeviceStatus
-from webnet.jobs.parsing import NoTemplate, parse
+from webnet.jobs.parsing import ParseFailed, parse
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
 PROBE_TIMEOUT = 5.0
@@ -82,7 +82,7 @@ async def collect_facts(ctx: Any) -> DeviceOutcome:
     version = await ctx.session.send_command("show version")
     try:
         records = parse(platform, "show version", version.output)
-    except NoTemplate as exc:
+    except ParseFailed as exc:
         return DeviceOutcome.failure("parse_error", str(exc))
     if not records:
         return DeviceOutcome.failure("parse_error", "show version could not be parsed")
@@ -94,7 +94,7 @@ async def collect_facts(ctx: Any) -> DeviceOutcome:
             _first(row, ("interface", "intf", "name"))
             for row in parse(platform, command, interfaces.output)
         ]
-    except NoTemplate:
+    except ParseFailed:
         names = []
     ctx.log(
         f"facts: {facts['model'] or '?'} {facts['os_version'] or '?'}, {len(names)} interface(s)"

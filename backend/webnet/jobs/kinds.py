@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from webnet.jobs.parsing import NoTemplate, parse
+from webnet.jobs.parsing import ParseFailed, parse
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
 MAX_COMMANDS = 50
@@ -61,7 +61,7 @@ async def run_commands(ctx: Any) -> DeviceOutcome:
         if ctx.params.get("parse"):
             try:
                 entry["parsed"] = parse(ctx.target.platform, command, result.output)
-            except NoTemplate as exc:
+            except ParseFailed as exc:
                 entry["parse_error"] = str(exc)
         results.append(entry)
         sections.append(f"{ctx.target.hostname}# {command}\n{result.output}")

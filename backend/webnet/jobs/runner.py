@@ -113,10 +113,9 @@ async def _handle(plan: JobPlan, device: DevicePlan, ctx: DeviceContext) -> Devi
         return await plan.kind.handler(ctx)
     async with open_session(device.connect) as session:
         ctx.session = session
-        check = session.host_key_check
-        if check is not None and check.trust == "first_use":
-            await run_db(remember_host_key, device.target, check.key)
-            ctx.log(f"learned host key {check.key.fingerprint} (trust on first use)")
+        if session.host_key_trust == "first_use" and session.host_key is not None:
+            await run_db(remember_host_key, device.target, session.host_key)
+            ctx.log(f"learned host key {session.host_key.fingerprint} (trust on first use)")
         return await plan.kind.handler(ctx)
 
 

@@ -181,14 +181,16 @@ class JobService:
         """Ask a job to stop: queued jobs end at once; running ones stop their sessions."""
         if not access.can(user, "job", "cancel", job.customer_id):
             raise PermissionDenied("Your role in this customer does not allow cancelling jobs.")
-        if job.is_finished:
-            raise ValidationError({"status": f"job is already {job.status}"})
-        Job.objects.filter(pk=job.pk).update(cancel_requested=True)
-        job.cancel_requested = True
-        audit.record("cancel", actor=user, customer_id=job.customer_id, obj=job)
-        if job.status == JobStatus.QUEUED:
-            JobService.set_status(job, JobStatus.CANCELLED, cancelled=job.total)
-        return job
+        with transaction.atomic():
+            locked = Job.objects.select_for_update().get(pk=job.pk)
+            if locked.is_finished:
+                raise ValidationError({"status": f"job is already {locked.status}"})
+            Job.objects.filter(pk=job.pk).update(cancel_requested=True)
+            locked.cancel_requested = True
+            audit.record("cancel", actor=user, customer_id=locked.customer_id, obj=locked)
+        if locked.status == JobStatus.QUEUED:
+            JobService.set_status(locked, JobStatus.CANCELLED, cancelled=locked.total)
+        return locked
 
     @staticmethod
     def rerun(user: Any, job: Job, failed_only: bool = False) -> Job:
