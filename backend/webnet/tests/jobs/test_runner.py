@@ -124,3 +124,27 @@ async def test_cancel_stops_running_sessions(start_lab, settings) -> None:
     await asyncio.wait_for(runner, timeout=5)
     job = await sync_to_async(Job.objects.get)(pk=job.pk)
     assert job.status == "cancelled" and job.cancelled == 3
+
+
+@pytest.mark.parametrize(
+    ("fault", "legacy"),
+    [
+        ("huge_output:20000", False),
+        ("slow_output:200000", False),
+        ("legacy_kex", True),
+    ],
+)
+async def test_survivable_faults_still_back_up(start_lab, fault, legacy) -> None:
+    world = await start_lab(platforms=["cisco_ios"], count=1, faults=[f"R1={fault}"])
+    if legacy:
+        await sync_to_async(Device.objects.update)(legacy_ssh=True)
+    job = await _run(world, "config_backup")
+    assert job.status == "success", await _results(job)
+    snapshot = await sync_to_async(ConfigSnapshot.objects.get)(job=job)
+    assert "hostname R1" in snapshot.text
+
+
+async def test_legacy_only_device_fails_without_the_switch(start_lab) -> None:
+    world = await start_lab(platforms=["cisco_ios"], count=1, faults=["R1=legacy_kex"])
+    job = await _run(world, "config_backup")
+    assert (await _results(job))["R1"].error_code == "negotiation_failed"
