@@ -14,7 +14,7 @@ from .errors import ProtocolError
 
 _GARBAGE = re.compile("[\x00-\x06\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
 _CSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")  # ANSI control sequences (cursor, colour)
-_PAGER_LEFTOVERS = re.compile(rb"(?i)-+ ?\(?more[^\n\x08]*?-+[ \x08]*")
+_PAGER_LEFTOVERS = re.compile(rb"(?i) *-+ ?\(?more[^\n\x08]*?-+[ \x08]*")
 
 
 def clean_output(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidParams
 
-_CISCO_PROMPT = re.compile(rb"(?P<base>[\w.\-/:@]+?)(?P<mode>\([\w.\-@/:+ ]*\))?(?P<term>[>#])\s*")
+_CISCO_PROMPT = re.compile(rb"(?P<base>[\w.\-/:]+?)(?P<mode>\([\w.\-@/:+ ]*\))?(?P<term>[>#])\s*")
 _JUNOS_PROMPT = re.compile(rb"(?P<base>[\w.\-]+@[\w.\-:]+)(?P<mode>)(?P<term>[>#%])\s*")
 _CISCO_PAGER = re.compile(rb"\s*-+ ?More ?-+\s*")
 _JUNOS_PAGER = re.compile(rb"-+\(more(?: \d+%)?\)-+\s*")

@@ -151,6 +151,7 @@ def map_connect_error(
         return HostKeyMismatch(f"host key not verifiable: {exc.reason}", host=host)
     if isinstance(exc, asyncssh.PermissionDenied):
         return AuthFailed(f"authentication failed for user {params.username!r}", host=host)
+    legacy_hint = "" if params.legacy_algorithms else "; old devices may need legacy_algorithms"
     if isinstance(exc, asyncssh.KeyExchangeFailed):
         if verifier.checks_known_keys and "host key" in exc.reason.lower():
             return HostKeyMismatch(
@@ -158,8 +159,15 @@ def map_connect_error(
                 f"({exc.reason}); its key may have been replaced",
                 host=host,
             )
-        hint = "" if params.legacy_algorithms else "; old devices may need legacy_algorithms"
-        return NegotiationFailed(f"SSH algorithm negotiation failed: {exc.reason}{hint}", host=host)
+        return NegotiationFailed(
+            f"SSH algorithm negotiation failed: {exc.reason}{legacy_hint}", host=host
+        )
+    if stage == "connect" and verifier.presented is None and _is_reset(exc):
+        # The handshake was cut before we saw a host key: when the server finds no common
+        # algorithm it disconnects, and its TCP reset can overtake the packet saying so.
+        return ConnectionLost(
+            f"the server closed the connection during the SSH handshake{legacy_hint}", host=host
+        )
     if isinstance(exc, asyncssh.ConnectionLost):
         return ConnectionLost(f"connection lost during {stage}: {exc.reason}", host=host)
     if isinstance(
@@ -183,3 +191,11 @@ def map_connect_error(
     if isinstance(exc, ValueError):
         return InvalidParams(f"invalid connection parameters: {exc}", host=host)
     return ProtocolError(f"unexpected {type(exc).__name__} during {stage}: {exc}", host=host)
+
+
+def _is_reset(exc: BaseException) -> bool:
+    if isinstance(exc, asyncssh.ConnectionLost):
+        return True
+    return isinstance(exc, ConnectionResetError | BrokenPipeError) or (
+        isinstance(exc, asyncssh.DisconnectError) and exc.code == asyncssh.DISC_CONNECTION_LOST
+    )

@@ -121,15 +121,17 @@ class ScopedListView(ScopedMixin, View):
 
     template_name: ClassVar[str] = "ui/list.html"
     table_template: ClassVar[str] = ""
+    page: Page
 
     def rows(self) -> QuerySet:
         return self.queryset("view")
 
     def extra_context(self) -> dict[str, Any]:
+        """More context; `self.page` (the current page) is set by then."""
         return {}
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        page = paginate(request, self.rows())
+        page = self.page = paginate(request, self.rows())
         context = self.base_context(
             page=page,
             object_list=page.object_list,

@@ -1,4 +1,4 @@
-"""Host-key policy per customer, through real jobs: TOFU learns, a changed key fails, strict refuses."""
+"""Host-key policy per customer through real jobs: TOFU learns, a changed key fails."""
 
 import asyncssh
 from asgiref.sync import sync_to_async
