@@ -3,19 +3,19 @@
 import asyncio
 import socket
 
-from celery import shared_task
-
+from webnet.core.celery import app
 from webnet.jobs import scheduler
 from webnet.jobs.runner import run_job
 
 
-@shared_task(name="webnet.jobs.run_job_chunk", acks_late=False)
-def run_job_chunk(job_id: int, device_ids: list[int]) -> None:
+@app.task(name="webnet.jobs.run_job_chunk", bind=True, acks_late=False)
+def run_job_chunk(self, job_id: int, device_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
     """Run one chunk of a job's devices. Never retried: a lost worker is the reaper's business."""
-    asyncio.run(run_job(job_id, device_ids, worker=f"celery@{socket.gethostname()}"))
+    worker = self.request.hostname or f"celery@{socket.gethostname()}"
+    asyncio.run(run_job(job_id, device_ids, worker=worker))
 
 
-@shared_task(name="webnet.jobs.tick")
+@app.task(name="webnet.jobs.tick")
 def tick() -> None:
     """Called by Celery beat every minute: due schedules and the reaper."""
     scheduler.tick()
