@@ -4,7 +4,6 @@ from typing import Any
 
 from rest_framework import serializers
 
-from webnet.core import access
 from webnet.customers.models import Customer
 
 
@@ -35,8 +34,6 @@ class CustomerField(ScopedRelatedField):
 
 
 def default_customer(user: Any) -> Customer | None:
-    """The user's only customer, so single-tenant users need not name it."""
-    visible = access.visible_customer_ids(user)
-    if visible is None or len(set(visible)) != 1:
-        return None
-    return Customer.objects.filter(pk__in=visible).first()
+    """The user's only visible customer, so single-tenant users need not name it."""
+    visible = list(Customer.objects.restrict(user, "view").filter(is_active=True)[:2])
+    return visible[0] if len(visible) == 1 else None
