@@ -11,7 +11,7 @@ N ?= 200
 MANAGE := cd backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lab bench backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+.PHONY: run test lab bench bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
         test-system-deps bench-lab clean
 
@@ -75,6 +75,9 @@ test: backend-install test-system-deps backend-lint backend-test
 # Config backup of N lab devices: webnet vs Nornir+netmiko vs a bare asyncssh floor (N=1000 works).
 bench: backend-install
 	cd backend && $(BIN)/python bench/bench_backup.py --count $(N)
+
+bench-drivers: backend-install
+	cd backend && $(BIN)/python bench/bench_drivers.py --count $(N)
 
 bench-lab: backend-install
 	cd backend && $(BIN)/python bench/bench_lab.py --count $(N) --concurrency 100

@@ -67,9 +67,13 @@ async def _floor_device(row: dict[str, str], limit: asyncio.Semaphore) -> bool:
 
     async with limit:
         try:
-            async with asyncssh.connect(row["management_host"], port=int(row["port"]),
-                                        username="admin", password="admin", known_hosts=None,
-                                        ) as conn:
+            async with asyncssh.connect(
+                row["management_host"],
+                port=int(row["port"]),
+                username="admin",
+                password="admin",
+                known_hosts=None,
+            ) as conn:
                 process = await conn.create_process(term_type="vt100", encoding=None)
                 buffer = bytearray()
                 banner = await _read_until_prompt(process, buffer)
@@ -113,16 +117,21 @@ def run_nornir(inventory: Path) -> dict[str, float]:
     logging.disable(logging.CRITICAL)
     hosts = {
         row["hostname"]: {
-            "hostname": row["management_host"], "port": int(row["port"]),
-            "username": "admin", "password": "admin", "platform": "cisco_ios",
+            "hostname": row["management_host"],
+            "port": int(row["port"]),
+            "username": "admin",
+            "password": "admin",
+            "platform": "cisco_ios",
             "connection_options": {"netmiko": {"extras": {"secret": "enable"}}},
         }
         for row in _read_inventory(inventory)
     }
     nr = InitNornir(
         runner={"plugin": "threaded", "options": {"num_workers": NORNIR_WORKERS}},
-        inventory={"plugin": "SimpleInventory",
-                   "options": {"host_file": _write_yaml(inventory.parent / "hosts.yaml", hosts)}},
+        inventory={
+            "plugin": "SimpleInventory",
+            "options": {"host_file": _write_yaml(inventory.parent / "hosts.yaml", hosts)},
+        },
         logging={"enabled": False},
     )
     start = time.perf_counter()
@@ -156,15 +165,28 @@ def _prepare_webnet(inventory: Path) -> int:
     user = User.objects.create(username="bench")
     Membership.objects.create(user=user, customer=customer, role="operator")
     credential = Credential.objects.create(
-        customer=customer, name="lab", username="admin",
-        password_encrypted=crypto.encrypt("admin"), enable_secret_encrypted=crypto.encrypt("enable"))
-    Device.objects.bulk_create([
-        Device(customer=customer, hostname=row["hostname"], management_host=row["management_host"],
-               port=int(row["port"]), platform=row["platform"], credential=credential)
-        for row in _read_inventory(inventory)
-    ])
-    job = JobService.create_job(user, customer, "config_backup", {"all": True},
-                                {"concurrency": CONCURRENCY}, submit=False)
+        customer=customer,
+        name="lab",
+        username="admin",
+        password_encrypted=crypto.encrypt("admin"),
+        enable_secret_encrypted=crypto.encrypt("enable"),
+    )
+    Device.objects.bulk_create(
+        [
+            Device(
+                customer=customer,
+                hostname=row["hostname"],
+                management_host=row["management_host"],
+                port=int(row["port"]),
+                platform=row["platform"],
+                credential=credential,
+            )
+            for row in _read_inventory(inventory)
+        ]
+    )
+    job = JobService.create_job(
+        user, customer, "config_backup", {"all": True}, {"concurrency": CONCURRENCY}, submit=False
+    )
     return job.pk
 
 
@@ -203,9 +225,13 @@ async def _webnet(job_id: int) -> dict[str, float]:
     await subscriber
     job = await sync_to_async(Job.objects.get)(pk=job_id)
     expected = set(range(1, job.log_seq + 1))
-    return {"wall": wall, "failed": job.failed, "log_lines": job.log_seq,
-            "log_lines_missed": len(expected - set(seqs)),
-            "out_of_order": int(seqs != sorted(seqs))}
+    return {
+        "wall": wall,
+        "failed": job.failed,
+        "log_lines": job.log_seq,
+        "log_lines_missed": len(expected - set(seqs)),
+        "out_of_order": int(seqs != sorted(seqs)),
+    }
 
 
 def run_webnet(inventory: Path) -> dict[str, float]:
@@ -236,9 +262,23 @@ def worker_main(name: str, inventory: Path) -> None:
 def start_lab(count: int, latency_ms: float, state: Path) -> tuple[subprocess.Popen, Path]:
     inventory = state / "inventory.csv"
     lab = subprocess.Popen(
-        [sys.executable, "-m", "webnet.lab", "--count", str(count), "--platforms", "cisco_ios",
-         "--latency-ms", str(latency_ms), "--state-dir", str(state)],
-        cwd=BACKEND, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "webnet.lab",
+            "--count",
+            str(count),
+            "--platforms",
+            "cisco_ios",
+            "--latency-ms",
+            str(latency_ms),
+            "--state-dir",
+            str(state),
+        ],
+        cwd=BACKEND,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not inventory.exists():
         if lab.poll() is not None or time.monotonic() > deadline:
@@ -249,14 +289,23 @@ def start_lab(count: int, latency_ms: float, state: Path) -> tuple[subprocess.Po
 
 
 def run_contender(name: str, inventory: Path, state: Path) -> dict[str, float]:
-    env = {**os.environ, "WEBNET_STATE_DIR": str(state / f"webnet-{name}"), "LOG_LEVEL": "ERROR",
-           "DJANGO_SETTINGS_MODULE": "webnet.settings"}
+    env = {
+        **os.environ,
+        "WEBNET_STATE_DIR": str(state / f"webnet-{name}"),
+        "LOG_LEVEL": "ERROR",
+        "DJANGO_SETTINGS_MODULE": "webnet.settings",
+    }
     env.pop("DATABASE_URL", None)
     env.pop("CELERY_BROKER_URL", None)
     env.pop("REDIS_URL", None)
-    done = subprocess.run([sys.executable, __file__, "--worker", name, "--inventory",
-                           str(inventory)], cwd=BACKEND, env=env, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, __file__, "--worker", name, "--inventory", str(inventory)],
+        cwd=BACKEND,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -277,8 +326,9 @@ def main() -> None:
         state = Path(tmp)
         lab, inventory = start_lab(args.count, args.latency_ms, state / "lab")
         try:
-            results = {name: run_contender(name, inventory, state)
-                       for name in args.contenders.split(",")}
+            results = {
+                name: run_contender(name, inventory, state) for name in args.contenders.split(",")
+            }
         finally:
             lab.terminate()
             lab.wait(timeout=30)
@@ -286,25 +336,35 @@ def main() -> None:
 
 
 def report(count: int, latency_ms: float, results: dict[str, dict[str, float]]) -> None:
-    print(f"\nconfig backup of {count} cisco_ios lab devices, {latency_ms:g} ms per command, "
-          f"{os.cpu_count()} CPUs (lab on the same machine)\n")
-    print(f"{'contender':<10} {'wall s':>8} {'dev/s':>8} {'CPU s':>8} {'CPU ms/dev':>11} "
-          f"{'peak RSS MB':>12} {'failed':>7}")
+    print(
+        f"\nconfig backup of {count} cisco_ios lab devices, {latency_ms:g} ms per command, "
+        f"{os.cpu_count()} CPUs (lab on the same machine)\n"
+    )
+    print(
+        f"{'contender':<10} {'wall s':>8} {'dev/s':>8} {'CPU s':>8} {'CPU ms/dev':>11} "
+        f"{'peak RSS MB':>12} {'failed':>7}"
+    )
     for name, r in results.items():
-        print(f"{name:<10} {r['wall']:>8.2f} {count / r['wall']:>8.1f} {r['cpu']:>8.2f} "
-              f"{r['cpu'] * 1000 / count:>11.2f} {r['rss_mb']:>12.0f} {int(r['failed']):>7}")
+        print(
+            f"{name:<10} {r['wall']:>8.2f} {count / r['wall']:>8.1f} {r['cpu']:>8.2f} "
+            f"{r['cpu'] * 1000 / count:>11.2f} {r['rss_mb']:>12.0f} {int(r['failed']):>7}"
+        )
     web, nor, flo = (results.get(name) for name in ("webnet", "nornir", "floor"))
     if web:
-        print(f"\nwebnet live log: {int(web['log_lines'])} lines, "
-              f"{int(web['log_lines_missed'])} missed, out of order: {bool(web['out_of_order'])}")
+        print(
+            f"\nwebnet live log: {int(web['log_lines'])} lines, "
+            f"{int(web['log_lines_missed'])} missed, out of order: {bool(web['out_of_order'])}"
+        )
     dps = {name: count / r["wall"] for name, r in results.items()}
     vs_nornir = dps["webnet"] / dps["nornir"] if web and nor else float("nan")
     vs_floor = web["wall"] / flo["wall"] if web and flo else float("nan")
-    print(f"RESULT n={count} webnet_dps={dps.get('webnet', 0):.1f} "
-          f"nornir_dps={dps.get('nornir', 0):.1f} floor_dps={dps.get('floor', 0):.1f} "
-          f"vs_nornir={vs_nornir:.2f} vs_floor_wall={vs_floor:.2f} "
-          f"failed={int(web['failed']) if web else -1} "
-          f"log_lines_missed={int(web['log_lines_missed']) if web else -1}")
+    print(
+        f"RESULT n={count} webnet_dps={dps.get('webnet', 0):.1f} "
+        f"nornir_dps={dps.get('nornir', 0):.1f} floor_dps={dps.get('floor', 0):.1f} "
+        f"vs_nornir={vs_nornir:.2f} vs_floor_wall={vs_floor:.2f} "
+        f"failed={int(web['failed']) if web else -1} "
+        f"log_lines_missed={int(web['log_lines_missed']) if web else -1}"
+    )
 
 
 if __name__ == "__main__":

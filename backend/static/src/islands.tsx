@@ -18,6 +18,7 @@ import { createRoot, type Root } from "react-dom/client";
 
 import { AuditChanges } from "./islands/AuditChanges";
 import { CopyOnce } from "./islands/CopyOnce";
+import { JobLog } from "./islands/JobLog";
 
 /** A component usable as an island. `omitFromHistory`: drop it from HTMX's history snapshot (secrets). */
 export type IslandComponent = ComponentType<any> & { omitFromHistory?: boolean };
@@ -25,6 +26,7 @@ export type IslandComponent = ComponentType<any> & { omitFromHistory?: boolean }
 const components: Record<string, IslandComponent> = {
   AuditChanges,
   CopyOnce,
+  JobLog,
 };
 
 const SELECTOR = "[data-island]";

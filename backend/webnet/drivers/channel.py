@@ -36,8 +36,8 @@ class ShellChannel(asyncssh.SSHClientSession[bytes]):
         self.lost: str | None = None
 
     # ---- asyncssh callbacks ---------------------------------------------------------------
-    def connection_made(self, chan: asyncssh.SSHChannel[bytes]) -> None:
-        self.chan = chan  # type: ignore[assignment]
+    def connection_made(self, chan: asyncssh.SSHClientChannel[bytes]) -> None:  # type: ignore[override]
+        self.chan = chan
 
     def data_received(self, data: bytes, datatype: asyncssh.DataType) -> None:
         self._chunks.append(data)

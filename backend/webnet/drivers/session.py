@@ -58,6 +58,7 @@ class DeviceSession:
         self._base = b""
         self._broken: DriverError | None = None
         self._closed = False
+        self._in_config = False
 
     async def __aenter__(self) -> DeviceSession:
         return await self.open()
@@ -69,6 +70,8 @@ class DeviceSession:
     async def open(self) -> DeviceSession:
         """Connect, authenticate, verify the host key, find the prompt, enable, stop paging."""
         params = self.params
+        if self._conn is not None:
+            raise RuntimeError("DeviceSession.open() called twice")
         try:
             self.platform = get_platform(params.platform)
             verifier = HostKeyVerifier(
@@ -95,11 +98,9 @@ class DeviceSession:
         step = "shell"
         try:
             async with asyncio.timeout_at(deadline):
-                _chan, shell = await self._conn.create_session(
-                    lambda: ShellChannel(host),
-                    term_type=TERM_TYPE,
-                    term_size=TERM_SIZE,
-                    encoding=None,
+                shell = ShellChannel(host)
+                await self._conn.create_session(
+                    lambda: shell, term_type=TERM_TYPE, term_size=TERM_SIZE, encoding=None
                 )
                 self._shell = shell
                 step = "prompt"
@@ -214,8 +215,6 @@ class DeviceSession:
             with contextlib.suppress(CommandRejected):
                 await self._config_step(command, timeout)
 
-    _in_config = False
-
     # ---- plumbing ---------------------------------------------------------------------------
     def _ready(self) -> Platform:
         if self._broken is not None:
@@ -252,6 +251,10 @@ class DeviceSession:
             )
         except ConnectionLost as exc:
             err = exc
+        except asyncio.CancelledError:
+            # the runner cancelled us mid-command: the stream is out of step, close on exit
+            self._broken = ConnectionLost("a command was cancelled")
+            raise
         self._broken = err
         self._abort()
         raise self._error(err)

@@ -18,4 +18,5 @@ def navigation(request: HttpRequest) -> dict:
         "is_staff_user": access.is_staff(user),
         "can_admin": access.can(user, "credential", "change", cid),
         "can_operate": access.can(user, "tag", "add", cid),
+        "can_run_jobs": access.can(user, "job", "add", cid),
     }

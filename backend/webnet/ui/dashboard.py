@@ -1,4 +1,4 @@
-"""The dashboard: real counts for the active customer, recent audit events for admins."""
+"""The dashboard: real counts and recent jobs for the active customer, audit events for admins."""
 
 from typing import Any
 
@@ -11,9 +11,11 @@ from webnet.core import access
 from webnet.core.models import AuditEvent
 from webnet.devices.models import Credential, Device, DeviceGroup, DeviceStatus, Tag
 from webnet.devices.platforms import Platform
+from webnet.jobs.models import Job
 from webnet.ui.crud import scoped
 
 RECENT_EVENTS = 10
+RECENT_JOBS = 5
 
 
 def _counts(request: HttpRequest) -> dict[str, Any]:
@@ -34,6 +36,7 @@ def _counts(request: HttpRequest) -> dict[str, Any]:
         "credentials": scoped(request, Credential).count(),
         "tags": scoped(request, Tag).count(),
         "groups": scoped(request, DeviceGroup).count(),
+        "recent_jobs": scoped(request, Job).select_related("requested_by")[:RECENT_JOBS],
     }
 
 

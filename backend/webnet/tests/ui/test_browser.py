@@ -83,3 +83,81 @@ def test_login_create_device_and_see_it_in_the_list(
     assert "q=no-such-device" in page.url
     page.fill("#f-q", "browser")
     page.wait_for_selector("#device-table >> text=browser-r1")
+
+
+def test_job_log_island_streams_filters_and_refreshes_results_when_done(
+    transactional_db: None, live_server: object, browser: object
+) -> None:
+    """The test server has no WebSocket endpoint, so this also proves the REST polling fallback."""
+    from django.utils import timezone
+
+    from webnet.jobs.models import Job, JobDeviceResult, JobLog, JobStatus
+
+    membership = factories.MembershipFactory(role=Role.OPERATOR, user__username="browser-op")
+    customer = membership.customer
+    r1 = factories.DeviceFactory(customer=customer, hostname="log-r1")
+    r2 = factories.DeviceFactory(customer=customer, hostname="log-r2")
+    job = Job.objects.create(
+        customer=customer,
+        kind="run_commands",
+        status=JobStatus.RUNNING,
+        targets={"devices": [r1.pk, r2.pk]},
+        device_ids=[r1.pk, r2.pk],
+        params={"commands": ["show version"], "parse": False},
+        total=2,
+    )
+
+    def log(seq: int, device: object, message: str, level: str = "info") -> None:
+        JobLog.objects.create(
+            customer=customer,
+            job=job,
+            seq=seq,
+            time=timezone.now(),
+            level=level,
+            device=device,
+            hostname=getattr(device, "hostname", ""),
+            message=message,
+        )
+
+    log(1, None, "job started")
+    log(2, r1, "show version: 12 line(s)")
+    base = live_server.url  # type: ignore[attr-defined]
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "browser-op")
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    page.goto(f"{base}/jobs/{job.pk}/")
+    page.wait_for_selector("[data-job-log] [data-seq='2']")
+    assert "job started" in page.inner_text("[data-job-log]")
+
+    log(3, r2, "authentication failed", level="error")
+    JobDeviceResult.objects.create(
+        customer=customer, job=job, device=r1, hostname="log-r1", status="success"
+    )
+    JobDeviceResult.objects.create(
+        customer=customer,
+        job=job,
+        device=r2,
+        hostname="log-r2",
+        status="failed",
+        error_code="auth_failed",
+    )
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.PARTIAL, succeeded=1, failed=1, finished_at=timezone.now()
+    )
+    page.wait_for_selector("[data-job-log] [data-seq='3']")
+    page.wait_for_selector("[data-log-status='partial']")
+    page.wait_for_selector("#result-table >> text=auth_failed")  # refreshed on job-finished
+    assert page.is_visible("#job-summary [data-status='partial']")
+
+    page.select_option("[data-job-log] select >> nth=0", "log-r2")
+    page.wait_for_selector("[data-job-log] [data-seq='2']", state="detached")
+    assert page.is_visible("[data-job-log] [data-seq='3']")
+    page.select_option("[data-job-log] select >> nth=0", "")
+    page.select_option("[data-job-log] select >> nth=1", "error")
+    page.wait_for_selector("[data-job-log] [data-seq='1']", state="detached")
+    assert page.locator("[data-job-log] [data-seq]").count() == 1

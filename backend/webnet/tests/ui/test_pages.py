@@ -24,6 +24,11 @@ LIST_PAGES = [
     "ui:token_list",
     "ui:token_create",
     "ui:audit_list",
+    "ui:job_list",
+    "ui:job_create",
+    "ui:job_run_commands",
+    "ui:schedule_list",
+    "ui:schedule_create",
 ]
 OBJECT_PAGES = [
     ("ui:device_detail", "device"),
