@@ -20,7 +20,14 @@ from webnet.customers.models import Customer
 from webnet.devices import groups, importer, services
 from webnet.devices.filters import DeviceFilterSet
 from webnet.devices.keys import validate_private_key
-from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
+from webnet.devices.models import (
+    INVENTORY_FIELDS,
+    Credential,
+    Device,
+    DeviceGroup,
+    SSHHostKey,
+    Tag,
+)
 
 
 class CredentialSerializer(ScopedSerializer):
@@ -106,23 +113,10 @@ class DeviceSerializer(ScopedSerializer):
         fields = [
             "id",
             "customer",
-            "hostname",
-            "management_host",
-            "port",
-            "platform",
-            "vendor",
-            "model",
-            "serial_number",
-            "os_version",
-            "role",
-            "site",
-            "latitude",
-            "longitude",
-            "description",
+            *INVENTORY_FIELDS,
             "tags",
             "tag_names",
             "credential",
-            "enabled",
             "legacy_ssh",
             "status",
             "last_seen_at",

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from webnet.customers.models import Customer
 from webnet.devices import services
-from webnet.devices.models import Credential, Device, Tag
+from webnet.devices.models import INVENTORY_FIELDS, Credential, Device, Tag
 from webnet.devices.platforms import Platform
 
 REQUIRED_COLUMNS = ("hostname", "management_host", "platform")
@@ -42,22 +42,7 @@ MAX_BYTES = 5 * 1024 * 1024
 class DeviceRowForm(forms.ModelForm):
     class Meta:
         model = Device
-        fields = [
-            "hostname",
-            "management_host",
-            "port",
-            "platform",
-            "vendor",
-            "model",
-            "serial_number",
-            "os_version",
-            "role",
-            "site",
-            "latitude",
-            "longitude",
-            "description",
-            "enabled",
-        ]
+        fields = list(INVENTORY_FIELDS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -77,6 +77,25 @@ class Tag(models.Model):
         return self.name
 
 
+# The inventory fields people edit; the API, the UI form and the CSV import share this list.
+INVENTORY_FIELDS = (
+    "hostname",
+    "management_host",
+    "port",
+    "platform",
+    "vendor",
+    "model",
+    "serial_number",
+    "os_version",
+    "role",
+    "site",
+    "latitude",
+    "longitude",
+    "description",
+    "enabled",
+)
+
+
 class DeviceStatus(models.TextChoices):
     UNKNOWN = "unknown", "Unknown"
     REACHABLE = "reachable", "Reachable"

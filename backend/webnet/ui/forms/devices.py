@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from webnet.core import access
-from webnet.devices.models import Credential, Device, Tag
+from webnet.devices.models import INVENTORY_FIELDS, Credential, Device, Tag
 from webnet.ui.forms.base import ScopedModelForm
 
 BINDING_FIELDS = ("management_host", "port", "credential")
@@ -18,29 +18,13 @@ class DeviceForm(ScopedModelForm):
 
     class Meta:
         model = Device
-        fields = [
-            "hostname",
-            "management_host",
-            "port",
-            "credential",
-            "platform",
-            "vendor",
-            "model",
-            "serial_number",
-            "os_version",
-            "role",
-            "site",
-            "latitude",
-            "longitude",
-            "tags",
-            "enabled",
-            "legacy_ssh",
-            "description",
-        ]
+        fields = [*INVENTORY_FIELDS, "credential", "tags", "legacy_ssh"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "tags": forms.SelectMultiple(attrs={"size": 6}),
         }
+
+    field_order = ["hostname", "management_host", "port", "credential", "platform"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
