@@ -17,6 +17,7 @@ import { Component, StrictMode, type ComponentType, type ErrorInfo, type ReactNo
 import { createRoot, type Root } from "react-dom/client";
 
 import { AuditChanges } from "./islands/AuditChanges";
+import { ConfigDiff } from "./islands/ConfigDiff";
 import { CopyOnce } from "./islands/CopyOnce";
 import { JobLog } from "./islands/JobLog";
 
@@ -25,6 +26,7 @@ export type IslandComponent = ComponentType<any> & { omitFromHistory?: boolean }
 
 const components: Record<string, IslandComponent> = {
   AuditChanges,
+  ConfigDiff,
   CopyOnce,
   JobLog,
 };

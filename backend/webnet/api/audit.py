@@ -4,6 +4,7 @@ import django_filters
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 
+from webnet.api.base import ExportMixin
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.core.models import AuditEvent
 
@@ -39,6 +40,7 @@ class AuditEventFilter(filters.FilterSet):
 
 
 class AuditEventViewSet(
+    ExportMixin,
     CustomerScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -102,28 +102,8 @@ def _flatten(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class ScopedModelViewSet(CustomerScopedQuerysetMixin, viewsets.ModelViewSet):
-    create_service: Callable[..., Any] = staticmethod(changes.create)  # (actor, model, data)
-    update_service: Callable[..., Any] = staticmethod(changes.update)  # (actor, obj, data)
-    delete_service: Callable[..., Any] = staticmethod(changes.delete)  # (actor, obj)
-    create_with_model = True
-
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        if self.create_with_model:
-            serializer.instance = self.create_service(
-                self.request.user, self.get_queryset().model, data
-            )
-        else:
-            serializer.instance = self.create_service(self.request.user, data)
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        serializer.instance = self.update_service(
-            self.request.user, serializer.instance, dict(serializer.validated_data)
-        )
-
-    def perform_destroy(self, instance: Any) -> None:
-        self.delete_service(self.request.user, instance)
+class ExportMixin:
+    """`<list>/export/?file_format=csv|json`: the whole filtered list, streamed."""
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", OpenApiTypes.STR, enum=["csv", "json"])],
@@ -172,3 +152,27 @@ class ScopedModelViewSet(CustomerScopedQuerysetMixin, viewsets.ModelViewSet):
         for index, row in enumerate(rows):
             yield ("," if index else "") + json.dumps(row, default=str)
         yield "]"
+
+
+class ScopedModelViewSet(ExportMixin, CustomerScopedQuerysetMixin, viewsets.ModelViewSet):
+    create_service: Callable[..., Any] = staticmethod(changes.create)  # (actor, model, data)
+    update_service: Callable[..., Any] = staticmethod(changes.update)  # (actor, obj, data)
+    delete_service: Callable[..., Any] = staticmethod(changes.delete)  # (actor, obj)
+    create_with_model = True
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        if self.create_with_model:
+            serializer.instance = self.create_service(
+                self.request.user, self.get_queryset().model, data
+            )
+        else:
+            serializer.instance = self.create_service(self.request.user, data)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.instance = self.update_service(
+            self.request.user, serializer.instance, dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance: Any) -> None:
+        self.delete_service(self.request.user, instance)

@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from webnet.api.base import ScopedModelViewSet, ScopedSerializer
+from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField, default_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.core import access
@@ -267,6 +267,7 @@ class SSHHostKeySerializer(serializers.ModelSerializer):
 
 
 class SSHHostKeyViewSet(
+    ExportMixin,
     CustomerScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

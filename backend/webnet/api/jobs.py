@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webnet.api.base import ScopedModelViewSet, ScopedSerializer
+from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, default_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.jobs import registry
@@ -106,6 +106,7 @@ class JobFilter(filters.FilterSet):
 
 
 class JobViewSet(
+    ExportMixin,
     CustomerScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

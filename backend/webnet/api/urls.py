@@ -4,7 +4,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from webnet.api.audit import AuditEventViewSet
+from webnet.api.config import (
+    BackupStateViewSet,
+    ConfigSnapshotViewSet,
+    ConfigTemplateViewSet,
+    TemplateVariablesViewSet,
+)
 from webnet.api.customers import CustomerViewSet, MembershipViewSet
+from webnet.api.deploy import ChangePlanViewSet
 from webnet.api.devices import (
     CredentialViewSet,
     DeviceGroupViewSet,
@@ -28,6 +35,14 @@ router.register("ssh-host-keys", SSHHostKeyViewSet)
 router.register("audit-events", AuditEventViewSet)
 router.register("jobs", JobViewSet)
 router.register("schedules", ScheduleViewSet)
+router.register("change-plans", ChangePlanViewSet)
+router.register("config-snapshots", ConfigSnapshotViewSet)
+router.register("backup-states", BackupStateViewSet)
+router.register("config-templates", ConfigTemplateViewSet)
+router.register("template-variables", TemplateVariablesViewSet)
 
 app_name = "api"
-urlpatterns = [path("job-kinds/", KindsView.as_view(), name="job-kinds"), *router.urls]
+urlpatterns = [
+    path("job-kinds/", KindsView.as_view(), name="job-kinds"),
+    *router.urls,
+]

@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from webnet.api.base import ScopedModelViewSet
+from webnet.api.base import ExportMixin, ScopedModelViewSet
 from webnet.api.fields import CustomerField
 from webnet.core import access
 from webnet.customers.models import Membership, Role
@@ -158,6 +158,7 @@ class APITokenSerializer(serializers.ModelSerializer):
 
 
 class APITokenViewSet(
+    ExportMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

@@ -5,4 +5,4 @@ class ConfigMgmtConfig(AppConfig):
     name = "webnet.config_mgmt"
 
     def ready(self) -> None:
-        from webnet.config_mgmt import kinds  # noqa: F401  (registers config_backup)
+        from webnet.config_mgmt import deploy_kinds, kinds  # noqa: F401  (register the kinds)

@@ -1,20 +1,18 @@
-"""config_backup: read the running configuration and store it with its hash."""
+"""config_backup: read the running configuration; store it only when its meaning changed."""
 
-import hashlib
 from typing import Any
 
-from django.utils import timezone
-
-from webnet.config_mgmt.models import ConfigSnapshot
+from webnet.config_mgmt.sanitize import sanitize
+from webnet.config_mgmt.snapshots import record_backup, record_failure, sanitized_hash
 from webnet.devices.models import Device
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
 
 async def backup(ctx: Any) -> DeviceOutcome:
     config = await ctx.session.get_running_config()
-    if not config.strip():
+    if not sanitize(ctx.target.platform, config).strip():
         return DeviceOutcome.failure("empty_config", "the device returned an empty configuration")
-    digest = hashlib.sha256(config.encode()).hexdigest()
+    digest = sanitized_hash(ctx.target.platform, config)
     ctx.log(f"configuration read: {len(config.splitlines())} lines, sha256 {digest[:12]}")
     return DeviceOutcome(
         output="", data={"config": config, "sha256": digest, "lines": len(config.splitlines())}
@@ -23,19 +21,12 @@ async def backup(ctx: Any) -> DeviceOutcome:
 
 def store_snapshot(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
     if not outcome.ok:
+        record_failure(device, outcome.error_code, outcome.error_message)
         return []
-    config = outcome.data.pop("config")
-    ConfigSnapshot.objects.create(
-        customer_id=device.customer_id,
-        device=device,
-        job=job,
-        text=config,
-        sha256=outcome.data["sha256"],
-        size=len(config),
-    )
-    Device.objects.for_customer(device.customer_id).filter(pk=device.pk).update(
-        last_backup_at=timezone.now()
-    )
+    result = record_backup(device, outcome.data.pop("config"), job=job)
+    outcome.data["snapshot"] = result.snapshot.pk
+    outcome.data["changed"] = result.created
+    outcome.data["change_kind"] = result.snapshot.change_kind
     return []
 
 
@@ -45,6 +36,6 @@ register(
         label="Configuration backup",
         handler=backup,
         persist=store_snapshot,
-        description="Read each device's running configuration and store a snapshot.",
+        description="Read each device's running configuration; store a snapshot when it changed.",
     )
 )

@@ -1,11 +1,23 @@
-"""Configuration snapshots (the config_mgmt issue adds dedup, diff and drift on top)."""
+"""Config snapshots (deduplicated by sanitized hash), backup state, drift marks, templates."""
 
 from django.db import models
 
 from webnet.core.querysets import ScopedManager
 
 
+class ChangeKind(models.TextChoices):
+    INITIAL = "initial", "First backup"
+    DEPLOY = "deploy", "webnet deploy"
+    OUT_OF_BAND = "out_of_band", "Out of band"
+
+
 class ConfigSnapshot(models.Model):
+    """One distinct configuration of a device: stored when the sanitized text changed.
+
+    `text` is what the device said; `sha256` hashes `sanitize(platform, text)`, so timestamps and
+    byte counts never make a new snapshot. `last_verified_at` moves on every identical backup.
+    """
+
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="config_snapshots"
     )
@@ -20,9 +32,15 @@ class ConfigSnapshot(models.Model):
         related_name="config_snapshots",
     )
     text = models.TextField()
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(max_length=64, db_index=True, help_text="of the sanitized text")
+    raw_sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(default=0)
+    change_kind = models.CharField(
+        max_length=12, choices=ChangeKind.choices, default=ChangeKind.INITIAL, db_index=True
+    )
+    plan_id = models.CharField(max_length=64, blank=True, help_text="deploy plan that made it")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_verified_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager()
 
@@ -32,3 +50,136 @@ class ConfigSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class BackupState(models.Model):
+    """Per device: when webnet last tried, last succeeded, why it last failed, last verified."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="backup_states"
+    )
+    device = models.OneToOneField(
+        "devices.Device", on_delete=models.CASCADE, related_name="backup_state"
+    )
+    latest = models.ForeignKey(
+        ConfigSnapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error_code = models.CharField(max_length=40, blank=True)
+    last_error = models.TextField(blank=True)
+    verified_unchanged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["device__hostname"]
+
+    def __str__(self) -> str:
+        return f"backup state of {self.device}"
+
+
+class ExpectedConfig(models.Model):
+    """A deploy announced the sanitized hash it is about to produce on a device (drift marks)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="expected_configs"
+    )
+    device = models.ForeignKey(
+        "devices.Device", on_delete=models.CASCADE, related_name="expected_configs"
+    )
+    sha256 = models.CharField(max_length=64)
+    plan_id = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+    access_resource = "configsnapshot"
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["device", "sha256"])]
+
+    def __str__(self) -> str:
+        return f"{self.device} expects {self.sha256[:12]} ({self.plan_id})"
+
+
+class VariableType(models.TextChoices):
+    STRING = "string", "String"
+    INT = "int", "Integer"
+    BOOL = "bool", "Boolean"
+    IP = "ip", "IP address"
+    LIST = "list", "List"
+
+
+class ConfigTemplate(models.Model):
+    """A golden configuration in sandboxed Jinja2; `variables` is its typed schema.
+
+    `variables`: [{"name", "type": string|int|bool|ip|list, "required", "default"}].
+    """
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="config_templates"
+    )
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    platforms = models.JSONField(default=list, blank=True, help_text="empty: every platform")
+    body = models.TextField()
+    variables = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "name"], name="unique_config_template")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateVariables(models.Model):
+    """Variable values for one device or one group (a device's own values win over its groups')."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="template_variables"
+    )
+    device = models.OneToOneField(
+        "devices.Device",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="template_variables",
+    )
+    group = models.OneToOneField(
+        "devices.DeviceGroup",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="template_variables",
+    )
+    values = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name_plural = "template variables"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(device__isnull=False, group__isnull=True)
+                | models.Q(device__isnull=True, group__isnull=False),
+                name="template_variables_device_xor_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"variables of {self.device or self.group}"
+
+
+# Change plans live in their own module; importing them here registers the models.
+from webnet.config_mgmt.plans import ChangePlan, PlanDevice  # noqa: E402, F401

@@ -69,12 +69,63 @@ TABLE: dict[str, dict[str, Level]] = {
     "job": {"view": Level.VIEWER, "add": Level.OPERATOR, "cancel": Level.OPERATOR},
     "joblog": {"view": Level.VIEWER},
     "jobdeviceresult": {"view": Level.VIEWER},
+    "changeplan": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "confirm": Level.OPERATOR,
+        "commit": Level.OPERATOR,
+    },
+    "plandevice": {"view": Level.VIEWER},
     "schedule": {
         "view": Level.VIEWER,
         "add": Level.OPERATOR,
         "change": Level.OPERATOR,
         "delete": Level.OPERATOR,
     },
+    # Config management: viewers see configs with secrets masked; admins see them raw.
+    "configsnapshot": {"view": Level.VIEWER, "view_secrets": Level.ADMIN},
+    "backupstate": {"view": Level.VIEWER},
+    "configtemplate": {
+        "view": Level.VIEWER,
+        "render": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
+    "templatevariables": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
+    # Compliance: rules and fixtures are part of their policy's resource.
+    "compliancepolicy": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "compliancewaiver": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "compliancerun": {"view": Level.VIEWER},
+    "complianceresult": {"view": Level.VIEWER},
+    # Terminal, topology and onboarding (networkops).
+    "terminal": {"open": Level.OPERATOR},
+    "terminalsession": {"view": Level.ADMIN},
+    "topologylink": {"view": Level.VIEWER, "clear": Level.ADMIN},
+    "customeriprange": {
+        "view": Level.ADMIN,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+        "scan": Level.ADMIN,
+    },
+    # Approving a candidate creates a device bound to a credential: admin, like device.add.
+    "discoverycandidate": {"view": Level.ADMIN, "approve": Level.ADMIN, "reject": Level.ADMIN},
 }
 
 

@@ -52,6 +52,28 @@ class Platform:
     save_command: str | None = None  # None: a commit already persists the configuration
     config_term: bytes | None = None  # Junos: `#` means configuration mode (no mode group)
     trailing_noise: re.Pattern[str] | None = None  # stripped from output before the prompt
+    # Transactional changes where the OS has them: EOS configure sessions, Junos commit confirmed.
+    session_enter: str | None = None  # e.g. "configure session {name}"
+    session_finish: tuple[str, ...] = ()
+    session_abort: tuple[str, ...] = ()
+    confirmed_finish: tuple[str, ...] = ()  # e.g. ("commit confirmed {minutes}", "exit ...")
+    confirm_commands: tuple[str, ...] = ()  # make a confirmed commit permanent
+    rollback_commands: tuple[str, ...] = ()  # back to the previous commit ("{steps}")
+
+    def config_steps(
+        self, session_name: str | None, confirm_minutes: int | None
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """(enter, finish, abort) for a change: plain, in a named session, or commit-confirmed."""
+        if session_name and self.session_enter:
+            return (
+                (self.session_enter.format(name=session_name),),
+                self.session_finish,
+                self.session_abort,
+            )
+        if confirm_minutes and self.confirmed_finish:
+            finish = tuple(step.format(minutes=confirm_minutes) for step in self.confirmed_finish)
+            return self.config_enter, finish, self.config_abort
+        return self.config_enter, self.config_finish, self.config_abort
 
     def in_config_mode(self, mode: bytes | None, term: bytes) -> bool:
         if self.config_term is not None:
@@ -97,6 +119,9 @@ PLATFORMS: dict[str, Platform] = {
             setup_commands=("terminal length 0", "terminal width 32767"),
             enable_command="enable",
             save_command="write memory",
+            session_enter="configure session {name}",
+            session_finish=("commit",),
+            session_abort=("abort",),
             **_CISCO,  # type: ignore[arg-type]
         ),
         Platform(
@@ -120,6 +145,9 @@ PLATFORMS: dict[str, Platform] = {
             config_abort=("rollback 0", "exit configuration-mode"),
             config_term=b"#",
             trailing_noise=_JUNOS_EDIT_LINE,
+            confirmed_finish=("commit confirmed {minutes}", "exit configuration-mode"),
+            confirm_commands=("configure", "commit and-quit"),
+            rollback_commands=("configure", "rollback {steps}", "commit and-quit"),
         ),
     )
 }

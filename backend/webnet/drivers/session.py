@@ -30,6 +30,7 @@ from .errors import (
     ConnectionLost,
     DriverError,
     DriverTimeout,
+    InvalidParams,
     ProtocolError,
 )
 from .hostkeys import HostKeyVerifier
@@ -177,21 +178,33 @@ class DeviceSession:
             return ""
         return (await self.send_command(platform.save_command, timeout=timeout)).output
 
-    async def send_config(self, lines: Iterable[str] | str, *, timeout: float | None = None) -> str:
+    async def send_config(
+        self,
+        lines: Iterable[str] | str,
+        *,
+        timeout: float | None = None,
+        session_name: str | None = None,
+        confirm_minutes: int | None = None,
+    ) -> str:
         """Enter configuration mode, send `lines` one by one, commit where the platform has a
         candidate configuration, and leave. The first rejected line (or a failed commit) aborts
-        the change where the platform can (XR `abort`, Junos `rollback 0`) and raises
-        CommandRejected; IOS-style platforms keep the lines already applied."""
+        the change where the platform can (XR `abort`, Junos `rollback 0`, an EOS session
+        `abort`) and raises CommandRejected; plain IOS-style changes keep the lines applied.
+
+        `session_name`: EOS applies everything atomically in a configure session.
+        `confirm_minutes`: Junos commits with `commit confirmed N`; the device rolls back by
+        itself unless `confirm_commit()` follows in time."""
         platform = self._ready()
         if isinstance(lines, str):
             lines = lines.splitlines()
         body = [line for line in lines if line.strip()]
-        outputs = [await self._config_step(c, timeout) for c in platform.config_enter]
+        enter, finish, abort = platform.config_steps(session_name, confirm_minutes)
+        outputs = [await self._config_step(c, timeout) for c in enter]
         try:
-            for line in [*body, *platform.config_finish]:
+            for line in [*body, *finish]:
                 outputs.append(await self._config_step(line, timeout))
         except CommandRejected:
-            await self._abort_config(timeout)
+            await self._abort_config(timeout, abort)
             raise
         if self._in_config:
             raise self._error(ProtocolError("still in configuration mode after leaving it"))
@@ -209,9 +222,21 @@ class DeviceSession:
             raise self._error(CommandRejected(line, output))
         return output
 
-    async def _abort_config(self, timeout: float | None) -> None:
+    async def confirm_commit(self, *, timeout: float | None = None) -> str:
+        """Make a `commit confirmed` permanent (Junos); a no-op elsewhere."""
         platform = self._ready()
-        for command in platform.config_abort:
+        return "\n".join([await self._config_step(c, timeout) for c in platform.confirm_commands])
+
+    async def rollback_config(self, steps: int = 1, *, timeout: float | None = None) -> str:
+        """Return to the configuration `steps` commits ago (Junos `rollback N` + commit)."""
+        platform = self._ready()
+        if not platform.rollback_commands:
+            raise InvalidParams(f"{platform.name} has no commit history to roll back to")
+        commands = [c.format(steps=steps) for c in platform.rollback_commands]
+        return "\n".join([await self._config_step(c, timeout) for c in commands])
+
+    async def _abort_config(self, timeout: float | None, abort: tuple[str, ...]) -> None:
+        for command in abort:
             with contextlib.suppress(CommandRejected):
                 await self._config_step(command, timeout)
 

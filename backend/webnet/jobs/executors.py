@@ -12,6 +12,8 @@ import threading
 
 from django.conf import settings
 
+from webnet.jobs import registry
+
 logger = logging.getLogger("webnet.jobs")
 
 _loop: asyncio.AbstractEventLoop | None = None
@@ -55,6 +57,8 @@ def _submit_celery(job_id: int) -> None:
     from webnet.jobs.models import Job
     from webnet.jobs.tasks import run_job_chunk
 
-    device_ids = list(Job.objects.values_list("device_ids", flat=True).get(pk=job_id))
-    for chunk in chunks(device_ids, settings.WEBNET_JOB_CHUNK_SIZE):
+    kind, device_ids = Job.objects.values_list("kind", "device_ids").get(pk=job_id)
+    # A destructive job stays in one process: canary ordering needs all of its devices together.
+    size = len(device_ids) if registry.get(kind).destructive else settings.WEBNET_JOB_CHUNK_SIZE
+    for chunk in chunks(list(device_ids), max(size, 1)):
         run_job_chunk.delay(job_id, chunk)

@@ -111,6 +111,9 @@ def load(job_id: int, device_ids: list[int] | None = None) -> JobPlan | None:
                 device, keys.get(device.pk, []), job.customer.host_key_policy, plan.scrubber
             )
             plan.devices.append(DevicePlan(target, params))
+    if isinstance(job.params.get("order"), list):  # e.g. canary devices first
+        rank = {pk: index for index, pk in enumerate(job.params["order"])}
+        plan.devices.sort(key=lambda device_plan: rank.get(device_plan.target.id, len(rank)))
     found = {device_plan.target.id for device_plan in plan.devices}
     plan.missing_ids = [pk for pk in wanted if pk not in found]
     return plan

@@ -50,7 +50,7 @@ class DeviceContext:
     params: dict[str, Any]
     writer: JobWriter
     session: Any = None
-    scratch: dict[str, Any] = field(default_factory=dict)
+    shared: dict[str, Any] = field(default_factory=dict)  # one dict for all devices of a run
 
     def log(self, message: str, level: str = "info", **extra: Any) -> None:
         self.writer.log(message, level, self.target, **extra)
@@ -136,10 +136,14 @@ async def _attempt(
 
 
 async def _run_device(
-    plan: JobPlan, device: DevicePlan, writer: JobWriter, job_limit: asyncio.Semaphore
+    plan: JobPlan,
+    device: DevicePlan,
+    writer: JobWriter,
+    job_limit: asyncio.Semaphore,
+    shared: dict[str, Any],
 ) -> None:
     """One device, start to result row; cancellation (even while waiting) is a result too."""
-    ctx = DeviceContext(target=device.target, params=plan.job.params, writer=writer)
+    ctx = DeviceContext(target=device.target, params=plan.job.params, writer=writer, shared=shared)
     started = None
     clock = time.perf_counter()
     try:
@@ -185,8 +189,10 @@ async def run_job(job_id: int, device_ids: list[int] | None = None, worker: str 
     for device_id in plan.missing_ids:
         writer.missing(device_id)
     limit = asyncio.Semaphore(int(job.params.get("concurrency") or settings.WEBNET_JOB_CONCURRENCY))
+    shared: dict[str, Any] = {}
     tasks = [
-        asyncio.create_task(_run_device(plan, device, writer, limit)) for device in plan.devices
+        asyncio.create_task(_run_device(plan, device, writer, limit, shared))
+        for device in plan.devices
     ]
     watcher = asyncio.create_task(_watch_loop(job_id, tasks))
     try:

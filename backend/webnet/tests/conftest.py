@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from webnet.core.models import AuditEvent
 from webnet.customers.models import Customer, Role
 from webnet.tests import factories
+from webnet.tests.jobs.conftest import start_lab  # noqa: F401  (a lab as inventory, suite-wide)
 from webnet.users.models import User
 
 # Hashing passwords at full strength would dominate the suite's run time.

@@ -110,3 +110,23 @@ class SSHHostKeyFactory(DjangoModelFactory):
     key_type = "ssh-ed25519"
     public_key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBx"
     fingerprint_sha256 = factory.Sequence(lambda n: f"SHA256:{n:043d}")
+
+
+class ConfigSnapshotFactory(DjangoModelFactory):
+    class Meta:
+        model = "config_mgmt.ConfigSnapshot"
+
+    device = factory.SubFactory(DeviceFactory)
+    customer = factory.SelfAttribute("device.customer")
+    text = "hostname r1\nenable secret 9 $9$abcdef\ninterface Gi0/1\n description uplink\n!\n"
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    size = factory.LazyAttribute(lambda s: len(s.text))
+
+
+class ConfigTemplateFactory(DjangoModelFactory):
+    class Meta:
+        model = "config_mgmt.ConfigTemplate"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"template-{n}")
+    body = "hostname {{ device.hostname }}\n"

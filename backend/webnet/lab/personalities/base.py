@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, ClassVar
 
 from ..commands import CommandTable, Match, MatchError, apply_pipe, split_pipes
@@ -26,7 +27,19 @@ def command(*patterns: str, priv: int = 1) -> Callable:
     return deco
 
 
+def rendered(name: str, *patterns: str) -> Callable:
+    """A command whose output is `self.render.<name>(self.rt)` (arguments are ignored)."""
+
+    @command(*patterns)
+    def show(self: Personality, *_args: str) -> str:
+        return getattr(self.render, name)(self.rt)
+
+    show.__name__ = show.__qualname__ = name
+    return show
+
+
 class Personality:
+    render: ModuleType  # the platform's render module (show output), set on the class
     platform: ClassVar[str] = ""
     vendor_family: ClassVar[str] = "cisco"
     more_prompt: ClassVar[str] = " --More-- "

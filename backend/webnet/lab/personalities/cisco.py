@@ -2,150 +2,41 @@
 
 from __future__ import annotations
 
+import ipaddress
 import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from ..commands import tokenize
 from ..configtree import SECTIONS_IOS, SUBSECTIONS_IOS, ConfigTree, section_mode
+from ..fleet import DeviceSpec
 from ..platforms import expand_ifname
 from ..terminal import CTRL_C, CTRL_Z
-from .base import Personality, command
+from .base import Personality, command, rendered
+from .configwords import CONFIG_WORDS
 
-# first words a config line may start with; anything else is rejected like a real parser would
-CONFIG_WORDS = frozenset(
-    [
-        "aaa",
-        "access-list",
-        "address-family",
-        "alias",
-        "archive",
-        "arp",
-        "authentication",
-        "bandwidth",
-        "banner",
-        "bfd",
-        "boot",
-        "bridge",
-        "cdp",
-        "channel-group",
-        "class",
-        "class-map",
-        "clock",
-        "control-plane",
-        "controller",
-        "crypto",
-        "default",
-        "default-metric",
-        "default-information",
-        "delay",
-        "description",
-        "dial-peer",
-        "distance",
-        "dns",
-        "domain",
-        "dot1x",
-        "duplex",
-        "enable",
-        "encapsulation",
-        "end-policy",
-        "errdisable",
-        "event",
-        "exec-timeout",
-        "exit-address-family",
-        "feature",
-        "flow",
-        "hostname",
-        "hardware",
-        "interface",
-        "ip",
-        "ipv4",
-        "ipv6",
-        "isis",
-        "key",
-        "keepalive",
-        "l2vpn",
-        "lacp",
-        "license",
-        "line",
-        "link",
-        "lldp",
-        "load-interval",
-        "logging",
-        "login",
-        "mac",
-        "management",
-        "match",
-        "media-type",
-        "mpls",
-        "mtu",
-        "multilink",
-        "name",
-        "negotiation",
-        "neighbor",
-        "network",
-        "no",
-        "ntp",
-        "object-group",
-        "passive-interface",
-        "password",
-        "peer",
-        "platform",
-        "police",
-        "policy-map",
-        "port-channel",
-        "power",
-        "prefix-list",
-        "prefix-set",
-        "privilege",
-        "queue-monitor",
-        "radius",
-        "redistribute",
-        "redundancy",
-        "remote-as",
-        "route-map",
-        "route-policy",
-        "router",
-        "router-id",
-        "rpl",
-        "security",
-        "service",
-        "service-policy",
-        "session",
-        "set",
-        "shutdown",
-        "snmp",
-        "snmp-server",
-        "source",
-        "spanning-tree",
-        "speed",
-        "ssh",
-        "standby",
-        "storm-control",
-        "summary-address",
-        "switchport",
-        "system",
-        "tacacs",
-        "tacacs-server",
-        "telemetry",
-        "template",
-        "timers",
-        "track",
-        "transport",
-        "udld",
-        "update-source",
-        "username",
-        "usergroup",
-        "version",
-        "vlan",
-        "vpc",
-        "vrf",
-        "vrrp",
-        "vtp",
-        "wred",
-        "xconnect",
-        "commit-confirmed",
-    ]
-)
+
+def dotted_netmask(cidr: str) -> str:
+    """`10.0.0.1/24` -> `10.0.0.1 255.255.255.0` (IOS and IOS-XR address syntax)."""
+    address, _, prefixlen = cidr.partition("/")
+    return f"{address} {ipaddress.IPv4Network(f'0.0.0.0/{prefixlen}').netmask}"
+
+
+def interface_stanzas(
+    spec: DeviceSpec,
+    indent: str,
+    addressed: Callable[[str], list[str]],
+    unaddressed: list[str],
+    always: tuple[str, ...] = (),
+) -> list[str]:
+    """The initial config's `interface` sections for the device's ports: description, then
+    `addressed(its address)` or `unaddressed` lines, then `always`, each indented by `indent`."""
+    lines: list[str] = []
+    for iface in spec.interfaces:
+        body = [f"description {iface.description}"] if iface.description else []
+        body += addressed(iface.ip) if iface.ip else unaddressed
+        lines += [f"interface {iface.name}", *(indent + line for line in [*body, *always])]
+    return lines
 
 
 class CiscoLike(Personality):
@@ -166,6 +57,15 @@ class CiscoLike(Personality):
         self.candidate: ConfigTree | None = None
 
     # ---- state ------------------------------------------------------------------------------
+    @staticmethod
+    def initial_lines(spec: DeviceSpec) -> list[str]:
+        """A new device's configuration, line by line."""
+        raise NotImplementedError
+
+    @classmethod
+    def initial_config(cls, spec: DeviceSpec) -> ConfigTree:
+        return ConfigTree.parse("\n".join(cls.initial_lines(spec)), **cls.tree_kwargs)
+
     @classmethod
     def hostname_of(cls, tree: ConfigTree) -> str | None:
         for node in tree.root.children:
@@ -213,18 +113,18 @@ class CiscoLike(Personality):
 
     @command("terminal length <arg>", "terminal len <arg>")
     def cmd_term_length(self, n: str) -> str | None:
-        if not n.isdigit():
-            return self.invalid_at(n)
-        assert self.term is not None
-        self.term.page_length = int(n)
-        return None
+        return self.set_terminal("page_length", n)
 
     @command("terminal width <arg>")
     def cmd_term_width(self, n: str) -> str | None:
+        return self.set_terminal("width", n)
+
+    def set_terminal(self, attr: str, n: str) -> str | None:
+        """`terminal length|width N`: sets the terminal's `attr`, or an error if N is no number."""
         if not n.isdigit():
             return self.invalid_at(n)
         assert self.term is not None
-        self.term.width = int(n)
+        setattr(self.term, attr, int(n))
         return None
 
     @command(
@@ -373,12 +273,32 @@ class CiscoLike(Personality):
         caret = " " * (len(self.prompt()) + pos) + "^"
         return f"{caret}\n% Invalid input detected at '^' marker.\n"
 
-    # ---- rendering hooks ------------------------------------------------------------------------
+    # ---- rendering ------------------------------------------------------------------------------
     def render_running(self) -> str:
-        raise NotImplementedError
+        return self.render.running_config(self.rt)
 
     def render_startup(self) -> str:
-        raise NotImplementedError
+        return self.render.running_config(self.rt, self.rt.startup, startup=True)
+
+    show_version = rendered("show_version", "show version")
+    show_ip_int_brief = rendered("show_ip_int_brief", "show ip interface brief")
+    show_inventory = rendered("show_inventory", "show inventory")
+    show_lldp_detail = rendered("show_lldp_detail", "show lldp neighbors detail")
+
+    @command("show clock")
+    def show_clock(self) -> str:
+        return self.render.show_clock()
+
+    @command("show interfaces", "show interfaces <rest>")
+    def show_interfaces(self, name: str = "") -> str:
+        if not name:
+            return self.render.show_interfaces(self.rt) or ""
+        out = self.render.show_interfaces(self.rt, self.interface_name(name))
+        return out if out is not None else self.invalid_at(name.split()[0])
+
+    def interface_name(self, name: str) -> str:
+        """The full interface name a `show interfaces NAME` argument stands for."""
+        return expand_ifname(name, self.platform)
 
     @staticmethod
     def token_offset(line: str, token: str) -> int:

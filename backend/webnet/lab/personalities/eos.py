@@ -5,12 +5,11 @@ from __future__ import annotations
 import difflib
 
 from ..commands import MatchError
-from ..configtree import ConfigTree
 from ..fleet import DeviceSpec
-from ..platforms import expand_ifname, short_ifname
+from ..platforms import short_ifname
 from ..render import eos as r
-from .base import command
-from .cisco import CiscoLike
+from .base import command, rendered
+from .cisco import CiscoLike, interface_stanzas
 
 SECTIONS_EOS = (
     ("interface", "config-if"),
@@ -27,7 +26,7 @@ SECTIONS_EOS = (
 SUBSECTIONS_EOS = (("address-family", "config-router-bgp-af"), ("vrf", "config-router-bgp-vrf"))
 
 
-def eos_initial_config(spec: DeviceSpec) -> ConfigTree:
+def eos_initial_lines(spec: DeviceSpec) -> list[str]:
     lines = [
         "no aaa root",
         "username admin privilege 1 role network-operator secret sha512 "
@@ -39,14 +38,9 @@ def eos_initial_config(spec: DeviceSpec) -> ConfigTree:
         "spanning-tree mode mstp",
         "lldp run",
     ]
-    for iface in spec.interfaces:
-        lines.append(f"interface {iface.name}")
-        if iface.description:
-            lines.append(f"   description {iface.description}")
-        if iface.ip:
-            lines += ["   no switchport", f"   ip address {iface.ip}"]
-        else:
-            lines.append("   shutdown")
+    lines += interface_stanzas(
+        spec, "   ", lambda ip: ["no switchport", f"ip address {ip}"], ["shutdown"]
+    )
     lines += [
         "interface Loopback0",
         f"   ip address {spec.loopback_ip}",
@@ -61,11 +55,13 @@ def eos_initial_config(spec: DeviceSpec) -> ConfigTree:
         "management api http-commands",
         "   no shutdown",
     ]
-    return ConfigTree.parse("\n".join(lines), **EOS.tree_kwargs)
+    return lines
 
 
 class EOS(CiscoLike):
     platform = "arista_eos"
+    render = r
+    initial_lines = staticmethod(eos_initial_lines)
     vendor_family = "arista"
     show_in_config = True
     sections = SECTIONS_EOS
@@ -76,10 +72,6 @@ class EOS(CiscoLike):
     def __init__(self, rt, term, username) -> None:
         super().__init__(rt, term, username)
         self.session_name: str | None = None
-
-    @classmethod
-    def initial_config(cls, spec: DeviceSpec) -> ConfigTree:
-        return eos_initial_config(spec)
 
     def prompt(self) -> str:
         if self.in_config and self.session_name:
@@ -109,9 +101,6 @@ class EOS(CiscoLike):
 
     def save_output(self) -> str:
         return "Copy completed successfully.\n"
-
-    def render_running(self) -> str:
-        return r.running_config(self.rt)
 
     def render_startup(self) -> str:
         return r.running_config(self.rt, self.rt.startup)
@@ -184,36 +173,7 @@ class EOS(CiscoLike):
         return super().cmd_term_width(n) or f"Width set to {n} columns.\n"
 
     # ---- show commands -------------------------------------------------------------------------
-    @command("show version")
-    def show_version(self) -> str:
-        return r.show_version(self.rt)
-
-    @command("show clock")
-    def show_clock(self) -> str:
-        return r.show_clock()
-
-    @command("show interfaces", "show interfaces <rest>")
-    def show_interfaces(self, name: str = "") -> str:
-        if name:
-            out = r.show_interfaces(self.rt, expand_ifname(name, self.platform))
-            return out if out is not None else self.invalid_at(name.split()[0])
-        return r.show_interfaces(self.rt) or ""
-
-    @command("show ip interface brief")
-    def show_ip_int_brief(self) -> str:
-        return r.show_ip_int_brief(self.rt)
-
-    @command("show inventory")
-    def show_inventory(self) -> str:
-        return r.show_inventory(self.rt)
-
-    @command("show lldp neighbors detail")
-    def show_lldp_detail(self) -> str:
-        return r.show_lldp_detail(self.rt)
-
-    @command("show lldp neighbors")
-    def show_lldp(self) -> str:
-        return r.show_lldp(self.rt)
+    show_lldp = rendered("show_lldp", "show lldp neighbors")
 
     @command("show hostname")
     def show_hostname(self) -> str:

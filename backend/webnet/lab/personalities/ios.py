@@ -6,19 +6,12 @@ import time
 
 from ..configtree import ConfigTree
 from ..fleet import DeviceSpec
-from ..ifview import IfView
-from ..platforms import expand_ifname
 from ..render import ios as r
-from .base import command
-from .cisco import CiscoLike
+from .base import command, rendered
+from .cisco import CiscoLike, dotted_netmask, interface_stanzas
 
 
-def _mask(cidr: str) -> str:
-    v = IfView("", "", cidr, True, True, "", 0, 0, False)
-    return f"{v.address} {v.netmask}"
-
-
-def ios_initial_config(spec: DeviceSpec) -> ConfigTree:
+def ios_initial_lines(spec: DeviceSpec) -> list[str]:
     major = (
         spec.os_version.split("(")[0].rsplit(".", 1)[0]
         if "(" in spec.os_version
@@ -42,21 +35,19 @@ def ios_initial_config(spec: DeviceSpec) -> ConfigTree:
         "lldp run",
         "cdp run",
         "interface Loopback0",
-        f" ip address {_mask(spec.loopback_ip)}",
+        f" ip address {dotted_netmask(spec.loopback_ip)}",
     ]
-    for iface in spec.interfaces:
-        lines.append(f"interface {iface.name}")
-        if iface.description:
-            lines.append(f" description {iface.description}")
-        if iface.ip:
-            lines.append(f" ip address {_mask(iface.ip)}")
-        else:
-            lines += [" no ip address", " shutdown"]
-        lines += [" negotiation auto"]
+    lines += interface_stanzas(
+        spec,
+        " ",
+        lambda ip: [f"ip address {dotted_netmask(ip)}"],
+        ["no ip address", "shutdown"],
+        always=("negotiation auto",),
+    )
     lines += [
         f"interface {spec.mgmt_if}",
         " description management",
-        f" ip address {_mask(spec.mgmt_ip)}",
+        f" ip address {dotted_netmask(spec.mgmt_ip)}",
         " negotiation auto",
         "router ospf 1",
         f" router-id {spec.loopback_ip.split('/')[0]}",
@@ -74,61 +65,17 @@ def ios_initial_config(spec: DeviceSpec) -> ConfigTree:
         " login local",
         " transport input ssh",
     ]
-    return ConfigTree.parse("\n".join(lines), indent=1)
+    return lines
 
 
 class IOS(CiscoLike):
     platform = "cisco_ios"
+    render = r
+    initial_lines = staticmethod(ios_initial_lines)
 
-    @classmethod
-    def initial_config(cls, spec: DeviceSpec) -> ConfigTree:
-        return ios_initial_config(spec)
-
-    def render_running(self) -> str:
-        return r.running_config(self.rt)
-
-    def render_startup(self) -> str:
-        return r.running_config(self.rt, self.rt.startup, startup=True)
-
-    @command("show version")
-    def show_version(self) -> str:
-        return r.show_version(self.rt)
-
-    @command("show clock")
-    def show_clock(self) -> str:
-        return r.show_clock()
-
-    @command("show interfaces", "show interfaces <rest>")
-    def show_interfaces(self, name: str = "") -> str:
-        if name:
-            full = expand_ifname(name, self.platform)
-            out = r.show_interfaces(self.rt, full)
-            return out if out is not None else self.invalid_at(name.split()[0])
-        return r.show_interfaces(self.rt) or ""
-
-    @command("show ip interface brief")
-    def show_ip_int_brief(self) -> str:
-        return r.show_ip_int_brief(self.rt)
-
-    @command("show inventory")
-    def show_inventory(self) -> str:
-        return r.show_inventory(self.rt)
-
-    @command("show lldp neighbors detail")
-    def show_lldp_detail(self) -> str:
-        return r.show_lldp_detail(self.rt)
-
-    @command("show lldp neighbors")
-    def show_lldp(self) -> str:
-        return r.show_lldp(self.rt)
-
-    @command("show cdp neighbors detail")
-    def show_cdp_detail(self) -> str:
-        return r.show_cdp_detail(self.rt)
-
-    @command("show cdp neighbors")
-    def show_cdp(self) -> str:
-        return r.show_cdp(self.rt)
+    show_lldp = rendered("show_lldp", "show lldp neighbors")
+    show_cdp_detail = rendered("show_cdp_detail", "show cdp neighbors detail")
+    show_cdp = rendered("show_cdp", "show cdp neighbors")
 
     @command("show terminal")
     def show_terminal(self) -> str:

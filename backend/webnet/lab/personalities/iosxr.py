@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 import difflib
 
-from ..configtree import ConfigTree
 from ..fleet import DeviceSpec
-from ..ifview import IfView
-from ..platforms import expand_ifname
 from ..render import iosxr as r
-from .base import command
-from .cisco import CiscoLike
+from .base import command, rendered
+from .cisco import CiscoLike, dotted_netmask, interface_stanzas
 
 SECTIONS_XR = (
     ("interface", "config-if"),
@@ -38,12 +35,7 @@ SUBSECTIONS_XR = (
 )
 
 
-def _mask(cidr: str) -> str:
-    v = IfView("", "", cidr, True, True, "", 0, 0, False)
-    return f"{v.address} {v.netmask}"
-
-
-def xr_initial_config(spec: DeviceSpec) -> ConfigTree:
+def xr_initial_lines(spec: DeviceSpec) -> list[str]:
     loop = spec.loopback_ip.split("/")[0]
     lines = [
         f"hostname {spec.hostname}",
@@ -55,18 +47,13 @@ def xr_initial_config(spec: DeviceSpec) -> ConfigTree:
         " group cisco-support",
         " secret 10 $6$lab$Zq1uJ8yR2mK5nB7vC9xL0wE3tY6uI8oP1aS4dF7gH0jK2lZ5xC8vB1nM4qW7eR0t",
         "interface Loopback0",
-        f" ipv4 address {_mask(spec.loopback_ip)}",
+        f" ipv4 address {dotted_netmask(spec.loopback_ip)}",
         f"interface {spec.mgmt_if}",
-        f" ipv4 address {_mask(spec.mgmt_ip)}",
+        f" ipv4 address {dotted_netmask(spec.mgmt_ip)}",
     ]
-    for iface in spec.interfaces:
-        lines.append(f"interface {iface.name}")
-        if iface.description:
-            lines.append(f" description {iface.description}")
-        if iface.ip:
-            lines.append(f" ipv4 address {_mask(iface.ip)}")
-        else:
-            lines.append(" shutdown")
+    lines += interface_stanzas(
+        spec, " ", lambda ip: [f"ipv4 address {dotted_netmask(ip)}"], ["shutdown"]
+    )
     lines += [
         "router static",
         " address-family ipv4 unicast",
@@ -79,11 +66,13 @@ def xr_initial_config(spec: DeviceSpec) -> ConfigTree:
         "ssh server v2",
         "ssh server vrf default",
     ]
-    return ConfigTree.parse("\n".join(lines), **IOSXR.tree_kwargs)
+    return lines
 
 
 class IOSXR(CiscoLike):
     platform = "cisco_iosxr"
+    render = r
+    initial_lines = staticmethod(xr_initial_lines)
     login_priv = 15
     show_in_config = True
     sections = SECTIONS_XR
@@ -91,10 +80,6 @@ class IOSXR(CiscoLike):
     tree_kwargs = {"indent": 1, "separator": "!"}
     addr_key = "ipv4 address"
     config_banner = ""
-
-    @classmethod
-    def initial_config(cls, spec: DeviceSpec) -> ConfigTree:
-        return xr_initial_config(spec)
 
     def prompt(self) -> str:
         return "RP/0/RP0/CPU0:" + super().prompt()
@@ -176,9 +161,6 @@ class IOSXR(CiscoLike):
     def save_output(self) -> str:
         return ""
 
-    def render_running(self) -> str:
-        return r.running_config(self.rt)
-
     def render_startup(self) -> str:
         return r.running_config(self.rt)
 
@@ -206,36 +188,15 @@ class IOSXR(CiscoLike):
             out.append(f"{i:<5}{cid:<22}{user:<10}vty0:node0_RP0_CPU0 CLI         {r.stamp()}")
         return "\n".join(out) + "\n"
 
-    @command("show version")
-    def show_version(self) -> str:
-        return r.show_version(self.rt)
-
     @command("show clock")
     def show_clock(self) -> str:
         return r.stamp().split(".")[0][4:] + " UTC\n"
 
-    @command("show interfaces", "show interfaces <rest>")
-    def show_interfaces(self, name: str = "") -> str:
-        if name:
-            out = r.show_interfaces(self.rt, expand_ifname(name, self.platform))
-            return out if out is not None else self.invalid_at(name.split()[0])
-        return r.show_interfaces(self.rt) or ""
-
-    @command("show ip interface brief", "show ipv4 interface brief")
-    def show_ip_int_brief(self) -> str:
-        return r.show_ip_int_brief(self.rt)
-
-    @command("show inventory", "admin show inventory")
-    def show_inventory(self) -> str:
-        return r.show_inventory(self.rt)
-
-    @command("show lldp neighbors detail")
-    def show_lldp_detail(self) -> str:
-        return r.show_lldp_detail(self.rt)
-
-    @command("show cdp neighbors detail")
-    def show_cdp_detail(self) -> str:
-        return r.show_cdp_detail(self.rt)
+    show_ip_int_brief = rendered(
+        "show_ip_int_brief", "show ip interface brief", "show ipv4 interface brief"
+    )
+    show_inventory = rendered("show_inventory", "show inventory", "admin show inventory")
+    show_cdp_detail = rendered("show_cdp_detail", "show cdp neighbors detail")
 
 
 async def _auto_rollback(rt, delay: float) -> None:

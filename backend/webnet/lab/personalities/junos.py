@@ -9,7 +9,7 @@ from ..commands import MatchError, split_pipes
 from ..fleet import DeviceSpec
 from ..junosconfig import JunosConfig, split
 from ..render import junos as r
-from .base import Personality, command
+from .base import Personality, command, rendered
 
 SCREEN_WIDTH = 80
 
@@ -54,6 +54,7 @@ def junos_initial_config(spec: DeviceSpec) -> JunosConfig:
 
 class Junos(Personality):
     platform = "juniper_junos"
+    render = r
     vendor_family = "juniper"
     more_prompt = "---(more {pct}%)---"
 
@@ -152,9 +153,7 @@ class Junos(Personality):
             "The configuration has been changed but not committed\n" if changed else ""
         )
 
-    @command("show version")
-    def show_version(self) -> str:
-        return r.show_version(self.rt)
+    show_version = rendered("show_version", "show version")
 
     @command("show interfaces", "show interfaces <arg>")
     def show_interfaces(self, name: str = "") -> str:
@@ -163,21 +162,10 @@ class Junos(Personality):
         out = r.show_interfaces(self.rt, name or None)
         return out if out is not None else f"error: device {name} not found\n"
 
-    @command("show interfaces terse")
-    def show_terse(self) -> str:
-        return r.show_interfaces_terse(self.rt)
-
-    @command("show chassis hardware")
-    def show_chassis_hardware(self) -> str:
-        return r.show_chassis_hardware(self.rt)
-
-    @command("show lldp neighbors")
-    def show_lldp(self) -> str:
-        return r.show_lldp_neighbors(self.rt)
-
-    @command("show system uptime")
-    def show_uptime(self) -> str:
-        return r.show_system_uptime(self.rt)
+    show_terse = rendered("show_interfaces_terse", "show interfaces terse")
+    show_chassis_hardware = rendered("show_chassis_hardware", "show chassis hardware")
+    show_lldp = rendered("show_lldp_neighbors", "show lldp neighbors")
+    show_uptime = rendered("show_system_uptime", "show system uptime")
 
     @command("show configuration", "show configuration <rest>")
     def show_configuration(self, rest: str = "") -> str:

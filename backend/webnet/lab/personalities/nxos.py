@@ -6,10 +6,9 @@ from __future__ import annotations
 from ..commands import MatchError
 from ..configtree import ConfigTree
 from ..fleet import DeviceSpec
-from ..platforms import expand_ifname
 from ..render import nxos as r
-from .base import command
-from .cisco import CiscoLike
+from .base import command, rendered
+from .cisco import CiscoLike, interface_stanzas
 
 SECTIONS_NXOS = (
     ("interface", "config-if"),
@@ -33,7 +32,7 @@ SUBSECTIONS_NXOS = (
 )
 
 
-def nxos_initial_config(spec: DeviceSpec) -> ConfigTree:
+def nxos_initial_lines(spec: DeviceSpec) -> list[str]:
     loop = spec.loopback_ip
     lines = [
         f"version {spec.os_version} Bios:version 05.45",
@@ -53,19 +52,17 @@ def nxos_initial_config(spec: DeviceSpec) -> ConfigTree:
         "vrf context management",
         "  ip route 0.0.0.0/0 172.16.0.1",
     ]
-    for iface in spec.interfaces:
-        lines.append(f"interface {iface.name}")
-        if iface.description:
-            lines.append(f"  description {iface.description}")
-        if iface.ip:
-            lines += [
-                "  no switchport",
-                f"  ip address {iface.ip}",
-                "  ip router ospf 1 area 0.0.0.0",
-                "  no shutdown",
-            ]
-        else:
-            lines.append("  shutdown")
+    lines += interface_stanzas(
+        spec,
+        "  ",
+        lambda ip: [
+            "no switchport",
+            f"ip address {ip}",
+            "ip router ospf 1 area 0.0.0.0",
+            "no shutdown",
+        ],
+        ["shutdown"],
+    )
     lines += [
         "interface mgmt0",
         "  vrf member management",
@@ -78,11 +75,13 @@ def nxos_initial_config(spec: DeviceSpec) -> ConfigTree:
         "router ospf 1",
         f"  router-id {loop.split('/')[0]}",
     ]
-    return ConfigTree.parse("\n".join(lines), **NXOS.tree_kwargs)
+    return lines
 
 
 class NXOS(CiscoLike):
     platform = "cisco_nxos"
+    render = r
+    initial_lines = staticmethod(nxos_initial_lines)
     vendor_family = "cisco_nxos"
     login_priv = 15
     show_in_config = True
@@ -90,10 +89,6 @@ class NXOS(CiscoLike):
     subsections = SUBSECTIONS_NXOS
     tree_kwargs = {"indent": 2, "explicit_no_shutdown": True, "separator": ""}
     config_banner = "Enter configuration commands, one per line. End with CNTL/Z."
-
-    @classmethod
-    def initial_config(cls, spec: DeviceSpec) -> ConfigTree:
-        return nxos_initial_config(spec)
 
     def normalize(self, line: str) -> str:
         line = super().normalize(line)
@@ -117,43 +112,17 @@ class NXOS(CiscoLike):
             "Copy complete, now saving to disk (please wait)...\nCopy complete.\n"
         )
 
-    def render_running(self) -> str:
-        return r.running_config(self.rt)
-
-    def render_startup(self) -> str:
-        return r.running_config(self.rt, self.rt.startup, startup=True)
-
-    @command("show version")
-    def show_version(self) -> str:
-        return r.show_version(self.rt)
-
-    @command("show clock")
-    def show_clock(self) -> str:
-        return r.show_clock()
-
     @command("show interface", "show interfaces", "show interface <rest>")
-    def show_interface(self, name: str = "") -> str:
-        if name:
-            full = expand_ifname(name, self.platform).replace("Loopback", "loopback")
-            out = r.show_interface(self.rt, full)
-            return out if out is not None else self.invalid_at(name.split()[0])
-        return r.show_interface(self.rt) or ""
+    def show_interfaces(self, name: str = "") -> str:
+        return super().show_interfaces(name)
 
-    @command("show ip interface brief", "show ip interface brief vrf <arg>")
-    def show_ip_int_brief(self, vrf: str = "default") -> str:
-        return r.show_ip_int_brief(self.rt)
+    def interface_name(self, name: str) -> str:
+        return super().interface_name(name).replace("Loopback", "loopback")
 
-    @command("show inventory")
-    def show_inventory(self) -> str:
-        return r.show_inventory(self.rt)
-
-    @command("show lldp neighbors detail")
-    def show_lldp_detail(self) -> str:
-        return r.show_lldp_detail(self.rt)
-
-    @command("show cdp neighbors detail")
-    def show_cdp_detail(self) -> str:
-        return r.show_cdp_detail(self.rt)
+    show_ip_int_brief = rendered(
+        "show_ip_int_brief", "show ip interface brief", "show ip interface brief vrf <arg>"
+    )
+    show_cdp_detail = rendered("show_cdp_detail", "show cdp neighbors detail")
 
     @command("show hostname")
     def show_hostname(self) -> str:

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..fleet import DeviceSpec
+from ..fleet import DeviceSpec, Neighbor
+
+if TYPE_CHECKING:
+    from ..devicestate import DeviceRuntime
+    from ..ifview import IfView
 
 
 def dotted_mac(mac: str) -> str:
@@ -144,3 +150,59 @@ def days_hms(seconds: int) -> str:
     days, rem = divmod(seconds, 86400)
     hours, rem = divmod(rem, 3600)
     return f"{days} day(s), {hours} hour(s), {rem // 60} minute(s), {rem % 60} second(s)"
+
+
+def ctime_stamp(epoch: float | None = None) -> str:
+    """`Mon Jan 01 10:00:00 2024` (NX-OS and IOS-XR config headers)."""
+    return time.strftime("%a %b %d %H:%M:%S %Y", now_struct(epoch))
+
+
+def traffic(rt: DeviceRuntime, v: IfView) -> tuple[int, int]:
+    """Packets in and out so far: ever-growing while the link is up, 0 while it is down."""
+    if not v.oper_up:
+        return 0, 0
+    return rt.counter(v.name + "in"), rt.counter(v.name + "out")
+
+
+def interface_report(
+    rt: DeviceRuntime,
+    views: list[IfView],
+    block: Callable[[DeviceRuntime, IfView], list[str]],
+    only: str | None = None,
+    tail: str = "\n",
+) -> str | None:
+    """`show interfaces [NAME]`: every view's block (or NAME's alone; None if it has none)."""
+    if only:
+        views = [v for v in views if v.name.lower() == only.lower()]
+        if not views:
+            return None
+    return "\n".join(line for v in views for line in block(rt, v)) + tail
+
+
+def port_description(n: Neighbor) -> str:
+    """The neighbour's description of its end of the link (its port name if it has none)."""
+    rif = n.device.interface(n.remote_if)
+    return rif.description if rif else n.remote_if
+
+
+def lldp_total(spec: DeviceSpec) -> list[str]:
+    return ["", f"Total entries displayed: {len(spec.neighbors)}", ""]
+
+
+def cdp_neighbors(spec: DeviceSpec) -> list[Neighbor]:
+    """Only Cisco devices speak CDP."""
+    return [n for n in spec.neighbors if n.device.vendor == "cisco"]
+
+
+def padding(spec: DeviceSpec, prefix: str = "ip host") -> list[str]:
+    """Extra host entries that pad the running config (the huge_output fault)."""
+    return [
+        f"{prefix} pad-{i} 198.18.{i // 250 % 250}.{i % 250 + 1}"
+        for i in range(spec.faults.huge_output_lines)
+    ]
+
+
+def inventory_text(rows: list[tuple[str, str, str, str, str]], template: str) -> str:
+    """`show inventory` NAME/PID stanzas: `template` formats one (name, descr, pid, vid, sn) row;
+    a blank line separates the rows."""
+    return "\n".join(template.format(*row) for row in rows)

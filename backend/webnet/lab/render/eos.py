@@ -6,7 +6,16 @@ import time
 
 from ..devicestate import DeviceRuntime, uptime_text
 from ..ifview import IfView, cisco_interfaces
-from .common import dotted_mac, ip_only, lldp_port_id, sys_descr
+from .common import (
+    dotted_mac,
+    interface_report,
+    ip_only,
+    lldp_port_id,
+    padding,
+    port_description,
+    sys_descr,
+    traffic,
+)
 
 
 def show_version(rt: DeviceRuntime) -> str:
@@ -62,8 +71,7 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
         lines.append("  No Internet protocol address assigned")
     if loop:
         return [*lines, "  IP MTU 65535 bytes", f"  Up {uptime_text(rt.uptime_s)}"]
-    pin = rt.counter(v.name + "in") if v.oper_up else 0
-    pout = rt.counter(v.name + "out") if v.oper_up else 0
+    pin, pout = traffic(rt, v)
     gbps = max(1, v.speed_mbps // 1000)
     return [
         *lines,
@@ -89,15 +97,7 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
 
 
 def show_interfaces(rt: DeviceRuntime, only: str | None = None) -> str | None:
-    views = cisco_interfaces(rt)
-    if only:
-        views = [v for v in views if v.name.lower() == only.lower()]
-        if not views:
-            return None
-    out: list[str] = []
-    for v in views:
-        out += _if_block(rt, v)
-    return "\n".join(out) + "\n"
+    return interface_report(rt, cisco_interfaces(rt), _if_block, only)
 
 
 def show_ip_int_brief(rt: DeviceRuntime) -> str:
@@ -174,7 +174,6 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
         if not n:
             continue
         r = n.device
-        rif = r.interface(n.remote_if)
         chassis = dotted_mac(r.base_mac)
         port = lldp_port_id(r, n.remote_if)
         out += [
@@ -185,7 +184,7 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
             "  - Port ID type: Interface name (5)",
             f'    Port ID     : "{port}"',
             "  - Time To Live: 120 seconds",
-            f'  - Port Description: "{rif.description if rif else n.remote_if}"',
+            f'  - Port Description: "{port_description(n)}"',
             f'  - System Name: "{r.hostname}"',
             f'  - System Description: "{" ".join(sys_descr(r))}"',
             "  - System Capabilities : Bridge, Router",
@@ -230,8 +229,4 @@ def running_config(rt: DeviceRuntime, tree=None) -> str:
         f"! boot system flash:/EOS-{s.os_version}.swi",
         "!",
     ]
-    pad = [
-        f"ip host pad-{i} 198.18.{i // 250 % 250}.{i % 250 + 1}"
-        for i in range(s.faults.huge_output_lines)
-    ]
-    return "\n".join(head + tree.lines() + pad + ["!", "end"]) + "\n"
+    return "\n".join(head + tree.lines() + padding(s) + ["!", "end"]) + "\n"

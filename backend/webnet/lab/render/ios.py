@@ -6,16 +6,25 @@ from ..devicestate import DeviceRuntime, uptime_text
 from ..ifview import IfView, cisco_interfaces
 from ..platforms import short_ifname
 from .common import (
+    cdp_neighbors,
     cdp_platform,
     cisco_change_stamp,
     cisco_clock,
     compiled_stamp,
     dotted_mac,
+    interface_report,
+    inventory_text,
     ios_version_line,
     ip_only,
     lldp_caps,
+    lldp_total,
+    padding,
+    port_description,
     sys_descr,
+    traffic,
 )
+
+INVENTORY_ENTRY = 'NAME: "{0}", DESCR: "{1}"\nPID: {2:<18}, VID: {3:<4}, SN: {4}\n'
 
 
 def show_version(rt: DeviceRuntime) -> str:
@@ -67,8 +76,12 @@ def show_version(rt: DeviceRuntime) -> str:
     return "\n".join(lines)
 
 
+def _status(v: IfView) -> str:
+    return "up" if v.oper_up else ("administratively down" if not v.admin_up else "down")
+
+
 def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
-    status = "up" if v.oper_up else ("administratively down" if not v.admin_up else "down")
+    status = _status(v)
     proto = "up" if v.oper_up else "down"
     mac = dotted_mac(v.mac)
     loop = v.name.startswith("Loopback")
@@ -96,8 +109,7 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
             "  output flow-control is unsupported, input flow-control is unsupported",
             "  ARP type: ARPA, ARP Timeout 04:00:00",
         ]
-    pin = rt.counter(v.name + "in") if v.oper_up else 0
-    pout = rt.counter(v.name + "out") if v.oper_up else 0
+    pin, pout = traffic(rt, v)
     rate = 1000 * (pin % 97) if v.oper_up else 0
     lines += [
         "  Last input 00:00:01, output 00:00:00, output hang never",
@@ -123,24 +135,15 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
 
 
 def show_interfaces(rt: DeviceRuntime, only: str | None = None) -> str | None:
-    views = cisco_interfaces(rt)
-    if only:
-        views = [v for v in views if v.name.lower() == only.lower()]
-        if not views:
-            return None
-    out: list[str] = []
-    for v in views:
-        out += _if_block(rt, v)
-    return "\n".join(out) + "\n"
+    return interface_report(rt, cisco_interfaces(rt), _if_block, only)
 
 
 def show_ip_int_brief(rt: DeviceRuntime) -> str:
     out = [f"{'Interface':<23}{'IP-Address':<16}OK? Method {'Status':<22}Protocol"]
     for v in cisco_interfaces(rt):
-        status = "up" if v.oper_up else ("administratively down" if not v.admin_up else "down")
         out.append(
             f"{v.name:<23}{v.address or 'unassigned':<16}YES "
-            f"{'NVRAM' if v.ip else 'unset':<7}{status:<22}{'up' if v.oper_up else 'down'}"
+            f"{'NVRAM' if v.ip else 'unset':<7}{_status(v):<22}{'up' if v.oper_up else 'down'}"
         )
     return "\n".join(out) + "\n"
 
@@ -166,10 +169,7 @@ def show_inventory(rt: DeviceRuntime) -> str:
             "JAE" + s.serial[3:],
         ),
     ]
-    out = []
-    for name, descr, pid, vid, sn in rows:
-        out += [f'NAME: "{name}", DESCR: "{descr}"', f"PID: {pid:<18}, VID: {vid:<4}, SN: {sn}", ""]
-    return "\n".join(out) + "\n"
+    return inventory_text(rows, INVENTORY_ENTRY) + "\n"
 
 
 def show_clock() -> str:
@@ -180,12 +180,11 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
     out = ["------------------------------------------------"]
     for n in rt.spec.neighbors:
         r = n.device
-        rif = r.interface(n.remote_if)
         out += [
             f"Local Intf: {short_ifname(n.local_if, rt.spec.platform)}",
             f"Chassis id: {dotted_mac(r.base_mac)}",
             f"Port id: {short_ifname(n.remote_if, r.platform)}",
-            f"Port Description: {rif.description if rif else n.remote_if}",
+            f"Port Description: {port_description(n)}",
             f"System Name: {r.hostname}",
             "",
             "System Description: ",
@@ -203,7 +202,7 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
             "",
             "------------------------------------------------",
         ]
-    out += ["", f"Total entries displayed: {len(rt.spec.neighbors)}", ""]
+    out += lldp_total(rt.spec)
     return "\n".join(out)
 
 
@@ -221,17 +220,13 @@ def show_lldp(rt: DeviceRuntime) -> str:
             f"{short_ifname(n.local_if, rt.spec.platform):<15}{'120':<11}"
             f"{lldp_caps(n.device):<15}{short_ifname(n.remote_if, n.device.platform)}"
         )
-    out += ["", f"Total entries displayed: {len(rt.spec.neighbors)}", ""]
+    out += lldp_total(rt.spec)
     return "\n".join(out)
-
-
-def cdp_neighbors(rt: DeviceRuntime):
-    return [n for n in rt.spec.neighbors if n.device.vendor == "cisco"]
 
 
 def show_cdp_detail(rt: DeviceRuntime) -> str:
     out: list[str] = []
-    for n in cdp_neighbors(rt):
+    for n in cdp_neighbors(rt.spec):
         r = n.device
         platform, caps = cdp_platform(r)
         out += [
@@ -252,7 +247,7 @@ def show_cdp_detail(rt: DeviceRuntime) -> str:
             "",
         ]
     out.append("")
-    out.append(f"Total cdp entries displayed : {len(cdp_neighbors(rt))}")
+    out.append(f"Total cdp entries displayed : {len(cdp_neighbors(rt.spec))}")
     return "\n".join(out) + "\n"
 
 
@@ -264,13 +259,13 @@ def show_cdp(rt: DeviceRuntime) -> str:
         "",
         "Device ID        Local Intrfce     Holdtme    Capability  Platform  Port ID",
     ]
-    for n in cdp_neighbors(rt):
+    for n in cdp_neighbors(rt.spec):
         out.append(
             f"{n.device.hostname:<17}{short_ifname(n.local_if, rt.spec.platform):<18}"
             f"{'137':<11}{'R B':<12}{n.device.model[:9]:<10}"
             f"{short_ifname(n.remote_if, n.device.platform)}"
         )
-    out += ["", f"Total cdp entries displayed : {len(cdp_neighbors(rt))}"]
+    out += ["", f"Total cdp entries displayed : {len(cdp_neighbors(rt.spec))}"]
     return "\n".join(out) + "\n"
 
 
@@ -282,7 +277,7 @@ def running_config(rt: DeviceRuntime, tree=None, startup: bool = False) -> str:
         f"{rt.last_change_user}",
         "!",
         *tree.lines(),
-        *_padding(rt),
+        *padding(rt.spec),
         "!",
         "end",
     ]
@@ -290,8 +285,3 @@ def running_config(rt: DeviceRuntime, tree=None, startup: bool = False) -> str:
     if startup:
         return f"Using {len(text)} out of 262144 bytes\n" + text
     return f"Building configuration...\n\nCurrent configuration : {len(text)} bytes\n" + text
-
-
-def _padding(rt: DeviceRuntime) -> list[str]:
-    n = rt.spec.faults.huge_output_lines
-    return [f"ip host pad-{i} 198.18.{i // 250 % 250}.{i % 250 + 1}" for i in range(n)]

@@ -6,7 +6,23 @@ import time
 
 from ..devicestate import DeviceRuntime, uptime_text
 from ..ifview import IfView, cisco_interfaces
-from .common import cdp_platform, dotted_mac, ip_only, lldp_port_id, sys_descr
+from .common import (
+    cdp_neighbors,
+    cdp_platform,
+    ctime_stamp,
+    dotted_mac,
+    interface_report,
+    inventory_text,
+    ip_only,
+    lldp_port_id,
+    lldp_total,
+    padding,
+    port_description,
+    sys_descr,
+    traffic,
+)
+
+INVENTORY_ENTRY = 'NAME: "{0}", DESCR: "{1}"\nPID: {2:<18}, VID: {3}, SN: {4}\n'
 
 
 def stamp() -> str:
@@ -77,8 +93,7 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
             '  Last clearing of "show interface" counters Unknown',
             "",
         ]
-    pin = rt.counter(v.name + "in") if v.oper_up else 0
-    pout = rt.counter(v.name + "out") if v.oper_up else 0
+    pin, pout = traffic(rt, v)
     return [
         *lines,
         f"  MTU 1514 bytes, BW {v.speed_mbps * 1000} Kbit (Max: {v.speed_mbps * 1000} Kbit)",
@@ -109,15 +124,7 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
 
 
 def show_interfaces(rt: DeviceRuntime, only: str | None = None) -> str | None:
-    views = interfaces(rt)
-    if only:
-        views = [v for v in views if v.name.lower() == only.lower()]
-        if not views:
-            return None
-    out: list[str] = []
-    for v in views:
-        out += _if_block(rt, v)
-    return "\n".join(out)
+    return interface_report(rt, interfaces(rt), _if_block, only, tail="")
 
 
 def show_ip_int_brief(rt: DeviceRuntime) -> str:
@@ -146,10 +153,7 @@ def show_inventory(rt: DeviceRuntime) -> str:
         ("0/PT0-PM0", "Power Module", "PWR-2KW-AC-V2", "V02", "POG" + s.serial[3:]),
         ("0/FT0", "Fan Tray", "ASR-9901-FAN", "V01", "FOX" + s.serial[3:]),
     ]
-    out = []
-    for name, descr, pid, vid, sn in rows:
-        out += [f'NAME: "{name}", DESCR: "{descr}"', f"PID: {pid:<18}, VID: {vid}, SN: {sn}", ""]
-    return "\n".join(out)
+    return inventory_text(rows, INVENTORY_ENTRY)
 
 
 def show_lldp_detail(rt: DeviceRuntime) -> str:
@@ -161,13 +165,12 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
     ]
     for n in rt.spec.neighbors:
         r = n.device
-        rif = r.interface(n.remote_if)
         out += [
             "------------------------------------------------",
             f"Local Interface: {n.local_if}",
             f"Chassis id: {dotted_mac(r.base_mac)}",
             f"Port id: {lldp_port_id(r, n.remote_if)}",
-            f"Port Description: {rif.description if rif else n.remote_if}",
+            f"Port Description: {port_description(n)}",
             f"System Name: {r.hostname}",
             "",
             "System Description: ",
@@ -181,16 +184,14 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
             f"  IPv4 address: {ip_only(r.mgmt_ip)}",
             "",
         ]
-    out += ["", f"Total entries displayed: {len(rt.spec.neighbors)}", ""]
+    out += lldp_total(rt.spec)
     return "\n".join(out)
 
 
 def show_cdp_detail(rt: DeviceRuntime) -> str:
     out: list[str] = []
-    for n in rt.spec.neighbors:
+    for n in cdp_neighbors(rt.spec):
         r = n.device
-        if r.vendor != "cisco":
-            continue
         platform, caps = cdp_platform(r)
         out += [
             "-------------------------",
@@ -215,15 +216,11 @@ def show_cdp_detail(rt: DeviceRuntime) -> str:
 
 def running_config(rt: DeviceRuntime, tree=None) -> str:
     tree = tree or rt.running
-    when = time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(rt.last_change))
     head = [
         "Building configuration...",
         f"!! IOS XR Configuration {rt.spec.os_version}",
-        f"!! Last configuration change at {when} by {rt.last_change_user}",
+        f"!! Last configuration change at {ctime_stamp(rt.last_change)} by {rt.last_change_user}",
         "!",
     ]
-    pad = [
-        f"domain ipv4 host pad-{i} 198.18.{i // 250 % 250}.{i % 250 + 1}"
-        for i in range(rt.spec.faults.huge_output_lines)
-    ]
+    pad = padding(rt.spec, "domain ipv4 host")
     return "\n".join(head + tree.lines() + pad + ["end"]) + "\n"

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import time
-
 from ..devicestate import DeviceRuntime
 from ..ifview import IfView, cisco_interfaces
 from ..platforms import short_ifname
 from .common import (
+    cdp_neighbors,
     cdp_platform,
+    ctime_stamp,
     days_hms,
     dotted_mac,
+    interface_report,
+    inventory_text,
     ip_only,
     lldp_port_id,
+    lldp_total,
     nxos_clock,
+    padding,
+    port_description,
     sys_descr,
+    traffic,
 )
+
+INVENTORY_ENTRY = 'NAME: "{0}",  DESCR: "{1}"\nPID: {2:<20},  VID: {3:<4},  SN: {4}\n'
 
 
 def _chassis(model: str) -> str:
@@ -25,7 +33,7 @@ def _chassis(model: str) -> str:
 
 def show_version(rt: DeviceRuntime) -> str:
     s = rt.spec
-    boot = time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(rt.boot_time))
+    boot = ctime_stamp(rt.boot_time)
     image = "nxos." + s.os_version.replace("(", ".").replace(")", "") + ".bin"
     return "\n".join(
         [
@@ -99,8 +107,7 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
             "    0 output errors 0 collisions 0 fifo",
             "    0 out_carrier_errors",
         ]
-    pin = rt.counter(v.name + "in") if v.oper_up else 0
-    pout = rt.counter(v.name + "out") if v.oper_up else 0
+    pin, pout = traffic(rt, v)
     gbps = v.speed_mbps // 1000
     lines = [
         f"{v.name} is {link}",
@@ -153,16 +160,12 @@ def _if_block(rt: DeviceRuntime, v: IfView) -> list[str]:
     return lines
 
 
-def show_interface(rt: DeviceRuntime, only: str | None = None) -> str | None:
-    views = cisco_interfaces(rt)
-    if only:
-        views = [v for v in views if v.name.lower() == only.lower()]
-        if not views:
-            return None
-    out: list[str] = []
-    for v in views:
-        out += [*_if_block(rt, v), ""]
-    return "\n".join(out)
+def _if_para(rt: DeviceRuntime, v: IfView) -> list[str]:
+    return [*_if_block(rt, v), ""]
+
+
+def show_interfaces(rt: DeviceRuntime, only: str | None = None) -> str | None:
+    return interface_report(rt, cisco_interfaces(rt), _if_para, only, tail="")
 
 
 def show_ip_int_brief(rt: DeviceRuntime) -> str:
@@ -198,14 +201,7 @@ def show_inventory(rt: DeviceRuntime) -> str:
         ),
         ("Fan 1", "Nexus9000 C93180YC-FX Chassis Fan Module", "NXA-FAN-30CFM-B", "V01", "N/A"),
     ]
-    out = []
-    for name, descr, pid, vid, sn in rows:
-        out += [
-            f'NAME: "{name}",  DESCR: "{descr}"',
-            f"PID: {pid:<20},  VID: {vid:<4},  SN: {sn}",
-            "",
-        ]
-    return "\n".join(out)
+    return inventory_text(rows, INVENTORY_ENTRY)
 
 
 def show_clock() -> str:
@@ -222,12 +218,11 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
     ]
     for n in rt.spec.neighbors:
         r = n.device
-        rif = r.interface(n.remote_if)
         out += [
             f"Chassis id: {dotted_mac(r.base_mac)}",
             f"Port id: {lldp_port_id(r, n.remote_if)}",
             f"Local Port id: {short_ifname(n.local_if, rt.spec.platform)}",
-            f"Port Description: {rif.description if rif else n.remote_if}",
+            f"Port Description: {port_description(n)}",
             f"System Name: {r.hostname}",
             f"System Description: {sys_descr(r)[0]}",
             "Time remaining: 108 seconds",
@@ -238,16 +233,14 @@ def show_lldp_detail(rt: DeviceRuntime) -> str:
             "Vlan ID: not advertised",
             "",
         ]
-    out += ["", f"Total entries displayed: {len(rt.spec.neighbors)}", ""]
+    out += lldp_total(rt.spec)
     return "\n".join(out)
 
 
 def show_cdp_detail(rt: DeviceRuntime) -> str:
     out: list[str] = []
-    for n in rt.spec.neighbors:
+    for n in cdp_neighbors(rt.spec):
         r = n.device
-        if r.vendor != "cisco":
-            continue
         platform, caps = cdp_platform(r)
         rif = r.interface(n.remote_if)
         out += [
@@ -278,17 +271,12 @@ def show_cdp_detail(rt: DeviceRuntime) -> str:
 
 def running_config(rt: DeviceRuntime, tree=None, startup: bool = False) -> str:
     tree = tree or rt.running
-    stamp = time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime(rt.last_change))
-    now = time.strftime("%a %b %d %H:%M:%S %Y", time.gmtime())
+    stamp = ctime_stamp(rt.last_change)
     head = [
         "",
         f"!Command: show {'startup' if startup else 'running'}-config",
         f"!{'Startup config saved' if startup else 'Running configuration last done'} at: {stamp}",
-        f"!Time: {now}",
+        f"!Time: {ctime_stamp()}",
         "",
     ]
-    pad = [
-        f"ip host pad-{i} 198.18.{i // 250 % 250}.{i % 250 + 1}"
-        for i in range(rt.spec.faults.huge_output_lines)
-    ]
-    return "\n".join(head + tree.lines() + pad) + "\n\n"
+    return "\n".join(head + tree.lines() + padding(rt.spec)) + "\n\n"

@@ -51,6 +51,23 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
     ("get", "/api/v1/jobs/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/schedules/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/job-kinds/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/change-plans/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/config-snapshots/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/backup-states/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/config-templates/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/template-variables/", None, (200, 200, 200, 200, 401)),
+    (
+        "post",
+        "/api/v1/config-templates/",
+        {"name": "golden", "body": "ntp server 10.0.0.1"},
+        (403, 201, 201, 403, 401),
+    ),
+    (
+        "post",
+        "/api/v1/change-plans/",
+        {"targets": {"all": True}, "lines": ["ntp server 1.1.1.1"]},
+        (403, 202, 202, 403, 401),
+    ),
     (
         "post",
         "/api/v1/jobs/",
@@ -82,6 +99,11 @@ ROUTES_COVERED = {
     "audit-events",
     "jobs",
     "schedules",
+    "change-plans",
+    "config-snapshots",
+    "backup-states",
+    "config-templates",
+    "template-variables",
 }
 
 
@@ -95,7 +117,7 @@ def _payload(world: World, path: str, payload: dict | None) -> dict | None:
     payload = dict(payload)
     if path == "/api/v1/memberships/":
         payload["user"] = f.UserFactory().pk
-    if path == "/api/v1/jobs/":
+    if path in ("/api/v1/jobs/", "/api/v1/change-plans/"):
         f.DeviceFactory(customer=world.a)
     if path == "/api/v1/users/":
         payload["customer"] = world.a.pk

@@ -52,6 +52,11 @@ class Shell:
         out = await self.read_until(expect, timeout)
         return out.replace("\r\n", "\n")
 
+    async def enable(self, secret: str = "enable") -> str:
+        """`enable` and answer the password prompt; the output up to the next prompt."""
+        await self.send("enable", expect="Password:")
+        return await self.send(secret)
+
     async def close(self) -> None:
         self.conn.close()
         await self.conn.wait_closed()

@@ -29,8 +29,7 @@ def dev(lab, platform):
 async def test_pager_until_terminal_length_0(small_lab):
     # given an enabled IOS session with the default 24-line pager
     sh = await Shell.open(dev(small_lab, "cisco_ios"))
-    await sh.send("enable", expect="Password:")
-    await sh.send("enable")
+    await sh.enable()
     # when a long output is shown, then it stops at --More--, space pages on, q quits
     first = await sh.send("show interfaces", expect="--More--")
     assert len(first.splitlines()) <= 25
@@ -66,8 +65,7 @@ async def test_enable_needs_the_separate_secret(small_lab):
     out = await sh.send("show running-config")
     assert "% Invalid input detected at '^' marker." in out
     # when the right secret is given, then the prompt becomes #
-    await sh.send("enable", expect="Password:")
-    assert (await sh.send("enable")).rstrip().endswith("#")
+    assert (await sh.enable()).rstrip().endswith("#")
     await sh.close()
 
 
@@ -104,8 +102,7 @@ async def test_ios_config_sections_no_and_write(small_lab):
     d = dev(small_lab, "cisco_ios")
     rt = small_lab.runtime(d.hostname)
     sh = await Shell.open(d)
-    await sh.send("enable", expect="Password:")
-    await sh.send("enable")
+    await sh.enable()
     await sh.send("terminal length 0")
     assert "(config)#" in await sh.send("conf t")
     assert "(config-if)#" in await sh.send("interface gi0/3")
@@ -133,8 +130,7 @@ async def test_ios_config_sections_no_and_write(small_lab):
 async def test_ios_configure_replace_restores_saved_file(small_lab):
     d = dev(small_lab, "cisco_ios")
     sh = await Shell.open(d)
-    await sh.send("enable", expect="Password:")
-    await sh.send("enable")
+    await sh.enable()
     await sh.send("copy running-config flash:golden.cfg", expect=r"\?")
     assert "bytes copied" in await sh.send("")
     await sh.send("configure terminal")
@@ -148,8 +144,7 @@ async def test_ios_configure_replace_restores_saved_file(small_lab):
 async def test_eos_configure_session_commit_and_abort(small_lab):
     d = dev(small_lab, "arista_eos")
     sh = await Shell.open(d)
-    await sh.send("enable", expect="Password:")
-    await sh.send("enable")
+    await sh.enable()
     await sh.send("terminal length 0")
     assert "(config-s-s1)#" in await sh.send("configure session s1")
     assert "(config-s-s1-if-Et5)#" in await sh.send("interface Ethernet5")

@@ -10,7 +10,10 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("ssh") is None, reason="OpenSSH client missing")
 
 
-def ssh(client_key, dev, *extra: str, stdin: str = "", timeout: float = 20) -> str:
+def ssh(
+    client_key, dev, *extra: str, remote: tuple[str, ...] = (), stdin: str = "", timeout: float = 20
+) -> str:
+    """Run OpenSSH against `dev` with key auth (`extra` options, then `remote` command words)."""
     cmd = [
         "ssh",
         "-i",
@@ -27,14 +30,9 @@ def ssh(client_key, dev, *extra: str, stdin: str = "", timeout: float = 20) -> s
         "LogLevel=ERROR",
         *extra,
         f"{dev.username}@{dev.host}",
+        *remote,
     ]
-    proc = subprocess.run(
-        [*cmd[:-1], cmd[-1]] if not extra or extra[0] != "--" else cmd,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True, timeout=timeout)
     return proc.stdout.replace("\r\n", "\n")
 
 
@@ -93,25 +91,7 @@ def test_openssh_interactive_pty_session(lab, client_key, platform):
 def test_openssh_exec_without_pty(lab, client_key):
     # given an IOS device, when `ssh host show version` runs without a PTY
     dev = lab.by_platform("cisco_ios", nth=1)
-    cmd = [
-        "ssh",
-        "-T",
-        "-i",
-        str(client_key["private"]),
-        "-p",
-        str(dev.port),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "LogLevel=ERROR",
-        f"admin@{dev.host}",
-        "show version",
-    ]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout
+    out = ssh(client_key, dev, "-T", remote=("show version",))
     # then the output comes back unpaged, no prompt, no echo
     assert "Cisco IOS Software" in out and "Configuration register" in out
     assert "--More--" not in out and "#" not in out.splitlines()[-1]

@@ -1,0 +1,226 @@
+"""Safe deploy services: preview a change, confirm it by its hash, commit it, roll back.
+
+Every step is audited. Preview and commit are jobs: preview reads fresh running configurations
+(`deploy_preview`), commit applies them (`config_deploy`, destructive: never retried).
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from webnet.config_mgmt.plans import (
+    ChangePlan,
+    PlanDevice,
+    PlanDeviceStatus,
+    PlanSource,
+    PlanStatus,
+    content_hash,
+)
+from webnet.config_mgmt.render import TemplateRenderError
+from webnet.config_mgmt.templates import render
+from webnet.core import access, audit
+from webnet.customers.models import Customer
+from webnet.devices.models import Device
+from webnet.jobs import targets as job_targets
+from webnet.jobs.models import FINISHED
+from webnet.jobs.services import JobService
+
+MAX_LINES = 2000
+
+
+def _check(user: Any, customer_id: int, action: str) -> None:
+    if not access.can(user, "changeplan", action, customer_id):
+        raise PermissionDenied("Your role in this customer does not allow this deploy step.")
+
+
+def _clean_lines(lines: Any) -> list[str]:
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        raise ValidationError({"lines": "a list of configuration lines is required"})
+    lines = [line.rstrip() for line in lines if line.strip()]
+    if not lines or len(lines) > MAX_LINES:
+        raise ValidationError({"lines": f"give between 1 and {MAX_LINES} lines"})
+    return lines
+
+
+@transaction.atomic
+def preview_change(
+    user: Any,
+    customer: Customer,
+    targets: dict[str, Any],
+    *,
+    source: str = PlanSource.LINES,
+    lines: Any = None,
+    intents: dict[int, dict[str, Any]] | None = None,
+    name: str = "",
+    canary: int = 0,
+) -> ChangePlan:
+    """Create a plan and the job that previews it on fresh running configurations.
+
+    `lines` deploys the same lines everywhere; `intents` (device id → {"config": full text})
+    moves each device to a whole configuration (templates, rollback).
+    """
+    _check(user, customer.pk, "add")
+    if not isinstance(canary, int) or canary < 0:
+        raise ValidationError({"canary": "a whole number, 0 for no canary"})
+    devices = list(
+        job_targets.resolve(user, customer.pk, job_targets.clean(targets)).order_by("hostname")
+    )
+    if not devices:
+        raise ValidationError({"targets": "no enabled device you may use matches"})
+    common = {"lines": _clean_lines(lines)} if intents is None else None
+    plan = ChangePlan.objects.create(
+        customer=customer, name=name[:200], source=source, canary=canary, created_by=user
+    )
+    rows = []
+    for position, device in enumerate(devices):
+        intent = common if common is not None else (intents or {}).get(device.pk)
+        if intent is None:
+            raise ValidationError({"targets": f"no intended configuration for {device}"})
+        rows.append(
+            PlanDevice(
+                customer=customer, plan=plan, device=device, position=position, intent=intent
+            )
+        )
+    PlanDevice.objects.bulk_create(rows)
+    job = JobService.create_job(
+        user,
+        customer,
+        "deploy_preview",
+        {"devices": [d.pk for d in devices]},
+        {"plan": plan.pk, "intents": {str(r.device_id): r.intent for r in rows}},
+    )
+    ChangePlan.objects.filter(pk=plan.pk).update(preview_job=job)
+    plan.preview_job = job
+    audit.record(
+        "preview",
+        actor=user,
+        customer_id=customer.pk,
+        obj=plan,
+        changes={"source": [None, source], "devices": [None, len(rows)]},
+    )
+    return plan
+
+
+def plan_rows(plan: ChangePlan) -> list[PlanDevice]:
+    return list(
+        PlanDevice.objects.for_customer(plan.customer_id).filter(plan=plan).select_related("device")
+    )
+
+
+def current_hash(plan: ChangePlan) -> str:
+    return content_hash(plan_rows(plan))
+
+
+def _preview_finished(plan: ChangePlan) -> bool:
+    return plan.preview_job is not None and plan.preview_job.status in FINISHED
+
+
+@transaction.atomic
+def confirm_plan(user: Any, plan: ChangePlan, shown_hash: str) -> ChangePlan:
+    """Approve exactly the previewed change: the hash shown to the confirmer must still match."""
+    _check(user, plan.customer_id, "confirm")
+    plan = ChangePlan.objects.select_for_update().select_related("preview_job").get(pk=plan.pk)
+    if plan.status not in (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED) or not (
+        _preview_finished(plan)
+    ):
+        raise ValidationError({"status": f"the plan cannot be confirmed while {plan.status}"})
+    rows = plan_rows(plan)
+    if not any(row.status == PlanDeviceStatus.READY for row in rows):
+        raise ValidationError({"status": "no device has anything to change"})
+    if shown_hash != content_hash(rows):
+        raise ValidationError({"content_hash": "the plan changed since you looked at it"})
+    plan.status, plan.confirmed_hash = PlanStatus.CONFIRMED, shown_hash
+    plan.confirmed_by, plan.confirmed_at = user, timezone.now()
+    plan.save(update_fields=["status", "confirmed_hash", "confirmed_by", "confirmed_at"])
+    audit.record(
+        "confirm",
+        actor=user,
+        customer_id=plan.customer_id,
+        obj=plan,
+        changes={"content_hash": [None, shown_hash]},
+    )
+    return plan
+
+
+@transaction.atomic
+def commit_plan(user: Any, plan: ChangePlan) -> ChangePlan:
+    """Start the deploy job of a confirmed plan; refuses if the plan changed since confirmation."""
+    _check(user, plan.customer_id, "commit")
+    plan = ChangePlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.CONFIRMED:
+        raise ValidationError({"status": f"only a confirmed plan can be committed ({plan.status})"})
+    rows = [row for row in plan_rows(plan) if row.status == PlanDeviceStatus.READY]
+    if content_hash(rows) != plan.confirmed_hash:
+        raise ValidationError({"content_hash": "the plan changed since it was confirmed"})
+    changes = {
+        str(row.device_id): {"commands": row.commands, "pre_hash": row.pre_hash} for row in rows
+    }
+    order = [row.device_id for row in sorted(rows, key=lambda r: r.position)]
+    job = JobService.create_job(
+        user,
+        plan.customer,
+        "config_deploy",
+        {"devices": order},
+        {"plan": plan.pk, "changes": changes, "order": order, "canary": plan.canary},
+    )
+    plan.status, plan.commit_job = PlanStatus.COMMITTING, job
+    plan.save(update_fields=["status", "commit_job"])
+    audit.record(
+        "commit",
+        actor=user,
+        customer_id=plan.customer_id,
+        obj=plan,
+        changes={"devices": [None, len(rows)], "job": [None, job.pk]},
+    )
+    return plan
+
+
+def preview_template(
+    user: Any,
+    customer: Customer,
+    targets: dict[str, Any],
+    template: Any,
+    *,
+    name: str = "",
+    canary: int = 0,
+) -> ChangePlan:
+    """Plan the lines a golden template renders for each device (merged, not replaced)."""
+    errors = {}
+    intents: dict[int, dict[str, Any]] = {}
+    devices = job_targets.resolve(user, customer.pk, job_targets.clean(targets))
+    for device in devices:
+        try:
+            intents[device.pk] = {"lines": _clean_lines(render(template, device))}
+        except (TemplateRenderError, ValidationError) as exc:
+            errors[device.hostname] = str(exc)
+    if errors:
+        raise ValidationError(
+            {"template": [f"{host}: {message}" for host, message in sorted(errors.items())]}
+        )
+    return preview_change(
+        user,
+        customer,
+        targets,
+        source=PlanSource.TEMPLATE,
+        intents=intents,
+        name=name or f"Template {template.name}",
+        canary=canary,
+    )
+
+
+def rollback_to_snapshot(user: Any, device: Device, snapshot: Any) -> ChangePlan:
+    """A new plan that brings `device` back to `snapshot`, through the same preview/confirm."""
+    if snapshot.device_id != device.pk:
+        raise ValidationError({"snapshot": "the snapshot belongs to another device"})
+    return preview_change(
+        user,
+        device.customer,
+        {"devices": [device.pk]},
+        source=PlanSource.ROLLBACK,
+        intents={device.pk: {"config": snapshot.text}},
+        name=f"Rollback {device} to snapshot {snapshot.pk}",
+    )

@@ -1,0 +1,115 @@
+"""Change plans: the unit of a safe deploy (preview → confirm → commit → verify → rollback).
+
+A plan is previewed against fresh running configurations; its content hash covers every
+device's commands and pre-state, so a confirmation binds to exactly what was shown, and a commit
+refuses when the plan or a device changed since.
+"""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+
+from webnet.core.querysets import ScopedManager
+
+
+class PlanStatus(models.TextChoices):
+    PREVIEWING = "previewing", "Previewing"
+    PREVIEWED = "previewed", "Previewed"
+    CONFIRMED = "confirmed", "Confirmed"
+    COMMITTING = "committing", "Committing"
+    DONE = "done", "Done"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PlanSource(models.TextChoices):
+    LINES = "lines", "Configuration lines"
+    TEMPLATE = "template", "Golden template"
+    ROLLBACK = "rollback", "Rollback to a snapshot"
+    REMEDIATION = "remediation", "Compliance remediation"
+
+
+class ChangePlan(models.Model):
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="change_plans"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=12, choices=PlanSource.choices, default=PlanSource.LINES)
+    status = models.CharField(
+        max_length=12, choices=PlanStatus.choices, default=PlanStatus.PREVIEWING
+    )
+    canary = models.PositiveIntegerField(
+        default=0,
+        help_text="Deploy to the first k devices first; stop if any of them fails (0: all at once)",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    preview_job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_hash = models.CharField(max_length=64, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    commit_job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name or f"plan {self.pk}"
+
+
+class PlanDeviceStatus(models.TextChoices):
+    PENDING = "pending", "Pending preview"
+    READY = "ready", "Ready"
+    NO_CHANGE = "no_change", "No change"
+    PREVIEW_FAILED = "preview_failed", "Preview failed"
+    DEPLOYED = "deployed", "Deployed"
+    FAILED = "failed", "Failed"
+    ROLLED_BACK = "rolled_back", "Failed, rolled back"
+    SKIPPED = "skipped", "Skipped"
+
+
+class PlanDevice(models.Model):
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    plan = models.ForeignKey(ChangePlan, on_delete=models.CASCADE, related_name="devices")
+    device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    intent = models.JSONField(default=dict)
+    commands = models.JSONField(default=list)
+    diff = models.TextField(blank=True)
+    pre_hash = models.CharField(max_length=64, blank=True)
+    status = models.CharField(
+        max_length=16, choices=PlanDeviceStatus.choices, default=PlanDeviceStatus.PENDING
+    )
+    message = models.TextField(blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "device"], name="unique_plan_device")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.device_id} {self.status}"
+
+
+def content_hash(rows: list[PlanDevice]) -> str:
+    """sha256 over (device, commands, pre-state) of the devices that will change."""
+    body = [
+        [row.device_id, row.commands, row.pre_hash]
+        for row in sorted(rows, key=lambda r: r.device_id)
+        if row.status == PlanDeviceStatus.READY
+    ]
+    return hashlib.sha256(json.dumps(body, separators=(",", ":")).encode()).hexdigest()
