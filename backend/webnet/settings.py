@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "webnet.devices",
     "webnet.jobs",
     "webnet.config_mgmt",
+    "webnet.compliance",
     "webnet.api",
     "webnet.ui",
 ]

@@ -4,6 +4,14 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from webnet.api.audit import AuditEventViewSet
+from webnet.api.compliance import (
+    CompliancePolicyViewSet,
+    ComplianceResultViewSet,
+    ComplianceRunViewSet,
+    ComplianceSummaryView,
+    ComplianceWaiverViewSet,
+    RemediationView,
+)
 from webnet.api.config import (
     BackupStateViewSet,
     ConfigSnapshotViewSet,
@@ -40,9 +48,15 @@ router.register("config-snapshots", ConfigSnapshotViewSet)
 router.register("backup-states", BackupStateViewSet)
 router.register("config-templates", ConfigTemplateViewSet)
 router.register("template-variables", TemplateVariablesViewSet)
+router.register("compliance-policies", CompliancePolicyViewSet)
+router.register("compliance-waivers", ComplianceWaiverViewSet)
+router.register("compliance-runs", ComplianceRunViewSet)
+router.register("compliance-results", ComplianceResultViewSet)
 
 app_name = "api"
 urlpatterns = [
     path("job-kinds/", KindsView.as_view(), name="job-kinds"),
+    path("compliance/summary/", ComplianceSummaryView.as_view(), name="compliance-summary"),
+    path("compliance/remediation/", RemediationView.as_view(), name="compliance-remediation"),
     *router.urls,
 ]

@@ -130,3 +130,34 @@ class ConfigTemplateFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     name = factory.Sequence(lambda n: f"template-{n}")
     body = "hostname {{ device.hostname }}\n"
+
+
+class CompliancePolicyFactory(DjangoModelFactory):
+    class Meta:
+        model = "compliance.CompliancePolicy"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"policy-{n}")
+
+
+class ComplianceRuleFactory(DjangoModelFactory):
+    class Meta:
+        model = "compliance.ComplianceRule"
+
+    policy = factory.SubFactory(CompliancePolicyFactory)
+    customer = factory.SelfAttribute("policy.customer")
+    name = factory.Sequence(lambda n: f"rule-{n}")
+    kind = "must_contain"
+    parameters = factory.LazyFunction(lambda: {"lines": ["ip ssh version 2"]})
+
+
+class ComplianceWaiverFactory(DjangoModelFactory):
+    class Meta:
+        model = "compliance.ComplianceWaiver"
+
+    customer = factory.SubFactory(CustomerFactory)
+    device = factory.SubFactory(DeviceFactory, customer=factory.SelfAttribute("..customer"))
+    rule = factory.SubFactory(
+        ComplianceRuleFactory, policy__customer=factory.SelfAttribute("...customer")
+    )
+    reason = "accepted risk"

@@ -150,12 +150,16 @@ class PlanListView(PlanMixin, ScopedListView):
 
 
 class PlanCreateView(PlanMixin, View):
-    """GET: the change form (prefilled by `?device=`); POST: preview it and go to the plan."""
+    """GET: the change form (prefilled by `?device=`, `?name=`, `?lines=` — e.g. a compliance
+    remediation); POST: preview it and go to the plan."""
 
     def make_form(self, data: Any = None) -> ChangeForm:
+        query = self.request.GET
+        initial = initial_from_query(query)
+        initial.update({key: query[key] for key in ("name", "lines") if query.get(key)})
         return ChangeForm(
             data,
-            initial=initial_from_query(self.request.GET),
+            initial=initial,
             customer=active_customer(self.request),
             user=self.request.user,
         )

@@ -5,6 +5,8 @@ from django.urls import path
 from webnet.ui import (
     audit,
     auth,
+    compliance,
+    compliance_policies,
     config,
     credentials,
     dashboard,
@@ -104,5 +106,33 @@ urlpatterns = [
         schedules.ScheduleListView,
         schedules.ScheduleFormView,
         schedules.ScheduleDeleteView,
+    ),
+    path("compliance/", compliance.overview, name="compliance_overview"),
+    path("compliance/run/", compliance.run_compliance, name="compliance_run"),
+    path("compliance/runs/<int:pk>/", compliance.run_detail, name="compliance_run_detail"),
+    path("compliance/devices/<int:pk>/", compliance.device_compliance, name="device_compliance"),
+    *_crud(
+        "compliance_policy",
+        "compliance/policies",
+        compliance_policies.PolicyListView,
+        compliance_policies.PolicyEditView,
+        compliance_policies.PolicyDeleteView,
+    ),
+    path(
+        "compliance/policies/import/",
+        compliance_policies.PolicyImportView.as_view(),
+        name="compliance_policy_import",
+    ),
+    path(
+        "compliance/policies/<int:pk>/yaml/",
+        compliance_policies.policy_yaml_export,
+        name="compliance_policy_yaml",
+    ),
+    *_crud(
+        "compliance_waiver",
+        "compliance/waivers",
+        compliance_policies.WaiverListView,
+        compliance_policies.WaiverFormView,
+        compliance_policies.WaiverDeleteView,
     ),
 ]

@@ -84,6 +84,18 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
         {"name": "nightly", "kind": "config_backup", "targets": {"all": True}, "cron": "0 2 * * *"},
         (403, 201, 201, 403, 401),
     ),
+    ("get", "/api/v1/compliance-policies/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/compliance-waivers/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/compliance-runs/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/compliance-results/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/compliance/summary/", None, (200, 200, 200, 400, 401)),
+    ("post", "/api/v1/compliance-policies/", {"name": "p"}, (403, 403, 201, 403, 401)),
+    (
+        "post",
+        "/api/v1/compliance-policies/import-yaml/",
+        {"yaml": "name: y\n"},
+        (403, 403, 201, 403, 401),
+    ),
 ]
 
 ROUTES_COVERED = {
@@ -104,6 +116,10 @@ ROUTES_COVERED = {
     "backup-states",
     "config-templates",
     "template-variables",
+    "compliance-policies",
+    "compliance-waivers",
+    "compliance-runs",
+    "compliance-results",
 }
 
 

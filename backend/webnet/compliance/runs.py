@@ -1,0 +1,131 @@
+"""The database side of a compliance job: what a device is checked against, and storing results.
+
+`device_inputs` runs in the job runner's database thread and hands the (ORM-free) handler plain
+data; `store_results` is the kind's persist step. Scores: a device's is passed / applicable rules
+(waived rules are not applicable), a run's is over all its results, plus one weighted by severity.
+"""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from webnet.compliance.evaluator import score, weighted_score
+from webnet.compliance.models import (
+    CompliancePolicy,
+    ComplianceResult,
+    ComplianceRun,
+    ResultStatus,
+)
+from webnet.compliance.services import active_waivers
+from webnet.config_mgmt.models import ConfigSnapshot
+from webnet.devices.groups import member_ids
+from webnet.devices.models import Device
+from webnet.jobs.registry import DeviceOutcome, DeviceTarget
+
+
+def applies(policy: CompliancePolicy, device: Device, tag_ids: set[int]) -> bool:
+    """Scope: every non-empty dimension (platforms, tags, groups) must match (any of its values)."""
+    if policy.platforms and device.platform not in policy.platforms:
+        return False
+    policy_tags = {tag.pk for tag in policy.tags.all()}
+    if policy_tags and not policy_tags & tag_ids:
+        return False
+    groups = list(policy.groups.all())
+    return not groups or any(device.pk in member_ids(group) for group in groups)
+
+
+def policies_for(device: Device, policy_ids: list[int] | None = None) -> list[CompliancePolicy]:
+    policies = CompliancePolicy.objects.for_customer(device.customer_id).prefetch_related(
+        "tags", "groups", "rules"
+    )
+    policies = policies.filter(pk__in=policy_ids) if policy_ids else policies.filter(enabled=True)
+    tag_ids = set(device.tags.values_list("pk", flat=True))
+    return [policy for policy in policies if applies(policy, device, tag_ids)]
+
+
+def device_inputs(target: DeviceTarget, params: dict[str, Any]) -> dict[str, Any]:
+    """Plain data for the handler: applicable policies and rules, latest snapshot, waivers."""
+    device = Device.objects.for_customer(target.customer_id).get(pk=target.id)
+    policies = [
+        {
+            "id": policy.pk,
+            "name": policy.name,
+            "rules": [
+                {
+                    "id": rule.pk,
+                    "name": rule.name,
+                    "kind": rule.kind,
+                    "parameters": rule.parameters,
+                    "severity": rule.severity,
+                    "context": rule.context,
+                }
+                for rule in policy.rules.all()
+            ],
+        }
+        for policy in policies_for(device, params.get("policies"))
+    ]
+    snapshot = (
+        ConfigSnapshot.objects.for_customer(target.customer_id)
+        .filter(device_id=target.id)
+        .order_by("-created_at", "-id")
+        .values("id", "text")
+        .first()
+    )
+    return {
+        "policies": policies,
+        "snapshot": snapshot,
+        "waivers": active_waivers(target.customer_id, target.id),
+    }
+
+
+def _run_for(job: Any) -> ComplianceRun:
+    run = ComplianceRun.objects.for_customer(job.customer_id).filter(job=job).first()
+    if run is not None:
+        return run
+    try:
+        with transaction.atomic():
+            return ComplianceRun.objects.create(customer_id=job.customer_id, job=job)
+    except IntegrityError:  # another chunk of the same job created it first
+        return ComplianceRun.objects.for_customer(job.customer_id).get(job=job)
+
+
+def store_results(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
+    """One result row per rule, then the device's and the run's scores."""
+    run = _run_for(job)
+    rows = outcome.data.pop("results", [])
+    if not outcome.ok:
+        rows = [
+            {
+                "policy": None,
+                "rule": None,
+                "rule_name": "(device)",
+                "severity": "medium",
+                "status": ResultStatus.ERROR,
+                "message": f"{outcome.error_code}: {outcome.error_message}",
+                "details": {},
+            }
+        ]
+    ComplianceResult.objects.bulk_create(
+        ComplianceResult(
+            customer_id=job.customer_id,
+            run=run,
+            device=device,
+            policy_id=row["policy"],
+            rule_id=row["rule"],
+            rule_name=row["rule_name"][:100],
+            severity=row["severity"],
+            status=row["status"],
+            message=row["message"],
+            details=row["details"],
+        )
+        for row in rows
+    )
+    run.device_scores = {**run.device_scores, str(device.pk): score(r["status"] for r in rows)}
+    results = ComplianceResult.objects.for_customer(job.customer_id).filter(run=run)
+    pairs = list(results.values_list("status", "severity"))
+    run.score = score(status for status, _ in pairs)
+    run.weighted_score = weighted_score(pairs)
+    run.finished_at = timezone.now()
+    run.save(update_fields=["device_scores", "score", "weighted_score", "finished_at"])
+    return []
