@@ -3,8 +3,10 @@
 from django.urls import path
 
 from webnet.api.consumers import JobLogsConsumer, UpdatesConsumer
+from webnet.api.ssh_consumer import SSHConsumer
 
 websocket_urlpatterns = [
     path("ws/jobs/<int:job_id>/", JobLogsConsumer.as_asgi()),
     path("ws/updates/", UpdatesConsumer.as_asgi()),
+    path("ws/devices/<int:device_id>/ssh/", SSHConsumer.as_asgi()),
 ]

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "webnet.jobs",
     "webnet.config_mgmt",
     "webnet.compliance",
+    "webnet.terminal",
+    "webnet.networkops",
     "webnet.api",
     "webnet.ui",
 ]
@@ -125,6 +127,10 @@ EMBEDDED = not CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = False  # a lost job chunk is failed by the reaper, never re-run
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {"webnet-tick": {"task": "webnet.jobs.tick", "schedule": 30.0}}
+
+# Browser SSH terminal.
+WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default=900.0)
+WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)
 
 # Job engine.
 WEBNET_EXECUTOR = env.str("WEBNET_EXECUTOR", default="local" if EMBEDDED else "celery")

@@ -20,6 +20,8 @@ import { AuditChanges } from "./islands/AuditChanges";
 import { ConfigDiff } from "./islands/ConfigDiff";
 import { CopyOnce } from "./islands/CopyOnce";
 import { JobLog } from "./islands/JobLog";
+import { Terminal, TranscriptReplay } from "./islands/Terminal";
+import { Topology } from "./islands/Topology";
 
 /** A component usable as an island. `omitFromHistory`: drop it from HTMX's history snapshot (secrets). */
 export type IslandComponent = ComponentType<any> & { omitFromHistory?: boolean };
@@ -29,6 +31,9 @@ const components: Record<string, IslandComponent> = {
   ConfigDiff,
   CopyOnce,
   JobLog,
+  Terminal,
+  Topology,
+  TranscriptReplay,
 };
 
 const SELECTOR = "[data-island]";

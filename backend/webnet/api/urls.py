@@ -28,6 +28,12 @@ from webnet.api.devices import (
     TagViewSet,
 )
 from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
+from webnet.api.networkops import (
+    CustomerIPRangeViewSet,
+    DiscoveryCandidateViewSet,
+    TopologyLinkViewSet,
+)
+from webnet.api.terminal import TerminalSessionViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
 
 router = DefaultRouter()
@@ -52,6 +58,10 @@ router.register("compliance-policies", CompliancePolicyViewSet)
 router.register("compliance-waivers", ComplianceWaiverViewSet)
 router.register("compliance-runs", ComplianceRunViewSet)
 router.register("compliance-results", ComplianceResultViewSet)
+router.register("topology-links", TopologyLinkViewSet)
+router.register("ip-ranges", CustomerIPRangeViewSet)
+router.register("discovery-candidates", DiscoveryCandidateViewSet)
+router.register("terminal-sessions", TerminalSessionViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -17,9 +17,12 @@ from webnet.ui import (
     job_start,
     jobs,
     members,
+    onboarding,
     schedules,
     tags,
+    terminal,
     tokens,
+    topology,
 )
 
 app_name = "ui"
@@ -135,4 +138,19 @@ urlpatterns = [
         compliance_policies.WaiverFormView,
         compliance_policies.WaiverDeleteView,
     ),
+    path("devices/<int:pk>/terminal/", terminal.device_terminal, name="device_terminal"),
+    path("terminal/sessions/", terminal.session_list, name="terminal_sessions"),
+    path("terminal/sessions/<int:pk>/", terminal.session_detail, name="terminal_session"),
+    path("topology/", topology.topology_view, name="topology"),
+    path("topology/discover/", topology.topology_discover, name="topology_discover"),
+    path("topology/clear/", topology.topology_clear, name="topology_clear"),
+    path("onboarding/", onboarding.onboarding, name="onboarding"),
+    path("onboarding/ranges/", onboarding.range_create, name="onboarding_range_create"),
+    path(
+        "onboarding/ranges/<int:pk>/delete/",
+        onboarding.range_delete,
+        name="onboarding_range_delete",
+    ),
+    path("onboarding/scan/", onboarding.scan_ranges, name="onboarding_scan"),
+    path("onboarding/candidates/", onboarding.candidates_bulk, name="onboarding_bulk"),
 ]

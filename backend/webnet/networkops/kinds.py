@@ -1,0 +1,31 @@
+"""Job kinds of networkops: LLDP/CDP neighbour discovery into topology links."""
+
+from webnet.jobs.parsing import ParseFailed
+from webnet.jobs.registry import DeviceOutcome, Kind, register
+from webnet.networkops.neighbors import commands, parse_neighbors
+from webnet.networkops.topology import store_links
+
+
+async def discover_neighbors(ctx) -> DeviceOutcome:  # type: ignore[no-untyped-def]
+    platform = ctx.target.platform
+    neighbors: list[dict[str, str]] = []
+    for protocol, command in commands(platform):
+        result = await ctx.session.send_command(command)
+        try:
+            found = parse_neighbors(platform, protocol, command, result.output)
+        except ParseFailed as exc:
+            return DeviceOutcome.failure("parse_error", str(exc))
+        ctx.log(f"{protocol.upper()}: {len(found)} neighbour(s)")
+        neighbors.extend(n.as_dict() for n in found)
+    return DeviceOutcome(data={"neighbors": neighbors})
+
+
+register(
+    Kind(
+        name="lldp_discovery",
+        label="Topology discovery (LLDP/CDP)",
+        handler=discover_neighbors,
+        persist=store_links,
+        description="Read LLDP (and CDP on Cisco) neighbours into topology links.",
+    )
+)

@@ -1,0 +1,133 @@
+"""Topology links learned from LLDP/CDP, customer IP ranges, and the device discovery queue."""
+
+from django.db import models
+
+from webnet.core.querysets import ScopedManager
+
+
+class Protocol(models.TextChoices):
+    LLDP = "lldp", "LLDP"
+    CDP = "cdp", "CDP"
+
+
+class TopologyLink(models.Model):
+    """What `local_device` hears on `local_interface`: a known device, or only a name/address."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="topology_links"
+    )
+    local_device = models.ForeignKey(
+        "devices.Device", on_delete=models.CASCADE, related_name="topology_links"
+    )
+    local_interface = models.CharField(max_length=100)
+    remote_device = models.ForeignKey(
+        "devices.Device",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topology_links_in",
+    )
+    remote_name = models.CharField(max_length=255, blank=True)
+    remote_interface = models.CharField(max_length=100, blank=True)
+    remote_address = models.CharField(max_length=100, blank=True)
+    remote_platform = models.CharField(max_length=255, blank=True)
+    protocol = models.CharField(max_length=4, choices=Protocol.choices)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField()
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["local_device__hostname", "local_interface", "protocol"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_device", "local_interface", "protocol", "remote_name"],
+                name="unique_topology_link",
+            )
+        ]
+
+    def __str__(self) -> str:
+        remote = self.remote_device or self.remote_name or self.remote_address
+        return f"{self.local_device}:{self.local_interface} — {remote}:{self.remote_interface}"
+
+
+class CustomerIPRange(models.Model):
+    """Addresses (and SSH ports) a customer lets webnet scan for devices to onboard."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="ip_ranges"
+    )
+    cidr = models.CharField(max_length=50, help_text="e.g. 10.0.0.0/24 or 127.0.0.1/32")
+    ports = models.CharField(
+        max_length=200, default="22", help_text="SSH ports: 22, or 22,2222, or 10001-10020"
+    )
+    description = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["cidr"]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "cidr", "ports"], name="unique_ip_range")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cidr} ports {self.ports}"
+
+
+class CandidateSource(models.TextChoices):
+    SCAN = "scan", "Scan"
+    LLDP = "lldp", "LLDP neighbour"
+    CDP = "cdp", "CDP neighbour"
+
+
+class CandidateStatus(models.TextChoices):
+    NEW = "new", "New"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    IGNORED = "ignored", "Ignored"
+
+
+class DiscoveryCandidate(models.Model):
+    """A device webnet found but does not manage yet, waiting for an admin's decision."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="discovery_candidates"
+    )
+    source = models.CharField(max_length=4, choices=CandidateSource.choices)
+    status = models.CharField(
+        max_length=8, choices=CandidateStatus.choices, default=CandidateStatus.NEW
+    )
+    address = models.CharField(max_length=100, blank=True)
+    port = models.PositiveIntegerField(default=22)
+    hostname = models.CharField(max_length=255, blank=True)
+    platform = models.CharField(max_length=20, blank=True)
+    credential = models.ForeignKey(
+        "devices.Credential", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    facts = models.JSONField(default=dict, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    seen_by = models.ForeignKey(
+        "devices.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    device = models.ForeignKey(
+        "devices.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["status", "address", "port", "hostname"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "source", "address", "port", "hostname"],
+                name="unique_discovery_candidate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.address}:{self.port}" if self.address else ""
+        return " ".join(part for part in (self.hostname, where) if part) or f"#{self.pk}"

@@ -1,0 +1,48 @@
+"""Audit rows of browser terminal sessions: who, which device, when, bytes and typed lines."""
+
+from django.conf import settings
+from django.db import models
+
+from webnet.core.querysets import ScopedManager
+
+
+class EndReason(models.TextChoices):
+    OPEN = "", "Open"
+    CLIENT = "client", "Closed by the browser"
+    DEVICE = "device", "Closed by the device"
+    IDLE = "idle", "Idle timeout"
+    ERROR = "error", "Connection failed"
+
+
+class TerminalSession(models.Model):
+    """One browser ↔ device SSH session. `transcript` holds the typed lines (secrets masked)."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="terminal_sessions"
+    )
+    device = models.ForeignKey(
+        "devices.Device", null=True, on_delete=models.SET_NULL, related_name="terminal_sessions"
+    )
+    device_hostname = models.CharField(max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(auto_now_add=True)
+    end_reason = models.CharField(max_length=10, choices=EndReason.choices, blank=True)
+    message = models.CharField(max_length=300, blank=True)
+    bytes_in = models.BigIntegerField(default=0)  # browser → device
+    bytes_out = models.BigIntegerField(default=0)  # device → browser
+    transcript = models.JSONField(default=list, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "ended_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.device_hostname} ({self.started_at:%Y-%m-%d %H:%M})"
