@@ -6,7 +6,6 @@ from asgiref.sync import sync_to_async
 from webnet.config_mgmt import drift
 from webnet.config_mgmt.models import BackupState, ConfigSnapshot
 from webnet.config_mgmt.snapshots import sanitized_hash
-from webnet.drivers import ConnectParams, open_session
 from webnet.jobs.models import Job
 from webnet.jobs.runner import run_job
 from webnet.jobs.services import JobService
@@ -37,20 +36,6 @@ async def _backup(world) -> Job:
     return await sync_to_async(Job.objects.get)(pk=job.pk)
 
 
-async def _by_hand(world, hostname: str, lines: list[str]) -> None:
-    device = next(d for d in world.lab.devices if d.hostname == hostname)
-    params = ConnectParams(
-        host=device.host,
-        port=device.port,
-        platform=device.platform,
-        username="admin",
-        password="admin",
-        enable_secret="enable",
-    )
-    async with open_session(params) as session:
-        await session.send_config(lines)
-
-
 @sync_to_async
 def _snapshots(hostname: str) -> list[ConfigSnapshot]:
     return list(ConfigSnapshot.objects.filter(device__hostname=hostname).order_by("id"))
@@ -72,7 +57,7 @@ async def test_identical_backups_store_one_snapshot_and_a_hand_change_is_out_of_
         assert state.verified_unchanged_at == only.last_verified_at
         assert state.latest_id == only.pk and state.last_success_at
     for device in world.lab.devices:
-        await _by_hand(world, device.hostname, HAND_CHANGE[device.platform])
+        await world.by_hand(device.hostname, HAND_CHANGE[device.platform])
     await _backup(world)
     for hostname in world.devices:
         snapshots = await _snapshots(hostname)
@@ -86,10 +71,10 @@ async def test_a_change_announced_by_a_deploy_is_classified_deploy(start_lab) ->
     world = await start_lab(platforms=["cisco_ios"], count=1)
     await _backup(world)
     lines = HAND_CHANGE["cisco_ios"]
-    await _by_hand(world, "R1", lines)
+    await world.by_hand("R1", lines)
     device = world.devices["R1"]
     # The deploy code announces the sanitized hash it expects; take it from a fresh read.
-    fresh = await _read(world, "R1")
+    fresh = await world.running("R1")
     await sync_to_async(drift.mark_expected)(device, sanitized_hash("cisco_ios", fresh), "plan-7")
     await _backup(world)
     snapshots = await _snapshots("R1")
@@ -97,20 +82,6 @@ async def test_a_change_announced_by_a_deploy_is_classified_deploy(start_lab) ->
         ("initial", ""),
         ("deploy", "plan-7"),
     ]
-
-
-async def _read(world, hostname: str) -> str:
-    device = next(d for d in world.lab.devices if d.hostname == hostname)
-    params = ConnectParams(
-        host=device.host,
-        port=device.port,
-        platform=device.platform,
-        username="admin",
-        password="admin",
-        enable_secret="enable",
-    )
-    async with open_session(params) as session:
-        return await session.get_running_config()
 
 
 async def test_a_failed_backup_is_kept_on_the_state(start_lab) -> None:
@@ -125,5 +96,5 @@ async def test_a_failed_backup_is_kept_on_the_state(start_lab) -> None:
 @pytest.mark.parametrize("platform", ALL_PLATFORMS)
 async def test_live_lab_config_sanitizes_to_something_stable(start_lab, platform) -> None:
     world = await start_lab(platforms=[platform], count=1)
-    first, second = await _read(world, "R1"), await _read(world, "R1")
+    first, second = await world.running("R1"), await world.running("R1")
     assert sanitized_hash(platform, first) == sanitized_hash(platform, second)

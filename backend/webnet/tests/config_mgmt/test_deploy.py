@@ -10,7 +10,6 @@ from webnet.config_mgmt import deploy
 from webnet.config_mgmt.models import ChangeKind, ConfigSnapshot
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice
 from webnet.core.models import AuditEvent
-from webnet.drivers import ConnectParams, open_session
 from webnet.jobs import executors
 from webnet.jobs.models import Job
 from webnet.jobs.runner import run_job
@@ -60,21 +59,6 @@ def _rows(plan) -> dict[str, PlanDevice]:  # type: ignore[no-untyped-def]
     }
 
 
-async def _running(world, hostname: str) -> str:  # type: ignore[no-untyped-def]
-    device = next(d for d in world.lab.devices if d.hostname == hostname)
-    params = ConnectParams(
-        host=device.host,
-        port=device.port,
-        platform=device.platform,
-        username="admin",
-        password="admin",
-        enable_secret="enable",
-        host_key_policy="disabled",
-    )
-    async with open_session(params) as session:
-        return await session.get_running_config()
-
-
 @pytest.mark.parametrize("platform", ["cisco_ios", "arista_eos", "juniper_junos"])
 async def test_preview_confirm_commit_verify(start_lab, submitted, platform) -> None:
     world = await start_lab(platforms=[platform], count=2)
@@ -84,7 +68,7 @@ async def test_preview_confirm_commit_verify(start_lab, submitted, platform) -> 
     assert "deployed" in rows["R1"].diff and rows["R1"].pre_hash
     job = await _deploy(world, submitted, plan)
     assert job.status == "success", await sync_to_async(list)(job.results.values())
-    assert "deployed" in await _running(world, "R1")
+    assert "deployed" in await world.running("R1")
     rows = await _rows(plan)
     assert {row.status for row in rows.values()} == {"deployed"}
     after = await sync_to_async(ConfigSnapshot.objects.filter(device__hostname="R1").first)()
@@ -100,22 +84,11 @@ async def test_preview_confirm_commit_verify(start_lab, submitted, platform) -> 
 async def test_commit_refuses_when_the_device_changed_since_preview(start_lab, submitted) -> None:
     world = await start_lab(platforms=["cisco_ios"], count=1)
     plan = await _previewed(world, submitted, ["snmp-server location planned"])
-    device = world.lab.devices[0]
-    params = ConnectParams(
-        host=device.host,
-        port=device.port,
-        platform="cisco_ios",
-        username="admin",
-        password="admin",
-        enable_secret="enable",
-        host_key_policy="disabled",
-    )
-    async with open_session(params) as session:
-        await session.send_config(["snmp-server contact changed-by-hand"])
+    await world.by_hand("R1", ["snmp-server contact changed-by-hand"])
     job = await _deploy(world, submitted, plan)
     result = await sync_to_async(job.results.get)()
     assert job.status == "failed" and result.error_code == "pre_state_changed"
-    assert "planned" not in await _running(world, "R1")
+    assert "planned" not in await world.running("R1")
 
 
 async def test_confirm_binds_to_the_shown_hash(start_lab, submitted) -> None:
@@ -136,13 +109,13 @@ async def test_confirm_binds_to_the_shown_hash(start_lab, submitted) -> None:
 
 async def test_rejected_line_rolls_back_automatically(start_lab, submitted) -> None:
     world = await start_lab(platforms=["cisco_ios"], count=1)
-    before = await _running(world, "R1")
+    before = await world.running("R1")
     plan = await _previewed(world, submitted, ["snmp-server location half", "bogus-keyword 1"])
     job = await _deploy(world, submitted, plan)
     result = await sync_to_async(job.results.get)()
     assert result.error_code == "command_rejected"
     assert (await _rows(plan))["R1"].status == "rolled_back"
-    after = await _running(world, "R1")
+    after = await world.running("R1")
     assert "location half" not in after and after.count("\n") == before.count("\n")
 
 
@@ -156,23 +129,12 @@ async def test_canary_failure_stops_the_rest(start_lab, submitted) -> None:
         canary=1,
     )
     # R2 (first in order) fails by a hand change after preview; R3 must not be touched.
-    device = next(d for d in world.lab.devices if d.hostname == "R2")
-    params = ConnectParams(
-        host=device.host,
-        port=device.port,
-        platform="cisco_ios",
-        username="admin",
-        password="admin",
-        enable_secret="enable",
-        host_key_policy="disabled",
-    )
-    async with open_session(params) as session:
-        await session.send_config(["snmp-server contact moved"])
+    await world.by_hand("R2", ["snmp-server contact moved"])
     job = await _deploy(world, submitted, plan)
     rows = await _rows(plan)
     assert job.status == "failed"
     assert (rows["R2"].status, rows["R3"].status) == ("failed", "skipped")
-    assert "canary" not in await _running(world, "R3")
+    assert "canary" not in await world.running("R3")
 
 
 async def test_rollback_to_snapshot_is_a_plan(start_lab, submitted) -> None:
@@ -190,7 +152,7 @@ async def test_rollback_to_snapshot_is_a_plan(start_lab, submitted) -> None:
     rows = await _rows(plan)
     assert rows["R1"].status == "ready" and "location two" in rows["R1"].diff
     await _deploy(world, submitted, plan)
-    running = await _running(world, "R1")
+    running = await world.running("R1")
     assert "location two" not in running and "location one" not in running
 
 
@@ -257,4 +219,4 @@ async def test_the_api_walks_the_same_steps(start_lab, submitted) -> None:
     committed = await sync_to_async(operator.post)(f"/api/v1/change-plans/{plan_id}/commit/")
     assert committed.status_code == 202
     await _run_submitted(submitted)
-    assert "location api" in await _running(world, "R1")
+    assert "location api" in await world.running("R1")

@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 
 from webnet.customers.models import Customer
 from webnet.devices.models import Credential, Device
+from webnet.drivers import ConnectParams, open_session
 from webnet.lab import Fleet, LabServer
 from webnet.tests import factories as f
 from webnet.users.models import User
@@ -21,6 +22,29 @@ class LabWorld:
     credential: Credential
     devices: dict[str, Device]
     lab: LabServer
+
+    def session(self, hostname: str) -> Any:
+        """A driver session straight to a lab device, as an engineer typing by hand would."""
+        device = next(d for d in self.lab.devices if d.hostname == hostname)
+        return open_session(
+            ConnectParams(
+                host=device.host,
+                port=device.port,
+                platform=device.platform,
+                username=device.username,
+                password=device.password,
+                enable_secret=device.enable_secret,
+                host_key_policy="disabled",
+            )
+        )
+
+    async def running(self, hostname: str) -> str:
+        async with self.session(hostname) as session:
+            return await session.get_running_config()
+
+    async def by_hand(self, hostname: str, lines: list[str]) -> None:
+        async with self.session(hostname) as session:
+            await session.send_config(lines)
 
 
 def _register(lab: LabServer, password: str) -> LabWorld:

@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice, PlanDeviceStatus, PlanStatus
 from webnet.core.models import AuditEvent
-from webnet.drivers import ConnectParams, open_session
 from webnet.jobs import executors
 from webnet.jobs.models import Job, JobStatus
 from webnet.jobs.runner import run_job
@@ -343,15 +342,4 @@ async def test_the_wizard_previews_confirms_and_commits_on_a_lab_device(
     await _run_submitted(submitted)
     page = (await sync_to_async(client.get)(reverse("ui:plan_detail", args=[plan_id]))).text
     assert 'data-row-status="deployed"' in page and 'data-plan-status="done"' in page
-    lab_device = world.lab.devices[0]
-    params = ConnectParams(
-        host=lab_device.host,
-        port=lab_device.port,
-        platform="cisco_ios",
-        username="admin",
-        password="admin",
-        enable_secret="enable",
-        host_key_policy="disabled",
-    )
-    async with open_session(params) as session:
-        assert "snmp-server location wizard" in await session.get_running_config()
+    assert "snmp-server location wizard" in await world.running("R1")
