@@ -13,15 +13,28 @@
  *
  * The only global is window.webnetIslands: { register, mount, components }.
  */
-import { Component, StrictMode, type ComponentType, type ErrorInfo, type ReactNode } from "react";
+import {
+  Component,
+  StrictMode,
+  Suspense,
+  lazy,
+  type ComponentType,
+  type ErrorInfo,
+  type ReactNode,
+} from "react";
 import { createRoot, type Root } from "react-dom/client";
 
 import { AuditChanges } from "./islands/AuditChanges";
 import { ConfigDiff } from "./islands/ConfigDiff";
 import { CopyOnce } from "./islands/CopyOnce";
 import { JobLog } from "./islands/JobLog";
-import { Terminal, TranscriptReplay } from "./islands/Terminal";
-import { Topology } from "./islands/Topology";
+
+// xterm.js and cytoscape are most of the bundle: they load only on the pages that use them.
+const Terminal = lazy(() => import("./islands/Terminal").then((m) => ({ default: m.Terminal })));
+const TranscriptReplay = lazy(() =>
+  import("./islands/Terminal").then((m) => ({ default: m.TranscriptReplay })),
+);
+const Topology = lazy(() => import("./islands/Topology").then((m) => ({ default: m.Topology })));
 
 /** A component usable as an island. `omitFromHistory`: drop it from HTMX's history snapshot (secrets). */
 export type IslandComponent = ComponentType<any> & { omitFromHistory?: boolean };
@@ -111,7 +124,9 @@ function mountOne(el: HTMLElement): void {
   root.render(
     <StrictMode>
       <IslandErrorBoundary name={name}>
-        <Island {...props} />
+        <Suspense fallback={<p className="text-sm text-slate-500">Loading…</p>}>
+          <Island {...props} />
+        </Suspense>
       </IslandErrorBoundary>
     </StrictMode>,
   );
