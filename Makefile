@@ -8,12 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LAB_COUNT ?= 20
 N ?= 200
-MANAGE := cd backend && $(BIN)/python manage.py
+MANAGE := cd $(CURDIR)/backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lab bench bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
-        test-system-deps bench-lab clean
+        test-system-deps bench-lab clean dev-services dev-services-stop dev-worker dev-beat test-scaled
 
 $(STAMP): backend/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,8 +43,32 @@ lab: backend-install
 	cd backend && $(BIN)/python -m webnet.lab --count $(LAB_COUNT) --base-port 10001 \
 		--state-dir $(WEBNET_STATE_DIR)/lab-foreground -v
 
-dev-backend: dev-migrate
-	$(MANAGE) serve --host $(HOST) --port $(PORT)
+dev-backend: backend-install
+	$(SCALED) cd backend && $(BIN)/python manage.py migrate --no-input \
+		&& $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+# Scaled-out form (README "Scaled-out deployment"): PostgreSQL and Redis on loopback with their
+# data in $(WEBNET_STATE_DIR)/services; dev-backend, dev-worker and dev-beat use them through
+# $(SERVICES_ENV), or DATABASE_URL / REDIS_URL from the environment when that file is absent.
+SERVICES_ENV := $(WEBNET_STATE_DIR)/services.env
+SCALED := set -a; if [ -f $(SERVICES_ENV) ]; then . $(SERVICES_ENV); fi; set +a;
+WORKER ?= worker1
+
+dev-services:
+	mkdir -p $(WEBNET_STATE_DIR) && chmod 755 $(WEBNET_STATE_DIR)
+	bash scripts/pg-redis.sh start $(WEBNET_STATE_DIR)/services > $(SERVICES_ENV)
+	cat $(SERVICES_ENV)
+
+dev-services-stop:
+	bash scripts/pg-redis.sh stop $(WEBNET_STATE_DIR)/services
+	rm -f $(SERVICES_ENV)
+
+dev-worker: backend-install
+	$(SCALED) cd backend && $(BIN)/celery -A webnet.core.celery worker -n $(WORKER)@%h --loglevel INFO
+
+dev-beat: backend-install
+	$(SCALED) cd backend && $(BIN)/celery -A webnet.core.celery beat \
+		-s $(WEBNET_STATE_DIR)/celerybeat-schedule --loglevel INFO
 
 # Embedded mode: SQLite, in-process jobs, a lab of simulated devices; Ctrl-C stops everything.
 run: dev-lab
@@ -66,11 +90,15 @@ backend-typecheck: backend-install
 	cd backend && $(BIN)/mypy webnet
 
 backend-test: backend-install
-	cd backend && WEBNET_STATE_DIR=$(WEBNET_STATE_DIR)/test $(BIN)/pytest -q
+	cd backend && WEBNET_STATE_DIR=$(WEBNET_STATE_DIR)/test $(BIN)/pytest -q --ignore=webnet/tests/scaled
 
 backend-verify: backend-lint backend-typecheck backend-test
 
-test: backend-install test-system-deps backend-lint backend-test
+# PostgreSQL + Redis: migrations and the full suite on PostgreSQL, then the scaled-out suite.
+test-scaled: backend-install test-system-deps
+	BIN=$(BIN) bash scripts/test-scaled.sh
+
+test: backend-install test-system-deps backend-lint backend-test test-scaled
 
 # Config backup of N lab devices: webnet vs Nornir+netmiko vs a bare asyncssh floor (N=1000 works).
 bench: backend-install

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "channels",
     "webnet.core",
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "webnet.core.middleware.RequestContextMiddleware",
     "webnet.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,10 +130,6 @@ CELERY_TASK_ACKS_LATE = False  # a lost job chunk is failed by the reaper, never
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {"webnet-tick": {"task": "webnet.jobs.tick", "schedule": 30.0}}
 
-# Browser SSH terminal.
-WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default=900.0)
-WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)
-
 # Job engine.
 WEBNET_EXECUTOR = env.str("WEBNET_EXECUTOR", default="local" if EMBEDDED else "celery")
 WEBNET_MAX_SESSIONS = env.int("WEBNET_MAX_SESSIONS", default=500)
@@ -142,6 +140,10 @@ WEBNET_SCHEDULER_INTERVAL = env.float("WEBNET_SCHEDULER_INTERVAL", default=30.0)
 WEBNET_SSH_CONNECT_TIMEOUT = env.float("WEBNET_SSH_CONNECT_TIMEOUT", default=10.0)
 WEBNET_SSH_AUTH_TIMEOUT = env.float("WEBNET_SSH_AUTH_TIMEOUT", default=15.0)
 WEBNET_SSH_COMMAND_TIMEOUT = env.float("WEBNET_SSH_COMMAND_TIMEOUT", default=60.0)
+
+# Browser SSH terminal.
+WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default=900.0)
+WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)
 
 if REDIS_URL:
     CACHES = {
@@ -166,7 +168,12 @@ STATIC_URL = "/static/"
 STATIC_ROOT = STATE_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if PRODUCTION:  # `manage.py collectstatic` first: hashed names, gzip/brotli, cached forever
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -176,6 +183,32 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics$"]  # probes speak plain HTTP inside
+    # Sent by SecurityMiddleware on HTTPS responses only.
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:  # preloading is a request to browser vendors, made by hand
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# TLS ends at the reverse proxy in front of Daphne, which says so in X-Forwarded-Proto.
+if env.bool("TRUST_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Scripts only from our own origin (no inline script anywhere); islands set styles at run time.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGIN_RATE = env.str("WEBNET_LOGIN_RATE", default="10/min")
 
@@ -216,6 +249,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN, works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

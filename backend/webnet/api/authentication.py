@@ -2,9 +2,11 @@
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from webnet.users import totp
 from webnet.users.services import authenticate_token
 
 
@@ -21,8 +23,22 @@ class APITokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         user = token.user
+        if totp.lacks_required_enrolment(user):
+            raise exceptions.AuthenticationFailed(
+                "This account must enrol a TOTP second factor (Account → Two-factor) first."
+            )
         user.api_token = token  # type: ignore[attr-defined]  # narrows roles in core.access
         return user, token
 
     def authenticate_header(self, request: Request) -> str:
         return "Bearer"
+
+
+class APITokenScheme(OpenApiAuthenticationExtension):
+    """Describes the token in the OpenAPI schema (Swagger's Authorize button, schemathesis)."""
+
+    target_class = APITokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer"}

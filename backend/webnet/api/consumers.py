@@ -103,6 +103,9 @@ class JobLogsConsumer(AsyncJsonWebsocketConsumer):
         await self._send_lines(event["lines"])
 
     async def job_status(self, event: dict[str, Any]) -> None:
+        # Lines dropped by the channel layer (a full channel, Redis restarting) leave no later
+        # line to reveal the gap: catch up from the database before saying the job ended.
+        await self._replay()
         await self.send_json({"type": "status", "job": event["job"]})
 
 

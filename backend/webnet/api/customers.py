@@ -22,6 +22,7 @@ class CustomerSerializer(serializers.ModelSerializer):
             "description",
             "is_active",
             "host_key_policy",
+            "require_admin_totp",
             "created_at",
             "updated_at",
         ]

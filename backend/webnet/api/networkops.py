@@ -174,7 +174,10 @@ class ApproveSerializer(serializers.Serializer):
 
 
 class BulkSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1)
+    # Bounded like a primary key: a larger number is a 400, not a database overflow (500).
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), min_length=1
+    )
     action = serializers.ChoiceField(choices=["approve", "reject", "ignore"])
 
 

@@ -123,7 +123,11 @@ def _preview_finished(plan: ChangePlan) -> bool:
 def confirm_plan(user: Any, plan: ChangePlan, shown_hash: str) -> ChangePlan:
     """Approve exactly the previewed change: the hash shown to the confirmer must still match."""
     _check(user, plan.customer_id, "confirm")
-    plan = ChangePlan.objects.select_for_update().select_related("preview_job").get(pk=plan.pk)
+    plan = (
+        ChangePlan.objects.select_for_update(of=("self",))
+        .select_related("preview_job")
+        .get(pk=plan.pk)
+    )
     if plan.status not in (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED) or not (
         _preview_finished(plan)
     ):

@@ -25,6 +25,10 @@ class Customer(models.Model):
     host_key_policy = models.CharField(
         max_length=10, choices=HostKeyPolicy.choices, default=HostKeyPolicy.TOFU
     )
+    require_admin_totp = models.BooleanField(
+        default=False,
+        help_text="Admins of this customer must use a TOTP second factor (UI and API tokens).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

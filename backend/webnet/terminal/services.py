@@ -96,7 +96,7 @@ def end_session(
     """Close the row once (later calls are no-ops) and audit the close."""
     with transaction.atomic():
         session = (
-            TerminalSession.objects.select_for_update()
+            TerminalSession.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(pk=session_id, ended_at__isnull=True)
             .first()

@@ -23,9 +23,11 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from webnet.core.middleware import client_ip
 from webnet.customers.models import Customer
+from webnet.ui import totp as totp_step
 from webnet.ui.forms.base import style_fields
 from webnet.ui.middleware import SESSION_KEY
 from webnet.users import services as user_services
+from webnet.users import totp
 from webnet.users.models import User
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
@@ -75,6 +77,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             status = 429
         elif form.is_valid():
             user = form.get_user()
+            if totp.must_verify(cast(User, user)):
+                return totp_step.begin(request, cast(User, user), _next_url(request))
             login(request, user)
             user_services.record_login(cast(User, user))
             return HttpResponseRedirect(_next_url(request))

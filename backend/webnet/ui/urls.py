@@ -23,6 +23,7 @@ from webnet.ui import (
     terminal,
     tokens,
     topology,
+    totp,
 )
 
 app_name = "ui"
@@ -42,6 +43,8 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
+    path("login/totp/", totp.verify_view, name="totp_verify"),
+    path("account/totp/", totp.enrol_view, name="totp_enrol"),
     path("customer/switch/", auth.switch_customer, name="switch_customer"),
     *_crud(
         "device",

@@ -83,3 +83,25 @@ class APIToken(models.Model):
 
     def matches(self, raw: str) -> bool:
         return secrets.compare_digest(self.key_hash, hash_token(raw))
+
+
+class TOTPDevice(models.Model):
+    """A user's TOTP second factor (RFC 6238). The secret is encrypted with the key ring.
+
+    Unconfirmed until the user proves the authenticator app works; `last_step` rejects a code
+    used twice (replay within its 30-second window).
+    """
+
+    audit_masked_fields = ("secret_encrypted",)
+    encrypted_fields = ("secret_encrypted",)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device"
+    )
+    secret_encrypted = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user}"

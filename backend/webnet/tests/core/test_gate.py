@@ -13,6 +13,7 @@ GLOBAL_MODELS = {
     "users.apitoken": "owned by its user; narrowed by an optional customer",
     "core.auditevent": "platform events (failed logins) have no customer; reads are restricted",
     "customers.customer": "the tenant itself (scoped by its own id)",
+    "users.totpdevice": "a user's own second factor, like the user it belongs to",
 }
 
 WEBNET_ROOT = Path(webnet.__file__).parent

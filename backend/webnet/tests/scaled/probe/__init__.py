@@ -1,0 +1,1 @@
+"""A test-only app for the scaled-out suite: a destructive job kind that counts its executions."""
