@@ -83,7 +83,7 @@ def scaled_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     try:
         _manage(env, "migrate", "--no-input")
         _manage(env, "seed_demo")
-        _manage(env, "lab", "start", "--count", "4", "--base-port", str(_free_port()))
+        _manage(env, "lab", "start", "--count", "4", "--base-port", "0")  # ephemeral ports
         for index in range(2):
             workers.append(
                 subprocess.Popen(

@@ -80,7 +80,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
     try:
         _manage(env, "migrate", "--no-input")
         _manage(env, "seed_demo")
-        _manage(env, "lab", "start", "--count", "2", "--base-port", str(_free_port()))
+        _manage(env, "lab", "start", "--count", "2", "--base-port", "0")  # ephemeral ports
         device_id = int(
             _manage(
                 env,

@@ -43,7 +43,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["start", "stop", "status", "run"])
         parser.add_argument("--count", type=int, default=20)
-        parser.add_argument("--base-port", type=int, default=10001)
+        parser.add_argument("--base-port", type=int, default=10001, help="0: ephemeral ports")
         parser.add_argument("--customer", default="demo", help="customer slug to register into")
         parser.add_argument(
             "lab_args", nargs="*", help="extra options for python -m webnet.lab (after --)"
