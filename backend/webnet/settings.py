@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "webnet.ui.totp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,7 +129,6 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 EMBEDDED = not CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = False  # a lost job chunk is failed by the reaper, never re-run
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {"webnet-tick": {"task": "webnet.jobs.tick", "schedule": 30.0}}
 
 # Job engine.
 WEBNET_EXECUTOR = env.str("WEBNET_EXECUTOR", default="local" if EMBEDDED else "celery")
@@ -137,6 +137,10 @@ WEBNET_JOB_CONCURRENCY = env.int("WEBNET_JOB_CONCURRENCY", default=200)
 WEBNET_JOB_CHUNK_SIZE = env.int("WEBNET_JOB_CHUNK_SIZE", default=250)
 WEBNET_JOB_LEASE_SECONDS = env.int("WEBNET_JOB_LEASE_SECONDS", default=60)
 WEBNET_SCHEDULER_INTERVAL = env.float("WEBNET_SCHEDULER_INTERVAL", default=30.0)
+# Scaled out, Celery beat ticks the same scheduler at the same interval as the embedded timer.
+CELERY_BEAT_SCHEDULE = {
+    "webnet-tick": {"task": "webnet.jobs.tick", "schedule": WEBNET_SCHEDULER_INTERVAL}
+}
 WEBNET_SSH_CONNECT_TIMEOUT = env.float("WEBNET_SSH_CONNECT_TIMEOUT", default=10.0)
 WEBNET_SSH_AUTH_TIMEOUT = env.float("WEBNET_SSH_AUTH_TIMEOUT", default=15.0)
 WEBNET_SSH_COMMAND_TIMEOUT = env.float("WEBNET_SSH_COMMAND_TIMEOUT", default=60.0)

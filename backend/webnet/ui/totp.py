@@ -6,9 +6,10 @@ code is right, so the session key still rotates at the real login.
 """
 
 import time
+from collections.abc import Callable
 from typing import cast
 
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from webnet.users.models import User
 
 PENDING = "webnet_totp_pending"
 SECRET = "webnet_totp_secret"
+VERIFIED = "webnet_totp_verified"  # this session passed the second factor
 PENDING_SECONDS = 300
 
 
@@ -44,6 +46,7 @@ def _finish(request: HttpRequest, user: User, next_url: str) -> HttpResponseRedi
     request.session.pop(PENDING, None)
     request.session.pop(SECRET, None)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session[VERIFIED] = True
     user_services.record_login(user)
     return HttpResponseRedirect(next_url)
 
@@ -86,6 +89,7 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
             if pending is not None:
                 return _finish(request, user, next_url)
             request.session.pop(SECRET, None)
+            request.session[VERIFIED] = True
             return HttpResponseRedirect(reverse("ui:dashboard"))
         error, status = "That code is not valid: check the app's clock and try again.", 400
     else:
@@ -94,3 +98,27 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
     uri = totp.provisioning_uri(user, secret)
     context = {"secret": secret, "uri": uri, "error": error, "required": totp.required(user)}
     return render(request, "auth/totp_enrol.html", context, status=status)
+
+
+EXEMPT_PREFIXES = ("/login/", "/logout/", "/account/totp/", "/static/", "/health/", "/metrics")
+
+
+class SecondFactorMiddleware:
+    """Sessions opened before a customer required TOTP of its admins (or before the user
+    enrolled) end at their next request: the rule applies to live sessions, not only to logins."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not request.session.get(VERIFIED)
+            and totp.must_verify(cast(User, user))
+        ):
+            logout(request)
+            if not request.path.startswith("/api/"):
+                return HttpResponseRedirect(f"{reverse('ui:login')}?next={request.path}")
+        return self.get_response(request)

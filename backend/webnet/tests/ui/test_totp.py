@@ -111,3 +111,27 @@ def test_the_rule_is_for_admins_only(world: World) -> None:
     world.a.save()
     assert totp.required(world.admin)
     assert not totp.required(world.operator) and not totp.required(world.viewer)
+
+
+def test_sessions_opened_before_the_rule_end_at_their_next_request(world: World) -> None:
+    client = Client()
+    _password_step(client)
+    assert _logged_in(client)
+    world.a.require_admin_totp = True
+    world.a.save()
+    response = client.get(reverse("ui:device_list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("ui:login"))
+    assert not _logged_in(client)
+    assert client.get("/api/v1/devices/").status_code in (401, 403)
+    # After enrolling (password, then the second factor) the same person works normally.
+    _password_step(client)
+    _enrol(client)
+    assert _logged_in(client) and client.get(reverse("ui:device_list")).status_code == 200
+
+
+def test_a_viewer_is_not_affected_by_the_admin_rule(world: World) -> None:
+    client = Client()
+    _password_step(client, "a-viewer")
+    world.a.require_admin_totp = True
+    world.a.save()
+    assert _logged_in(client)
