@@ -70,13 +70,6 @@ def store_preview(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict
             message="",
             status=PlanDeviceStatus.READY if commands else PlanDeviceStatus.NO_CHANGE,
         )
-    pending = PlanDevice.objects.for_customer(device.customer_id).filter(
-        plan_id=job.params["plan"], status=PlanDeviceStatus.PENDING
-    )
-    if not pending.exists():
-        ChangePlan.objects.for_customer(device.customer_id).filter(
-            pk=job.params["plan"], status=PlanStatus.PREVIEWING
-        ).update(status=PlanStatus.PREVIEWED)
     return []
 
 
@@ -200,11 +193,28 @@ def store_deploy(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]
         status = PlanDeviceStatus.FAILED
     rows = PlanDevice.objects.for_customer(device.customer_id).filter(plan_id=job.params["plan"])
     rows.filter(device=device).update(status=status, message=outcome.error_message)
-    if not rows.filter(status=PlanDeviceStatus.READY).exists():
-        ChangePlan.objects.for_customer(device.customer_id).filter(pk=job.params["plan"]).update(
-            status=PlanStatus.DONE
-        )
     return []
+
+
+def _close_plan(job: Any, unfinished: str, row_status: str, plan_status: str) -> None:
+    """When a deploy job ends, devices it never reached say so and the plan moves on."""
+    rows = PlanDevice.objects.for_customer(job.customer_id).filter(plan_id=job.params["plan"])
+    rows.filter(status=unfinished).update(
+        status=row_status, message=f"the {job.kind} job ended ({job.status}) before this device"
+    )
+    ChangePlan.objects.for_customer(job.customer_id).filter(pk=job.params["plan"]).update(
+        status=plan_status
+    )
+
+
+def preview_finished(job: Any) -> None:
+    _close_plan(
+        job, PlanDeviceStatus.PENDING, PlanDeviceStatus.PREVIEW_FAILED, PlanStatus.PREVIEWED
+    )
+
+
+def deploy_finished(job: Any) -> None:
+    _close_plan(job, PlanDeviceStatus.READY, PlanDeviceStatus.FAILED, PlanStatus.DONE)
 
 
 register(
@@ -214,6 +224,7 @@ register(
         handler=preview,
         clean_params=clean_preview,
         persist=store_preview,
+        on_finish=preview_finished,
         description="Read fresh running configurations and compute a change plan.",
     )
 )
@@ -224,6 +235,7 @@ register(
         handler=deploy,
         clean_params=clean_deploy,
         persist=store_deploy,
+        on_finish=deploy_finished,
         destructive=True,
         description="Apply a confirmed change plan; verify; roll back on failure.",
     )

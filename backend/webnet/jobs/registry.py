@@ -59,6 +59,8 @@ class Kind:
     needs_session: bool = True
     destructive: bool = False
     description: str = ""
+    # on_finish(job): once, when the job reaches a final status (done, reaped or cancelled).
+    on_finish: Callable[[Any], None] | None = None
 
 
 _KINDS: dict[str, Kind] = {}

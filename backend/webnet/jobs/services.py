@@ -170,6 +170,9 @@ class JobService:
         Job.objects.filter(pk=job.pk).update(**updates)
         for name, value in updates.items():
             setattr(job, name, value)
+        on_finish = registry.get(job.kind).on_finish
+        if on_finish is not None and job.is_finished:
+            on_finish(job)
         if broadcast:
             message = broadcasts.job_status_message(job)
             broadcasts.send_sync(broadcasts.job_group(job.pk), message)

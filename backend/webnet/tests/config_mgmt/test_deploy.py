@@ -220,3 +220,20 @@ async def test_the_api_walks_the_same_steps(start_lab, submitted) -> None:
     assert committed.status_code == 202
     await _run_submitted(submitted)
     assert "location api" in await world.running("R1")
+
+
+async def test_a_deploy_job_that_ends_early_closes_its_plan(start_lab, submitted) -> None:
+    from webnet.jobs.services import JobService
+
+    world = await start_lab(platforms=["cisco_ios"], count=1)
+    plan = await _previewed(world, submitted, ["snmp-server location never"])
+    digest = await sync_to_async(deploy.current_hash)(plan)
+    await sync_to_async(deploy.confirm_plan)(world.operator, plan, digest)
+    plan = await sync_to_async(deploy.commit_plan)(world.operator, plan)
+    job = await sync_to_async(Job.objects.get)(pk=plan.commit_job_id)
+    await sync_to_async(JobService.cancel)(world.operator, job)  # still queued: never runs
+    submitted.clear()
+    plan = await sync_to_async(ChangePlan.objects.get)(pk=plan.pk)
+    row = (await _rows(plan))["R1"]
+    assert plan.status == "done" and row.status == "failed" and "cancelled" in row.message
+    assert "never" not in await world.running("R1")
