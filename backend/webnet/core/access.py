@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import IntegerChoices
 
+from webnet.core.context import current
 from webnet.customers.roles import Role
 
 
@@ -146,8 +147,21 @@ def required_level(resource: str, action: str) -> Level:
 def effective_roles(user: Any) -> dict[int, Level]:
     """customer id → level for an authenticated user, narrowed by the API token in use.
 
-    One small query; deliberately not cached, so a role change takes effect on the next call.
+    A page asks the gate many times (middleware, views, navigation), so the answer is kept on the
+    user object for the current request only (keyed by its request id); outside a request —
+    jobs, commands — every call asks the database.
     """
+    request_id = current.get().request_id
+    cached = getattr(user, "_webnet_roles", None)
+    if request_id and cached is not None and cached[0] == request_id:
+        return cached[1]
+    roles = _load_roles(user)
+    if request_id and user is not None:
+        user._webnet_roles = (request_id, roles)
+    return roles
+
+
+def _load_roles(user: Any) -> dict[int, Level]:
     from webnet.customers.models import Membership  # models import the gate's querysets
 
     roles: dict[int, Level] = {}
