@@ -91,7 +91,8 @@ class ObjectCustomerPermission(BasePermission):
 
     def has_object_permission(self, request: Request, view: Any, obj: Model) -> bool:
         resource = view_resource(view)
-        if resource is None:
-            return True
+        action = view_action(view)
+        if resource is None or action == "view":
+            return True  # the object came through the view-restricted queryset
         customer_id = object_customer_id(obj, getattr(view, "customer_field", None))
-        return access.can(request.user, resource, view_action(view), customer_id)
+        return access.can(request.user, resource, action, customer_id)

@@ -72,6 +72,7 @@ class UserSerializer(serializers.ModelSerializer):
                     raise PermissionDenied("Only an admin of this customer may add users to it.")
             if customer is not None and not attrs.get("role"):
                 attrs["role"] = Role.VIEWER
+            attrs.pop("is_active", None)  # new users start active
         else:
             for name in ("customer", "role", "password"):
                 attrs.pop(name, None)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from webnet.compliance import configtree
 from webnet.compliance.evaluator import RuleSpec, apply_waivers, evaluate_rule, score
-from webnet.compliance.runs import device_inputs, store_results
+from webnet.compliance.runs import device_inputs, finish_run, store_results
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
@@ -84,6 +84,7 @@ register(
         handler=check,
         clean_params=clean_params,
         persist=store_results,
+        on_finish=finish_run,
         description="Evaluate compliance policies against each device's latest snapshot "
         "(or its running configuration when fresh or never backed up).",
     )

@@ -17,17 +17,9 @@ from webnet.compliance import configtree
 from webnet.compliance.configtree import Node, normalise
 from webnet.compliance.evaluator import FAIL, RuleSpec
 from webnet.compliance.models import ComplianceResult
+from webnet.config_mgmt.changeset import HIER_PLATFORM
 from webnet.config_mgmt.models import ConfigSnapshot
 from webnet.devices.models import Device
-
-HIER_PLATFORM = {
-    "cisco_ios": Platform.CISCO_IOS,
-    "cisco_iosxe": Platform.CISCO_IOS,
-    "cisco_nxos": Platform.CISCO_NXOS,
-    "cisco_iosxr": Platform.CISCO_XR,
-    "arista_eos": Platform.ARISTA_EOS,
-    "juniper_junos": Platform.JUNIPER_JUNOS,
-}
 
 
 class _Section:

@@ -91,7 +91,7 @@ def _run_for(job: Any) -> ComplianceRun:
 
 
 def store_results(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
-    """One result row per rule, then the device's and the run's scores."""
+    """One result row per rule; the scores are computed once, when the job ends."""
     run = _run_for(job)
     rows = outcome.data.pop("results", [])
     if not outcome.ok:
@@ -121,11 +121,21 @@ def store_results(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict
         )
         for row in rows
     )
-    run.device_scores = {**run.device_scores, str(device.pk): score(r["status"] for r in rows)}
+    return []
+
+
+def finish_run(job: Any) -> None:
+    """The device and run scores from every result row, once (chunks never overwrite each other)."""
+    run = ComplianceRun.objects.for_customer(job.customer_id).filter(job=job).first()
+    if run is None:
+        return
     results = ComplianceResult.objects.for_customer(job.customer_id).filter(run=run)
-    pairs = list(results.values_list("status", "severity"))
-    run.score = score(status for status, _ in pairs)
-    run.weighted_score = weighted_score(pairs)
+    rows = list(results.values_list("device_id", "status", "severity"))
+    by_device: dict[int, list[str]] = {}
+    for device_id, status, _ in rows:
+        by_device.setdefault(device_id, []).append(status)
+    run.device_scores = {str(pk): score(statuses) for pk, statuses in by_device.items()}
+    run.score = score(status for _, status, _ in rows)
+    run.weighted_score = weighted_score((status, severity) for _, status, severity in rows)
     run.finished_at = timezone.now()
     run.save(update_fields=["device_scores", "score", "weighted_score", "finished_at"])
-    return []

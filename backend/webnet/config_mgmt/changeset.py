@@ -17,6 +17,7 @@ HIER_PLATFORM = {
     "cisco_nxos": Platform.CISCO_NXOS,
     "cisco_iosxr": Platform.CISCO_XR,
     "arista_eos": Platform.ARISTA_EOS,
+    "juniper_junos": Platform.JUNIPER_JUNOS,  # for compliance remediation; deploy uses set lines
 }
 
 
@@ -50,11 +51,12 @@ def _junos_future(running: str, commands: list[str]) -> str:
 
 
 def _junos_remediation(running: str, intended: str) -> list[str]:
-    have, want = set(_lines(running)), _lines(intended)
+    current, want = _lines(running), _lines(intended)
+    have, wanted = set(current), set(want)
     removals = [
         "delete " + line[len("set ") :]
-        for line in _lines(running)
-        if line.startswith("set ") and line not in set(want)
+        for line in current
+        if line.startswith("set ") and line not in wanted
     ]
     return removals + [line for line in want if line not in have]
 

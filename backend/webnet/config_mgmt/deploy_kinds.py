@@ -3,7 +3,7 @@
 config_deploy, per device: refuse if the running configuration is not the one previewed,
 apply (EOS in a configure session, Junos with commit confirmed, others line by line), read the
 result back, verify every intended line, and roll back automatically on any failure. With a
-canary of k, the first k devices go first and the rest only if all of them succeeded.
+canary of k the runner deploys the first k devices first, and the rest only if all succeeded.
 """
 
 import asyncio
@@ -96,45 +96,7 @@ async def _roll_back(ctx: Any, pre: str) -> str:
     return await session.get_running_config()
 
 
-async def _canary_gate(ctx: Any) -> str | None:
-    """Wait until the canary devices are done; the reason to skip, if one of them failed."""
-    canary = ctx.params.get("canary") or 0
-    order = ctx.params["order"]
-    if not canary or canary >= len(order):
-        return None
-    state = ctx.shared.setdefault(
-        "canary", {"left": set(order[:canary]), "failed": False, "done": asyncio.Event()}
-    )
-    if ctx.target.id in state["left"]:
-        return None
-    await state["done"].wait()
-    return "a canary device failed" if state["failed"] else None
-
-
-def _canary_report(ctx: Any, ok: bool) -> None:
-    state = ctx.shared.get("canary")
-    if state is None or ctx.target.id not in state["left"]:
-        return
-    state["left"].discard(ctx.target.id)
-    state["failed"] = state["failed"] or not ok
-    if not state["left"]:
-        state["done"].set()
-
-
 async def deploy(ctx: Any) -> DeviceOutcome:
-    try:
-        outcome = await _deploy(ctx)
-    except BaseException:
-        _canary_report(ctx, ok=False)
-        raise
-    _canary_report(ctx, outcome.ok)
-    return outcome
-
-
-async def _deploy(ctx: Any) -> DeviceOutcome:
-    skip = await _canary_gate(ctx)
-    if skip:
-        return DeviceOutcome.failure("canary_failed", skip, skipped=True)
     change = ctx.params["changes"][str(ctx.target.id)]
     platform, commands = ctx.target.platform, change["commands"]
     pre = await ctx.session.get_running_config()

@@ -5,7 +5,6 @@ Permissions are decided by resource and action (view/add/change/delete or a name
 API tokens can narrow a user: to one customer, and/or to read-only (viewer) — see `effective_roles`.
 """
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import IntegerChoices
@@ -215,7 +214,3 @@ def can(user: Any, resource: str, action: str, customer_id: int | None) -> bool:
 def can_anywhere(user: Any, resource: str, action: str) -> bool:
     allowed = customer_ids(user, resource, action)
     return allowed is ALL or bool(allowed)
-
-
-def visible_customer_ids(user: Any) -> Iterable[int] | None:
-    return customer_ids(user, "customer", "view")

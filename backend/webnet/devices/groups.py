@@ -55,10 +55,6 @@ def member_ids_of_group_id(group_id: int) -> set[int]:
     return member_ids(group) if group else set()
 
 
-def members(group: DeviceGroup) -> QuerySet:
-    return Device.objects.for_customer(group.customer_id).filter(pk__in=member_ids(group))
-
-
 def would_cycle(group: DeviceGroup, parent: DeviceGroup | None) -> bool:
     """True when making `parent` the parent of `group` would put a group inside itself."""
     if parent is None or group.pk is None:

@@ -9,7 +9,7 @@ status: success, partial, failed or cancelled.
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -50,7 +50,6 @@ class DeviceContext:
     params: dict[str, Any]
     writer: JobWriter
     session: Any = None
-    shared: dict[str, Any] = field(default_factory=dict)  # one dict for all devices of a run
 
     def log(self, message: str, level: str = "info", **extra: Any) -> None:
         self.writer.log(message, level, self.target, **extra)
@@ -140,10 +139,9 @@ async def _run_device(
     device: DevicePlan,
     writer: JobWriter,
     job_limit: asyncio.Semaphore,
-    shared: dict[str, Any],
-) -> None:
-    """One device, start to result row; cancellation (even while waiting) is a result too."""
-    ctx = DeviceContext(target=device.target, params=plan.job.params, writer=writer, shared=shared)
+) -> str:
+    """One device, start to result row (its status returned); cancellation is a result too."""
+    ctx = DeviceContext(target=device.target, params=plan.job.params, writer=writer)
     started = None
     clock = time.perf_counter()
     try:
@@ -162,6 +160,41 @@ async def _run_device(
     else:
         ctx.log(f"{outcome.error_code}: {outcome.error_message}", level="error")
     writer.result(device.target, status, outcome, started)
+    return status
+
+
+async def _run_devices(
+    plan: JobPlan,
+    devices: list[DevicePlan],
+    writer: JobWriter,
+    limit: asyncio.Semaphore,
+    tasks: list[asyncio.Task],
+) -> list[Any]:
+    batch = [asyncio.create_task(_run_device(plan, device, writer, limit)) for device in devices]
+    tasks.extend(batch)  # the watcher cancels them all
+    return await asyncio.gather(*batch, return_exceptions=True)
+
+
+async def _run_canary_first(
+    plan: JobPlan, writer: JobWriter, limit: asyncio.Semaphore, tasks: list[asyncio.Task]
+) -> None:
+    """With params["canary"] = k, the first k devices go first; the rest only if all succeeded."""
+    canary = int(plan.job.params.get("canary") or 0)
+    if not 0 < canary < len(plan.devices):
+        await _run_devices(plan, plan.devices, writer, limit, tasks)
+        return
+    first = await _run_devices(plan, plan.devices[:canary], writer, limit, tasks)
+    if all(status == ResultStatus.SUCCESS for status in first):
+        await _run_devices(plan, plan.devices[canary:], writer, limit, tasks)
+        return
+    for device in plan.devices[canary:]:
+        writer.log("skipped: a canary device failed", "error", device.target)
+        writer.result(
+            device.target,
+            ResultStatus.FAILED,
+            DeviceOutcome.failure("canary_failed", "a canary device failed", skipped=True),
+            None,
+        )
 
 
 async def _watch_loop(job_id: int, tasks: list[asyncio.Task]) -> None:
@@ -189,14 +222,10 @@ async def run_job(job_id: int, device_ids: list[int] | None = None, worker: str 
     for device_id in plan.missing_ids:
         writer.missing(device_id)
     limit = asyncio.Semaphore(int(job.params.get("concurrency") or settings.WEBNET_JOB_CONCURRENCY))
-    shared: dict[str, Any] = {}
-    tasks = [
-        asyncio.create_task(_run_device(plan, device, writer, limit, shared))
-        for device in plan.devices
-    ]
+    tasks: list[asyncio.Task] = []
     watcher = asyncio.create_task(_watch_loop(job_id, tasks))
     try:
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await _run_canary_first(plan, writer, limit, tasks)
     finally:
         watcher.cancel()
         writer.close()

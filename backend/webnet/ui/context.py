@@ -17,6 +17,5 @@ def navigation(request: HttpRequest) -> dict:
         "switchable_customers": Customer.objects.restrict(user, "view").filter(is_active=True),
         "is_staff_user": access.is_staff(user),
         "can_admin": access.can(user, "credential", "change", cid),
-        "can_operate": access.can(user, "tag", "add", cid),
         "can_run_jobs": access.can(user, "job", "add", cid),
     }

@@ -53,3 +53,19 @@ def test_duplicate_slug_is_a_field_error(world: World) -> None:
     )
     assert response.status_code == 400
     assert "slug" in response.json()
+
+
+def test_admin_reads_a_user_of_their_customer_and_creates_one(world: World, api) -> None:
+    assert api("admin").get(f"/api/v1/users/{world.viewer.pk}/").status_code == 200
+    assert api("admin").get(f"/api/v1/users/{world.outsider.pk}/").status_code == 404
+    created = api("admin").post(
+        "/api/v1/users/",
+        {
+            "username": "newbie",
+            "password": "a-long-passphrase-1",
+            "customer": world.a.pk,
+            "is_active": False,
+        },
+        format="json",
+    )
+    assert created.status_code == 201 and created.json()["is_active"] is True

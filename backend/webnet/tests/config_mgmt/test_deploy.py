@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from webnet.config_mgmt import deploy
 from webnet.config_mgmt.models import ChangeKind, ConfigSnapshot
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice
+from webnet.core import crypto
 from webnet.core.models import AuditEvent
 from webnet.jobs import executors
 from webnet.jobs.models import Job
@@ -237,3 +238,15 @@ async def test_a_deploy_job_that_ends_early_closes_its_plan(start_lab, submitted
     row = (await _rows(plan))["R1"]
     assert plan.status == "done" and row.status == "failed" and "cancelled" in row.message
     assert "never" not in await world.running("R1")
+
+
+async def test_a_canary_that_cannot_log_in_stops_the_rest(start_lab, submitted) -> None:
+    world = await start_lab(platforms=["cisco_ios"], count=2)
+    plan = await _previewed(world, submitted, ["snmp-server location canary"], canary=1)
+    await sync_to_async(world.credential.__class__.objects.filter(pk=world.credential.pk).update)(
+        password_encrypted=crypto.encrypt("wrong-password")
+    )
+    job = await asyncio.wait_for(_deploy(world, submitted, plan), timeout=30)
+    rows = await _rows(plan)
+    assert job.status == "failed"
+    assert (rows["R1"].status, rows["R2"].status) == ("failed", "skipped")

@@ -56,7 +56,6 @@ async def test_junos_pager_and_screen_length(small_lab):
 
 async def test_enable_needs_the_separate_secret(small_lab):
     sh = await Shell.open(dev(small_lab, "cisco_ios"))
-    assert True
     # when the wrong secret is given, then access stays at user EXEC
     await sh.send("enable", expect="Password:")
     out = await sh.send("wrong")
