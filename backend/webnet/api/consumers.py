@@ -14,8 +14,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from webnet.core import broadcasts
 from webnet.customers.models import Customer
+from webnet.jobs.lifecycle import log_line
 from webnet.jobs.models import Job, JobLog
-from webnet.jobs.services import log_line
 
 REPLAY_BATCH = 1000
 CLOSE_UNAUTHENTICATED = 4401

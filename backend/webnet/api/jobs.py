@@ -18,8 +18,9 @@ from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.jobs import registry
 from webnet.jobs import services as job_services
 from webnet.jobs.cron import validate_cron
+from webnet.jobs.lifecycle import log_line
 from webnet.jobs.models import Job, JobDeviceResult, JobLog, Schedule
-from webnet.jobs.services import JobService, log_line
+from webnet.jobs.services import JobService
 from webnet.jobs.targets import clean as clean_targets
 
 LOG_PAGE = 1000

@@ -12,7 +12,10 @@ import threading
 
 from django.conf import settings
 
+from webnet.core.celery import app
 from webnet.jobs import registry
+from webnet.jobs.models import Job
+from webnet.jobs.runner import run_job
 
 logger = logging.getLogger("webnet.jobs")
 
@@ -41,8 +44,6 @@ def submit(job_id: int) -> None:
 
 
 def _submit_local(job_id: int) -> None:
-    from webnet.jobs.runner import run_job
-
     loop = bound_loop()
     if loop is not None:
         asyncio.run_coroutine_threadsafe(run_job(job_id), loop)
@@ -53,12 +54,12 @@ def _submit_local(job_id: int) -> None:
     thread.start()
 
 
-def _submit_celery(job_id: int) -> None:
-    from webnet.jobs.models import Job
-    from webnet.jobs.tasks import run_job_chunk
+RUN_JOB_CHUNK = "webnet.jobs.run_job_chunk"  # jobs/tasks.py registers it; sent by name
 
+
+def _submit_celery(job_id: int) -> None:
     kind, device_ids = Job.objects.values_list("kind", "device_ids").get(pk=job_id)
     # A destructive job stays in one process: canary ordering needs all of its devices together.
     size = len(device_ids) if registry.get(kind).destructive else settings.WEBNET_JOB_CHUNK_SIZE
     for chunk in chunks(list(device_ids), max(size, 1)):
-        run_job_chunk.delay(job_id, chunk)
+        app.send_task(RUN_JOB_CHUNK, args=(job_id, chunk))

@@ -23,7 +23,7 @@ class Job(models.Model):
 
     `targets` is what the user asked for (ids, tags, groups, filter); `device_ids` is what the
     gate resolved it to when the job was created. `log_seq` is the last log sequence number
-    handed out (see JobService.append_log); `lease_expires_at` lets the reaper find jobs whose
+    handed out (see lifecycle.append_log); `lease_expires_at` lets the reaper find jobs whose
     worker died.
     """
 

@@ -19,12 +19,12 @@ from django.utils import timezone
 
 from webnet.core import broadcasts
 from webnet.drivers import DriverError, open_session
+from webnet.jobs import lifecycle
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.hostkeys import remember_host_key
 from webnet.jobs.models import Job, JobDeviceResult, JobStatus, ResultStatus
 from webnet.jobs.plan import DevicePlan, JobPlan, load
 from webnet.jobs.registry import DeviceOutcome, DeviceTarget
-from webnet.jobs.services import JobService
 from webnet.jobs.writer import JobWriter
 
 logger = logging.getLogger("webnet.jobs")
@@ -65,9 +65,7 @@ def _start(job_id: int, worker: str) -> bool:
         job = Job.objects.select_for_update().get(pk=job_id)
         if job.is_finished or job.cancel_requested:
             return False
-        JobService.set_status(
-            job, JobStatus.RUNNING, broadcast=False, worker=worker, lease_expires_at=_lease()
-        )
+        lifecycle.set_status(job, JobStatus.RUNNING, worker=worker, lease_expires_at=_lease())
     return True
 
 
@@ -100,9 +98,7 @@ def _finish(job_id: int) -> Job | None:
         if job.is_finished or sum(counts.values()) < job.total:
             return None
         summary = {**job.summary, "results": counts}
-        return JobService.set_status(
-            job, final_status(job, counts), broadcast=False, summary=summary
-        )
+        return lifecycle.set_status(job, final_status(job, counts), summary=summary)
 
 
 async def _handle(plan: JobPlan, device: DevicePlan, ctx: DeviceContext) -> DeviceOutcome:

@@ -1,13 +1,11 @@
-"""JobService: the one way jobs are created, logged and moved through their lifecycle.
+"""JobService: the front door of the job engine — create, cancel, rerun — and schedules.
 
-create_job checks the role and resolves targets through the gate; append_log gives each line the
-next `seq` of its job, scrubs secrets, bulk-inserts and then broadcasts; set_status moves the job
-and tells the customer's live views.
+create_job checks the role and resolves targets through the gate, then submits after commit.
+append_log and set_status keep the seed's names: they store through `lifecycle` (the records,
+which the runner uses directly on its own loop) and broadcast synchronously.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,20 +15,10 @@ from django.utils import timezone
 from webnet.core import access, audit, broadcasts, changes
 from webnet.core.scrub import Scrubber
 from webnet.customers.models import Customer
-from webnet.jobs import registry, targets
+from webnet.jobs import executors, lifecycle, registry, targets
 from webnet.jobs.cron import next_run
-from webnet.jobs.models import Job, JobLog, JobStatus, LogLevel, Schedule
-
-
-@dataclass
-class LogEntry:
-    message: str
-    level: str = LogLevel.INFO
-    device_id: int | None = None
-    hostname: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-    time: datetime = field(default_factory=timezone.now)
-
+from webnet.jobs.lifecycle import LogEntry
+from webnet.jobs.models import Job, JobLog, JobStatus, Schedule
 
 MAX_CONCURRENCY = 1000
 
@@ -49,17 +37,11 @@ def clean_params(kind: registry.Kind, params: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def log_line(entry: JobLog) -> dict[str, Any]:
-    """The wire form of a stored line (REST and WebSocket alike)."""
-    return {
-        "seq": entry.seq,
-        "time": entry.time.isoformat(),
-        "level": entry.level,
-        "device": entry.device_id,
-        "hostname": entry.hostname,
-        "message": entry.message,
-        "extra": entry.extra,
-    }
+def broadcast_status(job: Job) -> None:
+    """Tell the job's page and the customer's live views about a status change."""
+    message = broadcasts.job_status_message(job)
+    broadcasts.send_sync(broadcasts.job_group(job.pk), message)
+    broadcasts.send_sync(broadcasts.customer_group(job.customer_id), message)
 
 
 class JobService:
@@ -110,73 +92,27 @@ class JobService:
                 },
             )
             if submit:
-                from webnet.jobs.executors import submit as submit_job
-
-                transaction.on_commit(lambda: submit_job(job.pk))
+                transaction.on_commit(lambda: executors.submit(job.pk))
         return job
 
     @staticmethod
     def append_log(
-        job: Job,
-        entries: Iterable[LogEntry],
-        scrub: Scrubber | None = None,
-        broadcast: bool = True,
+        job: Job, entries: Iterable[LogEntry], scrub: Scrubber | None = None
     ) -> list[JobLog]:
-        """Store lines with the job's next seq numbers (gap-free), then broadcast them.
-
-        The async runner passes broadcast=False and sends on its own event loop.
-        """
-        entries = list(entries)
-        if not entries:
-            return []
-        scrub = scrub or Scrubber()
-        with transaction.atomic():
-            locked = Job.objects.select_for_update().only("log_seq").get(pk=job.pk)
-            first = locked.log_seq + 1
-            Job.objects.filter(pk=job.pk).update(log_seq=locked.log_seq + len(entries))
-            rows = [
-                JobLog(
-                    customer_id=job.customer_id,
-                    job_id=job.pk,
-                    seq=first + index,
-                    time=entry.time,
-                    level=entry.level,
-                    device_id=entry.device_id,
-                    hostname=entry.hostname,
-                    message=scrub(entry.message),
-                    extra=scrub.deep(entry.extra),
-                )
-                for index, entry in enumerate(entries)
-            ]
-            JobLog.objects.bulk_create(rows)
-        job.log_seq = first + len(entries) - 1
-        if broadcast:
+        """Store lines (lifecycle.append_log), then broadcast them to the job's live views."""
+        rows = lifecycle.append_log(job, entries, scrub)
+        if rows:
             broadcasts.send_sync(
                 broadcasts.job_group(job.pk),
-                broadcasts.job_log_message([log_line(row) for row in rows]),
+                broadcasts.job_log_message([lifecycle.log_line(row) for row in rows]),
             )
         return rows
 
     @staticmethod
-    def set_status(job: Job, status: str, broadcast: bool = True, **fields: Any) -> Job:
-        """Move the job to `status` (with timestamps) and tell live views."""
-        now = timezone.now()
-        updates: dict[str, Any] = {"status": status, **fields}
-        if status == JobStatus.RUNNING and job.started_at is None:
-            updates["started_at"] = now
-        if status in (JobStatus.SUCCESS, JobStatus.PARTIAL, JobStatus.FAILED, JobStatus.CANCELLED):
-            updates.setdefault("finished_at", now)
-            updates["lease_expires_at"] = None
-        Job.objects.filter(pk=job.pk).update(**updates)
-        for name, value in updates.items():
-            setattr(job, name, value)
-        on_finish = registry.get(job.kind).on_finish
-        if on_finish is not None and job.is_finished:
-            on_finish(job)
-        if broadcast:
-            message = broadcasts.job_status_message(job)
-            broadcasts.send_sync(broadcasts.job_group(job.pk), message)
-            broadcasts.send_sync(broadcasts.customer_group(job.customer_id), message)
+    def set_status(job: Job, status: str, **fields: Any) -> Job:
+        """Move the job (lifecycle.set_status), then tell the job's and the customer's views."""
+        lifecycle.set_status(job, status, **fields)
+        broadcast_status(job)
         return job
 
     @staticmethod

@@ -4,11 +4,11 @@ import asyncio
 import socket
 
 from webnet.core.celery import app
-from webnet.jobs import scheduler
+from webnet.jobs import executors, scheduler
 from webnet.jobs.runner import run_job
 
 
-@app.task(name="webnet.jobs.run_job_chunk", bind=True, acks_late=False)
+@app.task(name=executors.RUN_JOB_CHUNK, bind=True, acks_late=False)
 def run_job_chunk(self, job_id: int, device_ids: list[int]) -> None:  # type: ignore[no-untyped-def]
     """Run one chunk of a job's devices. Never retried: a lost worker is the reaper's business."""
     worker = self.request.hostname or f"celery@{socket.gethostname()}"

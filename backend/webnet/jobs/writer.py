@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from webnet.core import broadcasts
 from webnet.devices.models import Device
+from webnet.jobs import lifecycle
 from webnet.jobs.dbthread import run_db
+from webnet.jobs.lifecycle import LogEntry, log_line
 from webnet.jobs.models import Job, JobDeviceResult, ResultStatus
 from webnet.jobs.plan import JobPlan
 from webnet.jobs.registry import DeviceOutcome, DeviceTarget
-from webnet.jobs.services import JobService, LogEntry, log_line
 
 FLUSH_INTERVAL = 0.25
 FLUSH_SIZE = 500
@@ -113,7 +114,7 @@ class JobWriter:
     def _store(self, logs: list[LogEntry], results: list[PendingResult]) -> tuple[list, list]:
         scrub = self.plan.scrubber
         with transaction.atomic():
-            rows = JobService.append_log(self.job, logs, scrub, broadcast=False)
+            rows = lifecycle.append_log(self.job, logs, scrub)
             # persist first: it stores bulky data (e.g. a config) elsewhere and drops it from
             # the outcome, so result rows stay small.
             messages = self._persist(results)

@@ -6,7 +6,9 @@ from django.test import Client
 
 from webnet.asgi import application
 from webnet.core import broadcasts
-from webnet.jobs.services import JobService, LogEntry
+from webnet.jobs import lifecycle
+from webnet.jobs.lifecycle import LogEntry
+from webnet.jobs.services import JobService
 from webnet.tests import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +30,7 @@ def _setup():  # type: ignore[no-untyped-def]
     job = JobService.create_job(
         operator, customer, "config_backup", {"all": True}, {}, submit=False
     )
-    JobService.append_log(job, [LogEntry(f"stored {i}") for i in range(1, 4)], broadcast=False)
+    lifecycle.append_log(job, [LogEntry(f"stored {i}") for i in range(1, 4)])
     return job, viewer, outsider
 
 
@@ -67,16 +69,10 @@ async def test_missed_broadcast_is_filled_from_the_database() -> None:
     ws, _, _ = await _connect(f"/ws/jobs/{job.pk}/?after_seq=3", viewer)
     assert (await ws.receive_json_from())["type"] == "status"
     # Lines 4 and 5 are stored but their broadcast is lost; line 6 arrives live.
-    await database_sync_to_async(JobService.append_log)(
-        job, [LogEntry("four"), LogEntry("five")], broadcast=False
-    )
-    rows = await database_sync_to_async(JobService.append_log)(
-        job, [LogEntry("six")], broadcast=False
-    )
-    from webnet.jobs.services import log_line
-
+    await database_sync_to_async(lifecycle.append_log)(job, [LogEntry("four"), LogEntry("five")])
+    rows = await database_sync_to_async(lifecycle.append_log)(job, [LogEntry("six")])
     await broadcasts.send(
-        broadcasts.job_group(job.pk), broadcasts.job_log_message([log_line(rows[0])])
+        broadcasts.job_group(job.pk), broadcasts.job_log_message([lifecycle.log_line(rows[0])])
     )
     got = await ws.receive_json_from()
     assert [line["seq"] for line in got["lines"]] == [4, 5, 6]

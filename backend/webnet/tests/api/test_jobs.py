@@ -1,7 +1,8 @@
 """Jobs API: start (202), scoped reads, logs by after_seq, results, cancel, re-run, schedules."""
 
+from webnet.jobs import lifecycle
+from webnet.jobs.lifecycle import LogEntry
 from webnet.jobs.models import Job, JobDeviceResult
-from webnet.jobs.services import JobService, LogEntry
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
 
@@ -39,7 +40,7 @@ def test_jobs_are_scoped_and_logs_resume_by_seq(world: World, api) -> None:
     f.DeviceFactory(customer=world.a)
     job_id = _start(api, world).json()["id"]
     job = Job.objects.get(pk=job_id)
-    JobService.append_log(job, [LogEntry(f"line {i}") for i in range(1, 6)], broadcast=False)
+    lifecycle.append_log(job, [LogEntry(f"line {i}") for i in range(1, 6)])
     logs = api("viewer").get(f"/api/v1/jobs/{job_id}/logs/?after_seq=3").json()
     assert [line["seq"] for line in logs["lines"]] == [4, 5] and logs["last_seq"] == 5
     assert api("viewer").get(f"/api/v1/jobs/{job_id}/logs/?after_seq=x").status_code == 400
