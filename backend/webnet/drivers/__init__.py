@@ -28,10 +28,12 @@ from .errors import (
     ProtocolError,
     Unreachable,
 )
+from .hostkeys import HostKeyVerifier
 from .params import ConnectParams, HostKey, HostKeyPolicy, Timeouts
 from .platforms import PLATFORMS, Platform, get_platform
 from .results import CommandResult
 from .session import DeviceSession, open_session
+from .transport import open_connection
 
 __all__ = [
     "PLATFORMS",
@@ -49,6 +51,7 @@ __all__ = [
     "HostKeyMismatch",
     "HostKeyPolicy",
     "HostKeyUnknown",
+    "HostKeyVerifier",
     "InvalidParams",
     "NegotiationFailed",
     "Platform",
@@ -56,5 +59,6 @@ __all__ = [
     "Timeouts",
     "Unreachable",
     "get_platform",
+    "open_connection",
     "open_session",
 ]

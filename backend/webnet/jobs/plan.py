@@ -1,21 +1,18 @@
 """Loading what a job needs before it touches the network (database thread only).
 
-This is the only place credentials are decrypted: each device's login material goes into its
-ConnectParams, and every secret is handed to the job's Scrubber.
+Each device's login material goes into its ConnectParams (jobs/connection.py decrypts it), and
+every secret is handed to the job's Scrubber.
 """
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from webnet.core.scrub import Scrubber
-from webnet.devices.models import Device, SSHHostKey
-from webnet.drivers import ConnectParams, HostKeyPolicy, Timeouts
+from webnet.devices.models import Device
+from webnet.drivers import ConnectParams
 from webnet.jobs import registry
+from webnet.jobs.connection import connect_params, device_target, known_host_keys
 from webnet.jobs.models import Job
 from webnet.jobs.registry import DeviceTarget
-
-TARGET_FIELDS = ("vendor", "model", "serial_number", "os_version", "role", "site")
 
 
 @dataclass
@@ -34,50 +31,6 @@ class JobPlan:
     scrubber: Scrubber = field(default_factory=Scrubber)
 
 
-def timeouts() -> Timeouts:
-    return Timeouts(
-        connect=settings.WEBNET_SSH_CONNECT_TIMEOUT,
-        auth=settings.WEBNET_SSH_AUTH_TIMEOUT,
-        command=settings.WEBNET_SSH_COMMAND_TIMEOUT,
-    )
-
-
-def _connect_params(
-    device: Device, known: list[str], policy: str, scrubber: Scrubber
-) -> ConnectParams:
-    credential = device.credential
-    assert credential is not None
-    password = credential.reveal("password")
-    enable_secret = credential.reveal("enable_secret")
-    private_key = credential.reveal("ssh_private_key")
-    scrubber.add([password, enable_secret, private_key])
-    return ConnectParams(
-        host=device.management_host,
-        port=device.port,
-        platform=device.platform,
-        username=credential.username,
-        password=password or None,
-        enable_secret=enable_secret or None,
-        private_key=private_key or None,
-        legacy_algorithms=device.legacy_ssh,
-        timeouts=timeouts(),
-        host_key_policy=HostKeyPolicy(policy),
-        known_host_keys=known,
-    )
-
-
-def _target(device: Device) -> DeviceTarget:
-    return DeviceTarget(
-        id=device.pk,
-        customer_id=device.customer_id,
-        hostname=device.hostname,
-        platform=device.platform,
-        host=device.management_host,
-        port=device.port,
-        fields={name: getattr(device, name) for name in TARGET_FIELDS},
-    )
-
-
 def load(job_id: int, device_ids: list[int] | None = None) -> JobPlan | None:
     """The job's plan, or None when it must not run (finished, or cancelled while queued)."""
     job = Job.objects.select_related("customer").get(pk=job_id)
@@ -90,16 +43,10 @@ def load(job_id: int, device_ids: list[int] | None = None) -> JobPlan | None:
         .filter(pk__in=wanted)
         .select_related("credential")
     )
-    keys: dict[int, list[str]] = {}
-    for device_id, public_key in (
-        SSHHostKey.objects.for_customer(job.customer_id)
-        .filter(device_id__in=wanted)
-        .values_list("device_id", "public_key")
-    ):
-        keys.setdefault(device_id, []).append(public_key)
+    keys = known_host_keys(job.customer_id, wanted)
     plan = JobPlan(job=job, kind=kind, devices=[])
     for device in devices:
-        target = _target(device)
+        target = device_target(device)
         if not kind.needs_session:
             plan.devices.append(DevicePlan(target, None))
         elif device.credential is None:
@@ -107,7 +54,7 @@ def load(job_id: int, device_ids: list[int] | None = None) -> JobPlan | None:
                 DevicePlan(target, None, ("no_credential", "the device has no credential"))
             )
         else:
-            params = _connect_params(
+            params = connect_params(
                 device, keys.get(device.pk, []), job.customer.host_key_policy, plan.scrubber
             )
             plan.devices.append(DevicePlan(target, params))

@@ -11,8 +11,10 @@ from django.db import transaction
 
 from webnet.core import access, changes
 from webnet.devices import services as device_services
-from webnet.devices.models import Credential, Device, SSHHostKey
+from webnet.devices.models import Credential, Device
 from webnet.devices.platforms import Platform
+from webnet.drivers import HostKey
+from webnet.jobs.hostkeys import pin_host_key
 from webnet.networkops import ranges
 from webnet.networkops.models import CandidateStatus, CustomerIPRange, DiscoveryCandidate
 
@@ -90,13 +92,7 @@ def approve(
     )
     key = facts.get("host_key")
     if key:
-        SSHHostKey.objects.create(
-            customer_id=device.customer_id,
-            device=device,
-            key_type=key["algorithm"],
-            public_key=key["openssh"],
-            fingerprint_sha256=key["fingerprint"],
-        )
+        pin_host_key(device.customer_id, device.pk, HostKey(**key))
     changes.update(actor, candidate, {"status": CandidateStatus.APPROVED, "device": device})
     return device
 

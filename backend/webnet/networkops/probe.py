@@ -13,9 +13,15 @@ from dataclasses import dataclass, field
 
 import asyncssh
 
-from webnet.drivers import AuthFailed, ConnectParams, DriverError, HostKeyPolicy, Timeouts
-from webnet.drivers.hostkeys import HostKeyVerifier
-from webnet.drivers.transport import open_connection
+from webnet.drivers import (
+    AuthFailed,
+    ConnectParams,
+    DriverError,
+    HostKeyPolicy,
+    HostKeyVerifier,
+    Timeouts,
+    open_connection,
+)
 
 BANNER_TIMEOUT = 3.0
 PROMPT = re.compile(r"(?:[\w.\-]+@)?(?:RP/[\w/]+:)?([A-Za-z0-9][\w.\-]*)[>#%]\s*$")

@@ -18,10 +18,10 @@ from django.db import transaction
 from webnet.core import access, audit
 from webnet.devices.kinds import FACT_KEYS
 from webnet.devices.models import Credential, Device
+from webnet.jobs.connection import timeouts
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.executors import bound_loop
 from webnet.jobs.parsing import ParseFailed, parse
-from webnet.jobs.plan import timeouts
 from webnet.networkops import ranges
 from webnet.networkops.models import (
     CandidateSource,

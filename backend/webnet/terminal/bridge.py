@@ -12,9 +12,7 @@ import contextlib
 
 import asyncssh
 
-from webnet.drivers import ConnectParams, DriverTimeout, HostKey
-from webnet.drivers.hostkeys import HostKeyVerifier
-from webnet.drivers.transport import open_connection
+from webnet.drivers import ConnectParams, DriverTimeout, HostKey, HostKeyVerifier, open_connection
 
 TERM_TYPE = "xterm-256color"
 READ_SIZE = 65536
