@@ -11,7 +11,6 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -20,9 +19,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
-from webnet.api.fields import CustomerField, default_customer
+from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin, view_resource
-from webnet.core import access, changes
+from webnet.core import changes
 
 EXPORT_BATCH = 500
 
@@ -39,12 +38,8 @@ class ScopedSerializer(serializers.ModelSerializer):
         attrs = super().validate(attrs)
         request = self.context["request"]
         if self.instance is None:
-            customer = attrs.get("customer") or default_customer(request.user)
-            if customer is None:
-                raise serializers.ValidationError({"customer": ["This field is required."]})
             resource = view_resource(self.context["view"])
-            if resource and not access.can(request.user, resource, "add", customer.pk):
-                raise PermissionDenied("Your role in this customer does not allow this action.")
+            customer = resolve_customer(request.user, attrs.get("customer"), resource or None)
             attrs["customer"] = customer
         else:
             attrs.pop("customer", None)

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
-from webnet.api.fields import CustomerField, ScopedRelatedField, default_customer
+from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.compliance import policy_yaml, reports, services
 from webnet.compliance.evaluator import run_fixtures
@@ -126,9 +126,7 @@ class CompliancePolicyViewSet(ScopedModelViewSet):
         """Create a policy from YAML, or replace the customer's policy of the same name."""
         form = YAMLImportSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
-        customer = form.validated_data.get("customer") or default_customer(request.user)
-        if customer is None:
-            raise serializers.ValidationError({"customer": ["This field is required."]})
+        customer = resolve_customer(request.user, form.validated_data.get("customer"))
         try:
             data = policy_yaml.load(form.validated_data["yaml"])
         except PolicyYAMLError as exc:
@@ -290,10 +288,7 @@ def _customer(request: Request) -> Customer:
         if not raw.isdigit():
             raise serializers.ValidationError({"customer": ["A customer id."]})
         return get_object_or_404(visible, pk=int(raw))
-    customer = default_customer(request.user)
-    if customer is None:
-        raise serializers.ValidationError({"customer": ["This field is required."]})
-    return customer
+    return resolve_customer(request.user, None)
 
 
 class ComplianceSummaryView(APIView):

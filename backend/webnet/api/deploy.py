@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webnet.api.base import ExportMixin
-from webnet.api.fields import CustomerField, ScopedRelatedField, default_customer
+from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.config_mgmt import deploy
 from webnet.config_mgmt.models import ConfigSnapshot, ConfigTemplate
@@ -71,9 +71,7 @@ class PlanCreateSerializer(serializers.Serializer):
     canary = serializers.IntegerField(required=False, default=0, min_value=0)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        customer = attrs.get("customer") or default_customer(self.context["request"].user)
-        if customer is None:
-            raise serializers.ValidationError({"customer": ["This field is required."]})
+        customer = resolve_customer(self.context["request"].user, attrs.get("customer"))
         if ("lines" in attrs) == ("template" in attrs):
             raise serializers.ValidationError({"lines": ["Give either lines or a template."]})
         if "template" in attrs and attrs["template"].customer_id != customer.pk:

@@ -13,9 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
-from webnet.api.fields import CustomerField, ScopedRelatedField, default_customer
+from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
-from webnet.core import access
 from webnet.customers.models import Customer
 from webnet.devices import groups, importer, services
 from webnet.devices.filters import DeviceFilterSet
@@ -183,14 +182,7 @@ class ImportRequestSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user
-        customer = attrs.get("customer") or default_customer(user)
-        if customer is None:
-            raise serializers.ValidationError({"customer": ["This field is required."]})
-        if not access.can(user, "device", "import", customer.pk):
-            raise serializers.ValidationError(
-                {"customer": ["Your role in this customer does not allow importing devices."]}
-            )
-        attrs["customer"] = customer
+        attrs["customer"] = resolve_customer(user, attrs.get("customer"), "device", "import")
         return attrs
 
 

@@ -3,7 +3,9 @@
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
+from webnet.core import access
 from webnet.customers.models import Customer
 
 
@@ -37,3 +39,19 @@ def default_customer(user: Any) -> Customer | None:
     """The user's only visible customer, so single-tenant users need not name it."""
     visible = list(Customer.objects.restrict(user, "view").filter(is_active=True)[:2])
     return visible[0] if len(visible) == 1 else None
+
+
+def resolve_customer(
+    user: Any, given: Customer | None, resource: str | None = None, action: str = "add"
+) -> Customer:
+    """The customer a request acts in: the one given, else the user's only one, else 400.
+
+    `given` comes from a CustomerField, so another customer's id has already failed as "does
+    not exist". With `resource`, a role that may not `action` it here is refused with 403.
+    """
+    customer = given or default_customer(user)
+    if customer is None:
+        raise serializers.ValidationError({"customer": ["This field is required."]})
+    if resource is not None and not access.can(user, resource, action, customer.pk):
+        raise PermissionDenied("Your role in this customer does not allow this action.")
+    return customer

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
-from webnet.api.fields import CustomerField, default_customer
+from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.jobs import registry
 from webnet.jobs import services as job_services
@@ -69,10 +69,7 @@ class JobCreateSerializer(serializers.Serializer):
     params = serializers.JSONField(required=False, default=dict)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        customer = attrs.get("customer") or default_customer(self.context["request"].user)
-        if customer is None:
-            raise serializers.ValidationError({"customer": ["This field is required."]})
-        attrs["customer"] = customer
+        attrs["customer"] = resolve_customer(self.context["request"].user, attrs.get("customer"))
         return attrs
 
 

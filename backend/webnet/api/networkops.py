@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
-from webnet.api.fields import CustomerField, ScopedRelatedField, default_customer
+from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.core import access
 from webnet.devices.models import Credential, Device
@@ -24,10 +24,7 @@ def _customer(request: Request, data: Any) -> Any:
     field.bind("customer", serializers.Serializer(context={"request": request}))
     value = data.get("customer")
     customer = field.to_internal_value(value) if value not in (None, "") else None
-    customer = customer or default_customer(request.user)
-    if customer is None:
-        raise serializers.ValidationError({"customer": ["This field is required."]})
-    return customer
+    return resolve_customer(request.user, customer)
 
 
 class TopologyLinkSerializer(serializers.ModelSerializer):
