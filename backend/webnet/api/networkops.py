@@ -135,8 +135,8 @@ class CustomerIPRangeViewSet(ScopedModelViewSet):
         body = ScanSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
         customer = body.validated_data.get("customer") or _customer(request, {})
-        started = scan.start_scan(request.user, customer.pk, body.validated_data.get("ranges"))
-        return Response(started, status=status.HTTP_202_ACCEPTED)
+        job = scan.start_scan(request.user, customer, body.validated_data.get("ranges"))
+        return Response({"job": job.pk, "targets": job.total}, status=status.HTTP_202_ACCEPTED)
 
 
 class DiscoveryCandidateSerializer(serializers.ModelSerializer):

@@ -58,8 +58,11 @@ RUN_JOB_CHUNK = "webnet.jobs.run_job_chunk"  # jobs/tasks.py registers it; sent 
 
 
 def _submit_celery(job_id: int) -> None:
-    kind, device_ids = Job.objects.values_list("kind", "device_ids").get(pk=job_id)
-    # A destructive job stays in one process: canary ordering needs all of its devices together.
-    size = len(device_ids) if registry.get(kind).destructive else settings.WEBNET_JOB_CHUNK_SIZE
+    kind_name, device_ids = Job.objects.values_list("kind", "device_ids").get(pk=job_id)
+    kind = registry.get(kind_name)
+    # A destructive job stays in one process (canary ordering needs all of its devices
+    # together); an address job (a scan) is not split by device.
+    whole = kind.destructive or kind.resolve_addresses is not None
+    size = len(device_ids) if whole else settings.WEBNET_JOB_CHUNK_SIZE
     for chunk in chunks(list(device_ids), max(size, 1)):
         app.send_task(RUN_JOB_CHUNK, args=(job_id, chunk))

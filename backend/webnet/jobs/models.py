@@ -49,6 +49,8 @@ class Job(models.Model):
     )
     targets = models.JSONField(default=dict, blank=True)
     device_ids = models.JSONField(default=list, blank=True)
+    # host:port targets of a kind that targets addresses (a scan), as its kind resolved them
+    addresses = models.JSONField(default=list, blank=True)
     params = models.JSONField(default=dict, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     total = models.PositiveIntegerField(default=0)

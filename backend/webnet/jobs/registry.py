@@ -1,8 +1,15 @@
-"""Job kinds: what a job does per device, registered by the domain app that owns it.
+"""Job kinds: what a job does per target, registered by the domain app that owns it.
 
-A kind's handler is a coroutine that works on one device and returns a DeviceOutcome; it never
-touches the ORM (the runner does all database work). `persist` runs afterwards in the runner's
-database thread to store what the handler found (a snapshot, device facts…).
+One contract for every kind (DESIGN §4):
+- targets are inventory devices (resolved through the gate by JobService), or — for a kind with
+  `resolve_addresses` — addresses (host:port) that the kind resolves through the gate itself;
+- `prepare(job, targets, scrubber)` runs in the database thread before the fan-out and gives each
+  target its inputs (plan rows, policies, snapshots, logins), keyed by `DeviceTarget.key`;
+- the handler is a coroutine that works on one target with a DeviceContext and returns a
+  DeviceOutcome; it never touches the database;
+- `needs_session` (a bool, or a function of the target's inputs) says whether the runner opens
+  an SSH session first;
+- `persist` runs afterwards in the database thread to store what the handler found.
 """
 
 from collections.abc import Awaitable, Callable
@@ -14,15 +21,27 @@ from django.core.exceptions import ValidationError
 
 @dataclass(frozen=True)
 class DeviceTarget:
-    """The plain facts about a device a handler may use (no ORM objects cross into handlers)."""
+    """The plain facts about a target a handler may use (no ORM objects cross into handlers).
 
-    id: int
+    `id` is the inventory device's; an address target (a scan) has none.
+    """
+
+    id: int | None
     customer_id: int
     hostname: str
     platform: str
     host: str
     port: int
     fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """What `prepare` keys a target's inputs by: the device id, or host:port."""
+        return str(self.id) if self.id is not None else address_key(self.host, self.port)
+
+
+def address_key(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 @dataclass
@@ -38,9 +57,29 @@ class DeviceOutcome:
         return cls(ok=False, error_code=code, error_message=message, data=data)
 
 
-Handler = Callable[[Any], Awaitable[DeviceOutcome]]
-# persist(job, device, outcome) → channel-layer messages to send to the customer group
+@dataclass
+class DeviceContext:
+    """What a kind's handler gets for one target: its facts, the job's params, the inputs
+    `prepare` gave it, the open session (when one was needed) and a log function."""
+
+    target: DeviceTarget
+    params: dict[str, Any]
+    log_to: Callable[..., None]
+    inputs: Any = None
+    session: Any = None
+
+    def log(self, message: str, level: str = "info", **extra: Any) -> None:
+        self.log_to(message, level, self.target, **extra)
+
+
+Handler = Callable[[DeviceContext], Awaitable[DeviceOutcome]]
+# persist(job, device, outcome) → channel-layer messages to send to the customer group;
+# `device` is the inventory Device row, or the DeviceTarget of an address target.
 Persist = Callable[[Any, Any, DeviceOutcome], list[dict[str, Any]] | None]
+# prepare(job, targets, scrubber) → {target key: inputs}; secrets it decrypts go to the scrubber.
+Prepare = Callable[[Any, list[DeviceTarget], Any], dict[str, Any]]
+# resolve_addresses(user, customer_id, targets spec) → [(host, port)], through the gate.
+ResolveAddresses = Callable[[Any, int, Any], list[tuple[str, int]]]
 
 
 def no_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -56,11 +95,18 @@ class Kind:
     handler: Handler
     clean_params: Callable[[dict[str, Any]], dict[str, Any]] = no_params
     persist: Persist | None = None
-    needs_session: bool = True
+    needs_session: bool | Callable[[Any], bool] = True
+    prepare: Prepare | None = None
+    resolve_addresses: ResolveAddresses | None = None
     destructive: bool = False
     description: str = ""
     # on_finish(job): once, when the job reaches a final status (done, reaped or cancelled).
     on_finish: Callable[[Any], None] | None = None
+
+    def session_needed(self, inputs: Any) -> bool:
+        if callable(self.needs_session):
+            return self.needs_session(inputs)
+        return self.needs_session
 
 
 _KINDS: dict[str, Kind] = {}

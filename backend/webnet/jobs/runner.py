@@ -9,7 +9,6 @@ status: success, partial, failed or cancelled.
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -24,7 +23,7 @@ from webnet.jobs.dbthread import run_db
 from webnet.jobs.hostkeys import remember_host_key
 from webnet.jobs.models import Job, JobDeviceResult, JobStatus, ResultStatus
 from webnet.jobs.plan import DevicePlan, JobPlan, load
-from webnet.jobs.registry import DeviceOutcome, DeviceTarget
+from webnet.jobs.registry import DeviceContext, DeviceOutcome
 from webnet.jobs.writer import JobWriter
 
 logger = logging.getLogger("webnet.jobs")
@@ -40,19 +39,6 @@ def _global_limit() -> asyncio.Semaphore:
     if loop_id not in _global_limits:
         _global_limits[loop_id] = asyncio.Semaphore(settings.WEBNET_MAX_SESSIONS)
     return _global_limits[loop_id]
-
-
-@dataclass
-class DeviceContext:
-    """What a kind's handler gets for one device."""
-
-    target: DeviceTarget
-    params: dict[str, Any]
-    writer: JobWriter
-    session: Any = None
-
-    def log(self, message: str, level: str = "info", **extra: Any) -> None:
-        self.writer.log(message, level, self.target, **extra)
 
 
 def _lease() -> Any:
@@ -137,7 +123,9 @@ async def _run_device(
     job_limit: asyncio.Semaphore,
 ) -> str:
     """One device, start to result row (its status returned); cancellation is a result too."""
-    ctx = DeviceContext(target=device.target, params=plan.job.params, writer=writer)
+    ctx = DeviceContext(
+        target=device.target, params=plan.job.params, log_to=writer.log, inputs=device.inputs
+    )
     started = None
     clock = time.perf_counter()
     try:

@@ -37,6 +37,24 @@ def clean_params(kind: registry.Kind, params: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
+def _resolve_targets(
+    user: Any, customer: Customer, kind: registry.Kind, spec: Any
+) -> tuple[Any, list[int], list[str]]:
+    """(the stored spec, device ids, host:port addresses), each resolved through the gate."""
+    if kind.resolve_addresses is not None:
+        found = kind.resolve_addresses(user, customer.pk, spec)
+        if not found:
+            raise ValidationError({"targets": "no address to probe in the ranges you may use"})
+        return spec, [], [registry.address_key(host, port) for host, port in found]
+    clean_targets = targets.clean(spec)
+    device_ids = list(
+        targets.resolve(user, customer.pk, clean_targets).values_list("pk", flat=True)
+    )
+    if not device_ids:
+        raise ValidationError({"targets": "no enabled device you may use matches"})
+    return clean_targets, device_ids, []
+
+
 def broadcast_status(job: Job) -> None:
     """Tell the job's page and the customer's live views about a status change."""
     message = broadcasts.job_status_message(job)
@@ -61,13 +79,10 @@ class JobService:
         if not access.can(user, "job", "add", customer.pk):
             raise PermissionDenied("Your role in this customer does not allow running jobs.")
         job_kind = registry.get(kind)
-        clean_targets = targets.clean(targets_spec)
         job_params = clean_params(job_kind, params or {})
-        device_ids = list(
-            targets.resolve(user, customer.pk, clean_targets).values_list("pk", flat=True)
+        clean_targets, device_ids, addresses = _resolve_targets(
+            user, customer, job_kind, targets_spec
         )
-        if not device_ids:
-            raise ValidationError({"targets": "no enabled device you may use matches"})
         with transaction.atomic():
             job = Job.objects.create(
                 customer=customer,
@@ -77,8 +92,9 @@ class JobService:
                 rerun_of=rerun_of,
                 targets=clean_targets,
                 device_ids=sorted(device_ids),
+                addresses=addresses,
                 params=job_params,
-                total=len(device_ids),
+                total=len(device_ids) + len(addresses),
             )
             audit.record(
                 "create",
@@ -88,7 +104,7 @@ class JobService:
                 changes={
                     "kind": [None, kind],
                     "targets": [None, clean_targets],
-                    "devices": [None, len(device_ids)],
+                    "devices": [None, len(device_ids) + len(addresses)],
                 },
             )
             if submit:

@@ -160,7 +160,7 @@ class JobWriter:
             [r.device_id for r in results if r.device_id]
         )
         for r in results:
-            device = devices.get(r.device_id) if r.device_id else None
-            if device is not None and r.status in (ResultStatus.SUCCESS, ResultStatus.FAILED):
-                messages.extend(persist(self.job, device, r.outcome) or [])
+            subject = devices.get(r.device_id) if r.device_id else r.target
+            if subject is not None and r.status in (ResultStatus.SUCCESS, ResultStatus.FAILED):
+                messages.extend(persist(self.job, subject, r.outcome) or [])
         return messages

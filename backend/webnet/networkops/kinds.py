@@ -1,7 +1,8 @@
-"""Job kinds of networkops: LLDP/CDP neighbour discovery into topology links."""
+"""Job kinds of networkops: LLDP/CDP neighbour discovery into topology links; range scans."""
 
 from webnet.jobs.parsing import ParseFailed
 from webnet.jobs.registry import DeviceOutcome, Kind, register
+from webnet.networkops import scan
 from webnet.networkops.neighbors import commands, parse_neighbors
 from webnet.networkops.topology import store_links
 
@@ -27,5 +28,19 @@ register(
         handler=discover_neighbors,
         persist=store_links,
         description="Read LLDP (and CDP on Cisco) neighbours into topology links.",
+    )
+)
+
+
+register(
+    Kind(
+        name=scan.KIND,
+        label="Scan IP ranges for SSH devices",
+        handler=scan.probe_address,
+        needs_session=False,
+        prepare=scan.prepare,
+        resolve_addresses=scan.resolve_addresses,
+        persist=scan.persist_found,
+        description="Probe the customer's IP ranges over SSH and queue what answers.",
     )
 )

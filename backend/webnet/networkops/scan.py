@@ -1,27 +1,29 @@
-"""Scanning a customer's IP ranges for SSH devices into the discovery queue.
+"""Scanning a customer's IP ranges for SSH devices into the discovery queue: a job kind.
 
-The job engine targets inventory devices; a scan targets addresses, so it runs here on the same
-executor loop, with its plan built in the database thread: the (address, port) pairs come only
-from the customer's ranges (ranges.targets), credentials are decrypted only into `Login`s.
-Addresses already in the inventory are skipped; what answers SSH becomes a candidate.
+A scan targets addresses, not inventory devices: `resolve_addresses` takes the (address, port)
+pairs only from ranges the user may see (through the gate), skipping addresses already in the
+inventory; `prepare` decrypts the customer's credentials into `Login`s (handed to the job's
+scrubber); the handler probes one address; `persist` queues what answered SSH as a candidate.
+So a scan has a Job row, a live log, cancel, a lease and the reaper like every other job.
 """
 
-import asyncio
-import logging
-import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from webnet.core import access, audit
+from webnet.core import access
+from webnet.core.scrub import Scrubber
+from webnet.customers.models import Customer
 from webnet.devices.kinds import FACT_KEYS
 from webnet.devices.models import Credential, Device
+from webnet.drivers import Timeouts
 from webnet.jobs.connection import timeouts
-from webnet.jobs.dbthread import run_db
-from webnet.jobs.executors import bound_loop
+from webnet.jobs.models import Job
 from webnet.jobs.parsing import ParseFailed, parse
+from webnet.jobs.registry import DeviceContext, DeviceOutcome, DeviceTarget
+from webnet.jobs.services import JobService
 from webnet.networkops import ranges
 from webnet.networkops.models import (
     CandidateSource,
@@ -31,43 +33,84 @@ from webnet.networkops.models import (
 )
 from webnet.networkops.probe import Found, Login, probe
 
-logger = logging.getLogger("webnet.networkops")
-CONCURRENCY = 50
+KIND = "networkops.scan"
 
 
 @dataclass(repr=False)
-class ScanPlan:
-    customer_id: int
-    targets: list[tuple[str, int]]
-    logins: list[Login] = field(default_factory=list)
+class ScanInputs:
+    """What every address of one scan is probed with (the same object for all of them)."""
+
+    logins: list[Login]
+    timeouts: Timeouts
 
 
-def scan_targets(customer_id: int, range_ids: list[int] | None = None) -> list[tuple[str, int]]:
-    """Every (address, port) of the customer's ranges that is not an inventory device yet."""
-    chosen = CustomerIPRange.objects.for_customer(customer_id)
-    if range_ids:
-        chosen = chosen.filter(pk__in=range_ids)
+def _range_ids(spec: Any) -> list[int] | None:
+    """{"ranges": [ids]} or {"all": true} → the range ids (None: every range)."""
+    if spec == {"all": True}:
+        return None
+    ids = spec.get("ranges") if isinstance(spec, dict) and set(spec) == {"ranges"} else None
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+        raise ValidationError({"targets": 'give {"ranges": [range ids]} or {"all": true}'})
+    return ids
+
+
+def scan_targets(ip_ranges: Any, customer_id: int) -> list[tuple[str, int]]:
+    """Every (address, port) of `ip_ranges` that is not an inventory device yet."""
     managed = set(Device.objects.for_customer(customer_id).values_list("management_host", "port"))
     targets: list[tuple[str, int]] = []
-    for row in chosen:
+    for row in ip_ranges:
         for target in ranges.targets(row.cidr, row.ports):
             if target not in managed and target not in targets:
                 targets.append(target)
     return targets
 
 
-def plan(customer_id: int, range_ids: list[int] | None = None) -> ScanPlan:
-    """The targets, and the customer's credentials in name order (decrypted)."""
-    logins = [
-        Login(
-            credential_id=credential.pk,
-            username=credential.username,
-            password=credential.reveal("password") or None,
-            private_key=credential.reveal("ssh_private_key") or None,
+def resolve_addresses(user: Any, customer_id: int, spec: Any) -> list[tuple[str, int]]:
+    """The scan's targets, only from ranges `user` may see and may scan."""
+    if not access.can(user, "customeriprange", "scan", customer_id):
+        raise PermissionDenied("Your role does not allow scanning this customer's ranges.")
+    range_ids = _range_ids(spec)
+    chosen = CustomerIPRange.objects.restrict(user, "view").for_customer(customer_id)
+    if range_ids is not None:
+        chosen = chosen.filter(pk__in=range_ids)
+    return scan_targets(chosen.order_by("pk"), customer_id)
+
+
+def prepare(job: Job, targets: list[DeviceTarget], scrubber: Scrubber) -> dict[str, ScanInputs]:
+    """The customer's credentials in name order, decrypted once for the whole scan."""
+    logins = []
+    for credential in Credential.objects.for_customer(job.customer_id).order_by("name", "pk"):
+        password = credential.reveal("password")
+        private_key = credential.reveal("ssh_private_key")
+        scrubber.add([password, private_key])
+        logins.append(
+            Login(
+                credential_id=credential.pk,
+                username=credential.username,
+                password=password or None,
+                private_key=private_key or None,
+            )
         )
-        for credential in Credential.objects.for_customer(customer_id).order_by("name", "pk")
-    ]
-    return ScanPlan(customer_id, scan_targets(customer_id, range_ids), logins)
+    inputs = ScanInputs(logins, timeouts())
+    return {target.key: inputs for target in targets}
+
+
+async def probe_address(ctx: DeviceContext) -> DeviceOutcome:
+    """Does SSH answer here, which credential logs in, and what is it?"""
+    found = await probe(ctx.target.host, ctx.target.port, ctx.inputs.logins, ctx.inputs.timeouts)
+    if not found.ssh:
+        ctx.log("no SSH server")
+    elif found.credential_id is None:
+        ctx.log(f"SSH answers, no credential logs in: {found.error}", level="warning")
+    else:
+        ctx.log(f"SSH: {found.hostname or '?'} ({found.platform or 'unknown platform'})")
+    return DeviceOutcome(data=asdict(found))
+
+
+def persist_found(job: Job, target: DeviceTarget, outcome: DeviceOutcome) -> None:
+    """Queue the address as a candidate; the show version text stays out of the result row."""
+    store(job.customer_id, [Found(**outcome.data)])
+    outcome.data.pop("version_text", None)
 
 
 def _facts(found: Found) -> dict[str, Any]:
@@ -115,45 +158,7 @@ def store(customer_id: int, found: list[Found]) -> int:
     return stored
 
 
-async def run_scan(customer_id: int, range_ids: list[int] | None = None) -> dict[str, int]:
-    scan = await run_db(plan, customer_id, range_ids)
-    limit = asyncio.Semaphore(CONCURRENCY)
-    budget = timeouts()
-
-    async def one(address: str, port: int) -> Found:
-        async with limit:
-            return await probe(address, port, scan.logins, budget)
-
-    found = await asyncio.gather(*(one(address, port) for address, port in scan.targets))
-    stored = await run_db(store, customer_id, list(found))
-    summary = {"targets": len(scan.targets), "ssh": sum(f.ssh for f in found), "queued": stored}
-    logger.info("scan of customer %s: %s", customer_id, summary)
-    return summary
-
-
-def start_scan(actor: Any, customer_id: int, range_ids: list[int] | None = None) -> dict[str, Any]:
-    """Check, audit and start a scan in the background; returns how many targets it probes."""
-    if not access.can(actor, "customeriprange", "scan", customer_id):
-        raise PermissionDenied("Your role does not allow scanning this customer's ranges.")
-    count = len(scan_targets(customer_id, range_ids))
-    audit.record(
-        "scan_start",
-        actor=actor,
-        customer_id=customer_id,
-        object_type="networkops.customeriprange",
-        object_repr=f"scan of {count} target(s)",
-        changes={"ranges": [None, range_ids or "all"], "targets": [None, count]},
-    )
-    submit(customer_id, range_ids)
-    return {"targets": count}
-
-
-def submit(customer_id: int, range_ids: list[int] | None) -> None:
-    """Run the scan where embedded jobs run: the server's loop, else a thread of its own."""
-    loop = bound_loop()
-    if loop is not None:
-        asyncio.run_coroutine_threadsafe(run_scan(customer_id, range_ids), loop)
-        return
-    threading.Thread(
-        target=asyncio.run, args=(run_scan(customer_id, range_ids),), daemon=True
-    ).start()
+def start_scan(actor: Any, customer: Customer, range_ids: list[int] | None = None) -> Job:
+    """A scan job of the given ranges (all of them by default) as `actor`."""
+    spec: dict[str, Any] = {"ranges": range_ids} if range_ids else {"all": True}
+    return JobService.create_job(actor, customer, KIND, spec)

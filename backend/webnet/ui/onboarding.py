@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -71,12 +71,13 @@ def range_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def scan_ranges(request: HttpRequest) -> HttpResponse:
     customer = active_customer(request)
     require(request, "customeriprange", "scan")
-    started = scan.start_scan(request.user, customer.pk)
-    messages.success(
-        request,
-        f"Scanning {started['targets']} address/port pair(s); reload to see the queue fill.",
-    )
-    return _back()
+    try:
+        job = scan.start_scan(request.user, customer)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back()
+    messages.success(request, f"Scanning {job.total} address/port pair(s).")
+    return redirect("ui:job_detail", pk=job.pk)
 
 
 @login_required

@@ -4,27 +4,32 @@ import asyncio
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from webnet.core.models import AuditEvent
 from webnet.devices.models import Device, SSHHostKey
+from webnet.jobs import executors
+from webnet.jobs.models import Job, JobLog
+from webnet.jobs.runner import run_job
 from webnet.lab import Fleet, LabServer
 from webnet.networkops import discovery, ranges
-from webnet.networkops.models import DiscoveryCandidate
-from webnet.networkops.scan import run_scan
+from webnet.networkops.models import CustomerIPRange, DiscoveryCandidate
+from webnet.networkops.scan import start_scan
 from webnet.tests import factories as f
 
 
 class Listener:
     """A TCP port that counts who connects: proof that a scan did (not) touch it."""
 
-    def __init__(self, host: str) -> None:
+    def __init__(self, host: str, hold: float = 0) -> None:
         self.host = host
         self.hits = 0
+        self.hold = hold  # seconds to keep a connection open without a word (a tarpit)
 
     async def start(self) -> int:
         async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
             self.hits += 1
+            await asyncio.sleep(self.hold)
             writer.close()
 
         self.server = await asyncio.start_server(handle, self.host, 0)
@@ -47,6 +52,12 @@ def _world(alpha: LabServer, bravo: LabServer, outside_port: int):  # type: igno
     return customer, admin, first, second
 
 
+@pytest.fixture(autouse=True)
+def _no_background_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests run each scan job themselves, on their own loop."""
+    monkeypatch.setattr(executors, "submit", lambda job_id: None)
+
+
 async def test_scan_finds_the_right_credential_and_stays_in_range(transactional_db) -> None:  # type: ignore[no-untyped-def]
     alpha = LabServer(
         Fleet.generate(
@@ -63,8 +74,19 @@ async def test_scan_finds_the_right_credential_and_stays_in_range(transactional_
         outside = alpha.device("A3").port  # a lab device on a port the range does not list
         await other_address.start()
         customer, admin, first, second = await sync_to_async(_world)(alpha, bravo, outside)
-        summary = await run_scan(customer.pk)
-        assert summary == {"targets": 4, "ssh": 4, "queued": 4}
+        job = await sync_to_async(start_scan)(admin, customer)
+        await run_job(job.pk)
+        job = await sync_to_async(Job.objects.get)(pk=job.pk)
+        assert (job.kind, job.status, job.total, job.succeeded) == (
+            "networkops.scan",
+            "success",
+            4,
+            4,
+        )
+        log = await sync_to_async(
+            lambda: "\n".join(JobLog.objects.filter(job=job).values_list("message", flat=True))
+        )()
+        assert "SSH: A1 (cisco_ios)" in log and "alpha-pw" not in log
         found = await sync_to_async(
             lambda: {
                 c.hostname: (c.port, c.platform, c.credential_id, c.facts.get("os_version"))
@@ -87,7 +109,41 @@ async def test_scan_finds_the_right_credential_and_stays_in_range(transactional_
         assert device.credential_id == second.pk and device.platform == "cisco_ios"
         assert await sync_to_async(SSHHostKey.objects.filter(device=device).count)() == 1
         # a rescan does not queue the managed device again
-        assert (await run_scan(customer.pk))["targets"] == 3
+        assert (await sync_to_async(start_scan)(admin, customer)).total == 3
+
+
+async def test_a_scan_is_a_job_that_can_be_cancelled(transactional_db) -> None:  # type: ignore[no-untyped-def]
+    """Addresses that never answer: cancel stops the probes, every address gets a result."""
+    customer = await sync_to_async(f.CustomerFactory)()
+    admin = await sync_to_async(lambda: f.MembershipFactory(customer=customer, role="admin").user)()
+    silent = Listener("127.0.0.3", hold=30)
+    port = await silent.start()
+    await sync_to_async(discovery.create_range)(
+        admin, {"customer": customer, "cidr": "127.0.0.3/32", "ports": str(port)}
+    )
+    job = await sync_to_async(start_scan)(admin, customer)
+    running = asyncio.create_task(run_job(job.pk))
+    await asyncio.sleep(0.5)
+    await sync_to_async(lambda: Job.objects.filter(pk=job.pk).update(cancel_requested=True))()
+    await asyncio.wait_for(running, 10)
+    job = await sync_to_async(Job.objects.get)(pk=job.pk)
+    assert job.status == "cancelled" and job.cancelled == 1
+
+
+def test_only_admins_scan_and_only_their_ranges(db) -> None:  # type: ignore[no-untyped-def]
+    customer, other = f.CustomerFactory(), f.CustomerFactory()
+    admin = f.MembershipFactory(customer=customer, role="admin").user
+    operator = f.MembershipFactory(customer=customer, role="operator").user
+    mine = discovery.create_range(
+        admin, {"customer": customer, "cidr": "127.0.0.8/32", "ports": "22"}
+    )
+    theirs = CustomerIPRange.objects.create(customer=other, cidr="127.0.0.9/32", ports="22")
+    with pytest.raises(PermissionDenied):
+        start_scan(operator, customer)
+    with pytest.raises(ValidationError):
+        start_scan(admin, customer, [theirs.pk])  # another customer's range matches nothing
+    job = start_scan(admin, customer, [mine.pk, theirs.pk])
+    assert job.addresses == ["127.0.0.8:22"] and job.device_ids == []
 
 
 def test_ranges_refuse_large_networks_and_too_many_targets() -> None:
