@@ -32,6 +32,8 @@ SINGLE_VALUED = (
     "banner motd",
     "banner login",
     "logging buffered",
+    "snmp-server location",
+    "snmp-server contact",
     "vrf forwarding",
     "vrf member",
     "ip vrf forwarding",
