@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from webnet.config_mgmt import changeset, drift, outcomes, snapshots
+from webnet.config_mgmt.deploy import replan
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice, PlanDeviceStatus, PlanStatus
 from webnet.devices.models import Device
 from webnet.drivers import CommandRejected, DriverError
@@ -217,6 +218,7 @@ register(
         clean_params=clean_preview,
         persist=store_preview,
         on_finish=preview_finished,
+        rerun=replan,
         description="Read fresh running configurations and compute a change plan.",
     )
 )
@@ -228,6 +230,7 @@ register(
         clean_params=clean_deploy,
         persist=store_deploy,
         on_finish=deploy_finished,
+        rerun=replan,
         destructive=True,
         description="Apply a confirmed change plan; verify; roll back on failure.",
     )
