@@ -103,11 +103,15 @@ def _drop_extras(section: _Section, want: Node) -> None:
 
 
 def remediate(config: str, platform: str, rules: Iterable[RuleSpec]) -> list[str]:
-    """The commands that make `config` satisfy `rules`, in the platform's own syntax."""
+    """The commands that make `config` satisfy `rules`, in the platform's own syntax (a
+    configuration hier_config cannot read is a field error, not a crash)."""
     text = sanitize(platform, config)
     if configtree.is_flat(platform):
         text = "\n".join(configtree.junos_set_lines(text))
-    running = changeset.hconfig(platform, text)
+    try:
+        running = changeset.hconfig(platform, text)
+    except changeset.UnparsableConfig as exc:
+        raise ValidationError({"device": [str(exc)]}) from exc
     intended = changeset.hconfig(platform, text)
     for rule in rules:
         _apply(intended, rule, platform)

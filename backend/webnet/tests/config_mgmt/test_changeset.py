@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from webnet.compliance import configtree
 from webnet.compliance.evaluator import RuleSpec, evaluate
@@ -79,10 +80,12 @@ def test_an_acl_with_repeated_remarks_can_be_previewed_and_remediated(platform: 
 
 
 def test_a_repeat_the_platform_does_not_allow_is_a_clear_error() -> None:
+    repeated = "interface Gi0/1\n description a\n description a\n"
     with pytest.raises(changeset.UnparsableConfig, match="repeats a line"):
-        changeset.from_lines(
-            "cisco_ios", "interface Gi0/1\n description a\n description a\n", ["hostname x"]
-        )
+        changeset.from_lines("cisco_ios", repeated, ["hostname x"])
+    rule = RuleSpec("ssh", "must_contain", {"lines": ["ip ssh version 2"]})
+    with pytest.raises(ValidationError, match="repeats a line"):
+        remediate(repeated, "cisco_ios", [rule])
 
 
 def test_junos_remediation_deletes_the_statement_not_its_last_leaf() -> None:

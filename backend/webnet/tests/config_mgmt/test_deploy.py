@@ -314,3 +314,19 @@ async def test_a_rejected_rollback_says_the_device_needs_attention(
     assert await sync_to_async(
         AuditEvent.objects.filter(action=ROLLBACK_FAILED, customer_id=world.customer.pk).exists
     )()
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "cisco_nxos", "arista_eos"])
+async def test_an_acl_with_a_repeated_remark_previews_and_deploys(
+    start_lab, submitted, platform
+) -> None:
+    world = await start_lab(platforms=[platform], count=1)
+    acl = ["ip access-list WEB" if platform != "cisco_ios" else "ip access-list extended WEB"]
+    acl += [" remark allow web", " permit tcp any any eq 80", " remark allow web"]
+    await world.by_hand("R1", [*acl, " permit tcp any any eq 443"])
+    assert (await world.running("R1")).count("remark allow web") == 2
+    plan = await _previewed(world, submitted, ["snmp-server location acl"])
+    row = (await _rows(plan))["R1"]
+    assert row.status == "ready", row.message
+    job = await _deploy(world, submitted, plan)
+    assert job.status == "success", await sync_to_async(list)(job.results.values())
