@@ -59,6 +59,24 @@ SINGLE_VALUED = (
 # Sections whose children may repeat (an ACL's remarks).
 DUPLICATES_ALLOWED = r"^(ip|ipv4|ipv6|mac) access-list "
 JUNOS_MIN_DELETE = 2
+# Junos leaves that hold one value (`set system host-name R2` replaces R1).
+JUNOS_SINGLE_VALUED = frozenset(
+    {
+        "host-name",
+        "domain-name",
+        "description",
+        "location",
+        "contact",
+        "time-zone",
+        "router-id",
+        "autonomous-system",
+        "mtu",
+        "vlan-id",
+        "peer-as",
+        "local-as",
+        "encrypted-password",
+    }
+)
 _INTERFACE = re.compile(
     r"^(\s*)(no\s+)?(int|inte|inter|interf|interfa|interfac|interface)\s+(\S.*)$"
 )
@@ -137,6 +155,9 @@ def _junos_future(running: str, commands: list[str]) -> str:
             prefix = "set " + words[len("delete ") :]
             lines = [line for line in lines if line != prefix and not line.startswith(prefix + " ")]
         elif words.startswith("set ") and words not in lines:
+            setting = _words(words)[:-1]
+            if len(setting) > 2 and setting[-1] in JUNOS_SINGLE_VALUED:  # the new value replaces
+                lines = [line for line in lines if _words(line)[:-1] != setting]
             lines.append(words)
     return "\n".join(lines)
 

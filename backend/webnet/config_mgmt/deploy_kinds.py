@@ -2,8 +2,10 @@
 
 config_deploy, per device: refuse if the running configuration is not the one previewed,
 apply (EOS in a configure session, Junos with commit confirmed, others line by line), read the
-result back, verify every intended line, and roll back automatically on any failure. With a
-canary of k the runner deploys the first k devices first, and the rest only if all succeeded.
+result back, verify every intended line, and roll back automatically on any failure: only what
+this job changed, checked against the pre-state afterwards; a rollback that fails is reported as
+such (`rollback_failed`, audited for the alarms). With a canary of k the runner deploys the first
+k devices first, and the rest only if all succeeded.
 """
 
 import asyncio

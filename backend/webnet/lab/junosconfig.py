@@ -82,6 +82,7 @@ SINGLE_VALUED = frozenset(
         "time-zone",
         "autonomous-system",
         "contact",
+        "location",
         "speed",
     ]
 )

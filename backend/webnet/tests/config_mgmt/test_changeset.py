@@ -39,6 +39,14 @@ def test_the_predicted_diff_shows_the_value_a_line_replaces(platform: str) -> No
     assert "-logging buffered 4096" in lines and "+logging buffered 32768" in lines
 
 
+def test_the_predicted_junos_diff_shows_the_value_a_line_replaces() -> None:
+    change = changeset.from_lines(
+        "juniper_junos", fixture("juniper_junos"), ["set snmp location lab"]
+    )
+    lines = change.diff.splitlines()
+    assert "-set snmp location ams1" in lines and "+set snmp location lab" in lines
+
+
 @pytest.mark.parametrize(
     ("platform", "written", "stored"),
     [

@@ -280,6 +280,16 @@ def test_given_a_finished_commit_when_viewing_then_per_device_results_show(
     assert "data-poll" not in page and reverse("ui:job_detail", args=[job.pk]) in page
 
 
+def test_given_a_failed_rollback_when_viewing_then_the_row_says_the_device_needs_attention(
+    ui: Callable[[str], Client], plan: ChangePlan
+) -> None:
+    finished_deploy(plan)
+    PlanDevice.objects.filter(plan=plan).update(status=PlanDeviceStatus.ROLLBACK_FAILED)
+    page = ui("viewer").get(reverse("ui:plan_detail", args=[plan.pk])).text
+    assert 'data-row-status="rollback_failed"' in page
+    assert "Rollback failed, device needs attention" in page
+
+
 # --- list and rollback --------------------------------------------------------------------
 
 
