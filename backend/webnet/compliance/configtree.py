@@ -35,11 +35,12 @@ def is_flat(platform: str) -> bool:
 
 
 def parse_indented(text: str) -> Node:
-    """Indentation → tree; comment lines (`!`), blank lines and a final `end` are skipped."""
+    """Indentation → tree; comment lines (`!`), blank lines, `exit` and `end` are skipped (they
+    leave a mode, which the indentation already says)."""
     root = Node("")
     stack: list[tuple[int, Node]] = [(-1, root)]
     for raw in text.expandtabs().splitlines():
-        if not raw.strip() or _COMMENT.match(raw) or raw.strip() == "end":
+        if not raw.strip() or _COMMENT.match(raw) or raw.strip() in ("exit", "end"):
             continue
         indent = len(raw) - len(raw.lstrip(" "))
         node = Node(normalise(raw))
@@ -51,8 +52,13 @@ def parse_indented(text: str) -> Node:
 
 
 def _strip_brace_comment(line: str) -> str:
-    if "#" in line and '"' not in line:
-        line = line.split("#", 1)[0]
+    """`encrypted-password "$6$…"; ## SECRET-DATA` → the statement, a `#` inside quotes kept."""
+    quoted = False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "#" and not quoted:
+            return line[:index].strip()
     return line.strip()
 
 

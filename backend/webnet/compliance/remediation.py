@@ -11,14 +11,15 @@ import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from hier_config import HConfig, Platform, WorkflowRemediation, get_hconfig
+from hier_config import HConfig, WorkflowRemediation
 
 from webnet.compliance import configtree
 from webnet.compliance.configtree import Node, normalise
 from webnet.compliance.evaluator import FAIL, RuleSpec
 from webnet.compliance.models import ComplianceResult
-from webnet.config_mgmt.changeset import HIER_PLATFORM
+from webnet.config_mgmt import changeset
 from webnet.config_mgmt.models import ConfigSnapshot
+from webnet.config_mgmt.sanitize import sanitize
 from webnet.devices.models import Device
 
 
@@ -102,15 +103,20 @@ def _drop_extras(section: _Section, want: Node) -> None:
 
 
 def remediate(config: str, platform: str, rules: Iterable[RuleSpec]) -> list[str]:
-    """The commands that make `config` satisfy `rules`, in the platform's own syntax."""
-    hier_platform = HIER_PLATFORM.get(platform, Platform.GENERIC)
-    text = config
+    """The commands that make `config` satisfy `rules`, in the platform's own syntax (a
+    configuration hier_config cannot read is a field error, not a crash)."""
+    text = sanitize(platform, config)
     if configtree.is_flat(platform):
-        text = "\n".join(configtree.junos_set_lines(config))
-    running = get_hconfig(hier_platform, text)
-    intended = get_hconfig(hier_platform, text)
+        text = "\n".join(configtree.junos_set_lines(text))
+    try:
+        running = changeset.hconfig(platform, text)
+    except changeset.UnparsableConfig as exc:
+        raise ValidationError({"device": [str(exc)]}) from exc
+    intended = changeset.hconfig(platform, text)
     for rule in rules:
         _apply(intended, rule, platform)
+    if configtree.is_flat(platform):  # whole statements deleted, not their last leaf
+        return changeset.remediation(platform, text, "\n".join(intended.dump_simple()))
     return list(WorkflowRemediation(running, intended).remediation_config.dump_simple())
 
 

@@ -228,3 +228,30 @@ def rollback_to_snapshot(user: Any, device: Device, snapshot: Any) -> ChangePlan
         intents={device.pk: {"config": snapshot.text}},
         name=f"Rollback {device} to snapshot {snapshot.pk}",
     )
+
+
+def replan(user: Any, job: Any, device_ids: list[int]) -> Any:
+    """Re-running a deploy job: a new plan of the same intent for `device_ids`, previewed afresh.
+
+    Why: a push is never repeated as is (the devices changed since, nobody saw a diff), and the
+    finished job's plan keeps its record. Returns the new plan's preview job.
+    """
+    plan = (
+        ChangePlan.objects.for_customer(job.customer_id).filter(pk=job.params.get("plan")).first()
+    )
+    if plan is None:
+        raise ValidationError({"plan": "the change plan of this job no longer exists"})
+    wanted = set(device_ids)
+    rows = [row for row in plan_rows(plan) if row.device_id in wanted]
+    if not rows:
+        raise ValidationError({"targets": "none of these devices is in the job's plan"})
+    new = preview_change(
+        user,
+        plan.customer,
+        {"devices": [row.device_id for row in rows]},
+        source=plan.source,
+        intents={row.device_id: row.intent for row in rows},
+        name=f"Re-run of {plan}",
+        canary=plan.canary,
+    )
+    return new.preview_job

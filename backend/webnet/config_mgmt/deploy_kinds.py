@@ -2,19 +2,23 @@
 
 config_deploy, per device: refuse if the running configuration is not the one previewed,
 apply (EOS in a configure session, Junos with commit confirmed, others line by line), read the
-result back, verify every intended line, and roll back automatically on any failure. With a
-canary of k the runner deploys the first k devices first, and the rest only if all succeeded.
+result back, verify every intended line, and roll back automatically on any failure: only what
+this job changed, checked against the pre-state afterwards; a rollback that fails is reported as
+such (`rollback_failed`, audited for the alarms). With a canary of k the runner deploys the first
+k devices first, and the rest only if all succeeded.
 """
 
 import asyncio
+import contextlib
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from webnet.config_mgmt import changeset, drift, snapshots
+from webnet.config_mgmt import changeset, drift, outcomes, snapshots
+from webnet.config_mgmt.deploy import replan
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice, PlanDeviceStatus, PlanStatus
 from webnet.devices.models import Device
-from webnet.drivers import CommandRejected
+from webnet.drivers import CommandRejected, DriverError
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
 CONFIRM_MINUTES = 5
@@ -43,7 +47,10 @@ def _change(platform: str, running: str, intent: dict[str, Any]) -> changeset.Ch
 async def preview(ctx: Any) -> DeviceOutcome:
     running = await ctx.session.get_running_config()
     intent = ctx.params["intents"][str(ctx.target.id)]
-    change = await asyncio.to_thread(_change, ctx.target.platform, running, intent)
+    try:
+        change = await asyncio.to_thread(_change, ctx.target.platform, running, intent)
+    except changeset.UnparsableConfig as exc:
+        return DeviceOutcome.failure("config_unparsable", str(exc))
     ctx.log(f"preview: {len(change.commands)} command(s)")
     return DeviceOutcome(
         output=change.diff,
@@ -83,17 +90,51 @@ async def _apply(ctx: Any, commands: list[str]) -> None:
         await ctx.session.send_config(commands)
 
 
-async def _roll_back(ctx: Any, pre: str) -> str:
-    """Return the device to `pre`; the configuration it then holds."""
-    session = ctx.session
-    if ctx.target.platform == "juniper_junos":
-        await session.rollback_config(1)
-    else:
+class RollbackFailed(Exception):
+    """The device could not be returned to its pre-state: it needs a person."""
+
+
+async def _roll_back(ctx: Any, pre: str, committed: bool) -> str:
+    """Return the device to `pre` and check it holds exactly that; the configuration it holds.
+
+    Only what this job changed is undone: a change the device aborted (a rejected line on XR, an
+    EOS session, a Junos candidate) left nothing to undo, and Junos `rollback 1` is used only
+    when this job's commit went through (else it would undo the previous, good commit).
+    """
+    session, platform = ctx.session, ctx.target.platform
+    current = await session.get_running_config()
+    if not changeset.same_config(platform, current, pre):
+        try:
+            if platform == "juniper_junos" and committed:
+                await session.rollback_config(1)
+            else:
+                undo = await asyncio.to_thread(changeset.remediation, platform, current, pre)
+                await session.send_config(undo)
+        except CommandRejected as exc:
+            raise RollbackFailed(f"the device rejected the rollback: {exc}") from exc
         current = await session.get_running_config()
-        undo = changeset.remediation(ctx.target.platform, current, pre)
-        if undo:
-            await session.send_config(undo)
-    return await session.get_running_config()
+    if not changeset.same_config(platform, current, pre):
+        raise RollbackFailed("the device does not hold its pre-change configuration")
+    return current
+
+
+async def _fail(
+    ctx: Any, pre: str, committed: bool, code: str, message: str, data: dict[str, Any]
+) -> DeviceOutcome:
+    """Roll back after a failed change; a failed rollback is its own, louder outcome."""
+    try:
+        data["post_config"] = await _roll_back(ctx, pre, committed)
+    except (RollbackFailed, DriverError) as exc:
+        ctx.log(f"rollback failed: {exc}", level="error")
+        with contextlib.suppress(DriverError):
+            data["post_config"] = await ctx.session.get_running_config()
+        return DeviceOutcome.failure(
+            "rollback_failed",
+            f"{message}; rollback failed, device needs attention: {exc}",
+            **data,
+            rollback_failed=True,
+        )
+    return DeviceOutcome.failure(code, message, **data, rolled_back=True)
 
 
 async def deploy(ctx: Any) -> DeviceOutcome:
@@ -110,24 +151,13 @@ async def deploy(ctx: Any) -> DeviceOutcome:
         await _apply(ctx, commands)
     except CommandRejected as exc:
         ctx.log(f"rejected: {exc}; rolling back", level="error")
-        data["post_config"] = await _roll_back(ctx, pre)
-        return DeviceOutcome(
-            ok=False,
-            error_code="command_rejected",
-            error_message=str(exc),
-            data={**data, "rolled_back": True},
-        )
+        return await _fail(ctx, pre, False, "command_rejected", str(exc), data)
     after = await ctx.session.get_running_config()
     missing = changeset.missing_after(platform, after, commands)
     if missing:
         ctx.log(f"verify failed: {len(missing)} line(s) missing; rolling back", level="error")
-        data["post_config"] = await _roll_back(ctx, pre)
-        return DeviceOutcome(
-            ok=False,
-            error_code="verify_failed",
-            error_message="not on the device after the change: " + "; ".join(missing[:5]),
-            data={**data, "rolled_back": True},
-        )
+        message = "not on the device after the change: " + "; ".join(missing[:5])
+        return await _fail(ctx, pre, True, "verify_failed", message, data)
     await ctx.session.confirm_commit()
     await ctx.session.save_config()
     ctx.log(f"deployed and verified {len(commands)} command(s)")
@@ -147,6 +177,9 @@ def store_deploy(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]
         snapshots.record_backup(device, post, job)
     if outcome.ok:
         status = PlanDeviceStatus.DEPLOYED
+    elif outcome.data.get("rollback_failed"):
+        status = PlanDeviceStatus.ROLLBACK_FAILED
+        outcomes.record_rollback_failed(job, device, outcome.error_message)
     elif outcome.data.get("rolled_back"):
         status = PlanDeviceStatus.ROLLED_BACK
     elif outcome.data.get("skipped"):
@@ -187,6 +220,7 @@ register(
         clean_params=clean_preview,
         persist=store_preview,
         on_finish=preview_finished,
+        rerun=replan,
         description="Read fresh running configurations and compute a change plan.",
     )
 )
@@ -198,6 +232,7 @@ register(
         clean_params=clean_deploy,
         persist=store_deploy,
         on_finish=deploy_finished,
+        rerun=replan,
         destructive=True,
         description="Apply a confirmed change plan; verify; roll back on failure.",
     )

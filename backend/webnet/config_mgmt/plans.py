@@ -76,6 +76,7 @@ class PlanDeviceStatus(models.TextChoices):
     DEPLOYED = "deployed", "Deployed"
     FAILED = "failed", "Failed"
     ROLLED_BACK = "rolled_back", "Failed, rolled back"
+    ROLLBACK_FAILED = "rollback_failed", "Rollback failed, device needs attention"
     SKIPPED = "skipped", "Skipped"
 
 

@@ -102,6 +102,9 @@ class Kind:
     description: str = ""
     # on_finish(job): once, when the job reaches a final status (done, reaped or cancelled).
     on_finish: Callable[[Any], None] | None = None
+    # rerun(user, job, device ids) → the job to show instead of repeating this one as is
+    # (deploy kinds start a new plan's preview: a push never repeats without a confirmation).
+    rerun: Callable[[Any, Any, list[int]], Any] | None = None
 
     def session_needed(self, inputs: Any) -> bool:
         if callable(self.needs_session):

@@ -149,16 +149,20 @@ class JobService:
 
     @staticmethod
     def rerun(user: Any, job: Job, failed_only: bool = False) -> Job:
-        """A new job with the same inputs (optionally only the devices that did not succeed)."""
-        spec = job.targets
+        """A new job with the same inputs (optionally only the devices that did not succeed);
+        a kind with its own `rerun` decides what re-running means."""
+        spec, devices = job.targets, job.device_ids
         if failed_only:
             succeeded = set(
                 job.results.filter(status="success").values_list("device_id", flat=True)
             )
-            failed = [pk for pk in job.device_ids if pk not in succeeded]
-            if not failed:
+            devices = [pk for pk in job.device_ids if pk not in succeeded]
+            if not devices:
                 raise ValidationError({"failed_only": "no device failed in this job"})
-            spec = {"devices": failed}
+            spec = {"devices": devices}
+        kind = registry.get(job.kind)
+        if kind.rerun is not None:
+            return kind.rerun(user, job, devices)
         return JobService.create_job(user, job.customer, job.kind, spec, job.params, rerun_of=job)
 
 

@@ -32,6 +32,8 @@ SINGLE_VALUED = (
     "banner motd",
     "banner login",
     "logging buffered",
+    "snmp-server location",
+    "snmp-server contact",
     "vrf forwarding",
     "vrf member",
     "ip vrf forwarding",
@@ -173,8 +175,9 @@ class ConfigTree:
         parent = self.node_at(path)
         assert parent is not None
         existing = parent.find(line)
-        if existing is not None:
-            return existing
+        acl = bool(path) and "access-list" in path[0]
+        if existing is not None and not (acl and line.startswith("remark ")):
+            return existing  # an ACL keeps every remark where it was typed
         if line == "shutdown" or line == "no shutdown":
             parent.children = [
                 c for c in parent.children if c.text not in ("shutdown", "no shutdown")
@@ -196,7 +199,10 @@ class ConfigTree:
                     )
                 ]
         node = Node(line)
-        _insert(parent, node)
+        if acl:  # entries are evaluated in order: they stay in the order typed
+            parent.children.append(node)
+        else:
+            _insert(parent, node)
         return node
 
     def remove(self, path: list[str], target: str) -> bool:

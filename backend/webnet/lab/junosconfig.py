@@ -82,6 +82,7 @@ SINGLE_VALUED = frozenset(
         "time-zone",
         "autonomous-system",
         "contact",
+        "location",
         "speed",
     ]
 )
@@ -145,10 +146,17 @@ class JunosConfig:
         self.statements.append(stmt)
 
     def delete(self, tokens: list[str]) -> bool:
+        """Remove `tokens` and all below it; a named object above it (`community public`,
+        `family inet`) stays, emptied, as on a real device."""
         n = len(tokens)
         before = len(self.statements)
         self.statements = [s for s in self.statements if list(s[:n]) != tokens]
-        return len(self.statements) != before
+        if len(self.statements) == before:
+            return False
+        parent = _named_parent(tokens)
+        if parent and not any(s[: len(parent)] == parent for s in self.statements):
+            self.statements.append(parent)
+        return True
 
     def value(self, *path: str) -> str | None:
         n = len(path)
@@ -212,6 +220,14 @@ class JunosConfig:
             out.append(f"[edit {head}]" if head else "[edit]")
             out += lines
         return "\n".join(out)
+
+
+def _named_parent(tokens: list[str]) -> tuple[str, ...]:
+    """The statement up to the innermost named element above the last one (empty: none)."""
+    els = elements(tokens)[:-1]
+    while els and len(els[-1]) < 2:
+        els.pop()
+    return tuple(t for e in els for t in e)
 
 
 def split(text: str) -> list[str]:

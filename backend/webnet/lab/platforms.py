@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from webnet.drivers.ifnames import canonical_ifname
+
 
 @dataclass(frozen=True)
 class PlatformProfile:
@@ -155,49 +157,6 @@ def short_ifname(name: str, platform: str) -> str:
     return name
 
 
-_EXPAND = (
-    ("tengigabitethernet", "TenGigabitEthernet"),
-    ("te", "TenGigabitEthernet"),
-    ("gigabitethernet", "GigabitEthernet"),
-    ("gi", "GigabitEthernet"),
-    ("fastethernet", "FastEthernet"),
-    ("fa", "FastEthernet"),
-    ("ethernet", "Ethernet"),
-    ("eth", "Ethernet"),
-    ("et", "Ethernet"),
-    ("e", "Ethernet"),
-    ("loopback", "Loopback"),
-    ("lo", "Loopback"),
-    ("port-channel", "Port-channel"),
-    ("po", "Port-channel"),
-    ("management", "Management"),
-    ("ma", "Management"),
-    ("mgmt", "mgmt"),
-    ("mgmteth", "MgmtEth"),
-    ("tunnel", "Tunnel"),
-    ("tu", "Tunnel"),
-    ("vlan", "Vlan"),
-    ("vl", "Vlan"),
-    ("bundle-ether", "Bundle-Ether"),
-    ("be", "Bundle-Ether"),
-)
-
-
 def expand_ifname(text: str, platform: str) -> str:
-    """`gi0/1` -> `GigabitEthernet0/1`, `lo 5` -> `Loopback5`, honouring vendor spelling."""
-    raw = text.replace(" ", "")
-    low = raw.lower()
-    i = 0
-    while i < len(low) and (low[i].isalpha() or low[i] == "-"):
-        i += 1
-    word, rest = low[:i], raw[i:]
-    if not word or not rest:
-        return text
-    for prefix, full in _EXPAND:
-        if (prefix.startswith(word) and len(word) >= min(2, len(prefix))) or word == prefix:
-            if full == "Port-channel" and platform == "arista_eos":
-                full = "Port-Channel"
-            if full == "Port-channel" and platform == "cisco_nxos":
-                full = "port-channel"
-            return full + rest
-    return text
+    """`gi0/1` -> `GigabitEthernet0/1`, `lo 5` -> `Loopback5`: the name the OS stores."""
+    return canonical_ifname(platform, text)

@@ -41,6 +41,7 @@ ROW_BADGES: dict[str, str] = {
     PlanDeviceStatus.PREVIEW_FAILED: "badge-red",
     PlanDeviceStatus.FAILED: "badge-red",
     PlanDeviceStatus.ROLLED_BACK: "badge-red",
+    PlanDeviceStatus.ROLLBACK_FAILED: "badge-red",
 }
 
 

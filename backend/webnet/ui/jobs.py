@@ -188,6 +188,12 @@ class JobRerunView(JobMixin, View):
         except ValidationError as exc:
             messages.error(request, f"Could not re-run: {' '.join(exc.messages)}.")
             return HttpResponseRedirect(reverse("ui:job_detail", args=[job.pk]))
+        if new.kind == "deploy_preview":  # a deploy is re-run as a new plan, previewed afresh
+            messages.success(
+                request,
+                f"A new preview of the change of job {job.pk}: review the diff, then confirm it.",
+            )
+            return HttpResponseRedirect(reverse("ui:plan_detail", args=[new.params["plan"]]))
         which = "failed devices of " if failed_only else ""
         messages.success(request, f"Job {new.pk} started: a re-run of {which}job {job.pk}.")
         return HttpResponseRedirect(reverse("ui:job_detail", args=[new.pk]))

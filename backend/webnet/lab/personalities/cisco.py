@@ -223,8 +223,9 @@ class CiscoLike(Personality):
     def apply_config(self, line: str) -> str | None:
         line = self.normalize(line)
         words = line.split()
-        if words[0].lower() not in CONFIG_WORDS:
-            return self.invalid_at(words[0])
+        for word in words[: 2 if words[0] == "no" else 1]:
+            if word.lower() not in CONFIG_WORDS:
+                return self.invalid_at(word)
         tree = self.tree
         if words[0] == "no" and len(words) > 1:
             target = line[3:]

@@ -90,10 +90,6 @@ class NXOS(CiscoLike):
     tree_kwargs = {"indent": 2, "explicit_no_shutdown": True, "separator": ""}
     config_banner = "Enter configuration commands, one per line. End with CNTL/Z."
 
-    def normalize(self, line: str) -> str:
-        line = super().normalize(line)
-        return line.replace("interface Loopback", "interface loopback")
-
     def format_error(self, err: MatchError, line: str) -> str:
         caret = " " * (len(self.prompt()) + err.position) + "^"
         if err.kind == "ambiguous":
@@ -115,9 +111,6 @@ class NXOS(CiscoLike):
     @command("show interface", "show interfaces", "show interface <rest>")
     def show_interfaces(self, name: str = "") -> str:
         return super().show_interfaces(name)
-
-    def interface_name(self, name: str) -> str:
-        return super().interface_name(name).replace("Loopback", "loopback")
 
     show_ip_int_brief = rendered(
         "show_ip_int_brief", "show ip interface brief", "show ip interface brief vrf <arg>"

@@ -5,6 +5,7 @@ from webnet.jobs.lifecycle import LogEntry
 from webnet.jobs.models import Job, JobDeviceResult
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
+from webnet.tests.ui.test_deploy import assert_replanned, finished_deploy, previewed_plan
 
 SHOW = {"commands": ["show version"]}
 
@@ -92,3 +93,13 @@ def test_schedule_validation(world: World, api) -> None:
         f"/api/v1/schedules/{created.json()['id']}/", {"enabled": False}, format="json"
     )
     assert paused.json()["next_run_at"] is None
+
+
+def test_rerun_of_a_deploy_job_is_a_new_preview_not_a_push(world: World, api) -> None:
+    plan = previewed_plan(world.a, f.DeviceFactory(customer=world.a), world.operator)
+    job = finished_deploy(plan)
+    response = api("operator").post(f"/api/v1/jobs/{job.pk}/rerun/", {}, format="json")
+    assert response.status_code == 202, response.content
+    body = response.json()
+    assert body["kind"] == "deploy_preview"
+    assert_replanned(plan, body["params"]["plan"])

@@ -37,8 +37,7 @@ def test_ios_fixes_for_every_kind_and_they_make_the_rules_pass() -> None:
         RuleSpec("vty", "hierarchical", {"snippet": "line vty 0 4\n transport input ssh\n"}),
     ]
     lines = remediate(IOS, "cisco_ios", rules)
-    assert lines == [
-        "no logging buffered 4096",
+    assert lines == [  # `logging buffered` holds one value: the new one replaces it, no `no`
         "no logging host 10.0.0.9",
         "interface GigabitEthernet0/1",
         "  no shutdown",
@@ -80,6 +79,6 @@ def test_eos_block_fix_and_junos_set_and_delete() -> None:
         ),
     ]
     assert remediate(junos, "juniper_junos", rules) == [
-        "delete interfaces ge-0/0/0 disable",
+        "delete interfaces ge-0/0/0",  # its only statement goes: the whole statement is deleted
         "set system ntp server 192.0.2.1",
     ]

@@ -6,9 +6,11 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from webnet.config_mgmt import deploy
+from webnet.config_mgmt import changeset, deploy
 from webnet.config_mgmt.models import ChangeKind, ConfigSnapshot
+from webnet.config_mgmt.outcomes import ROLLBACK_FAILED
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice
+from webnet.config_mgmt.sanitize import sanitize
 from webnet.core import crypto
 from webnet.core.models import AuditEvent
 from webnet.jobs import executors
@@ -250,3 +252,81 @@ async def test_a_canary_that_cannot_log_in_stops_the_rest(start_lab, submitted) 
     rows = await _rows(plan)
     assert job.status == "failed"
     assert (rows["R1"].status, rows["R2"].status) == ("failed", "skipped")
+
+
+# ---- rollback on all six lab platforms: the device ends exactly as it was -----------------------
+PLATFORMS = ["cisco_ios", "cisco_iosxe", "cisco_nxos", "cisco_iosxr", "arista_eos", "juniper_junos"]
+LOOPBACK = {"cisco_nxos": "loopback233"}  # what the OS stores for `interface lo233`
+
+
+def _change(platform: str, tag: str, number: int) -> list[str]:
+    if platform == "juniper_junos":
+        return [f'set interfaces lo0 unit {number} description "{tag}"']
+    return [f"interface lo{number}", f" description {tag}"]
+
+
+async def _sanitized(world, platform: str) -> str:  # type: ignore[no-untyped-def]
+    return sanitize(platform, await world.running("R1"))
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+async def test_rollback_restores_the_pre_state(start_lab, submitted, monkeypatch, platform) -> None:
+    world = await start_lab(platforms=[platform], count=1)
+    good = await _previewed(world, submitted, _change(platform, "good", 233))
+    if platform != "juniper_junos":  # the preview shows the name the device will store
+        name = LOOPBACK.get(platform, "Loopback233")
+        assert (await _rows(good))["R1"].commands[0] == f"interface {name}"
+    job = await _deploy(world, submitted, good)
+    assert job.status == "success", await sync_to_async(list)(job.results.values())
+    pre = await _sanitized(world, platform)
+    assert "good" in pre
+
+    aborted = await _previewed(
+        world, submitted, [*_change(platform, "half", 234), "bogus-keyword 1"]
+    )
+    await _deploy(world, submitted, aborted)
+    assert (await _rows(aborted))["R1"].status == "rolled_back"
+    assert await _sanitized(world, platform) == pre  # the good commit is still there
+
+    unverified = await _previewed(world, submitted, _change(platform, "verify", 235))
+    monkeypatch.setattr(changeset, "missing_after", lambda *args: ["forced by the test"])
+    job = await _deploy(world, submitted, unverified)
+    result = await sync_to_async(job.results.get)()
+    assert result.error_code == "verify_failed"
+    assert (await _rows(unverified))["R1"].status == "rolled_back"
+    assert await _sanitized(world, platform) == pre
+
+
+@pytest.mark.parametrize("platform", ["cisco_iosxr", "juniper_junos"])
+async def test_a_rejected_rollback_says_the_device_needs_attention(
+    start_lab, submitted, monkeypatch, platform
+) -> None:
+    world = await start_lab(platforms=[platform], count=1)
+    plan = await _previewed(world, submitted, _change(platform, "stuck", 236))
+    monkeypatch.setattr(changeset, "missing_after", lambda *args: ["forced by the test"])
+    monkeypatch.setattr(changeset, "remediation", lambda *args: ["bogus-keyword 2"])
+    monkeypatch.setattr(changeset, "same_config", lambda *args: False)
+    job = await _deploy(world, submitted, plan)
+    result = await sync_to_async(job.results.get)()
+    row = (await _rows(plan))["R1"]
+    assert result.error_code == "rollback_failed" and row.status == "rollback_failed"
+    assert "rollback failed, device needs attention" in row.message
+    assert await sync_to_async(
+        AuditEvent.objects.filter(action=ROLLBACK_FAILED, customer_id=world.customer.pk).exists
+    )()
+
+
+@pytest.mark.parametrize("platform", ["cisco_ios", "cisco_nxos", "arista_eos"])
+async def test_an_acl_with_a_repeated_remark_previews_and_deploys(
+    start_lab, submitted, platform
+) -> None:
+    world = await start_lab(platforms=[platform], count=1)
+    acl = ["ip access-list WEB" if platform != "cisco_ios" else "ip access-list extended WEB"]
+    acl += [" remark allow web", " permit tcp any any eq 80", " remark allow web"]
+    await world.by_hand("R1", [*acl, " permit tcp any any eq 443"])
+    assert (await world.running("R1")).count("remark allow web") == 2
+    plan = await _previewed(world, submitted, ["snmp-server location acl"])
+    row = (await _rows(plan))["R1"]
+    assert row.status == "ready", row.message
+    job = await _deploy(world, submitted, plan)
+    assert job.status == "success", await sync_to_async(list)(job.results.values())

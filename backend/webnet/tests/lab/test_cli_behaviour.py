@@ -221,3 +221,35 @@ async def test_abbreviations_and_pipes(small_lab):
     out = await sh.send("sh run | count interface")
     assert out.splitlines()[1].strip().isdigit()
     await sh.close()
+
+
+@pytest.mark.parametrize("platform", ["cisco_iosxr", "cisco_ios"])
+async def test_a_negated_line_that_is_no_command_is_rejected(small_lab, platform):
+    # given a device in configuration mode, when `no` precedes something that is no command
+    # (XR's timestamp turned into a command), then the parser rejects it like a real one
+    sh = await Shell.open(dev(small_lab, platform))
+    await sh.send("terminal length 0")
+    if platform == "cisco_ios":
+        await sh.enable()
+    await sh.send("configure terminal")
+    assert "Invalid input" in await sh.send("no Tue Dec 1 20:16:25.117 UTC")
+    await sh.close()
+
+
+async def test_junos_deleting_a_leaf_keeps_its_named_statement(small_lab):
+    # given a community with one leaf
+    d = dev(small_lab, "juniper_junos")
+    rt = small_lab.runtime(d.hostname)
+    sh = await Shell.open(d)
+    await sh.send("configure")
+    await sh.send("set snmp community public authorization read-only")
+    await sh.send("commit")
+    # when the leaf is deleted, then the community stays, empty, as on a real device
+    await sh.send("delete snmp community public authorization read-only")
+    await sh.send("commit")
+    assert ("snmp", "community", "public") in rt.running.statements
+    # when the statement is deleted, then it is gone
+    await sh.send("delete snmp community public")
+    await sh.send("commit")
+    assert not [s for s in rt.running.statements if s[:2] == ("snmp", "community")]
+    await sh.close()

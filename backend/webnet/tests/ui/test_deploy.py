@@ -56,6 +56,36 @@ def previewed_plan(customer: Any, device: Any, user: Any = None, **fields: Any) 
     return plan
 
 
+def finished_deploy(plan: ChangePlan) -> Job:
+    """The plan pushed by a deploy job that failed on its device (plan done, device failed)."""
+    row = PlanDevice.objects.get(plan=plan)
+    job = Job.objects.create(
+        customer=plan.customer,
+        kind="config_deploy",
+        status=JobStatus.FAILED,
+        targets={"devices": [row.device_id]},
+        device_ids=[row.device_id],
+        params={"plan": plan.pk, "changes": {}, "order": [row.device_id], "canary": 0},
+        total=1,
+        failed=1,
+    )
+    ChangePlan.objects.filter(pk=plan.pk).update(status=PlanStatus.DONE, commit_job=job)
+    PlanDevice.objects.filter(plan=plan).update(status=PlanDeviceStatus.FAILED)
+    return job
+
+
+def assert_replanned(old: ChangePlan, new_plan_id: int) -> None:
+    """A new plan of the same intent, previewing; the old plan's record untouched; no push."""
+    new = ChangePlan.objects.get(pk=new_plan_id)
+    old_row, new_row = PlanDevice.objects.get(plan=old), PlanDevice.objects.get(plan=new)
+    assert new.pk != old.pk and new.status == PlanStatus.PREVIEWING
+    assert new.preview_job.kind == "deploy_preview" and new.source == old.source
+    assert (new_row.device_id, new_row.intent) == (old_row.device_id, old_row.intent)
+    old.refresh_from_db()
+    assert old.status == PlanStatus.DONE and old_row.status == PlanDeviceStatus.FAILED
+    assert Job.objects.filter(kind="config_deploy").count() == 1
+
+
 @pytest.fixture
 def plan(world: World, inventory: Inventory) -> ChangePlan:
     return previewed_plan(world.a, inventory.device, world.operator)
@@ -250,6 +280,16 @@ def test_given_a_finished_commit_when_viewing_then_per_device_results_show(
     assert "data-poll" not in page and reverse("ui:job_detail", args=[job.pk]) in page
 
 
+def test_given_a_failed_rollback_when_viewing_then_the_row_says_the_device_needs_attention(
+    ui: Callable[[str], Client], plan: ChangePlan
+) -> None:
+    finished_deploy(plan)
+    PlanDevice.objects.filter(plan=plan).update(status=PlanDeviceStatus.ROLLBACK_FAILED)
+    page = ui("viewer").get(reverse("ui:plan_detail", args=[plan.pk])).text
+    assert 'data-row-status="rollback_failed"' in page
+    assert "Rollback failed, device needs attention" in page
+
+
 # --- list and rollback --------------------------------------------------------------------
 
 
@@ -343,3 +383,14 @@ async def test_the_wizard_previews_confirms_and_commits_on_a_lab_device(
     page = (await sync_to_async(client.get)(reverse("ui:plan_detail", args=[plan_id]))).text
     assert 'data-row-status="deployed"' in page and 'data-plan-status="done"' in page
     assert "snmp-server location wizard" in await world.running("R1")
+
+
+def test_given_a_finished_deploy_when_re_running_then_a_new_preview_of_the_same_change(
+    ui: Callable[[str], Client], plan: ChangePlan
+) -> None:
+    job = finished_deploy(plan)
+    response = ui("operator").post(reverse("ui:job_rerun", args=[job.pk]))
+    assert response.status_code == 302
+    new_id = ChangePlan.objects.exclude(pk=plan.pk).get().pk
+    assert response["Location"] == reverse("ui:plan_detail", args=[new_id])
+    assert_replanned(plan, new_id)
