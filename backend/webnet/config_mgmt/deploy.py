@@ -91,7 +91,7 @@ def preview_change(
         customer,
         "deploy_preview",
         {"devices": [d.pk for d in devices]},
-        {"plan": plan.pk, "intents": {str(r.device_id): r.intent for r in rows}},
+        {"plan": plan.pk},
     )
     ChangePlan.objects.filter(pk=plan.pk).update(preview_job=job)
     plan.preview_job = job
@@ -160,16 +160,13 @@ def commit_plan(user: Any, plan: ChangePlan) -> ChangePlan:
     rows = [row for row in plan_rows(plan) if row.status == PlanDeviceStatus.READY]
     if content_hash(rows) != plan.confirmed_hash:
         raise ValidationError({"content_hash": "the plan changed since it was confirmed"})
-    changes = {
-        str(row.device_id): {"commands": row.commands, "pre_hash": row.pre_hash} for row in rows
-    }
     order = [row.device_id for row in sorted(rows, key=lambda r: r.position)]
     job = JobService.create_job(
         user,
         plan.customer,
         "config_deploy",
         {"devices": order},
-        {"plan": plan.pk, "changes": changes, "order": order, "canary": plan.canary},
+        {"plan": plan.pk, "order": order, "canary": plan.canary},
     )
     plan.status, plan.commit_job = PlanStatus.COMMITTING, job
     plan.save(update_fields=["status", "commit_job"])

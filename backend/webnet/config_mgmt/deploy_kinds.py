@@ -16,10 +16,16 @@ from django.core.exceptions import ValidationError
 
 from webnet.config_mgmt import changeset, drift, outcomes, snapshots
 from webnet.config_mgmt.deploy import replan
-from webnet.config_mgmt.plans import ChangePlan, PlanDevice, PlanDeviceStatus, PlanStatus
+from webnet.config_mgmt.plans import (
+    ChangePlan,
+    PlanDevice,
+    PlanDeviceStatus,
+    PlanStatus,
+    content_hash,
+)
 from webnet.devices.models import Device
 from webnet.drivers import CommandRejected, DriverError
-from webnet.jobs.registry import DeviceOutcome, Kind, register
+from webnet.jobs.registry import DeviceContext, DeviceOutcome, DeviceTarget, Kind, register
 
 CONFIRM_MINUTES = 5
 
@@ -31,11 +37,42 @@ def _plan_params(params: dict[str, Any], keys: set[str]) -> dict[str, Any]:
 
 
 def clean_preview(params: dict[str, Any]) -> dict[str, Any]:
-    return _plan_params(params, {"plan", "intents"})
+    return _plan_params(params, {"plan"})
 
 
 def clean_deploy(params: dict[str, Any]) -> dict[str, Any]:
-    return _plan_params(params, {"plan", "changes", "order", "canary"})
+    return _plan_params(params, {"plan", "order", "canary"})
+
+
+def _plan_rows(job: Any, targets: list[DeviceTarget]) -> dict[str, PlanDevice]:
+    rows = PlanDevice.objects.for_customer(job.customer_id).filter(
+        plan_id=job.params["plan"], device_id__in=[target.id for target in targets]
+    )
+    return {str(row.device_id): row for row in rows}
+
+
+def prepare_preview(job: Any, targets: list[DeviceTarget], scrubber: Any) -> dict[str, Any]:
+    """Each device's intent, read from its plan row (never carried in the job's params)."""
+    return {key: row.intent for key, row in _plan_rows(job, targets).items()}
+
+
+def prepare_deploy(job: Any, targets: list[DeviceTarget], scrubber: Any) -> dict[str, Any]:
+    """Each device's commands and pre-state hash from the plan, if the plan is still the one
+    confirmed: rows changed after confirmation refuse the whole deploy, before any session."""
+    plan = ChangePlan.objects.for_customer(job.customer_id).filter(pk=job.params["plan"]).first()
+    rows = _plan_rows(job, targets)
+    ready = [row for row in rows.values() if row.status == PlanDeviceStatus.READY]
+    if plan is None or not plan.confirmed_hash or content_hash(ready) != plan.confirmed_hash:
+        return {key: {"refused": "the change plan changed since it was confirmed"} for key in rows}
+    return {
+        key: {"commands": row.commands, "pre_hash": row.pre_hash}
+        for key, row in rows.items()
+        if row.status == PlanDeviceStatus.READY
+    }
+
+
+def _has_commands(inputs: Any) -> bool:
+    return bool(inputs) and "commands" in inputs
 
 
 def _change(platform: str, running: str, intent: dict[str, Any]) -> changeset.Change:
@@ -44,9 +81,11 @@ def _change(platform: str, running: str, intent: dict[str, Any]) -> changeset.Ch
     return changeset.from_lines(platform, running, intent["lines"])
 
 
-async def preview(ctx: Any) -> DeviceOutcome:
+async def preview(ctx: DeviceContext) -> DeviceOutcome:
+    if ctx.inputs is None:
+        return DeviceOutcome.failure("not_in_plan", "the device is not in the change plan")
     running = await ctx.session.get_running_config()
-    intent = ctx.params["intents"][str(ctx.target.id)]
+    intent = ctx.inputs
     try:
         change = await asyncio.to_thread(_change, ctx.target.platform, running, intent)
     except changeset.UnparsableConfig as exc:
@@ -137,8 +176,10 @@ async def _fail(
     return DeviceOutcome.failure(code, message, **data, rolled_back=True)
 
 
-async def deploy(ctx: Any) -> DeviceOutcome:
-    change = ctx.params["changes"][str(ctx.target.id)]
+async def deploy(ctx: DeviceContext) -> DeviceOutcome:
+    change = ctx.inputs or {"refused": "the device has no confirmed change in the plan"}
+    if "refused" in change:
+        return DeviceOutcome.failure("plan_changed", change["refused"])
     platform, commands = ctx.target.platform, change["commands"]
     pre = await ctx.session.get_running_config()
     if snapshots.sanitized_hash(platform, pre) != change["pre_hash"]:
@@ -218,6 +259,7 @@ register(
         label="Deploy preview",
         handler=preview,
         clean_params=clean_preview,
+        prepare=prepare_preview,
         persist=store_preview,
         on_finish=preview_finished,
         rerun=replan,
@@ -230,6 +272,8 @@ register(
         label="Configuration deploy",
         handler=deploy,
         clean_params=clean_deploy,
+        prepare=prepare_deploy,
+        needs_session=_has_commands,
         persist=store_deploy,
         on_finish=deploy_finished,
         rerun=replan,

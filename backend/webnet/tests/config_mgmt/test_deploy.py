@@ -110,6 +110,43 @@ async def test_confirm_binds_to_the_shown_hash(start_lab, submitted) -> None:
         await sync_to_async(deploy.commit_plan)(world.operator, plan)
 
 
+async def test_a_deploy_refuses_plan_rows_changed_after_commit(start_lab, submitted) -> None:
+    """The deploy job reads its rows from the plan and re-checks the confirmed hash itself."""
+    world = await start_lab(platforms=["cisco_ios"], count=1)
+    plan = await _previewed(world, submitted, ["snmp-server location confirmed"])
+    digest = await sync_to_async(deploy.current_hash)(plan)
+    await sync_to_async(deploy.confirm_plan)(world.operator, plan, digest)
+    plan = await sync_to_async(deploy.commit_plan)(world.operator, plan)
+    await sync_to_async(PlanDevice.objects.filter(plan=plan).update)(
+        commands=["snmp-server location tampered"]
+    )
+    await _run_submitted(submitted)
+    job = await sync_to_async(Job.objects.get)(pk=plan.commit_job_id)
+    result = await sync_to_async(job.results.get)()
+    assert job.status == "failed" and result.error_code == "plan_changed"
+    running = await world.running("R1")
+    assert "tampered" not in running and "confirmed" not in running
+
+
+async def test_deploy_jobs_carry_no_configuration_text(start_lab, submitted) -> None:
+    """A rollback's snapshot text and a deploy's commands stay in the plan (masked for
+    non-admins there), never in the params every viewer of the job can read."""
+    world = await start_lab(platforms=["cisco_ios"], count=1)
+    first = await _previewed(world, submitted, ["snmp-server location one"])
+    await _deploy(world, submitted, first)
+    snapshot = await sync_to_async(
+        ConfigSnapshot.objects.filter(device__hostname="R1").order_by("created_at").first
+    )()
+    plan = await sync_to_async(deploy.rollback_to_snapshot)(
+        world.operator, world.devices["R1"], snapshot
+    )
+    preview_job = await sync_to_async(Job.objects.get)(pk=plan.preview_job_id)
+    assert preview_job.params == {"plan": plan.pk}
+    await _run_submitted(submitted)
+    committed = await _deploy(world, submitted, plan)
+    assert set(committed.params) == {"plan", "order", "canary"}
+
+
 async def test_rejected_line_rolls_back_automatically(start_lab, submitted) -> None:
     world = await start_lab(platforms=["cisco_ios"], count=1)
     before = await world.running("R1")

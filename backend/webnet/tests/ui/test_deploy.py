@@ -65,7 +65,7 @@ def finished_deploy(plan: ChangePlan) -> Job:
         status=JobStatus.FAILED,
         targets={"devices": [row.device_id]},
         device_ids=[row.device_id],
-        params={"plan": plan.pk, "changes": {}, "order": [row.device_id], "canary": 0},
+        params={"plan": plan.pk, "order": [row.device_id], "canary": 0},
         total=1,
         failed=1,
     )
