@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 
 from webnet.compliance import configtree
 from webnet.compliance.evaluator import RuleSpec, apply_waivers, evaluate_rule, score
-from webnet.compliance.runs import device_inputs, finish_run, store_results
-from webnet.jobs.dbthread import run_db
-from webnet.jobs.registry import DeviceOutcome, Kind, register
+from webnet.compliance.runs import finish_run, needs_running_config, prepare, store_results
+from webnet.jobs.registry import DeviceContext, DeviceOutcome, Kind, register
 
 
 def clean_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -54,14 +53,14 @@ def _evaluate(config: str, platform: str, inputs: dict[str, Any]) -> list[dict[s
     return rows
 
 
-async def check(ctx: Any) -> DeviceOutcome:
-    """Handler (no ORM: the inputs come from the database thread as plain data)."""
-    inputs = await run_db(device_inputs, ctx.target, ctx.params)
-    if not inputs["policies"]:
+async def check(ctx: DeviceContext) -> DeviceOutcome:
+    """Handler (no ORM: `prepare` gave it plain data in the database thread)."""
+    inputs = ctx.inputs
+    if not inputs or not inputs["policies"]:
         ctx.log("no enabled policy applies to this device")
         return DeviceOutcome(data={"results": [], "source": "none", "score": None})
     snapshot = inputs["snapshot"]
-    if snapshot is None or ctx.params.get("fresh"):
+    if snapshot is None:
         config, source = await ctx.session.get_running_config(), "running"
     else:
         config, source = snapshot["text"], f"snapshot {snapshot['id']}"
@@ -83,6 +82,8 @@ register(
         label="Compliance check",
         handler=check,
         clean_params=clean_params,
+        prepare=prepare,
+        needs_session=needs_running_config,
         persist=store_results,
         on_finish=finish_run,
         description="Evaluate compliance policies against each device's latest snapshot "

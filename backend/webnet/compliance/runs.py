@@ -1,6 +1,6 @@
 """The database side of a compliance job: what a device is checked against, and storing results.
 
-`device_inputs` runs in the job runner's database thread and hands the (ORM-free) handler plain
+`prepare` runs in the job runner's database thread and hands the (ORM-free) handler plain
 data; `store_results` is the kind's persist step. Scores: a device's is passed / applicable rules
 (waived rules are not applicable), a run's is over all its results, plus one weighted by severity.
 """
@@ -8,6 +8,7 @@ data; `store_results` is the kind's persist step. Scores: a device's is passed /
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from webnet.compliance.evaluator import score, weighted_score
@@ -17,66 +18,116 @@ from webnet.compliance.models import (
     ComplianceRun,
     ResultStatus,
 )
-from webnet.compliance.services import active_waivers
+from webnet.compliance.services import active_waivers_of
 from webnet.config_mgmt.models import ConfigSnapshot
 from webnet.devices.groups import member_ids
 from webnet.devices.models import Device
 from webnet.jobs.registry import DeviceOutcome, DeviceTarget
 
 
-def applies(policy: CompliancePolicy, device: Device, tag_ids: set[int]) -> bool:
-    """Scope: every non-empty dimension (platforms, tags, groups) must match (any of its values)."""
+def applies(
+    policy: CompliancePolicy,
+    device: Device,
+    tag_ids: set[int],
+    members: dict[int, set[int]] | None = None,
+) -> bool:
+    """Scope: every non-empty dimension (platforms, tags, groups) must match (any of its values).
+
+    `members` (group id → device ids) lets a job compute each group's members once.
+    """
     if policy.platforms and device.platform not in policy.platforms:
         return False
     policy_tags = {tag.pk for tag in policy.tags.all()}
     if policy_tags and not policy_tags & tag_ids:
         return False
     groups = list(policy.groups.all())
-    return not groups or any(device.pk in member_ids(group) for group in groups)
+    if members is None:
+        members = {group.pk: set(member_ids(group)) for group in groups}
+    return not groups or any(device.pk in members[group.pk] for group in groups)
 
 
-def policies_for(device: Device, policy_ids: list[int] | None = None) -> list[CompliancePolicy]:
-    policies = CompliancePolicy.objects.for_customer(device.customer_id).prefetch_related(
+def _policies(customer_id: int, policy_ids: list[int] | None) -> list[CompliancePolicy]:
+    policies = CompliancePolicy.objects.for_customer(customer_id).prefetch_related(
         "tags", "groups", "rules"
     )
     policies = policies.filter(pk__in=policy_ids) if policy_ids else policies.filter(enabled=True)
+    return list(policies)
+
+
+def policies_for(device: Device, policy_ids: list[int] | None = None) -> list[CompliancePolicy]:
     tag_ids = set(device.tags.values_list("pk", flat=True))
-    return [policy for policy in policies if applies(policy, device, tag_ids)]
+    return [p for p in _policies(device.customer_id, policy_ids) if applies(p, device, tag_ids)]
 
 
-def device_inputs(target: DeviceTarget, params: dict[str, Any]) -> dict[str, Any]:
-    """Plain data for the handler: applicable policies and rules, latest snapshot, waivers."""
-    device = Device.objects.for_customer(target.customer_id).get(pk=target.id)
-    policies = [
-        {
-            "id": policy.pk,
-            "name": policy.name,
-            "rules": [
-                {
-                    "id": rule.pk,
-                    "name": rule.name,
-                    "kind": rule.kind,
-                    "parameters": rule.parameters,
-                    "severity": rule.severity,
-                    "context": rule.context,
-                }
-                for rule in policy.rules.all()
-            ],
-        }
-        for policy in policies_for(device, params.get("policies"))
-    ]
-    snapshot = (
-        ConfigSnapshot.objects.for_customer(target.customer_id)
-        .filter(device_id=target.id)
-        .order_by("-created_at", "-id")
-        .values("id", "text")
-        .first()
-    )
+def _plain(policy: CompliancePolicy) -> dict[str, Any]:
     return {
-        "policies": policies,
-        "snapshot": snapshot,
-        "waivers": active_waivers(target.customer_id, target.id),
+        "id": policy.pk,
+        "name": policy.name,
+        "rules": [
+            {
+                "id": rule.pk,
+                "name": rule.name,
+                "kind": rule.kind,
+                "parameters": rule.parameters,
+                "severity": rule.severity,
+                "context": rule.context,
+            }
+            for rule in policy.rules.all()
+        ],
     }
+
+
+def _latest_snapshots(customer_id: int, device_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Each device's newest snapshot (id and text), two queries for the whole job."""
+    newest = (
+        ConfigSnapshot.objects.for_customer(customer_id)
+        .filter(device_id=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("id")[:1]
+    )
+    ids = (
+        Device.objects.for_customer(customer_id)
+        .filter(pk__in=device_ids)
+        .annotate(newest=Subquery(newest))
+        .values_list("newest", flat=True)
+    )
+    rows = ConfigSnapshot.objects.for_customer(customer_id).filter(pk__in=[i for i in ids if i])
+    return {row["device_id"]: row for row in rows.values("id", "device_id", "text")}
+
+
+def prepare(job: Any, targets: list[DeviceTarget], scrubber: Any) -> dict[str, dict[str, Any]]:
+    """Per device, as plain data: the applicable policies and rules (loaded once per job), the
+    latest snapshot and the active waivers. `fresh` or no snapshot → the handler reads the
+    running configuration; otherwise it evaluates the snapshot without opening a session."""
+    device_ids = [target.id for target in targets if target.id is not None]
+    devices = (
+        Device.objects.for_customer(job.customer_id)
+        .filter(pk__in=device_ids)
+        .prefetch_related("tags")
+    )
+    policies = _policies(job.customer_id, job.params.get("policies"))
+    members = {
+        group.pk: set(member_ids(group)) for policy in policies for group in policy.groups.all()
+    }
+    plain = {policy.pk: _plain(policy) for policy in policies}
+    snapshots = _latest_snapshots(job.customer_id, device_ids)
+    waivers = active_waivers_of(job.customer_id, device_ids)
+    inputs: dict[str, dict[str, Any]] = {}
+    for device in devices:
+        tag_ids = {tag.pk for tag in device.tags.all()}
+        applicable = [plain[p.pk] for p in policies if applies(p, device, tag_ids, members)]
+        snapshot = snapshots.get(device.pk)
+        inputs[str(device.pk)] = {
+            "policies": applicable,
+            "snapshot": None if job.params.get("fresh") else snapshot,
+            "waivers": waivers.get(device.pk, {}),
+        }
+    return inputs
+
+
+def needs_running_config(inputs: Any) -> bool:
+    """A session only when there is something to check and no snapshot to check it on."""
+    return bool(inputs and inputs["policies"] and inputs["snapshot"] is None)
 
 
 def _run_for(job: Any) -> ComplianceRun:

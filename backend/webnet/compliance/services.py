@@ -171,12 +171,21 @@ def update_waiver(actor: Any, waiver: ComplianceWaiver, data: dict[str, Any]) ->
     return changes.update(actor, waiver, data)
 
 
+def active_waivers_of(
+    customer_id: int, device_ids: list[int], now: Any = None
+) -> dict[int, dict[int, str]]:
+    """device id → {rule id → reason} for the waivers that have not expired at `now`."""
+    now = now or timezone.now()
+    waivers = ComplianceWaiver.objects.for_customer(customer_id).filter(device_id__in=device_ids)
+    found: dict[int, dict[int, str]] = {}
+    for device_id, rule_id, reason, expires in waivers.values_list(
+        "device_id", "rule_id", "reason", "expires_at"
+    ):
+        if expires is None or expires > now:
+            found.setdefault(device_id, {})[rule_id] = reason
+    return found
+
+
 def active_waivers(customer_id: int, device_id: int, now: Any = None) -> dict[int, str]:
     """rule id → reason for the device's waivers that have not expired at `now`."""
-    now = now or timezone.now()
-    waivers = ComplianceWaiver.objects.for_customer(customer_id).filter(device_id=device_id)
-    return {
-        rule_id: reason
-        for rule_id, reason, expires in waivers.values_list("rule_id", "reason", "expires_at")
-        if expires is None or expires > now
-    }
+    return active_waivers_of(customer_id, [device_id], now).get(device_id, {})

@@ -19,7 +19,7 @@ from django.utils import timezone
 from webnet.core import broadcasts
 from webnet.drivers import DriverError, open_session
 from webnet.jobs import lifecycle
-from webnet.jobs.dbthread import run_db
+from webnet.jobs.dbthread import handler_scope, run_db
 from webnet.jobs.hostkeys import remember_host_key
 from webnet.jobs.models import Job, JobDeviceResult, JobStatus, ResultStatus
 from webnet.jobs.plan import DevicePlan, JobPlan, load
@@ -91,13 +91,15 @@ async def _handle(plan: JobPlan, device: DevicePlan, ctx: DeviceContext) -> Devi
     if device.problem is not None:
         return DeviceOutcome.failure(*device.problem)
     if device.connect is None:
-        return await plan.kind.handler(ctx)
+        with handler_scope():
+            return await plan.kind.handler(ctx)
     async with open_session(device.connect) as session:
         ctx.session = session
         if session.host_key_trust == "first_use" and session.host_key is not None:
             await run_db(remember_host_key, device.target, session.host_key)
             ctx.log(f"learned host key {session.host_key.fingerprint} (trust on first use)")
-        return await plan.kind.handler(ctx)
+        with handler_scope():
+            return await plan.kind.handler(ctx)
 
 
 async def _attempt(
