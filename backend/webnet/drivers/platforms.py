@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from .errors import InvalidParams
 
 _CISCO_PROMPT = re.compile(rb"(?P<base>[\w.\-/:]+?)(?P<mode>\([\w.\-@/:+ ]*\))?(?P<term>[>#])\s*")
-_JUNOS_PROMPT = re.compile(rb"(?P<base>[\w.\-]+@[\w.\-:]+)(?P<mode>)(?P<term>[>#%])\s*")
+# `user@host>`, and without `user@`: `host>`, or `root>` on a factory-default box (no host name).
+_JUNOS_PROMPT = re.compile(rb"(?P<base>(?:[\w.\-]+@)?[\w.\-:]+)(?P<mode>)(?P<term>[>#%])\s*")
 _CISCO_PAGER = re.compile(rb"\s*-+ ?More ?-+\s*")
 _JUNOS_PAGER = re.compile(rb"-+\(more(?: \d+%)?\)-+\s*")
 PASSWORD_PROMPT = re.compile(rb"(?i).*pass(?:word|code)\s*:\s*")

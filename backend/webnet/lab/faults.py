@@ -14,6 +14,10 @@ hostname, a glob (`R1*`) or `*` for the whole fleet. Faults:
     huge_output[:LINES]       running config padded to LINES extra lines (default 200000)
     host_key_change           a fresh host key every time the lab starts
     legacy_kex                only diffie-hellman-group1/14-sha1 key exchange and ssh-rsa host key
+    prompt:STYLE              Junos prompt without `user@`: `hostname` (`R1>`) or `root`
+                              (`root>`, a factory-default box with no host name set)
+    config_refused[:TEXT]     the running-configuration command answers TEXT alone (default
+                              `Command authorization failed.`, an AAA server refusing it)
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ class Faults:
     huge_output_lines: int = 0
     host_key_change: bool = False
     legacy_kex: bool = False
+    prompt: str | None = None
+    config_refused: str | None = None
 
     def merged(self, other: Faults) -> Faults:
         """`other`'s non-default values win."""
@@ -47,6 +53,8 @@ class Faults:
     def active(self) -> list[str]:
         return [f.name for f in fields(self) if getattr(self, f.name) != f.default]
 
+
+PROMPT_STYLES = ("hostname", "root")
 
 _ALIASES = {
     "latency_ms": "latency",
@@ -74,6 +82,12 @@ def parse_fault(text: str) -> Faults:
             out[name] = True
         elif name in ("hang_after_command", "disconnect_mid_output", "garbage_output"):
             out[name] = arg or "show"
+        elif name == "prompt":
+            if arg not in PROMPT_STYLES:
+                raise ValueError(f"prompt style must be one of {', '.join(PROMPT_STYLES)}")
+            out["prompt"] = arg
+        elif name == "config_refused":
+            out["config_refused"] = arg or "Command authorization failed."
         elif name == "huge_output":
             out["huge_output_lines"] = int(arg or 200_000)
         else:
