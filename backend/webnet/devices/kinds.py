@@ -64,7 +64,8 @@ FACT_KEYS = {
     "model": ("hardware", "model", "platform", "chassis"),
     "serial_number": ("serial", "serial_number", "serial_num", "chassis_serial"),
 }
-INTERFACE_COMMAND = {"juniper_junos": "show interfaces terse"}
+# ntc-templates has no Junos `show interfaces terse` (its `show interfaces` template rejects it).
+INTERFACE_COMMAND = {"juniper_junos": "show interfaces"}
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str:
@@ -77,30 +78,46 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str:
     return ""
 
 
-async def collect_facts(ctx: Any) -> DeviceOutcome:
-    platform = ctx.target.platform
-    version = await ctx.session.send_command("show version")
+async def _parsed(
+    ctx: Any, command: str, fields: list[str], unparsed: list[dict[str, Any]], *, empty_ok: bool
+) -> list[dict[str, Any]]:
+    """`command`'s records; a template that fails (or finds nothing where something must be)
+    leaves `fields` empty and is noted in `unparsed` and the log, the other commands go on."""
+    output = (await ctx.session.send_command(command)).output
     try:
-        records = parse(platform, "show version", version.output)
+        records = parse(ctx.target.platform, command, output)
     except ParseFailed as exc:
-        return DeviceOutcome.failure("parse_error", str(exc))
-    if not records:
-        return DeviceOutcome.failure("parse_error", "show version could not be parsed")
-    facts = {name: _first(records[0], keys) for name, keys in FACT_KEYS.items()}
-    command = INTERFACE_COMMAND.get(platform, "show ip interface brief")
-    interfaces = await ctx.session.send_command(command)
-    try:
-        names = [
-            _first(row, ("interface", "intf", "name"))
-            for row in parse(platform, command, interfaces.output)
-        ]
-    except ParseFailed:
-        names = []
+        error = str(exc)
+    else:
+        if records or empty_ok:
+            return records
+        error = f"{command!r} output matched no record of its template"
+    unparsed.append({"command": command, "fields": fields, "error": error})
+    ctx.log(f"{command}: not parsed, {', '.join(fields)} left empty: {error}", level="warning")
+    return []
+
+
+async def collect_facts(ctx: Any) -> DeviceOutcome:
+    """Facts from `show version`, interface names from the interface summary; each command is
+    parsed on its own, so one template failing costs only its fields."""
+    unparsed: list[dict[str, Any]] = []
+    version = await _parsed(ctx, "show version", list(FACT_KEYS), unparsed, empty_ok=False)
+    facts = {name: _first(version[0], keys) if version else "" for name, keys in FACT_KEYS.items()}
+    command = INTERFACE_COMMAND.get(ctx.target.platform, "show ip interface brief")
+    rows = await _parsed(ctx, command, ["interfaces"], unparsed, empty_ok=True)
+    names = [_first(row, ("interface", "intf", "name")) for row in rows]
+    if unparsed and not version and not rows:  # nothing learned at all
+        errors = "; ".join(entry["error"] for entry in unparsed)
+        return DeviceOutcome.failure("parse_error", errors, unparsed=unparsed)
     ctx.log(
         f"facts: {facts['model'] or '?'} {facts['os_version'] or '?'}, {len(names)} interface(s)"
     )
     return DeviceOutcome(
-        data={"facts": {k: v for k, v in facts.items() if v}, "interfaces": [n for n in names if n]}
+        data={
+            "facts": {k: v for k, v in facts.items() if v},
+            "interfaces": [n for n in names if n],
+            "unparsed": unparsed,
+        }
     )
 
 

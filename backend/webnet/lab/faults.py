@@ -11,6 +11,8 @@ hostname, a glob (`R1*`) or `*` for the whole fleet. Faults:
                               (default `show`)
     disconnect_mid_output[:CMD]  half the output of CMD (default `show`), then the TCP drops
     garbage_output[:CMD]      control bytes and junk lines mixed into CMD's output (default `show`)
+    syslog_line[:CMD]         a syslog message (`terminal monitor`) lands in the middle of CMD's
+                              output (default `show`)
     huge_output[:LINES]       running config padded to LINES extra lines (default 200000)
     host_key_change           a fresh host key every time the lab starts
     legacy_kex                only diffie-hellman-group1/14-sha1 key exchange and ssh-rsa host key
@@ -35,6 +37,7 @@ class Faults:
     hang_after_command: str | None = None
     disconnect_mid_output: str | None = None
     garbage_output: str | None = None
+    syslog_line: str | None = None
     huge_output_lines: int = 0
     host_key_change: bool = False
     legacy_kex: bool = False
@@ -80,7 +83,12 @@ def parse_fault(text: str) -> Faults:
             out["slow_output_cps"] = int(arg or 2000)
         elif name in ("auth_failure", "hang_at_banner", "host_key_change", "legacy_kex"):
             out[name] = True
-        elif name in ("hang_after_command", "disconnect_mid_output", "garbage_output"):
+        elif name in (
+            "hang_after_command",
+            "disconnect_mid_output",
+            "garbage_output",
+            "syslog_line",
+        ):
             out[name] = arg or "show"
         elif name == "prompt":
             if arg not in PROMPT_STYLES:
