@@ -4,11 +4,8 @@ import asyncio
 import time
 from typing import Any
 
-from django.utils import timezone
-
-from webnet.core import broadcasts
 from webnet.devices import services
-from webnet.devices.models import Device, DeviceStatus
+from webnet.devices.models import Device
 from webnet.jobs.parsing import ParseFailed, parse
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
@@ -24,11 +21,11 @@ async def probe(ctx: Any) -> DeviceOutcome:
             asyncio.open_connection(target.host, target.port), PROBE_TIMEOUT
         )
     except TimeoutError:
-        return DeviceOutcome.failure("timeout", f"no TCP answer within {PROBE_TIMEOUT:.0f}s")
+        return _unreachable("timeout", f"no TCP answer within {PROBE_TIMEOUT:.0f}s")
     except ConnectionRefusedError:
-        return DeviceOutcome.failure("connection_refused", "connection refused")
+        return _unreachable("connection_refused", "connection refused")
     except OSError as exc:
-        return DeviceOutcome.failure("unreachable", exc.strerror or type(exc).__name__)
+        return _unreachable("unreachable", exc.strerror or type(exc).__name__)
     tcp_ms = (time.perf_counter() - start) * 1000
     try:
         banner = await asyncio.wait_for(reader.readline(), PROBE_TIMEOUT)
@@ -39,23 +36,19 @@ async def probe(ctx: Any) -> DeviceOutcome:
     ssh_ms = (time.perf_counter() - start) * 1000
     text = banner.decode("latin-1").strip()
     if not text.startswith("SSH-"):
-        return DeviceOutcome.failure(
+        return _unreachable(
             "protocol_error", "TCP answers but no SSH banner", tcp_ms=round(tcp_ms, 2)
         )
     ctx.log(f"reachable: TCP {tcp_ms:.1f} ms, SSH banner {ssh_ms:.1f} ms ({text[:60]})")
     return DeviceOutcome(
-        data={"tcp_ms": round(tcp_ms, 2), "ssh_ms": round(ssh_ms, 2), "banner": text[:200]}
+        data={"tcp_ms": round(tcp_ms, 2), "ssh_ms": round(ssh_ms, 2), "banner": text[:200]},
+        seen=True,
     )
 
 
-def record_reachability(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
-    status = DeviceStatus.REACHABLE if outcome.ok else DeviceStatus.UNREACHABLE
-    updates: dict[str, Any] = {"status": status}
-    if outcome.ok:
-        updates["last_seen_at"] = timezone.now()
-    Device.objects.for_customer(device.customer_id).filter(pk=device.pk).update(**updates)
-    device.status = status
-    return [broadcasts.device_status_message(device)]
+def _unreachable(code: str, message: str, **data: Any) -> DeviceOutcome:
+    """A probe failure: the device counts as unreachable (the writer stores the status)."""
+    return DeviceOutcome(ok=False, error_code=code, error_message=message, data=data, seen=False)
 
 
 # Which parsed key holds each fact, per the ntc-templates field names of the platforms.
@@ -140,7 +133,6 @@ register(
         name="reachability",
         label="Reachability",
         handler=probe,
-        persist=record_reachability,
         needs_session=False,
         description="TCP and SSH banner check with latency; updates device status.",
     )
