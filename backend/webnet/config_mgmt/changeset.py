@@ -21,7 +21,7 @@ from hier_config.platforms.driver_base import HConfigDriverBase
 
 from webnet.compliance import configtree
 from webnet.config_mgmt.sanitize import sanitize
-from webnet.drivers.ifnames import canonical_ifname
+from webnet.drivers import canonical_ifname
 
 HIER_PLATFORM = {
     "cisco_ios": Platform.CISCO_IOS,

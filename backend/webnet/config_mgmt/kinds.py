@@ -2,16 +2,13 @@
 
 from typing import Any
 
-from webnet.config_mgmt.sanitize import sanitize
 from webnet.config_mgmt.snapshots import record_backup, record_failure, sanitized_hash
 from webnet.devices.models import Device
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
 
 async def backup(ctx: Any) -> DeviceOutcome:
-    config = await ctx.session.get_running_config()
-    if not sanitize(ctx.target.platform, config).strip():
-        return DeviceOutcome.failure("empty_config", "the device returned an empty configuration")
+    config = await ctx.session.get_running_config()  # raises ImplausibleConfig for a non-config
     digest = sanitized_hash(ctx.target.platform, config)
     ctx.log(f"configuration read: {len(config.splitlines())} lines, sha256 {digest[:12]}")
     return DeviceOutcome(

@@ -4,11 +4,8 @@ import asyncio
 import time
 from typing import Any
 
-from django.utils import timezone
-
-from webnet.core import broadcasts
 from webnet.devices import services
-from webnet.devices.models import Device, DeviceStatus
+from webnet.devices.models import Device
 from webnet.jobs.parsing import ParseFailed, parse
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
@@ -24,11 +21,11 @@ async def probe(ctx: Any) -> DeviceOutcome:
             asyncio.open_connection(target.host, target.port), PROBE_TIMEOUT
         )
     except TimeoutError:
-        return DeviceOutcome.failure("timeout", f"no TCP answer within {PROBE_TIMEOUT:.0f}s")
+        return _unreachable("timeout", f"no TCP answer within {PROBE_TIMEOUT:.0f}s")
     except ConnectionRefusedError:
-        return DeviceOutcome.failure("connection_refused", "connection refused")
+        return _unreachable("connection_refused", "connection refused")
     except OSError as exc:
-        return DeviceOutcome.failure("unreachable", exc.strerror or type(exc).__name__)
+        return _unreachable("unreachable", exc.strerror or type(exc).__name__)
     tcp_ms = (time.perf_counter() - start) * 1000
     try:
         banner = await asyncio.wait_for(reader.readline(), PROBE_TIMEOUT)
@@ -39,23 +36,19 @@ async def probe(ctx: Any) -> DeviceOutcome:
     ssh_ms = (time.perf_counter() - start) * 1000
     text = banner.decode("latin-1").strip()
     if not text.startswith("SSH-"):
-        return DeviceOutcome.failure(
+        return _unreachable(
             "protocol_error", "TCP answers but no SSH banner", tcp_ms=round(tcp_ms, 2)
         )
     ctx.log(f"reachable: TCP {tcp_ms:.1f} ms, SSH banner {ssh_ms:.1f} ms ({text[:60]})")
     return DeviceOutcome(
-        data={"tcp_ms": round(tcp_ms, 2), "ssh_ms": round(ssh_ms, 2), "banner": text[:200]}
+        data={"tcp_ms": round(tcp_ms, 2), "ssh_ms": round(ssh_ms, 2), "banner": text[:200]},
+        seen=True,
     )
 
 
-def record_reachability(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
-    status = DeviceStatus.REACHABLE if outcome.ok else DeviceStatus.UNREACHABLE
-    updates: dict[str, Any] = {"status": status}
-    if outcome.ok:
-        updates["last_seen_at"] = timezone.now()
-    Device.objects.for_customer(device.customer_id).filter(pk=device.pk).update(**updates)
-    device.status = status
-    return [broadcasts.device_status_message(device)]
+def _unreachable(code: str, message: str, **data: Any) -> DeviceOutcome:
+    """A probe failure: the device counts as unreachable (the writer stores the status)."""
+    return DeviceOutcome(ok=False, error_code=code, error_message=message, data=data, seen=False)
 
 
 # Which parsed key holds each fact, per the ntc-templates field names of the platforms.
@@ -64,7 +57,8 @@ FACT_KEYS = {
     "model": ("hardware", "model", "platform", "chassis"),
     "serial_number": ("serial", "serial_number", "serial_num", "chassis_serial"),
 }
-INTERFACE_COMMAND = {"juniper_junos": "show interfaces terse"}
+# ntc-templates has no Junos `show interfaces terse` (its `show interfaces` template rejects it).
+INTERFACE_COMMAND = {"juniper_junos": "show interfaces"}
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str:
@@ -77,30 +71,46 @@ def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str:
     return ""
 
 
-async def collect_facts(ctx: Any) -> DeviceOutcome:
-    platform = ctx.target.platform
-    version = await ctx.session.send_command("show version")
+async def _parsed(
+    ctx: Any, command: str, fields: list[str], unparsed: list[dict[str, Any]], *, empty_ok: bool
+) -> list[dict[str, Any]]:
+    """`command`'s records; a template that fails (or finds nothing where something must be)
+    leaves `fields` empty and is noted in `unparsed` and the log, the other commands go on."""
+    output = (await ctx.session.send_command(command)).output
     try:
-        records = parse(platform, "show version", version.output)
+        records = parse(ctx.target.platform, command, output)
     except ParseFailed as exc:
-        return DeviceOutcome.failure("parse_error", str(exc))
-    if not records:
-        return DeviceOutcome.failure("parse_error", "show version could not be parsed")
-    facts = {name: _first(records[0], keys) for name, keys in FACT_KEYS.items()}
-    command = INTERFACE_COMMAND.get(platform, "show ip interface brief")
-    interfaces = await ctx.session.send_command(command)
-    try:
-        names = [
-            _first(row, ("interface", "intf", "name"))
-            for row in parse(platform, command, interfaces.output)
-        ]
-    except ParseFailed:
-        names = []
+        error = str(exc)
+    else:
+        if records or empty_ok:
+            return records
+        error = f"{command!r} output matched no record of its template"
+    unparsed.append({"command": command, "fields": fields, "error": error})
+    ctx.log(f"{command}: not parsed, {', '.join(fields)} left empty: {error}", level="warning")
+    return []
+
+
+async def collect_facts(ctx: Any) -> DeviceOutcome:
+    """Facts from `show version`, interface names from the interface summary; each command is
+    parsed on its own, so one template failing costs only its fields."""
+    unparsed: list[dict[str, Any]] = []
+    version = await _parsed(ctx, "show version", list(FACT_KEYS), unparsed, empty_ok=False)
+    facts = {name: _first(version[0], keys) if version else "" for name, keys in FACT_KEYS.items()}
+    command = INTERFACE_COMMAND.get(ctx.target.platform, "show ip interface brief")
+    rows = await _parsed(ctx, command, ["interfaces"], unparsed, empty_ok=True)
+    names = [_first(row, ("interface", "intf", "name")) for row in rows]
+    if unparsed and not version and not rows:  # nothing learned at all
+        errors = "; ".join(entry["error"] for entry in unparsed)
+        return DeviceOutcome.failure("parse_error", errors, unparsed=unparsed)
     ctx.log(
         f"facts: {facts['model'] or '?'} {facts['os_version'] or '?'}, {len(names)} interface(s)"
     )
     return DeviceOutcome(
-        data={"facts": {k: v for k, v in facts.items() if v}, "interfaces": [n for n in names if n]}
+        data={
+            "facts": {k: v for k, v in facts.items() if v},
+            "interfaces": [n for n in names if n],
+            "unparsed": unparsed,
+        }
     )
 
 
@@ -123,7 +133,6 @@ register(
         name="reachability",
         label="Reachability",
         handler=probe,
-        persist=record_reachability,
         needs_session=False,
         description="TCP and SSH banner check with latency; updates device status.",
     )

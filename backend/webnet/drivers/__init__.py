@@ -23,12 +23,14 @@ from .errors import (
     HostKeyError,
     HostKeyMismatch,
     HostKeyUnknown,
+    ImplausibleConfig,
     InvalidParams,
     NegotiationFailed,
     ProtocolError,
     Unreachable,
 )
 from .hostkeys import HostKeyVerifier
+from .ifnames import canonical_ifname
 from .params import ConnectParams, HostKey, HostKeyPolicy, Timeouts
 from .platforms import PLATFORMS, Platform, get_platform
 from .results import CommandResult
@@ -52,12 +54,14 @@ __all__ = [
     "HostKeyPolicy",
     "HostKeyUnknown",
     "HostKeyVerifier",
+    "ImplausibleConfig",
     "InvalidParams",
     "NegotiationFailed",
     "Platform",
     "ProtocolError",
     "Timeouts",
     "Unreachable",
+    "canonical_ifname",
     "get_platform",
     "open_connection",
     "open_session",

@@ -21,6 +21,7 @@ UNREACHABLE = "unreachable"
 PROTOCOL_ERROR = "protocol_error"
 NEGOTIATION_FAILED = "negotiation_failed"
 INVALID_PARAMS = "invalid_params"
+IMPLAUSIBLE_CONFIG = "implausible_config"
 
 
 def redact(text: str, secrets: Iterable[str | None]) -> str:
@@ -119,6 +120,17 @@ def _is_message(line: str) -> bool:
     """Skip caret marker lines (`    ^`) when choosing the line that explains a rejection."""
     stripped = line.strip()
     return bool(stripped) and stripped != "^"
+
+
+class ImplausibleConfig(DriverError):
+    """What the device sent for its running configuration is not one (an error or refusal
+    line, too short, the platform's markers missing). `output` holds what it sent."""
+
+    code = IMPLAUSIBLE_CONFIG
+
+    def __init__(self, reason: str, output: str, *, host: str = "") -> None:
+        self.output = output
+        super().__init__(f"not a running configuration: {reason}", host=host)
 
 
 class ConnectionRefused(DriverError):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from .errors import InvalidParams
 
 _CISCO_PROMPT = re.compile(rb"(?P<base>[\w.\-/:]+?)(?P<mode>\([\w.\-@/:+ ]*\))?(?P<term>[>#])\s*")
-_JUNOS_PROMPT = re.compile(rb"(?P<base>[\w.\-]+@[\w.\-:]+)(?P<mode>)(?P<term>[>#%])\s*")
+# `user@host>`, and without `user@`: `host>`, or `root>` on a factory-default box (no host name).
+_JUNOS_PROMPT = re.compile(rb"(?P<base>(?:[\w.\-]+@)?[\w.\-:]+)(?P<mode>)(?P<term>[>#%])\s*")
 _CISCO_PAGER = re.compile(rb"\s*-+ ?More ?-+\s*")
 _JUNOS_PAGER = re.compile(rb"-+\(more(?: \d+%)?\)-+\s*")
 PASSWORD_PROMPT = re.compile(rb"(?i).*pass(?:word|code)\s*:\s*")
@@ -31,6 +32,14 @@ _JUNOS_ERRORS = re.compile(
     r"|invalid (?:value|interface|ip address))",
     re.MULTILINE,
 )
+
+
+def _markers(**patterns: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(name, pattern) pairs a running configuration of the platform always contains."""
+    return tuple((name, re.compile(rx, re.MULTILINE)) for name, rx in patterns.items())
+
+
+_IOS_MARKERS = _markers(version=r"^version \S", hostname=r"^hostname \S", end=r"^end\s*$")
 # Junos prints the edit path on its own line before a configuration-mode prompt.
 _JUNOS_EDIT_LINE = re.compile(r"\n*\[edit[^\]\n]*\]\s*$")
 
@@ -59,6 +68,10 @@ class Platform:
     confirmed_finish: tuple[str, ...] = ()  # e.g. ("commit confirmed {minutes}", "exit ...")
     confirm_commands: tuple[str, ...] = ()  # make a confirmed commit permanent
     rollback_commands: tuple[str, ...] = ()  # back to the previous commit ("{steps}")
+    # What makes output a running configuration (checked before a backup is trusted): lines at
+    # least, and every marker present.
+    config_min_lines: int = 10
+    config_markers: tuple[tuple[str, re.Pattern[str]], ...] = ()
 
     def config_steps(
         self, session_name: str | None, confirm_minutes: int | None
@@ -99,6 +112,7 @@ PLATFORMS: dict[str, Platform] = {
             setup_commands=("terminal length 0", "terminal width 511"),
             enable_command="enable",
             save_command="write memory",
+            config_markers=_IOS_MARKERS,
             **_CISCO,  # type: ignore[arg-type]
         ),
         Platform(
@@ -106,12 +120,14 @@ PLATFORMS: dict[str, Platform] = {
             setup_commands=("terminal length 0", "terminal width 511"),
             enable_command="enable",
             save_command="write memory",
+            config_markers=_IOS_MARKERS,
             **_CISCO,  # type: ignore[arg-type]
         ),
         Platform(
             name="cisco_nxos",
             setup_commands=("terminal length 0", "terminal width 511"),
             save_command="copy running-config startup-config",
+            config_markers=_markers(version=r"^version \S", hostname=r"^(?:host|switch)name \S"),
             **_CISCO,  # type: ignore[arg-type]
         ),
         Platform(
@@ -122,11 +138,13 @@ PLATFORMS: dict[str, Platform] = {
             session_enter="configure session {name}",
             session_finish=("commit",),
             session_abort=("abort",),
+            config_markers=_markers(header=r"^! Command: show running-config", end=r"^end\s*$"),
             **_CISCO,  # type: ignore[arg-type]
         ),
         Platform(
             name="cisco_iosxr",
             setup_commands=("terminal length 0", "terminal width 512"),
+            config_markers=_markers(header=r"^!! IOS XR Configuration", end=r"^end\s*$"),
             **{**_CISCO, "config_finish": ("commit", "end"), "config_abort": ("abort",)},  # type: ignore[arg-type]
         ),
         Platform(
@@ -148,6 +166,8 @@ PLATFORMS: dict[str, Platform] = {
             confirmed_finish=("commit confirmed {minutes}", "exit configuration-mode"),
             confirm_commands=("configure", "commit and-quit"),
             rollback_commands=("configure", "rollback {steps}", "commit and-quit"),
+            config_min_lines=3,
+            config_markers=_markers(system=r"^(?:set system |system \{)"),
         ),
     )
 }

@@ -24,12 +24,14 @@ from time import perf_counter
 import asyncssh
 
 from .channel import ShellChannel
+from .configcheck import implausible_config
 from .errors import (
     AuthFailed,
     CommandRejected,
     ConnectionLost,
     DriverError,
     DriverTimeout,
+    ImplausibleConfig,
     InvalidParams,
     ProtocolError,
 )
@@ -167,9 +169,14 @@ class DeviceSession:
         return [await self.send_command(c, timeout=timeout, check=check) for c in commands]
 
     async def get_running_config(self, *, timeout: float | None = None) -> str:
-        """The running configuration (Junos: `show configuration | display set`)."""
+        """The running configuration (Junos: `show configuration | display set`); output that
+        cannot be one (a refusal, too short, markers missing) raises ImplausibleConfig."""
         platform = self._ready()
-        return (await self.send_command(platform.running_config_command, timeout=timeout)).output
+        output = (await self.send_command(platform.running_config_command, timeout=timeout)).output
+        reason = implausible_config(platform, output)
+        if reason is not None:
+            raise self._error(ImplausibleConfig(reason, output))
+        return output
 
     async def save_config(self, *, timeout: float | None = None) -> str:
         """Persist the running configuration; a no-op where a commit already persists it."""

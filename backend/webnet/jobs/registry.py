@@ -51,6 +51,9 @@ class DeviceOutcome:
     data: dict[str, Any] = field(default_factory=dict)
     error_code: str = ""
     error_message: str = ""
+    # Did the device answer (True: reachable, last seen now), not answer (False: unreachable),
+    # or does this outcome say nothing about it (None)? The runner sets it for SSH sessions.
+    seen: bool | None = None
 
     @classmethod
     def failure(cls, code: str, message: str, **data: Any) -> "DeviceOutcome":

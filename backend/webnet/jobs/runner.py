@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from webnet.core import broadcasts
-from webnet.drivers import DriverError, open_session
+from webnet.drivers import DriverError, InvalidParams, open_session
 from webnet.jobs import lifecycle
 from webnet.jobs.dbthread import handler_scope, run_db
 from webnet.jobs.hostkeys import remember_host_key
@@ -93,13 +93,25 @@ async def _handle(plan: JobPlan, device: DevicePlan, ctx: DeviceContext) -> Devi
     if device.connect is None:
         with handler_scope():
             return await plan.kind.handler(ctx)
-    async with open_session(device.connect) as session:
-        ctx.session = session
+    ctx.session = session = open_session(device.connect)
+    async with session:
         if session.host_key_trust == "first_use" and session.host_key is not None:
             await run_db(remember_host_key, device.target, session.host_key)
             ctx.log(f"learned host key {session.host_key.fingerprint} (trust on first use)")
         with handler_scope():
-            return await plan.kind.handler(ctx)
+            outcome = await plan.kind.handler(ctx)
+    outcome.seen = True
+    return outcome
+
+
+def _answered(ctx: DeviceContext, exc: Exception) -> bool | None:
+    """After a failure: the device answered if it showed its SSH host key (a refused login, a
+    hung command); it did not if it never got that far; our own bad parameters say nothing."""
+    if ctx.session is None or isinstance(exc, InvalidParams):
+        return None
+    if ctx.session.host_key is not None:
+        return True
+    return False if isinstance(exc, DriverError) else None
 
 
 async def _attempt(
@@ -108,13 +120,14 @@ async def _attempt(
     try:
         outcome = await _handle(plan, device, ctx)
     except DriverError as exc:
-        return DeviceOutcome.failure(exc.code, str(exc)), ResultStatus.FAILED
+        outcome = DeviceOutcome.failure(exc.code, str(exc))
+        outcome.seen = _answered(ctx, exc)
+        return outcome, ResultStatus.FAILED
     except Exception as exc:  # a handler bug fails one device, never the job
         logger.exception("job %s device %s: handler error", plan.job.pk, device.target.hostname)
-        return (
-            DeviceOutcome.failure("internal_error", f"{type(exc).__name__} in handler"),
-            ResultStatus.FAILED,
-        )
+        outcome = DeviceOutcome.failure("internal_error", f"{type(exc).__name__} in handler")
+        outcome.seen = _answered(ctx, exc)
+        return outcome, ResultStatus.FAILED
     return outcome, ResultStatus.SUCCESS if outcome.ok else ResultStatus.FAILED
 
 

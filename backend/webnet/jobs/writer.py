@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from webnet.core import broadcasts
-from webnet.devices.models import Device
+from webnet.devices.models import Device, DeviceStatus
 from webnet.jobs import lifecycle
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.lifecycle import LogEntry, log_line
@@ -115,9 +115,12 @@ class JobWriter:
         scrub = self.plan.scrubber
         with transaction.atomic():
             rows = lifecycle.append_log(self.job, logs, scrub)
+            devices = Device.objects.for_customer(self.job.customer_id).in_bulk(
+                [r.device_id for r in results if r.device_id]
+            )
             # persist first: it stores bulky data (e.g. a config) elsewhere and drops it from
             # the outcome, so result rows stay small.
-            messages = self._persist(results)
+            messages = self._persist(results, devices)
             JobDeviceResult.objects.bulk_create(
                 [
                     JobDeviceResult(
@@ -140,6 +143,7 @@ class JobWriter:
                 ]
             )
             self._count(results)
+            messages += self._mark_seen(results, devices)
         return [log_line(row) for row in rows], messages
 
     def _count(self, results: list[PendingResult]) -> None:
@@ -151,14 +155,34 @@ class JobWriter:
             tally[key] += 1
         Job.objects.filter(pk=self.job.pk).update(**{k: F(k) + v for k, v in tally.items() if v})
 
-    def _persist(self, results: list[PendingResult]) -> list[dict]:
+    def _mark_seen(self, results: list[PendingResult], devices: dict[int, Device]) -> list[dict]:
+        """Every session outcome moves status and last seen: one update per status for the
+        whole batch, a broadcast for each device whose status changed."""
+        status_of = {True: DeviceStatus.REACHABLE, False: DeviceStatus.UNREACHABLE}
+        changed: dict[str, list[int]] = {DeviceStatus.REACHABLE: [], DeviceStatus.UNREACHABLE: []}
+        for r in results:
+            if r.outcome.seen is not None and r.device_id in devices:
+                changed[status_of[r.outcome.seen]].append(r.device_id)
+        scoped = Device.objects.for_customer(self.job.customer_id)
+        now = timezone.now()
+        messages = []
+        for status, ids in changed.items():
+            if not ids:
+                continue
+            seen = {"last_seen_at": now} if status == DeviceStatus.REACHABLE else {}
+            scoped.filter(pk__in=ids).update(status=status, **seen)
+            for device_id in ids:
+                device = devices[device_id]
+                if device.status != status:
+                    device.status = status
+                    messages.append(broadcasts.device_status_message(device))
+        return messages
+
+    def _persist(self, results: list[PendingResult], devices: dict[int, Device]) -> list[dict]:
         persist = self.plan.kind.persist
         if persist is None:
             return []
         messages: list[dict] = []
-        devices = Device.objects.for_customer(self.job.customer_id).in_bulk(
-            [r.device_id for r in results if r.device_id]
-        )
         for r in results:
             subject = devices.get(r.device_id) if r.device_id else r.target
             if subject is not None and r.status in (ResultStatus.SUCCESS, ResultStatus.FAILED):

@@ -11,9 +11,15 @@ hostname, a glob (`R1*`) or `*` for the whole fleet. Faults:
                               (default `show`)
     disconnect_mid_output[:CMD]  half the output of CMD (default `show`), then the TCP drops
     garbage_output[:CMD]      control bytes and junk lines mixed into CMD's output (default `show`)
+    syslog_line[:CMD]         a syslog message (`terminal monitor`) lands in the middle of CMD's
+                              output (default `show`)
     huge_output[:LINES]       running config padded to LINES extra lines (default 200000)
     host_key_change           a fresh host key every time the lab starts
     legacy_kex                only diffie-hellman-group1/14-sha1 key exchange and ssh-rsa host key
+    prompt:STYLE              Junos prompt without `user@`: `hostname` (`R1>`) or `root`
+                              (`root>`, a factory-default box with no host name set)
+    config_refused[:TEXT]     the running-configuration command answers TEXT alone (default
+                              `Command authorization failed.`, an AAA server refusing it)
 """
 
 from __future__ import annotations
@@ -31,9 +37,12 @@ class Faults:
     hang_after_command: str | None = None
     disconnect_mid_output: str | None = None
     garbage_output: str | None = None
+    syslog_line: str | None = None
     huge_output_lines: int = 0
     host_key_change: bool = False
     legacy_kex: bool = False
+    prompt: str | None = None
+    config_refused: str | None = None
 
     def merged(self, other: Faults) -> Faults:
         """`other`'s non-default values win."""
@@ -47,6 +56,8 @@ class Faults:
     def active(self) -> list[str]:
         return [f.name for f in fields(self) if getattr(self, f.name) != f.default]
 
+
+PROMPT_STYLES = ("hostname", "root")
 
 _ALIASES = {
     "latency_ms": "latency",
@@ -72,8 +83,19 @@ def parse_fault(text: str) -> Faults:
             out["slow_output_cps"] = int(arg or 2000)
         elif name in ("auth_failure", "hang_at_banner", "host_key_change", "legacy_kex"):
             out[name] = True
-        elif name in ("hang_after_command", "disconnect_mid_output", "garbage_output"):
+        elif name in (
+            "hang_after_command",
+            "disconnect_mid_output",
+            "garbage_output",
+            "syslog_line",
+        ):
             out[name] = arg or "show"
+        elif name == "prompt":
+            if arg not in PROMPT_STYLES:
+                raise ValueError(f"prompt style must be one of {', '.join(PROMPT_STYLES)}")
+            out["prompt"] = arg
+        elif name == "config_refused":
+            out["config_refused"] = arg or "Command authorization failed."
         elif name == "huge_output":
             out["huge_output_lines"] = int(arg or 200_000)
         else:

@@ -15,6 +15,7 @@ from .faults import Faults, command_matches
 
 CTRL_C = "\x03"
 CTRL_Z = "\x1a"
+SYSLOG_LINE = "%SYS-5-CONFIG_I: Configured from console by admin on vty0 (192.0.2.10)"
 
 
 class SessionClosed(Exception):
@@ -157,6 +158,10 @@ class Terminal:
         f = self.faults
         if f.garbage_output and command_matches(f.garbage_output, command):
             text = _garble(text)
+        if f.syslog_line and command_matches(f.syslog_line, command):
+            lines = text.split("\n")
+            lines.insert(len(lines) // 2, SYSLOG_LINE)
+            text = "\n".join(lines)
         if f.disconnect_mid_output and command_matches(f.disconnect_mid_output, command):
             self.write(text[: len(text) // 2])
             await self.drain()

@@ -10,15 +10,19 @@ from webnet.networkops.topology import store_links
 async def discover_neighbors(ctx) -> DeviceOutcome:  # type: ignore[no-untyped-def]
     platform = ctx.target.platform
     neighbors: list[dict[str, str]] = []
+    rejected: list[str] = []
     for protocol, command in commands(platform):
         result = await ctx.session.send_command(command)
         try:
-            found = parse_neighbors(platform, protocol, command, result.output)
+            parsed = parse_neighbors(platform, protocol, command, result.output)
         except ParseFailed as exc:
             return DeviceOutcome.failure("parse_error", str(exc))
-        ctx.log(f"{protocol.upper()}: {len(found)} neighbour(s)")
-        neighbors.extend(n.as_dict() for n in found)
-    return DeviceOutcome(data={"neighbors": neighbors})
+        ctx.log(f"{protocol.upper()}: {len(parsed.found)} neighbour(s)")
+        for problem in parsed.rejected:
+            ctx.log(f"{protocol.upper()}: skipped a neighbour: {problem}", level="warning")
+        neighbors.extend(n.as_dict() for n in parsed.found)
+        rejected.extend(f"{protocol}: {problem}" for problem in parsed.rejected)
+    return DeviceOutcome(data={"neighbors": neighbors, "rejected": rejected})
 
 
 register(

@@ -1,6 +1,7 @@
 """LLDP/CDP neighbours from show output, parsed by ntc-templates into one plain shape."""
 
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, field
 
 from webnet.jobs.parsing import ParseFailed, parse
 from webnet.networkops.interfaces import canonical
@@ -21,6 +22,29 @@ class Neighbor:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
+
+
+@dataclass
+class ParsedNeighbors:
+    """What a command reported: neighbours, and the records rejected as unparseable (why)."""
+
+    found: list[Neighbor] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)
+
+
+# A system name is a host name (or FQDN); anything else means the columns were misread, e.g. a
+# port running into the name (`GigabitEthernet0/0/0/0R6`) and a node for a device that is not.
+_SYSTEM_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,252}")
+# Every interface name ends in its number (ge-0/0/1, Gi0/1, mgmt0, ae1.0); a cut one does not.
+_INTERFACE_END = re.compile(r".*\d")
+
+
+def _rejection(local: str, name: str) -> str | None:
+    if not _SYSTEM_NAME.fullmatch(name):
+        return f"system name {name!r} is not a host name"
+    if not _INTERFACE_END.fullmatch(local):
+        return f"local interface {local!r} is not an interface name"
+    return None
 
 
 def commands(platform: str) -> list[tuple[str, str]]:
@@ -49,21 +73,25 @@ def _remote_interface(record: dict) -> str:
     return _field(record, "neighbor_interface", "remote_port")
 
 
-def parse_neighbors(platform: str, protocol: str, command: str, output: str) -> list[Neighbor]:
+def parse_neighbors(platform: str, protocol: str, command: str, output: str) -> ParsedNeighbors:
     """Neighbours in `output`; raises ParseFailed when the template rejects it."""
     try:
         records = parse(platform, command, output)
     except ParseFailed:
         if not output.strip():
-            return []
+            return ParsedNeighbors()
         raise
-    found = []
+    parsed = ParsedNeighbors()
     for record in records:
         local = _field(record, "local_interface")
         name = _field(record, "neighbor_name", "system_name", "neighbor")
         if not local or not name:
             continue
-        found.append(
+        problem = _rejection(local, name)
+        if problem is not None:
+            parsed.rejected.append(problem)
+            continue
+        parsed.found.append(
             Neighbor(
                 protocol=protocol,
                 local_interface=canonical(local),
@@ -73,7 +101,7 @@ def parse_neighbors(platform: str, protocol: str, command: str, output: str) -> 
                 remote_platform=_field(record, "platform", "neighbor_description")[:255],
             )
         )
-    return found
+    return parsed
 
 
 def short_name(name: str) -> str:

@@ -4,6 +4,10 @@
  *
  * Props: { nodes: [{id, label, device, status, platform}], edges: [{id, source, target, label,
  * protocols}], deviceUrl: "/devices/{id}/" }
+ *
+ * The layout is the same on every load: nodes start on a circle in id order and cose moves them
+ * from there (it draws random numbers only to separate nodes that start on the same spot, which
+ * none do), with label boxes counted as part of each node so labels do not overlap.
  */
 import cytoscape from "cytoscape";
 import { useEffect, useRef } from "react";
@@ -19,15 +23,43 @@ const STATUS_COLOUR: Record<string, string> = {
   unmanaged: "#cbd5e1",
 };
 
+// cose tuned for labelled nodes: strong repulsion, label sizes included, room around components.
+const LAYOUT = {
+  name: "cose",
+  animate: false,
+  randomize: false,
+  nodeDimensionsIncludeLabels: true,
+  nodeRepulsion: () => 400000,
+  nodeOverlap: 20,
+  idealEdgeLength: () => 110,
+  componentSpacing: 80,
+  padding: 40,
+};
+
+function seedPositions(nodes: Node[]): Map<string, { x: number; y: number }> {
+  const ids = nodes.map((n) => n.id).sort();
+  const radius = Math.max(120, ids.length * 40);
+  return new Map(
+    ids.map((id, i) => {
+      const angle = (2 * Math.PI * i) / ids.length;
+      return [id, { x: Math.round(radius * Math.cos(angle)), y: Math.round(radius * Math.sin(angle)) }];
+    }),
+  );
+}
+
 export function Topology({ nodes, edges, deviceUrl }: TopologyProps) {
   const box = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!box.current) return;
+    const seeds = seedPositions(nodes);
     const cy = cytoscape({
       container: box.current,
       elements: [
-        ...nodes.map((n) => ({ data: { ...n, colour: STATUS_COLOUR[n.status] || STATUS_COLOUR.unknown } })),
+        ...nodes.map((n) => ({
+          data: { ...n, colour: STATUS_COLOUR[n.status] || STATUS_COLOUR.unknown },
+          position: seeds.get(n.id),
+        })),
         ...edges.map((e) => ({ data: { ...e, protocolText: e.protocols.join("+") } })),
       ],
       style: [
@@ -58,7 +90,7 @@ export function Topology({ nodes, edges, deviceUrl }: TopologyProps) {
           },
         },
       ],
-      layout: { name: nodes.length > 1 ? "cose" : "grid", animate: false },
+      layout: nodes.length > 1 ? LAYOUT : { name: "grid", animate: false },
       wheelSensitivity: 0.3,
     });
     cy.on("tap", "node", (event) => {

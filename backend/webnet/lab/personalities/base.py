@@ -44,6 +44,7 @@ class Personality:
     vendor_family: ClassVar[str] = "cisco"
     more_prompt: ClassVar[str] = " --More-- "
     page_length: ClassVar[int] = 24
+    running_config_commands: ClassVar[tuple[str, ...]] = ("show running-config",)
 
     def __init__(self, rt: DeviceRuntime, term: Terminal | None, username: str) -> None:
         self.rt = rt
@@ -123,7 +124,10 @@ class Personality:
             await asyncio.sleep(latency / 1000)
         if command_matches(faults.hang_after_command, stripped):
             await self.term.hang()
-        out = await self.execute(stripped)
+        if faults.config_refused and stripped.lower().startswith(self.running_config_commands):
+            out: str | None = faults.config_refused
+        else:
+            out = await self.execute(stripped)
         if out:
             await self.term.emit(out, stripped)
 

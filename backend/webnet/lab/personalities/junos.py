@@ -57,6 +57,7 @@ class Junos(Personality):
     render = r
     vendor_family = "juniper"
     more_prompt = "---(more {pct}%)---"
+    running_config_commands = ("show configuration",)
 
     def __init__(self, rt, term, username) -> None:
         super().__init__(rt, term, username)
@@ -86,10 +87,20 @@ class Junos(Personality):
         return f"--- JUNOS {self.rt.spec.os_version} Kernel 64-bit  JNPR-12.1-20230215.ab12cd\n"
 
     def prompt(self) -> str:
+        who = self.prompt_name()
         if self.in_config:
             where = "[edit" + (" " + " ".join(self.edit) if self.edit else "") + "]"
-            return f"\n{where}\n{self.username}@{self.hostname}# "
-        return f"{self.username}@{self.hostname}> "
+            return f"\n{where}\n{who}# "
+        return f"{who}> "
+
+    def prompt_name(self) -> str:
+        """`user@host`, or what the `prompt` knob asks for: `host`, or `root` (factory default)."""
+        style = self.rt.spec.faults.prompt
+        if style == "hostname":
+            return self.hostname
+        if style == "root":
+            return "root"
+        return f"{self.username}@{self.hostname}"
 
     def format_error(self, err: MatchError, line: str) -> str:
         caret = " " * (len(self.prompt().split("\n")[-1]) + err.position) + "^"

@@ -100,7 +100,7 @@ class ThreadedLab:
         self.loop.close()
 
 
-def params_for(lab: ThreadedLab, hostname: str, **overrides: object) -> ConnectParams:
+def params_for(lab: ThreadedLab | LabServer, hostname: str, **overrides: object) -> ConnectParams:
     """ConnectParams for a lab device with the lab's credentials and short timeouts."""
     dev = lab.device(hostname)
     values: dict[str, object] = {

@@ -20,8 +20,12 @@ def fleet_with(*faults: str, count: int = 1, platforms: str = "cisco_nxos") -> F
 async def test_parse_fault_specs():
     f = parse_fault("latency:50+hang_after_command:show run+huge_output:10")
     assert (f.latency_ms, f.hang_after_command, f.huge_output_lines) == (50, "show run", 10)
+    assert parse_fault("prompt:root+config_refused").prompt == "root"
+    assert parse_fault("config_refused").config_refused == "Command authorization failed."
     with pytest.raises(ValueError):
         parse_fault("melt_down")
+    with pytest.raises(ValueError):
+        parse_fault("prompt:fancy")
 
 
 async def test_auth_failure_is_permission_denied():

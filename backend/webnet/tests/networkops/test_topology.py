@@ -9,6 +9,7 @@ from webnet.jobs.services import JobService
 from webnet.networkops import topology
 from webnet.networkops.interfaces import canonical
 from webnet.networkops.models import DiscoveryCandidate, TopologyLink
+from webnet.networkops.neighbors import parse_neighbors
 from webnet.tests import factories as f
 
 PLATFORMS = ["cisco_ios", "arista_eos", "juniper_junos", "cisco_nxos", "cisco_iosxr", "cisco_iosxe"]
@@ -127,3 +128,33 @@ def test_graph_and_clear_with_dry_run(db) -> None:  # type: ignore[no-untyped-de
     assert topology.links_to_clear(admin, customer.pk, [r1.pk]).count() == 2
     assert topology.clear_links(admin, customer.pk, [r1.pk]) == 2
     assert TopologyLink.objects.count() == 2
+
+
+async def test_junos_lldp_beside_a_long_port_name_gives_no_phantom_node(start_lab) -> None:
+    # given a Junos device cabled to an IOS-XR port (GigabitEthernet0/0/0/0, wider than its column)
+    world = await start_lab(platforms=["juniper_junos", "cisco_iosxr"], count=2)
+    # when neighbours are discovered
+    job = await _discover(world)
+    assert job.status == "success"
+    links = await sync_to_async(_links)(world)
+    # then the Junos end names the XR router and its port, and no unknown node appears
+    assert not any(remote.startswith("?") for _, _, remote, _, _ in links), links
+    seen = {frozenset({(a, ai), (b, bi)}) for a, ai, b, bi, _ in links}
+    assert seen == _lab_links(world)
+    assert {(a, b) for a, _, b, _, _ in links} == {("R1", "R2"), ("R2", "R1")}
+    assert await sync_to_async(DiscoveryCandidate.objects.count)() == 0
+
+
+def test_neighbour_names_that_do_not_parse_are_rejected() -> None:
+    # given Junos LLDP output whose port column ran into the system name
+    output = (
+        "Local Interface    Parent Interface    Chassis Id          Port info          "
+        "System Name\n"
+        "ge-0/0/0           -                   00:8a:96:00:00:80   GigabitEthernet0/0/0/0R2\n"
+        "ge-0/0/1           -                   28:99:3a:00:00:c0   Ethernet2          R3\n"
+    )
+    # when it is parsed
+    parsed = parse_neighbors("juniper_junos", "lldp", "show lldp neighbors", output)
+    # then the readable row is a neighbour and the garbled one is rejected with a reason
+    assert [(n.local_interface, n.remote_name) for n in parsed.found] == [("ge-0/0/1", "R3")]
+    assert len(parsed.rejected) == 1 and "GigabitEthernet0/0/0/0R2" in parsed.rejected[0]
