@@ -7,8 +7,9 @@ from django.test.utils import CaptureQueriesContext
 
 from webnet.devices.models import Device
 from webnet.jobs import registry
+from webnet.jobs.connection import device_target
 from webnet.jobs.models import Job
-from webnet.jobs.plan import JobPlan, _target
+from webnet.jobs.plan import JobPlan
 from webnet.jobs.registry import DeviceOutcome
 from webnet.jobs.runner import run_job
 from webnet.jobs.services import JobService
@@ -49,7 +50,7 @@ def _store(job: Job, devices: list[Device]) -> int:
     plan = JobPlan(job=job, kind=registry.get(job.kind), devices=[])
     results = [
         PendingResult(
-            _target(device),
+            device_target(device),
             device.pk,
             device.hostname,
             "success" if i % 2 == 0 else "failed",
