@@ -56,6 +56,7 @@ SINGLE_VALUED = (
     ("interface ", "vrf member "),
     ("router ", "router-id "),
 )
+IOS_ACL_REWRITES = frozenset({"_remove_ipv4_acl_remarks", "_add_acl_sequence_numbers"})
 # Sections whose children may repeat (an ACL's remarks).
 DUPLICATES_ALLOWED = r"^(ip|ipv4|ipv6|mac) access-list "
 JUNOS_MIN_DELETE = 2
@@ -99,6 +100,13 @@ def _driver(platform: str) -> HConfigDriverBase:
     if platform == "juniper_junos":
         return driver
     rules = driver.rules
+    # IOS shows ACL entries without sequence numbers and with their remarks: compare them so,
+    # or the preview invents numbers and hides remarks, and verification never matches.
+    rules.post_load_callbacks[:] = [
+        callback
+        for callback in rules.post_load_callbacks
+        if callback.__name__ not in IOS_ACL_REWRITES
+    ]
     rules.parent_allows_duplicate_child.append(
         ParentAllowsDuplicateChildRule(match_rules=(MatchRule(re_search=DUPLICATES_ALLOWED),))
     )
@@ -208,26 +216,52 @@ def from_lines(platform: str, running: str, commands: list[str]) -> Change:
         running = "\n".join(configtree.junos_set_lines(running))
         predicted = _junos_future(running, commands)
     else:
-        current = hconfig(platform, running)
-        future = current.future(hconfig(platform, "\n".join(commands)))
+        current, lines = hconfig(platform, running), hconfig(platform, "\n".join(commands))
+        future = current.future(lines)
+        _append_acl_entries(current, lines, future)
         running = "\n".join(_ordered(current, current))
         predicted = "\n".join(_ordered(future, current))
     return Change(commands, predicted, unified(running, predicted))
+
+
+def _append_acl_entries(current: HConfig, change: HConfig, future: HConfig) -> None:
+    """An ACL takes lines as typed, not merged: a remark is appended every time, an entry once
+    (hier_config's future() folds repeated remarks into one)."""
+    acl = re.compile(DUPLICATES_ALLOWED)
+    for section in change.children:
+        target = future.get_child(equals=section.text)
+        if not acl.match(section.text) or target is None:
+            continue
+        before = current.get_child(equals=section.text)
+        texts = [child.text for child in before.children] if before is not None else []
+        for child in section.children:
+            if child.text.startswith("no "):
+                texts = [text for text in texts if text != child.text[3:]]
+            elif child.text.startswith("remark ") or child.text not in texts:
+                texts.append(child.text)
+        for child in list(target.children):
+            child.delete()
+        for text in texts:
+            target.add_child(text, check_if_present=False)
 
 
 def _ordered(node: Any, reference: Any, depth: int = 0) -> list[str]:
     """Dump `node` with its children in `reference`'s order (new ones last), one space per level.
 
     hier_config's future() regroups sections; keeping the device's order makes the predicted
-    diff show only what changes.
+    diff show only what changes. Repeated lines (an ACL's remarks) are matched one by one, so
+    an ACL keeps its order.
     """
-    order = {child.text: index for index, child in enumerate(reference.children)}
-    children = sorted(node.children, key=lambda child: order.get(child.text, len(order)))
+    pending: dict[str, list[Any]] = {}
+    for child in node.children:
+        pending.setdefault(child.text, []).append(child)
+    pairs = [(pending[ref.text].pop(0), ref) for ref in reference.children if pending.get(ref.text)]
+    matched = {id(child) for child, _ref in pairs}
+    pairs += [(child, child) for child in node.children if id(child) not in matched]
     lines: list[str] = []
-    for child in children:
+    for child, ref in pairs:
         lines.append(" " * depth + child.text)
-        match = next((c for c in reference.children if c.text == child.text), None)
-        lines.extend(_ordered(child, match if match is not None else child, depth + 1))
+        lines.extend(_ordered(child, ref, depth + 1))
     return lines
 
 

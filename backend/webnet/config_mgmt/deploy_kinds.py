@@ -149,8 +149,8 @@ async def _roll_back(ctx: Any, pre: str, committed: bool) -> str:
             else:
                 undo = await asyncio.to_thread(changeset.remediation, platform, current, pre)
                 await session.send_config(undo)
-        except CommandRejected as exc:
-            raise RollbackFailed(f"the device rejected the rollback: {exc}") from exc
+        except (CommandRejected, changeset.UnparsableConfig) as exc:
+            raise RollbackFailed(f"the rollback could not be applied: {exc}") from exc
         current = await session.get_running_config()
     if not changeset.same_config(platform, current, pre):
         raise RollbackFailed("the device does not hold its pre-change configuration")

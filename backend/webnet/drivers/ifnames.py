@@ -5,6 +5,10 @@ change written `interface gi0/1` must be compared (and previewed) as `interface 
 Pure data: the deploy planner and the lab's simulated parsers read the same table.
 """
 
+import re
+
+_NUMBER = re.compile(r"\d[\w/.:]*")
+
 # Per platform: (canonical type name, shortest abbreviation the CLI accepts), in the order the
 # CLI resolves an abbreviation; extra spellings that are no prefix of the name are in _ALIASES.
 _IOS = (
@@ -66,7 +70,7 @@ def canonical_ifname(platform: str, name: str) -> str:
     raw = name.replace(" ", "")
     split = next((i for i, c in enumerate(raw) if not (c.isalpha() or c == "-")), len(raw))
     word, rest = raw[:split].lower(), raw[split:]
-    if not word or not rest:
+    if not word or not _NUMBER.fullmatch(rest):  # a list or a range of names stays as written
         return name
     alias = _ALIASES.get(platform, {}).get(word)
     if alias:

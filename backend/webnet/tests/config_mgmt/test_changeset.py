@@ -87,6 +87,18 @@ def test_an_acl_with_repeated_remarks_can_be_previewed_and_remediated(platform: 
     assert changeset.remediation(platform, running, running) == []
 
 
+@pytest.mark.parametrize("platform", ["cisco_ios", "cisco_nxos"])
+def test_acl_lines_are_predicted_in_order_as_typed(platform: str) -> None:
+    header = (
+        "ip access-list extended MGMT-IN" if platform == "cisco_ios" else "ip access-list MGMT-IN"
+    )
+    change = changeset.from_lines(
+        platform, fixture(platform), [header, " remark ---- monitoring ----", " deny ip any any"]
+    )
+    changed = [line for line in change.diff.splitlines()[2:] if line[:1] in "+-"]
+    assert changed == ["+ remark ---- monitoring ----", "+ deny ip any any"]
+
+
 def test_a_repeat_the_platform_does_not_allow_is_a_clear_error() -> None:
     repeated = "interface Gi0/1\n description a\n description a\n"
     with pytest.raises(changeset.UnparsableConfig, match="repeats a line"):

@@ -362,8 +362,30 @@ async def test_an_acl_with_a_repeated_remark_previews_and_deploys(
     acl += [" remark allow web", " permit tcp any any eq 80", " remark allow web"]
     await world.by_hand("R1", [*acl, " permit tcp any any eq 443"])
     assert (await world.running("R1")).count("remark allow web") == 2
-    plan = await _previewed(world, submitted, ["snmp-server location acl"])
+    plan = await _previewed(world, submitted, [acl[0], " remark allow web", " permit udp any any"])
     row = (await _rows(plan))["R1"]
     assert row.status == "ready", row.message
+    changed = [
+        line
+        for line in row.diff.splitlines()
+        if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
+    assert changed == ["+ remark allow web", "+ permit udp any any"]  # appended, nothing removed
     job = await _deploy(world, submitted, plan)
     assert job.status == "success", await sync_to_async(list)(job.results.values())
+    assert (await world.running("R1")).count("remark allow web") == 3
+
+
+async def test_a_junos_compliance_fix_removes_the_whole_community(start_lab, submitted) -> None:
+    from webnet.compliance.evaluator import RuleSpec
+    from webnet.compliance.remediation import remediate
+
+    world = await start_lab(platforms=["juniper_junos"], count=1)
+    await world.by_hand("R1", ["set snmp community public authorization read-only"])
+    rule = RuleSpec(
+        "no public", "must_not_contain", {"lines": [r"set snmp community public.*"], "regex": True}
+    )
+    fix = remediate(await world.running("R1"), "juniper_junos", [rule])
+    job = await _deploy(world, submitted, await _previewed(world, submitted, fix))
+    assert job.status == "success", await sync_to_async(list)(job.results.values())
+    assert "community" not in await world.running("R1")
