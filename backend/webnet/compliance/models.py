@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from webnet.core.querysets import ScopedManager
+from webnet.core.models import CustomerOwned, NamedCustomerOwned
 
 
 class Severity(models.TextChoices):
@@ -28,13 +28,9 @@ class ResultStatus(models.TextChoices):
     ERROR = "error", "Error"
 
 
-class CompliancePolicy(models.Model):
+class CompliancePolicy(NamedCustomerOwned):
     access_resource = "compliancepolicy"
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="compliance_policies"
-    )
-    name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     enabled = models.BooleanField(default=True)
     platforms = models.JSONField(default=list, blank=True, help_text="empty: every platform")
@@ -43,27 +39,14 @@ class CompliancePolicy(models.Model):
         "devices.DeviceGroup", blank=True, related_name="compliance_policies"
     )
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="unique_policy_name")
-        ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class ComplianceRule(models.Model):
+class ComplianceRule(CustomerOwned):
     access_resource = "compliancepolicy"
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="compliance_rules"
-    )
     policy = models.ForeignKey(CompliancePolicy, on_delete=models.CASCADE, related_name="rules")
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=RuleKind.choices)
@@ -71,8 +54,6 @@ class ComplianceRule(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MEDIUM)
     context = models.CharField(max_length=300, blank=True, help_text="section regex")
     order = models.PositiveIntegerField(default=0)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["policy", "order", "id"]
@@ -82,19 +63,14 @@ class ComplianceRule(models.Model):
         return f"{self.policy.name}: {self.name}"
 
 
-class PolicyFixture(models.Model):
+class PolicyFixture(CustomerOwned):
     access_resource = "compliancepolicy"
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="policy_fixtures"
-    )
     policy = models.ForeignKey(CompliancePolicy, on_delete=models.CASCADE, related_name="fixtures")
     name = models.CharField(max_length=100)
     platform = models.CharField(max_length=20)
     config = models.TextField()
     expected = models.JSONField(default=dict, help_text="rule name → pass | fail")
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["policy", "name"]
@@ -106,10 +82,7 @@ class PolicyFixture(models.Model):
         return self.name
 
 
-class ComplianceWaiver(models.Model):
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="compliance_waivers"
-    )
+class ComplianceWaiver(CustomerOwned):
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="compliance_waivers"
     )
@@ -121,8 +94,6 @@ class ComplianceWaiver(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -130,10 +101,7 @@ class ComplianceWaiver(models.Model):
         return f"waiver {self.rule} on {self.device}"
 
 
-class ComplianceRun(models.Model):
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="compliance_runs"
-    )
+class ComplianceRun(CustomerOwned):
     job = models.OneToOneField(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="compliance_run"
     )
@@ -143,8 +111,6 @@ class ComplianceRun(models.Model):
     weighted_score = models.FloatField(null=True, blank=True)
     device_scores = models.JSONField(default=dict, blank=True, help_text="device id → score")
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["-started_at", "-id"]
 
@@ -152,10 +118,7 @@ class ComplianceRun(models.Model):
         return f"compliance run {self.pk}"
 
 
-class ComplianceResult(models.Model):
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="compliance_results"
-    )
+class ComplianceResult(CustomerOwned):
     run = models.ForeignKey(ComplianceRun, on_delete=models.CASCADE, related_name="results")
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="compliance_results"
@@ -172,8 +135,6 @@ class ComplianceResult(models.Model):
     message = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["device_id", "rule_name"]

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from webnet.core.querysets import ScopedManager
+from webnet.core.models import CustomerOwned, NamedCustomerOwned
 
 
 class ChangeKind(models.TextChoices):
@@ -11,16 +11,13 @@ class ChangeKind(models.TextChoices):
     OUT_OF_BAND = "out_of_band", "Out of band"
 
 
-class ConfigSnapshot(models.Model):
+class ConfigSnapshot(CustomerOwned):
     """One distinct configuration of a device: stored when the sanitized text changed.
 
     `text` is what the device said; `sha256` hashes `sanitize(platform, text)`, so timestamps and
     byte counts never make a new snapshot. `last_verified_at` moves on every identical backup.
     """
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="config_snapshots"
-    )
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="config_snapshots"
     )
@@ -42,8 +39,6 @@ class ConfigSnapshot(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_verified_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["device", "-created_at"])]
@@ -52,12 +47,9 @@ class ConfigSnapshot(models.Model):
         return f"{self.device} @ {self.created_at:%Y-%m-%d %H:%M}"
 
 
-class BackupState(models.Model):
+class BackupState(CustomerOwned):
     """Per device: when webnet last tried, last succeeded, why it last failed, last verified."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="backup_states"
-    )
     device = models.OneToOneField(
         "devices.Device", on_delete=models.CASCADE, related_name="backup_state"
     )
@@ -71,8 +63,6 @@ class BackupState(models.Model):
     last_error = models.TextField(blank=True)
     verified_unchanged_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["device__hostname"]
 
@@ -80,12 +70,9 @@ class BackupState(models.Model):
         return f"backup state of {self.device}"
 
 
-class ExpectedConfig(models.Model):
+class ExpectedConfig(CustomerOwned):
     """A deploy announced the sanitized hash it is about to produce on a device (drift marks)."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="expected_configs"
-    )
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="expected_configs"
     )
@@ -94,7 +81,6 @@ class ExpectedConfig(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     consumed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager()
     access_resource = "configsnapshot"
 
     class Meta:
@@ -113,41 +99,24 @@ class VariableType(models.TextChoices):
     LIST = "list", "List"
 
 
-class ConfigTemplate(models.Model):
+class ConfigTemplate(NamedCustomerOwned):
     """A golden configuration in sandboxed Jinja2; `variables` is its typed schema.
 
     `variables`: [{"name", "type": string|int|bool|ip|list, "required", "default"}].
     """
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="config_templates"
-    )
-    name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     platforms = models.JSONField(default=list, blank=True, help_text="empty: every platform")
     body = models.TextField()
     variables = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="unique_config_template")
-        ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class TemplateVariables(models.Model):
+class TemplateVariables(CustomerOwned):
     """Variable values for one device or one group (a device's own values win over its groups')."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="template_variables"
-    )
     device = models.OneToOneField(
         "devices.Device",
         null=True,
@@ -164,8 +133,6 @@ class TemplateVariables(models.Model):
     )
     values = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         verbose_name_plural = "template variables"

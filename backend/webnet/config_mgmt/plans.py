@@ -11,7 +11,7 @@ import json
 from django.conf import settings
 from django.db import models
 
-from webnet.core.querysets import ScopedManager
+from webnet.core.models import CustomerOwned
 
 
 class PlanStatus(models.TextChoices):
@@ -30,10 +30,7 @@ class PlanSource(models.TextChoices):
     REMEDIATION = "remediation", "Compliance remediation"
 
 
-class ChangePlan(models.Model):
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="change_plans"
-    )
+class ChangePlan(CustomerOwned):
     name = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=12, choices=PlanSource.choices, default=PlanSource.LINES)
     status = models.CharField(
@@ -59,8 +56,6 @@ class ChangePlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -80,8 +75,7 @@ class PlanDeviceStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
-class PlanDevice(models.Model):
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+class PlanDevice(CustomerOwned):
     plan = models.ForeignKey(ChangePlan, on_delete=models.CASCADE, related_name="devices")
     device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField(default=0)
@@ -93,8 +87,6 @@ class PlanDevice(models.Model):
         max_length=16, choices=PlanDeviceStatus.choices, default=PlanDeviceStatus.PENDING
     )
     message = models.TextField(blank=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["plan", "position"]

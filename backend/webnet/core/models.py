@@ -1,9 +1,44 @@
-"""The audit trail: immutable events, one per write, login and permission change."""
+"""What every tenant-owned model is made of, and the audit trail.
+
+CustomerOwned: the non-null, indexed customer and the scoped manager (`restrict`, `for_customer`)
+that the one gate needs; every tenant-owned model inherits it (a guard test checks). AuditEvent:
+immutable events, one per write, login and permission change.
+"""
 
 from django.conf import settings
 from django.db import models
 
-from webnet.core.querysets import ScopedQuerySet
+from webnet.core.querysets import ScopedManager, ScopedQuerySet
+
+
+class CustomerOwned(models.Model):
+    """A row that belongs to exactly one customer and is read through the gate."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        abstract = True
+
+
+class NamedCustomerOwned(CustomerOwned):
+    """A tenant-owned object people name: unique name per customer, with timestamps."""
+
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "name"], name="%(app_label)s_%(class)s_unique_name"
+            )
+        ]
 
 
 class ImmutableError(Exception):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from webnet.core.models import CustomerOwned
 from webnet.core.querysets import ScopedManager
 from webnet.customers.roles import Role
 
@@ -41,15 +42,12 @@ class Customer(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(CustomerOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["customer__name", "user__username"]

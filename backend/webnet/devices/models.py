@@ -4,37 +4,23 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from webnet.core import crypto
-from webnet.core.querysets import ScopedManager
+from webnet.core.models import CustomerOwned, NamedCustomerOwned
 from webnet.devices.platforms import Platform
 
 SECRET_FIELDS = ("password", "enable_secret", "ssh_private_key")
 
 
-class Credential(models.Model):
+class Credential(NamedCustomerOwned):
     """Login material for devices. Secrets are MultiFernet ciphertexts, decrypted only by jobs."""
 
     audit_masked_fields = tuple(f"{name}_encrypted" for name in SECRET_FIELDS)
     encrypted_fields = audit_masked_fields
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="credentials"
-    )
-    name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     username = models.CharField(max_length=100)
     password_encrypted = models.TextField(blank=True, editable=False)
     enable_secret_encrypted = models.TextField(blank=True, editable=False)
     ssh_private_key_encrypted = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="unique_credential_name")
-        ]
 
     def __str__(self) -> str:
         return self.name
@@ -58,16 +44,11 @@ class Credential(models.Model):
         return crypto.decrypt(getattr(self, f"{secret}_encrypted"))
 
 
-class Tag(models.Model):
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="tags"
-    )
+class Tag(CustomerOwned):
     name = models.CharField(max_length=64)
     color = models.CharField(max_length=7, default="#64748b")
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["name"]
@@ -102,13 +83,10 @@ class DeviceStatus(models.TextChoices):
     UNREACHABLE = "unreachable", "Unreachable"
 
 
-class Device(models.Model):
+class Device(CustomerOwned):
     # Changing these needs device.change_binding (admin): they decide where a password is sent.
     binding_fields = ("management_host", "port", "credential", "credential_id")
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="devices"
-    )
     hostname = models.CharField(max_length=100)
     management_host = models.CharField(max_length=255, help_text="IP address or DNS name")
     port = models.PositiveIntegerField(
@@ -152,8 +130,6 @@ class Device(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["hostname"]
         constraints = [
@@ -170,17 +146,13 @@ class GroupKind(models.TextChoices):
     DYNAMIC = "dynamic", "Dynamic (filter rules)"
 
 
-class DeviceGroup(models.Model):
+class DeviceGroup(NamedCustomerOwned):
     """A set of devices: chosen by hand, or every device matching filter rules; nestable.
 
     A group's members include its child groups' members. `filter_rules` holds device filter
     parameters (the same ones the device list accepts), e.g. {"platform": ["cisco_ios"]}.
     """
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="device_groups"
-    )
-    name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
@@ -188,35 +160,20 @@ class DeviceGroup(models.Model):
     kind = models.CharField(max_length=10, choices=GroupKind.choices, default=GroupKind.STATIC)
     devices = models.ManyToManyField(Device, blank=True, related_name="static_groups")
     filter_rules = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="unique_group_name")
-        ]
 
     def __str__(self) -> str:
         return self.name
 
 
-class SSHHostKey(models.Model):
+class SSHHostKey(CustomerOwned):
     """A device's SSH host key as first seen (trust on first use) or as pinned by an admin."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="ssh_host_keys"
-    )
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="host_keys")
     key_type = models.CharField(max_length=40)
     public_key = models.TextField()
     fingerprint_sha256 = models.CharField(max_length=100)
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["device__hostname", "key_type"]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from webnet.core.querysets import ScopedManager
+from webnet.core.models import CustomerOwned, NamedCustomerOwned
 
 
 class JobStatus(models.TextChoices):
@@ -18,7 +18,7 @@ class JobStatus(models.TextChoices):
 FINISHED = frozenset({JobStatus.SUCCESS, JobStatus.PARTIAL, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
-class Job(models.Model):
+class Job(CustomerOwned):
     """One run of a kind over a set of devices.
 
     `targets` is what the user asked for (ids, tags, groups, filter); `device_ids` is what the
@@ -27,9 +27,6 @@ class Job(models.Model):
     worker died.
     """
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="jobs"
-    )
     kind = models.CharField(max_length=60, db_index=True)
     status = models.CharField(
         max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
@@ -65,8 +62,6 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -89,10 +84,9 @@ class LogLevel(models.TextChoices):
     ERROR = "error", "Error"
 
 
-class JobLog(models.Model):
+class JobLog(CustomerOwned):
     """One stored log line; `seq` is gap-free and increasing within a job (clients resume by it)."""
 
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="logs")
     seq = models.PositiveBigIntegerField()
     time = models.DateTimeField()
@@ -103,8 +97,6 @@ class JobLog(models.Model):
     hostname = models.CharField(max_length=100, blank=True)
     message = models.TextField()
     extra = models.JSONField(default=dict, blank=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["job", "seq"]
@@ -121,8 +113,7 @@ class ResultStatus(models.TextChoices):
     SKIPPED = "skipped", "Skipped"
 
 
-class JobDeviceResult(models.Model):
-    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+class JobDeviceResult(CustomerOwned):
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="results")
     device = models.ForeignKey(
         "devices.Device",
@@ -141,8 +132,6 @@ class JobDeviceResult(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["job", "hostname"]
         constraints = [
@@ -153,13 +142,9 @@ class JobDeviceResult(models.Model):
         return f"{self.job_id} {self.hostname} {self.status}"
 
 
-class Schedule(models.Model):
+class Schedule(NamedCustomerOwned):
     """A cron schedule that starts a job with its owner's permissions."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="schedules"
-    )
-    name = models.CharField(max_length=100)
     kind = models.CharField(max_length=60)
     targets = models.JSONField(default=dict, blank=True)
     params = models.JSONField(default=dict, blank=True)
@@ -173,16 +158,6 @@ class Schedule(models.Model):
     last_job = models.ForeignKey(
         Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(fields=["customer", "name"], name="unique_schedule_name")
-        ]
 
     def __str__(self) -> str:
         return self.name

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from webnet.core.querysets import ScopedManager
+from webnet.core.models import CustomerOwned
 
 
 class Protocol(models.TextChoices):
@@ -10,12 +10,9 @@ class Protocol(models.TextChoices):
     CDP = "cdp", "CDP"
 
 
-class TopologyLink(models.Model):
+class TopologyLink(CustomerOwned):
     """What `local_device` hears on `local_interface`: a known device, or only a name/address."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="topology_links"
-    )
     local_device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="topology_links"
     )
@@ -35,8 +32,6 @@ class TopologyLink(models.Model):
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField()
 
-    objects = ScopedManager()
-
     class Meta:
         ordering = ["local_device__hostname", "local_interface", "protocol"]
         constraints = [
@@ -51,20 +46,15 @@ class TopologyLink(models.Model):
         return f"{self.local_device}:{self.local_interface} — {remote}:{self.remote_interface}"
 
 
-class CustomerIPRange(models.Model):
+class CustomerIPRange(CustomerOwned):
     """Addresses (and SSH ports) a customer lets webnet scan for devices to onboard."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="ip_ranges"
-    )
     cidr = models.CharField(max_length=50, help_text="e.g. 10.0.0.0/24 or 127.0.0.1/32")
     ports = models.CharField(
         max_length=200, default="22", help_text="SSH ports: 22, or 22,2222, or 10001-10020"
     )
     description = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["cidr"]
@@ -89,12 +79,9 @@ class CandidateStatus(models.TextChoices):
     IGNORED = "ignored", "Ignored"
 
 
-class DiscoveryCandidate(models.Model):
+class DiscoveryCandidate(CustomerOwned):
     """A device webnet found but does not manage yet, waiting for an admin's decision."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="discovery_candidates"
-    )
     source = models.CharField(max_length=4, choices=CandidateSource.choices)
     status = models.CharField(
         max_length=8, choices=CandidateStatus.choices, default=CandidateStatus.NEW
@@ -116,8 +103,6 @@ class DiscoveryCandidate(models.Model):
     )
     first_seen_at = models.DateTimeField(auto_now_add=True)
     last_seen_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["status", "address", "port", "hostname"]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from webnet.core.querysets import ScopedManager
+from webnet.core.models import CustomerOwned
 
 
 class EndReason(models.TextChoices):
@@ -14,12 +14,9 @@ class EndReason(models.TextChoices):
     ERROR = "error", "Connection failed"
 
 
-class TerminalSession(models.Model):
+class TerminalSession(CustomerOwned):
     """One browser ↔ device SSH session. `transcript` holds the typed lines (secrets masked)."""
 
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="terminal_sessions"
-    )
     device = models.ForeignKey(
         "devices.Device", null=True, on_delete=models.SET_NULL, related_name="terminal_sessions"
     )
@@ -37,8 +34,6 @@ class TerminalSession(models.Model):
     bytes_in = models.BigIntegerField(default=0)  # browser → device
     bytes_out = models.BigIntegerField(default=0)  # device → browser
     transcript = models.JSONField(default=list, blank=True)
-
-    objects = ScopedManager()
 
     class Meta:
         ordering = ["-started_at"]

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.apps import apps
 
 import webnet
+from webnet.core.models import CustomerOwned
 
 # Models that are not owned by one customer, and why.
 GLOBAL_MODELS = {
@@ -25,15 +26,17 @@ def _webnet_models():
     return [m for m in apps.get_models() if m.__module__.startswith("webnet.")]
 
 
-def test_every_model_is_customer_scoped_or_listed_global() -> None:
+def test_every_model_is_customer_owned_or_listed_global() -> None:
+    """Tenant-owned models inherit core.models.CustomerOwned (non-null indexed customer, gate)."""
     for model in _webnet_models():
         label = model._meta.label_lower
         if label in GLOBAL_MODELS:
+            assert not issubclass(model, CustomerOwned), f"{label} is listed global but owned"
             continue
+        assert issubclass(model, CustomerOwned), f"{label} must inherit CustomerOwned"
         field = model._meta.get_field("customer")
-        assert not field.null, f"{label}.customer must be non-null"
-        assert field.db_index, f"{label}.customer must be indexed"
-        assert hasattr(model.objects, "restrict"), f"{label} must use ScopedManager"
+        assert not field.null and field.db_index, label
+        assert hasattr(model.objects, "restrict"), f"{label} must keep the scoped manager"
 
 
 def test_scoped_uniqueness_includes_customer() -> None:
