@@ -59,6 +59,9 @@ class Kind:
     needs_session: bool = True
     destructive: bool = False
     description: str = ""
+    # check_platforms(params, platforms): params that are valid only on some platforms (the
+    # read-only commands of run_commands), checked once the targets are resolved.
+    check_platforms: Callable[[dict[str, Any], set[str]], None] | None = None
     # on_finish(job): once, when the job reaches a final status (done, reaped or cancelled).
     on_finish: Callable[[Any], None] | None = None
 

@@ -81,11 +81,14 @@ class JobService:
         job_kind = registry.get(kind)
         clean_targets = targets.clean(targets_spec)
         job_params = clean_params(job_kind, params or {})
-        device_ids = list(
-            targets.resolve(user, customer.pk, clean_targets).values_list("pk", flat=True)
+        devices = dict(
+            targets.resolve(user, customer.pk, clean_targets).values_list("pk", "platform")
         )
-        if not device_ids:
+        if not devices:
             raise ValidationError({"targets": "no enabled device you may use matches"})
+        if job_kind.check_platforms is not None:
+            job_kind.check_platforms(job_params, set(devices.values()))
+        device_ids = list(devices)
         with transaction.atomic():
             job = Job.objects.create(
                 customer=customer,
