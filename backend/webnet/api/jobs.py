@@ -221,6 +221,7 @@ class KindsView(APIView):
                 "label": serializers.CharField(),
                 "description": serializers.CharField(),
                 "destructive": serializers.BooleanField(),
+                "started_by": serializers.CharField(),
             },
             many=True,
         )
@@ -233,6 +234,7 @@ class KindsView(APIView):
                     "label": k.label,
                     "description": k.description,
                     "destructive": k.destructive,
+                    "started_by": k.started_by,
                 }
                 for k in registry.all_kinds()
             ]
@@ -275,7 +277,7 @@ class ScheduleSerializer(ScopedSerializer):
             name: attrs.get(name, getattr(self.instance, name, None))
             for name in ("kind", "targets", "params", "cron")
         }
-        kind = registry.get(merged["kind"])
+        kind = registry.startable(merged["kind"])
         attrs["targets"] = clean_targets(merged["targets"])
         attrs["params"] = job_services.clean_params(kind, merged["params"] or {})
         validate_cron(merged["cron"])

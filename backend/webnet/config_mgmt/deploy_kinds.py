@@ -187,6 +187,7 @@ register(
         clean_params=clean_preview,
         persist=store_preview,
         on_finish=preview_finished,
+        started_by="previewing a change plan",
         description="Read fresh running configurations and compute a change plan.",
     )
 )
@@ -199,6 +200,7 @@ register(
         persist=store_deploy,
         on_finish=deploy_finished,
         destructive=True,
+        started_by="committing a confirmed change plan",
         description="Apply a confirmed change plan; verify; roll back on failure.",
     )
 )

@@ -74,11 +74,16 @@ class JobService:
         schedule: Any = None,
         rerun_of: Job | None = None,
         submit: bool = True,
+        owner: bool = False,
     ) -> Job:
-        """Validate, resolve targets as `user`, store a queued job and submit it after commit."""
+        """Validate, resolve targets as `user`, store a queued job and submit it after commit.
+
+        `owner=True` only from the service that owns a kind with `started_by` (deploy), after
+        its own checks (a confirmed plan's hash); every other caller may not start such kinds.
+        """
         if not access.can(user, "job", "add", customer.pk):
             raise PermissionDenied("Your role in this customer does not allow running jobs.")
-        job_kind = registry.get(kind)
+        job_kind = registry.get(kind) if owner else registry.startable(kind)
         clean_targets = targets.clean(targets_spec)
         job_params = clean_params(job_kind, params or {})
         devices = dict(
