@@ -113,7 +113,8 @@ def test_deploy_kinds_cannot_be_started_through_the_jobs_endpoint(world: World, 
             assert response.status_code == 400, response.json()
             assert "change plan" in response.json()["kind"][0]
     assert not Job.objects.exists()
-    started_by = {k["name"]: k["started_by"] for k in api("viewer").get("/api/v1/job-kinds/").json()}
+    kinds = api("viewer").get("/api/v1/job-kinds/").json()
+    started_by = {kind["name"]: kind["started_by"] for kind in kinds}
     assert started_by["config_deploy"] and not started_by["run_commands"]
 
 
