@@ -149,3 +149,11 @@ async def test_legacy_only_device_fails_without_the_switch(start_lab) -> None:
     job = await _run(world, "config_backup")
     # The lab sometimes resets before its disconnect message arrives: either code is honest.
     assert (await _results(job))["R1"].error_code in ("negotiation_failed", "connection_lost")
+
+
+async def test_a_weak_password_does_not_mangle_ordinary_output(start_lab) -> None:
+    world = await start_lab(platforms=["cisco_ios"], count=1, password="admin")
+    await world.by_hand("R1", ["interface Loopback7", " description administered by noc"])
+    job = await _run(world, "run_commands", {"commands": ["show running-config | i desc"]})
+    output = (await _results(job))["R1"].output
+    assert "description administered by noc" in output, output
