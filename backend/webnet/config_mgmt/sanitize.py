@@ -114,7 +114,7 @@ _CISCO = [
     r"\bkey-string {T}{E}{S}",
     # routing protocols and first-hop redundancy
     r"^\s*(?:ip |ipv6 )?ospf authentication-key {T}{S}",
-    r"^\s*authentication-key {E}{T}{S}",
+    r"^\s*authentication-key {E}{T}(?!type\b){S}",
     r"\bmessage-digest-key \d+ md5 {E}{T}{S}",
     r"\bneighbor \S+ password {T}{E}{S}",
     r"^\s*isis password {S}",
@@ -130,21 +130,25 @@ _CISCO = [
     # IPsec / IKE
     r"\bcrypto isakmp key {T}{S}",
     r"\bpre-shared-key (?:address \S+ (?:\d+\.\d+\.\d+\.\d+ )?|hostname \S+ )key {T}{S}",
-    r"\bpre-shared-key (?:local |remote )?{T}(?!(?:address|hostname)\b){S}",
+    r"\bpre-shared-key (?:local |remote )?{T}(?!(?:address|hostname|ascii-text|hexadecimal)\b){S}",
     r"\bpre-share key {T}{S}",
     r"^\s*shared-key {T}{S}",
     r"\s-cvauth=key,([^\s,]+)",
 ]
 
-# Junos: a keyword is a whole statement word (never inside a quoted description).
-_JUNOS_WORD = r'(?:^set (?:[^\s"]+ )*?|^\s*)'
+# Junos statements, each in both forms: `set … WORD VALUE` (a keyword is a whole word, never
+# inside a quoted description) and the hierarchy's `WORD VALUE;`.
 _J = r'("[^"]*"|[^\s";]+)'
+_JUNOS_STATEMENTS = [
+    r"(?:encrypted-password|secret|(?:[\w-]+-)?authentication-key|privacy-key|ascii-text"
+    r"|hexadecimal) (?!\d+ type ){J}",
+    r"authentication md5 \d+ key {J}",
+    r"key {J}",
+    r"authentication-key \d+ type \S+ value {J}",
+]
 _JUNOS = [
-    r"{W}(?:encrypted-password|secret|(?:[\w-]+-)?authentication-key|privacy-key|ascii-text"
-    r"|hexadecimal) (?!\d+ type ){J}(?=;|$| )",
-    r"{W}authentication md5 \d+ key {J}",
-    r"^\s*key {J};",
-    r"{W}authentication-key \d+ type \S+ value {J}",
+    *(r'^set (?:[^\s"]+ )*?' + body + "(?= |$)" for body in _JUNOS_STATEMENTS),
+    *(r"^\s*" + body + ";" for body in _JUNOS_STATEMENTS),
     r"^set snmp community {J}",
     r"^\s*community {J} \{",
     # Junos marks every secret it prints in the hierarchical form
@@ -154,13 +158,7 @@ _JUNOS = [
 
 def _rules(patterns: list[str]) -> list[re.Pattern[str]]:
     return [
-        re.compile(
-            p.replace("{S}", _S)
-            .replace("{T}", _T)
-            .replace("{E}", _E)
-            .replace("{W}", _JUNOS_WORD)
-            .replace("{J}", _J)
-        )
+        re.compile(p.replace("{S}", _S).replace("{T}", _T).replace("{E}", _E).replace("{J}", _J))
         for p in patterns
     ]
 
