@@ -114,7 +114,7 @@ _CISCO = [
     r"\bkey-string {T}{E}{S}",
     # routing protocols and first-hop redundancy
     r"^\s*(?:ip |ipv6 )?ospf authentication-key {T}{S}",
-    r"^\s*authentication-key {E}{T}(?!type\b){S}",
+    r"^\s*authentication-key (?!\d+ type\b){E}{T}{S}",
     r"\bmessage-digest-key \d+ md5 {E}{T}{S}",
     r"\bneighbor \S+ password {T}{E}{S}",
     r"^\s*isis password {S}",
