@@ -66,6 +66,12 @@ def _texts(api, role: str, plan: ChangePlan, job: Job) -> dict[str, str]:
         "jobs": client.get("/api/v1/jobs/").content.decode(),
         "results": client.get(f"/api/v1/jobs/{job.pk}/results/").content.decode(),
         "logs": client.get(f"/api/v1/jobs/{job.pk}/logs/").content.decode(),
+        "jobs export": b"".join(
+            client.get("/api/v1/jobs/export/?file_format=json").streaming_content
+        ).decode(),
+        "plans export": b"".join(
+            client.get("/api/v1/change-plans/export/?file_format=json").streaming_content
+        ).decode(),
     }
 
 
