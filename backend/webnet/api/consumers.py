@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from webnet.config_mgmt.redact import Redactor, mask_value
 from webnet.core import broadcasts
 from webnet.customers.models import Customer
 from webnet.jobs.lifecycle import log_line
@@ -61,6 +62,9 @@ class JobLogsConsumer(AsyncJsonWebsocketConsumer):
         if self.job is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
+        # Lines may quote configuration (errors, deploy steps): masked unless the user is admin.
+        sees = database_sync_to_async(Redactor(user).sees_secrets)
+        self.sees_secrets = await sees(self.job.customer_id)
         self.sent_seq = _query_int(self.scope, "after_seq")
         self.group = broadcasts.job_group(self.job.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -87,7 +91,8 @@ class JobLogsConsumer(AsyncJsonWebsocketConsumer):
             if not fresh:
                 return
         self.sent_seq = fresh[-1]["seq"]
-        await self.send_json({"type": "lines", "lines": fresh})
+        shown = fresh if self.sees_secrets else [mask_value(line) for line in fresh]
+        await self.send_json({"type": "lines", "lines": shown})
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):

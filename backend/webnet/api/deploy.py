@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from webnet.api.base import ExportMixin
 from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
+from webnet.api.redaction import redactor
 from webnet.config_mgmt import deploy
 from webnet.config_mgmt.models import ConfigSnapshot, ConfigTemplate
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice
@@ -23,6 +24,16 @@ class PlanDeviceSerializer(serializers.ModelSerializer):
     class Meta:
         model = PlanDevice
         fields = ["device", "hostname", "position", "status", "commands", "diff", "message"]
+
+    def to_representation(self, instance: PlanDevice) -> dict[str, Any]:
+        """Commands, diff and message quote configuration (rollbacks a whole one): masked."""
+        data = super().to_representation(instance)
+        shown = redactor(self.context).value(
+            instance.customer_id,
+            {key: data[key] for key in ("commands", "diff", "message")},
+            instance.device.platform,
+        )
+        return {**data, **shown}
 
 
 class ChangePlanSerializer(serializers.ModelSerializer):
@@ -55,7 +66,7 @@ class ChangePlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_devices(self, plan: ChangePlan) -> list[dict[str, Any]]:
-        return PlanDeviceSerializer(deploy.plan_rows(plan), many=True).data
+        return PlanDeviceSerializer(deploy.plan_rows(plan), many=True, context=self.context).data
 
     def get_content_hash(self, plan: ChangePlan) -> str:
         """What a confirmer approves: the hash of every device's commands and pre-state."""
@@ -103,6 +114,9 @@ class ChangePlanViewSet(
     def get_serializer_class(self) -> Any:
         return PlanCreateSerializer if self.action == "create" else ChangePlanSerializer
 
+    def shown(self, plan: ChangePlan) -> dict[str, Any]:
+        return ChangePlanSerializer(plan, context=self.get_serializer_context()).data
+
     @extend_schema(request=PlanCreateSerializer, responses={202: ChangePlanSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = PlanCreateSerializer(data=request.data, context=self.get_serializer_context())
@@ -126,7 +140,7 @@ class ChangePlanViewSet(
                 name=data["name"],
                 canary=data["canary"],
             )
-        return Response(ChangePlanSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
+        return Response(self.shown(plan), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         request=inline_serializer("ConfirmPlan", {"content_hash": serializers.CharField()}),
@@ -136,13 +150,13 @@ class ChangePlanViewSet(
     def confirm(self, request: Request, pk: str | None = None) -> Response:
         shown = str(request.data.get("content_hash", ""))
         plan = deploy.confirm_plan(request.user, self.get_object(), shown)
-        return Response(ChangePlanSerializer(plan).data)
+        return Response(self.shown(plan))
 
     @extend_schema(request=None, responses={202: ChangePlanSerializer})
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, pk: str | None = None) -> Response:
         plan = deploy.commit_plan(request.user, self.get_object())
-        return Response(ChangePlanSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
+        return Response(self.shown(plan), status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=RollbackSerializer, responses={202: ChangePlanSerializer})
     @action(detail=False, methods=["post"])
@@ -153,4 +167,4 @@ class ChangePlanViewSet(
         plan = deploy.rollback_to_snapshot(
             request.user, form.validated_data["device"], form.validated_data["snapshot"]
         )
-        return Response(ChangePlanSerializer(plan).data, status=status.HTTP_202_ACCEPTED)
+        return Response(self.shown(plan), status=status.HTTP_202_ACCEPTED)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
+from webnet.api.redaction import redactor
 from webnet.jobs import registry
 from webnet.jobs import services as job_services
 from webnet.jobs.cron import validate_cron
@@ -58,6 +59,12 @@ class JobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: Job) -> dict[str, Any]:
+        """Deploy parameters carry configuration lines: masked for those who may not see secrets."""
+        data = super().to_representation(instance)
+        data["params"] = redactor(self.context).value(instance.customer_id, data["params"])
+        return data
+
 
 class JobCreateSerializer(serializers.Serializer):
     customer = CustomerField(required=False)
@@ -89,6 +96,16 @@ class JobDeviceResultSerializer(serializers.ModelSerializer):
             "finished_at",
             "duration_ms",
         ]
+
+    def to_representation(self, instance: JobDeviceResult) -> dict[str, Any]:
+        """Output and data quote configurations (show running-config, diffs, commands)."""
+        data = super().to_representation(instance)
+        shown = redactor(self.context).value(
+            instance.customer_id,
+            {key: data[key] for key in ("output", "data", "error_message")},
+            instance.device.platform if instance.device else "",
+        )
+        return {**data, **shown}
 
 
 class JobFilter(filters.FilterSet):
@@ -131,7 +148,10 @@ class JobViewSet(
         job = JobService.create_job(
             request.user, data["customer"], data["kind"], data["targets"], data["params"]
         )
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            JobSerializer(job, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
     @extend_schema(
         parameters=[
@@ -163,7 +183,11 @@ class JobViewSet(
             lines = lines.filter(device_id=request.query_params["device"])
         if request.query_params.get("level"):
             lines = lines.filter(level=request.query_params["level"])
-        page = [log_line(line) for line in lines.order_by("seq")[: max(limit, 1)]]
+        shown = redactor(self.get_serializer_context())
+        page = [
+            shown.value(job.customer_id, log_line(line))
+            for line in lines.order_by("seq")[: max(limit, 1)]
+        ]
         return Response(
             {
                 "lines": page,
@@ -179,17 +203,24 @@ class JobViewSet(
     @action(detail=True, methods=["get"])
     def results(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
-        rows = JobDeviceResult.objects.for_customer(job.customer_id).filter(job=job)
+        rows = (
+            JobDeviceResult.objects.for_customer(job.customer_id)
+            .filter(job=job)
+            .select_related("device")
+        )
         if request.query_params.get("status"):
             rows = rows.filter(status=request.query_params["status"])
         page = self.paginate_queryset(rows.order_by("hostname"))
-        return self.get_paginated_response(JobDeviceResultSerializer(page, many=True).data)
+        context = self.get_serializer_context()
+        return self.get_paginated_response(
+            JobDeviceResultSerializer(page, many=True, context=context).data
+        )
 
     @extend_schema(request=None, responses=JobSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         job = JobService.cancel(request.user, self.get_object())
-        return Response(JobSerializer(job).data)
+        return Response(JobSerializer(job, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=inline_serializer(
@@ -203,7 +234,10 @@ class JobViewSet(
             request.data.get("failed_only", False)
         )
         job = JobService.rerun(request.user, self.get_object(), failed_only=failed_only)
-        return Response(JobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            JobSerializer(job, context=self.get_serializer_context()).data,
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class KindsView(APIView):
@@ -219,6 +253,7 @@ class KindsView(APIView):
                 "label": serializers.CharField(),
                 "description": serializers.CharField(),
                 "destructive": serializers.BooleanField(),
+                "started_by": serializers.CharField(),
             },
             many=True,
         )
@@ -231,6 +266,7 @@ class KindsView(APIView):
                     "label": k.label,
                     "description": k.description,
                     "destructive": k.destructive,
+                    "started_by": k.started_by,
                 }
                 for k in registry.all_kinds()
             ]
@@ -273,7 +309,7 @@ class ScheduleSerializer(ScopedSerializer):
             name: attrs.get(name, getattr(self.instance, name, None))
             for name in ("kind", "targets", "params", "cron")
         }
-        kind = registry.get(merged["kind"])
+        kind = registry.startable(merged["kind"])
         attrs["targets"] = clean_targets(merged["targets"])
         attrs["params"] = job_services.clean_params(kind, merged["params"] or {})
         validate_cron(merged["cron"])

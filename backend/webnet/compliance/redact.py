@@ -7,31 +7,11 @@ else sees secrets (passwords, keys, communities) masked exactly as in the config
 
 from typing import Any
 
-from webnet.config_mgmt.sanitize import MASK, mask_secrets
-from webnet.config_mgmt.services import may_see_secrets
+from webnet.config_mgmt.redact import Redactor as ConfigRedactor
+from webnet.config_mgmt.redact import mask_line, mask_value
+from webnet.config_mgmt.sanitize import MASK
 
 HIDDEN = "captured value hidden (it is a secret)"
-
-
-def mask_line(line: str) -> str:
-    """One line masked; negations (`no …`, Junos `delete …`) are masked like what they negate."""
-    stripped = line.lstrip()
-    indent = line[: len(line) - len(stripped)]
-    for prefix, positive in (("no ", ""), ("delete ", "set ")):
-        if stripped.startswith(prefix):
-            masked = mask_secrets("", positive + stripped[len(prefix) :])
-            return indent + prefix + masked[len(positive) :]
-    return mask_secrets("", line)
-
-
-def _mask(value: Any) -> Any:
-    if isinstance(value, str):
-        return "\n".join(mask_line(line) for line in value.split("\n"))
-    if isinstance(value, list):
-        return [_mask(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _mask(item) for key, item in value.items()}
-    return value
 
 
 def _has_secret(lines: list[str]) -> bool:
@@ -40,7 +20,7 @@ def _has_secret(lines: list[str]) -> bool:
 
 def details(value: dict[str, Any]) -> dict[str, Any]:
     """Masked details; a value captured from a line holding a secret is masked whole."""
-    masked = _mask(value)
+    masked = mask_value(value)
     if _has_secret(value.get("matched", [])):
         for key in ("captured", "failing"):
             if key in masked:
@@ -57,20 +37,11 @@ def details(value: dict[str, Any]) -> dict[str, Any]:
 def message(text: str, raw_details: dict[str, Any]) -> str:
     if _has_secret(raw_details.get("matched", [])):
         return HIDDEN
-    return str(_mask(text))
+    return str(mask_value(text))
 
 
-class Redactor:
-    """Decides once per customer whether `user` sees secrets, then masks what they may not."""
-
-    def __init__(self, user: Any) -> None:
-        self.user = user
-        self._allowed: dict[int, bool] = {}
-
-    def sees_secrets(self, customer_id: int) -> bool:
-        if customer_id not in self._allowed:
-            self._allowed[customer_id] = may_see_secrets(self.user, customer_id)
-        return self._allowed[customer_id]
+class Redactor(ConfigRedactor):
+    """The configuration rule, plus compliance results whose captured values may be secrets."""
 
     def result(self, customer_id: int, text: str, raw: dict[str, Any]) -> tuple[str, dict]:
         if self.sees_secrets(customer_id):

@@ -92,6 +92,7 @@ def preview_change(
         "deploy_preview",
         {"devices": [d.pk for d in devices]},
         {"plan": plan.pk},
+        owner=True,
     )
     ChangePlan.objects.filter(pk=plan.pk).update(preview_job=job)
     plan.preview_job = job
@@ -167,6 +168,7 @@ def commit_plan(user: Any, plan: ChangePlan) -> ChangePlan:
         "config_deploy",
         {"devices": order},
         {"plan": plan.pk, "order": order, "canary": plan.canary},
+        owner=True,
     )
     plan.status, plan.commit_job = PlanStatus.COMMITTING, job
     plan.save(update_fields=["status", "commit_job"])

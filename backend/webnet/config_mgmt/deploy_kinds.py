@@ -263,6 +263,7 @@ register(
         persist=store_preview,
         on_finish=preview_finished,
         rerun=replan,
+        started_by="previewing a change plan",
         description="Read fresh running configurations and compute a change plan.",
     )
 )
@@ -278,6 +279,7 @@ register(
         on_finish=deploy_finished,
         rerun=replan,
         destructive=True,
+        started_by="committing a confirmed change plan",
         description="Apply a confirmed change plan; verify; roll back on failure.",
     )
 )

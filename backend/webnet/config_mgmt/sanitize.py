@@ -72,49 +72,117 @@ def sanitize(platform: str, text: str) -> str:
     return "\n".join(lines) + "\n" if lines else ""
 
 
-# (pattern, group to mask): the group holds the secret, the rest of the line stays readable.
-_SECRETS = [
-    # enable secret 9 $9$…, enable password x, enable secret sha512 $6$… (EOS)
-    r"^\s*enable (?:secret|password)(?: level \d+)?(?: (?:\d+|sha512|md5))? (\S+)",
-    # username admin [privilege 15] [role r] secret|password [type] VALUE
-    r"^\s*username \S+.*? (?:secret|password)(?: (?:\d+|sha512|md5))? (\S+)",
-    # IOS-XR username block: " secret 10 $6$…", " password 7 …"
-    r"^\s+(?:secret|password)(?: \d+)? (\S+)",
-    r"^\s*snmp-server community (\S+)",
-    r"^\s*snmp-server user \S+ \S+.*? auth \S+ (\S+)",
-    r"^\s*snmp-server user \S+ \S+.*? priv(?: \S+)? (\S+)",
-    r"^\s*(?:tacacs|radius)-server (?:host \S+ )?key(?: \d+)? (\S+)",
-    r"^\s*(?:tacacs|radius)-server key(?: \d+)? (\S+)",
-    r"^\s*key(?: [067])? (?!\d+$)(\S+)$",
-    r"\bkey-string(?: \d+)? (\S+)",
-    r"\bauthentication-key(?: \d+)? (\S+)",
-    r"\bmessage-digest-key \d+ md5(?: \d+)? (\S+)",
-    r"\bneighbor \S+ password(?: \d+)? (\S+)",
-    r"\bpre-shared-key(?: ascii-text| hexadecimal| \d+)? (\S+)",
-    r"\bcrypto isakmp key(?: \d+)? (\S+)",
-    r"\bchap password(?: \d+)? (\S+)",
-    r"\bwpa-psk(?: ascii| hex)?(?: \d+)? (\S+)",
-    # Junos: quoted secrets anywhere in a set line or a hierarchy
-    r"\bencrypted-password (\"[^\"]*\"|\S+)",
-    r"\b(?:secret|authentication-key|ascii-text|key) (\"[^\"]*\")",
-    r"^\s*set snmp community (\S+)",
-    r"^\s*community (\S+) \{",
+# Secret-masking rules as data, per platform. A rule is a regex for one secret syntax; `{S}` marks
+# where the secret stands (its value position), `{T}` an optional Cisco type digit (0, 5, 6, 7…)
+# and `{E}` the optional XR `encrypted`/`clear`/IOS-XR `password` word before it. Rules describe
+# the whole syntax up to the secret, so a keyword elsewhere on the line (`md5`, `128`, `address`)
+# is never what gets masked; the corpus in tests/config_mgmt/fixtures/secrets is the spec.
+_S = r'("[^"]*"|[^\s"]\S*)'
+_T = r"(?:[0-9] )?"
+_E = r"(?:(?:encrypted|clear|password) )?"
+
+_CISCO = [
+    # enable [algorithm-type X] secret|password [level N] [type|sha512|md5] VALUE
+    r"^\s*enable (?:algorithm-type \S+ )?(?:secret|password) (?:level \d+ )?"
+    r"(?:(?:[0-9]|sha512|md5) )?{S}",
+    r"^\s*username \S+ (?:\S+ )*?(?:secret|password) (?:(?:[0-9]|sha512|md5) )?{S}",
+    r"^\s*aaa root secret (?:(?:[0-9]|sha512) )?{S}",
+    r"^\s*key config-key password-encrypt {S}",
+    # indented `password [type] X`: lines, XR usernames and BGP neighbors, NX-OS BGP neighbors
+    r"^\s+password {T}{E}(?!(?:encryption-key|minimum|policy)\b){S}",
+    r"^\s+secret (?:[0-9]+ )?{S}",
+    r"^\s*ip (?:ftp|http client) password {T}{S}",
+    r"\bsent-username \S+ password {T}{S}",
+    r"\bchap password {T}{S}",
+    r"\bwpa-psk (?:ascii |hex )?{T}{S}",
+    # credentials inside URLs: ftp://user:password@host
+    r"://[^\s:/@]+:([^\s@]+)@",
+    # SNMP: v1/v2c community (not a v3 user name, nor an NX-OS vrf/source line)
+    r"^\s*snmp-server community {S}",
+    r"^\s*snmp-server host \S+ (?:vrf \S+ )?(?:(?:informs|traps) )?(?:version (?:1|2c) )?"
+    r"(?!(?:version|vrf|use-vrf|filter-vrf|source-interface|informs|traps)\b){S}",
+    r"^\s*snmp-server user \S+ \S+ .*?\bauth (?:md5|sha\S*) (?:encrypted )?{S}",
+    r"^\s*snmp-server user \S+ \S+ .*?\bpriv (?:(?:des|3des|aes)\S*(?: (?:128|192|256))? )?"
+    r"(?:encrypted )?{S}",
+    # TACACS+/RADIUS/LDAP servers and their keys
+    r"^\s*(?:tacacs|radius)-server (?:host \S+ (?:\S+ )*?)?key {T}{S}",
+    r"^\s*ldap-server host \S+ (?:\S+ )*?password {T}{S}",
+    r"^\s*server-private \S+ (?:\S+ )*?key {T}{S}",
+    r"\bserver-key {T}{S}",
+    # ` key 7 X` in a tacacs/radius server block; ` key 1` (a key chain id) is not a secret
+    r"^\s+key {T}(?!\d+$){S}$",
+    r"\bkey-string {T}{E}{S}",
+    # routing protocols and first-hop redundancy
+    r"^\s*(?:ip |ipv6 )?ospf authentication-key {T}{S}",
+    r"^\s*authentication-key (?!\d+ type\b){E}{T}{S}",
+    r"\bmessage-digest-key \d+ md5 {E}{T}{S}",
+    r"\bneighbor \S+ password {T}{E}{S}",
+    r"^\s*isis password {S}",
+    r"^\s*(?:area|domain)-password {T}{S}",
+    r"^\s*(?:lsp|hello)-password (?:(?:hmac-md5|text) )?{E}(?!keychain\b){S}",
+    r"^\s*(?:isis )?authentication key {T}{S}",
+    r"^\s*(?:standby|glbp) (?:\d+ )?authentication (?:text )?(?!md5\b){S}",
+    r"^\s*vrrp \d+ (?:peer )?authentication (?:text )?(?!(?:md5|ietf-md5)\b){S}",
+    r"^\s*authentication text {S}",
+    r"\bip nhrp authentication {S}",
+    # NTP: IOS/NX-OS put the type after the key, EOS before it, XR says `encrypted`
+    r"^\s*ntp authentication-key \d+ \S+ {T}{E}{S}",
+    # IPsec / IKE
+    r"\bcrypto isakmp key {T}{S}",
+    r"\bpre-shared-key (?:address \S+ (?:\d+\.\d+\.\d+\.\d+ )?|hostname \S+ )key {T}{S}",
+    r"\bpre-shared-key (?:local |remote )?{T}(?!(?:address|hostname|ascii-text|hexadecimal)\b){S}",
+    r"\bpre-share key {T}{S}",
+    r"^\s*shared-key {T}{S}",
+    r"\s-cvauth=key,([^\s,]+)",
 ]
-_SECRET_RES = [re.compile(p) for p in _SECRETS]
+
+# Junos statements, each in both forms: `set … WORD VALUE` (a keyword is a whole word, never
+# inside a quoted description) and the hierarchy's `WORD VALUE;`.
+_J = r'("[^"]*"|[^\s";]+)'
+_JUNOS_STATEMENTS = [
+    r"(?:encrypted-password|secret|(?:[\w-]+-)?authentication-key|privacy-key|ascii-text"
+    r"|hexadecimal) (?!\d+ type ){J}",
+    r"authentication md5 \d+ key {J}",
+    r"key {J}",
+    r"authentication-key \d+ type \S+ value {J}",
+]
+_JUNOS = [
+    *(r'^set (?:[^\s"]+ )*?' + body + "(?= |$)" for body in _JUNOS_STATEMENTS),
+    *(r"^\s*" + body + ";" for body in _JUNOS_STATEMENTS),
+    r"^set snmp community {J}",
+    r"^\s*community {J} \{",
+    # Junos marks every secret it prints in the hierarchical form
+    r"{J}; ## SECRET-DATA$",
+]
 
 
-def _mask_line(line: str) -> str:
-    for pattern in _SECRET_RES:
+def _rules(patterns: list[str]) -> list[re.Pattern[str]]:
+    return [
+        re.compile(p.replace("{S}", _S).replace("{T}", _T).replace("{E}", _E).replace("{J}", _J))
+        for p in patterns
+    ]
+
+
+SECRET_RULES: dict[str, list[re.Pattern[str]]] = {
+    **{p: _rules(_CISCO) for p in ("cisco_ios", "cisco_iosxe", "cisco_nxos", "cisco_iosxr")},
+    "arista_eos": _rules(_CISCO),
+    "juniper_junos": _rules(_JUNOS),
+}
+# A platform we do not know (compliance text of mixed origin): every rule, since a missed
+# secret is worse than a masked word.
+_ALL_RULES = _rules(_CISCO) + _rules(_JUNOS)
+
+
+def _mask_line(rules: list[re.Pattern[str]], line: str) -> str:
+    for pattern in rules:
         match = pattern.search(line)
-        if match:
+        if match and MASK not in match.group(1):
             start, end = match.span(1)
             line = line[:start] + MASK + line[end:]
     return line
 
 
 def mask_secrets(platform: str, text: str) -> str:
-    """The configuration with passwords, hashes, keys and communities replaced by MASK.
-
-    Every platform's rules apply to every platform: a missed secret is worse than a masked token.
-    """
-    return "\n".join(_mask_line(line) for line in text.split("\n"))
+    """The configuration with passwords, hashes, keys and communities replaced by MASK."""
+    rules = SECRET_RULES.get(platform, _ALL_RULES)
+    return "\n".join(_mask_line(rules, line) for line in text.split("\n"))

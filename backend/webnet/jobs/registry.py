@@ -102,7 +102,13 @@ class Kind:
     prepare: Prepare | None = None
     resolve_addresses: ResolveAddresses | None = None
     destructive: bool = False
+    # Non-empty: only that service starts this kind (e.g. "committing a confirmed change plan");
+    # the jobs API, the UI run pages, schedules and re-run refuse it.
+    started_by: str = ""
     description: str = ""
+    # check_platforms(params, platforms): params that are valid only on some platforms (the
+    # read-only commands of run_commands), checked once the targets are resolved.
+    check_platforms: Callable[[dict[str, Any], set[str]], None] | None = None
     # on_finish(job): once, when the job reaches a final status (done, reaped or cancelled).
     on_finish: Callable[[Any], None] | None = None
     # rerun(user, job, device ids) → the job to show instead of repeating this one as is
@@ -132,5 +138,19 @@ def get(name: str) -> Kind:
         raise ValidationError({"kind": f"unknown job kind {name!r}"}) from exc
 
 
+def startable(name: str) -> Kind:
+    """The kind `name` when anyone with the role may start it directly."""
+    kind = get(name)
+    if kind.started_by:
+        raise ValidationError(
+            {"kind": f"{name} jobs cannot be started directly; they start by {kind.started_by}"}
+        )
+    return kind
+
+
 def all_kinds() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.name)
+
+
+def startable_kinds() -> list[Kind]:
+    return [kind for kind in all_kinds() if not kind.started_by]

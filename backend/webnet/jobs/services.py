@@ -39,20 +39,18 @@ def clean_params(kind: registry.Kind, params: dict[str, Any]) -> dict[str, Any]:
 
 def _resolve_targets(
     user: Any, customer: Customer, kind: registry.Kind, spec: Any
-) -> tuple[Any, list[int], list[str]]:
-    """(the stored spec, device ids, host:port addresses), each resolved through the gate."""
+) -> tuple[Any, dict[int, str], list[str]]:
+    """(the stored spec, device id → platform, host:port addresses), through the gate."""
     if kind.resolve_addresses is not None:
         found = kind.resolve_addresses(user, customer.pk, spec)
         if not found:
             raise ValidationError({"targets": "no address to probe in the ranges you may use"})
-        return spec, [], [registry.address_key(host, port) for host, port in found]
+        return spec, {}, [registry.address_key(host, port) for host, port in found]
     clean_targets = targets.clean(spec)
-    device_ids = list(
-        targets.resolve(user, customer.pk, clean_targets).values_list("pk", flat=True)
-    )
-    if not device_ids:
+    devices = dict(targets.resolve(user, customer.pk, clean_targets).values_list("pk", "platform"))
+    if not devices:
         raise ValidationError({"targets": "no enabled device you may use matches"})
-    return clean_targets, device_ids, []
+    return clean_targets, devices, []
 
 
 def broadcast_status(job: Job) -> None:
@@ -74,15 +72,21 @@ class JobService:
         schedule: Any = None,
         rerun_of: Job | None = None,
         submit: bool = True,
+        owner: bool = False,
     ) -> Job:
-        """Validate, resolve targets as `user`, store a queued job and submit it after commit."""
+        """Validate, resolve targets as `user`, store a queued job and submit it after commit.
+
+        `owner=True` only from the service that owns a kind with `started_by` (deploy), after
+        its own checks (a confirmed plan's hash); every other caller may not start such kinds.
+        """
         if not access.can(user, "job", "add", customer.pk):
             raise PermissionDenied("Your role in this customer does not allow running jobs.")
-        job_kind = registry.get(kind)
+        job_kind = registry.get(kind) if owner else registry.startable(kind)
         job_params = clean_params(job_kind, params or {})
-        clean_targets, device_ids, addresses = _resolve_targets(
-            user, customer, job_kind, targets_spec
-        )
+        clean_targets, devices, addresses = _resolve_targets(user, customer, job_kind, targets_spec)
+        if job_kind.check_platforms is not None:
+            job_kind.check_platforms(job_params, set(devices.values()))
+        device_ids = list(devices)
         with transaction.atomic():
             job = Job.objects.create(
                 customer=customer,

@@ -26,6 +26,7 @@ from webnet.config_mgmt.plans import (
     PlanStatus,
     content_hash,
 )
+from webnet.config_mgmt.redact import Redactor
 from webnet.core import access
 from webnet.devices.models import Device
 from webnet.jobs.models import Job, JobStatus
@@ -101,12 +102,19 @@ def plan_context(request: HttpRequest, plan: ChangePlan, **extra: Any) -> dict[s
     preview_done = plan.preview_job is not None and plan.preview_job.is_finished
     stage = _stage(plan)
     confirmable = stage in (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED) and preview_done
+    redactor = Redactor(request.user)
+    shown = [
+        # Commands, diff and message quote configuration (a rollback's whole one): masked.
+        redactor.value(plan.customer_id, [row.commands, row.diff, row.message], row.device.platform)
+        for row in rows
+    ]
     return {
         "plan": plan,
         "stage": stage,
         "stage_label": PlanStatus(stage).label,
         "rows": [
-            (row, diff_lines(row.diff), ROW_BADGES.get(row.status, "badge-gray")) for row in rows
+            (row, commands, diff_lines(diff), message, ROW_BADGES.get(row.status, "badge-gray"))
+            for row, (commands, diff, message) in zip(rows, shown, strict=True)
         ],
         "ready_count": len(ready),
         "content_hash": digest,

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
+from webnet.config_mgmt.redact import Redactor
 from webnet.core import access
 from webnet.devices.models import Device, DeviceGroup
 from webnet.jobs import registry
@@ -104,18 +105,33 @@ def summary_context(request: HttpRequest, job: Job) -> dict[str, Any]:
         "can_rerun": can_run,
         "can_rerun_failed": can_run and job.is_finished and job.succeeded < job.total,
         "targets": _describe_targets(request, job.targets),
-        "params_json": json.dumps(job.params, indent=2, sort_keys=True) if job.params else "",
+        "params_json": json.dumps(
+            Redactor(request.user).value(job.customer_id, job.params), indent=2, sort_keys=True
+        )
+        if job.params
+        else "",
         "device_count": len(job.device_ids),
     }
 
 
 def results_context(request: HttpRequest, job: Job) -> dict[str, Any]:
-    rows = scoped(request, JobDeviceResult).filter(job=job).order_by("hostname", "pk")
+    rows = (
+        scoped(request, JobDeviceResult)
+        .filter(job=job)
+        .select_related("device")
+        .order_by("hostname", "pk")
+    )
     page: Page = paginate(request, rows, RESULTS_PER_PAGE)
-    results = [
-        (result, json.dumps(result.data, indent=2, sort_keys=True) if result.data else "")
-        for result in page.object_list
-    ]
+    redactor = Redactor(request.user)
+    results = []
+    for result in page.object_list:
+        # Output and data quote configurations: masked unless the user may see secrets.
+        platform = result.device.platform if result.device else ""
+        output, data, error = redactor.value(
+            job.customer_id, [result.output, result.data, result.error_message], platform
+        )
+        data_json = json.dumps(data, indent=2, sort_keys=True) if data else ""
+        results.append((result, output, error, data_json))
     return {"job": job, "results_page": page, "results": results, "is_active": job.status in ACTIVE}
 
 

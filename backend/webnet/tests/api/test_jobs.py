@@ -103,3 +103,55 @@ def test_rerun_of_a_deploy_job_is_a_new_preview_not_a_push(world: World, api) ->
     body = response.json()
     assert body["kind"] == "deploy_preview"
     assert_replanned(plan, body["params"]["plan"])
+
+
+HAND_WRITTEN_DEPLOY = {
+    "plan": 1,
+    "changes": {"1": {"commands": ["snmp-server location X"], "pre_hash": "x"}},
+    "order": [1],
+    "canary": 0,
+}
+
+
+def test_deploy_kinds_cannot_be_started_through_the_jobs_endpoint(world: World, api) -> None:
+    device = f.DeviceFactory(customer=world.a)
+    changes = {str(device.pk): HAND_WRITTEN_DEPLOY["changes"]["1"]}
+    for kind, params in (
+        ("config_deploy", {**HAND_WRITTEN_DEPLOY, "changes": changes, "order": [device.pk]}),
+        ("deploy_preview", {"plan": 1, "intents": {str(device.pk): {"lines": ["x"]}}}),
+    ):
+        for role in ("operator", "admin"):
+            response = _start(api, world, role, kind=kind, params=params)
+            assert response.status_code == 400, response.json()
+            assert "change plan" in response.json()["kind"][0]
+    assert not Job.objects.exists()
+    kinds = api("viewer").get("/api/v1/job-kinds/").json()
+    started_by = {kind["name"]: kind["started_by"] for kind in kinds}
+    assert started_by["config_deploy"] and not started_by["run_commands"]
+
+
+def test_deploy_jobs_are_never_pushed_again_nor_scheduled(world: World, api) -> None:
+    """Re-running a deploy previews its plan again (the plan of this one is gone: 400)."""
+    device = f.DeviceFactory(customer=world.a)
+    done = Job.objects.create(
+        customer=world.a,
+        kind="config_deploy",
+        status="failed",
+        targets={"devices": [device.pk]},
+        device_ids=[device.pk],
+        params=HAND_WRITTEN_DEPLOY,
+        total=1,
+    )
+    response = api("operator").post(f"/api/v1/jobs/{done.pk}/rerun/", {}, format="json")
+    assert response.status_code == 400 and "plan" in response.json()
+    schedule = {
+        "customer": world.a.pk,
+        "name": "deploy nightly",
+        "kind": "config_deploy",
+        "targets": {"all": True},
+        "params": HAND_WRITTEN_DEPLOY,
+        "cron": "0 2 * * *",
+    }
+    response = api("operator").post("/api/v1/schedules/", schedule, format="json")
+    assert response.status_code == 400 and "kind" in response.json()
+    assert Job.objects.count() == 1

@@ -10,7 +10,8 @@ from webnet.devices.models import Device, SSHHostKey
 from webnet.jobs.models import Job, JobDeviceResult, JobLog
 from webnet.jobs.runner import run_job
 from webnet.jobs.services import JobService
-from webnet.tests.conftest import CANARY
+from webnet.tests import factories as f
+from webnet.tests.conftest import CANARY, client_for
 
 ALL_PLATFORMS = [
     "cisco_ios",
@@ -149,3 +150,26 @@ async def test_legacy_only_device_fails_without_the_switch(start_lab) -> None:
     job = await _run(world, "config_backup")
     # The lab sometimes resets before its disconnect message arrives: either code is honest.
     assert (await _results(job))["R1"].error_code in ("negotiation_failed", "connection_lost")
+
+
+async def test_a_weak_password_does_not_mangle_ordinary_output(start_lab) -> None:
+    world = await start_lab(platforms=["cisco_ios"], count=1, password="admin")
+    await world.by_hand("R1", ["interface Loopback7", " description administered by noc"])
+    job = await _run(world, "run_commands", {"commands": ["show running-config | i desc"]})
+    output = (await _results(job))["R1"].output
+    assert "description administered by noc" in output, output
+
+
+async def test_run_commands_output_shows_configuration_secrets_to_admins_only(start_lab) -> None:
+    world = await start_lab(platforms=["cisco_ios"], count=1)
+    await world.by_hand("R1", ["snmp-server community LabC0mmunity RO"])
+    job = await _run(world, "run_commands", {"commands": ["show running-config | i snmp"]})
+    assert "LabC0mmunity" in (await _results(job))["R1"].output  # stored as the device said
+
+    def results_as(role: str) -> str:
+        user = f.MembershipFactory(customer=world.customer, role=role).user
+        return client_for(user).get(f"/api/v1/jobs/{job.pk}/results/").content.decode()
+
+    assert "LabC0mmunity" not in await sync_to_async(results_as)("viewer")
+    assert "LabC0mmunity" not in await sync_to_async(results_as)("operator")
+    assert "LabC0mmunity" in await sync_to_async(results_as)("admin")

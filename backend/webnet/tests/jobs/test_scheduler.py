@@ -52,6 +52,17 @@ def test_schedule_runs_with_owner_permissions(world: World) -> None:
     assert AuditEvent.objects.filter(action="schedule_failed").count() == 1
 
 
+def test_a_schedule_never_starts_a_deploy(world: World) -> None:
+    """Stored before kinds had owners (or written to the table): it fails, nothing deploys."""
+    schedule = _schedule(world)
+    Schedule.objects.filter(pk=schedule.pk).update(
+        kind="config_deploy", params={"plan": 1, "changes": {}, "order": [], "canary": 0}
+    )
+    result = scheduler.tick(schedule.next_run_at + timedelta(seconds=1))
+    assert result["started"] == [] and not Job.objects.exists()
+    assert AuditEvent.objects.filter(action="schedule_failed").count() == 1
+
+
 def test_disabled_schedules_do_not_fire(world: World) -> None:
     schedule = _schedule(world)
     Schedule.objects.filter(pk=schedule.pk).update(enabled=False)

@@ -273,6 +273,8 @@ def test_run_page_takes_any_kind_with_tags_groups_or_all(
         ({"kind": "facts", "devices": "DEV", "params_json": '{"x": 1}'}, "params_json", "no param"),
         ({"kind": "facts", "devices": "DEV", "concurrency": "0"}, "concurrency", "greater than"),
         ({"kind": "nope", "devices": "DEV"}, "kind", "valid choice"),
+        ({"kind": "config_deploy", "devices": "DEV"}, "kind", "valid choice"),
+        ({"kind": "deploy_preview", "devices": "DEV"}, "kind", "valid choice"),
     ],
 )
 def test_bad_run_input_shows_inline_errors(

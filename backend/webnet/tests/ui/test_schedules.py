@@ -95,6 +95,7 @@ def test_edit_prefills_and_saves_through_the_service(
         ({"all_devices": ""}, "devices", "Choose devices"),
         ({"kind": "run_commands", "commands": ""}, "commands", "at least one"),
         ({"params_json": "{not json"}, "params_json", "valid JSON"),
+        ({"kind": "config_deploy"}, "kind", "valid choice"),
         ({"name": "taken"}, "name", "already exists"),
     ],
 )

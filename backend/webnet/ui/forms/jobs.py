@@ -38,7 +38,7 @@ class OptionalJSONField(forms.JSONField):
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [(kind.name, kind.label) for kind in registry.all_kinds()]
+    return [(kind.name, kind.label) for kind in registry.startable_kinds()]
 
 
 def _visible(model: type[models.Model], user: Any, customer: Customer) -> Any:
@@ -180,7 +180,7 @@ def clean_job_inputs(
     params = build_params(kind_name, cleaned)
     try:
         cleaned["targets"] = job_targets.clean(spec) if spec else {}
-        cleaned["params"] = clean_params(registry.get(kind_name), params)
+        cleaned["params"] = clean_params(registry.startable(kind_name), params)
     except ValidationError as exc:
         add_job_errors(form, exc)
     return cleaned
