@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.core import audit, changes
+from webnet.core import audit, broadcasts, changes
 from webnet.customers.models import Customer
 from webnet.customers.services import grant_role
 from webnet.users.models import APIToken, User
@@ -56,7 +56,13 @@ def create_user(
     return user
 
 
+def _sockets_recheck(user: User) -> None:
+    """Deactivation or a new password ends sessions: their sockets re-check once committed."""
+    transaction.on_commit(lambda: broadcasts.recheck_user(user.pk))
+
+
 def update_user(actor: Any, user: User, data: dict[str, Any]) -> User:
+    _sockets_recheck(user)
     return changes.update(actor, user, data)
 
 
@@ -65,6 +71,7 @@ def set_password(actor: Any, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record("password_change", actor=actor, obj=user)
+    _sockets_recheck(user)
 
 
 @transaction.atomic
