@@ -93,8 +93,9 @@ async def test_a_customer_rule_withholds_that_customer_on_sockets_too() -> None:
     await db(customer_services.update_customer)(
         world["b_admin"], world["b"], {"require_admin_totp": True}
     )
-    ws, connected, code = await _connect(f"/ws/devices/{world['b_device'].pk}/ssh/", client)
+    terminal, connected, code = await _connect(f"/ws/devices/{world['b_device'].pk}/ssh/", client)
     assert (connected, code) == (False, 4404)
+    await terminal.disconnect()
     updates, connected, _ = await _connect("/ws/updates/", client)
     assert connected
     for customer in (world["b"], world["a"]):
