@@ -1,7 +1,8 @@
 """The account page and the second factor's life: enrol (QR code), recovery codes, disable.
 
 All of it needs a fully signed-in session (a pending login only verifies, see ui.totp), and any
-change to an existing device needs that device's proof: a current code or a recovery code.
+change to an existing device needs that device's proof: a current code or a recovery code —
+guesses at it share the login throttle, so a borrowed session cannot try codes at will.
 Recovery codes are shown once, by a GET after the POST that made them (refresh shows nothing).
 """
 
@@ -19,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from webnet.core import access, crypto
+from webnet.ui.auth import throttle_wait
 from webnet.users import sessions, totp
 from webnet.users.models import User
 
@@ -28,6 +30,13 @@ NEW_CODES = "webnet_totp_new_codes"
 
 def _errors(exc: ValidationError) -> dict[str, str]:
     return {field: " ".join(messages_) for field, messages_ in exc.message_dict.items()}
+
+
+def _throttle(request: HttpRequest, field: str) -> None:
+    """Count a guess at a code (the login throttle); refuse once the client is over the rate."""
+    wait = throttle_wait(request)
+    if wait:
+        raise ValidationError({field: f"Too many attempts. Try again in {wait} seconds."})
 
 
 def _show_codes_once(request: HttpRequest, codes: list[str]) -> HttpResponseRedirect:
@@ -67,6 +76,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.session.get(SECRET):
         secret = crypto.decrypt(request.session[SECRET])
         try:
+            if replacing:
+                _throttle(request, "proof")
             codes = totp.confirm_enrolment(
                 user,
                 secret=secret,
@@ -112,6 +123,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def regenerate_recovery_codes(request: HttpRequest) -> HttpResponse:
     try:
+        _throttle(request, "proof")
         codes = totp.regenerate_recovery_codes(
             cast(User, request.user), proof=request.POST.get("proof", "")
         )
@@ -125,6 +137,7 @@ def regenerate_recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def disable(request: HttpRequest) -> HttpResponse:
     try:
+        _throttle(request, "proof")
         totp.disable(
             cast(User, request.user),
             password=request.POST.get("password", ""),

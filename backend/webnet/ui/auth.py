@@ -40,7 +40,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS.get(period.strip().lower(), 60)
 
 
-def _throttled(request: HttpRequest) -> int:
+def throttle_wait(request: HttpRequest) -> int:
     """Count one attempt for the client IP; return seconds to wait when over the limit, else 0."""
     limit, window = parse_rate(settings.LOGIN_RATE)
     now = time.time()
@@ -70,7 +70,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     style_fields(form)
     status, throttled = 200, ""
     if request.method == "POST":
-        wait = _throttled(request)
+        wait = throttle_wait(request)
         if wait:
             form = AuthenticationForm(request, initial={"username": request.POST.get("username")})
             style_fields(form)

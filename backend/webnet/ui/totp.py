@@ -44,14 +44,14 @@ def _pending(request: HttpRequest) -> tuple[User | None, str]:
 @csrf_protect
 @never_cache
 def verify_view(request: HttpRequest) -> HttpResponse:
-    from webnet.ui.auth import _throttled
+    from webnet.ui.auth import throttle_wait
 
     user, next_url = _pending(request)
     if user is None:
         return HttpResponseRedirect(reverse("ui:login"))
     error, status = "", 200
     if request.method == "POST":
-        wait = _throttled(request)
+        wait = throttle_wait(request)
         if wait:
             error, status = f"Too many attempts. Try again in {wait} seconds.", 429
         elif totp.verify(user, request.POST.get("code", "")):

@@ -252,3 +252,20 @@ def test_the_rule_is_for_admins_only(world: World) -> None:
     _password_step(client, "a-viewer")
     visible = client.get(reverse("ui:dashboard")).context["switchable_customers"]
     assert [c.name for c in visible] == ["Alpha Networks"]
+
+
+def test_guesses_at_the_device_proof_share_the_login_throttle(
+    world: World, settings: object
+) -> None:
+    """Attack: a borrowed signed-in session trying codes to make new recovery codes."""
+    client = Client()
+    client.force_login(world.viewer)
+    code, _ = _enrol(client)
+    settings.LOGIN_RATE = "3/min"  # type: ignore[attr-defined]
+    url = reverse("ui:totp_recovery_regenerate")
+    for guess in ("111111", "222222", "333333"):
+        assert client.post(url, {"proof": guess}).status_code == 400
+    blocked = client.post(url, {"proof": code.now()})
+    assert blocked.status_code == 400
+    assert "Too many" in blocked.context["errors"]["regenerate_proof"]
+    assert totp.recovery_codes_left(TOTPDevice.objects.get(user=world.viewer)) == 10
