@@ -16,6 +16,7 @@ from webnet.customers import services as customer_services
 from webnet.customers.models import Membership
 from webnet.jobs.services import JobService
 from webnet.tests import factories as f
+from webnet.users import services as user_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 db = database_sync_to_async
@@ -155,3 +156,27 @@ async def test_a_lapsed_session_is_noticed_without_any_broadcast(settings) -> No
     await db(lambda: Session.objects.filter(session_key=key).delete())()  # expired, cleared
     assert await _closed_with(updates, timeout=3) == 4401
     await updates.disconnect()
+
+
+async def test_a_new_password_or_an_enrolment_elsewhere_closes_open_sockets() -> None:
+    world = await db(_world)()
+    password_only = await db(_signed_in)(world["operator"])
+    updates, _, _ = await _connect("/ws/updates/", password_only)
+    await db(f.enrol_totp)(world["operator"])  # this session never passed the second factor
+    assert await _closed_with(updates) == 4401
+    await updates.disconnect()
+    client = await db(_signed_in)(world["admin"])
+    log, _, _ = await _connect(f"/ws/jobs/{world['job'].pk}/", client)
+    await db(user_services.set_password)(world["admin"], world["admin"], "n3w-Passw0rd-long")
+    assert await _closed_with(log) == 4401
+    await log.disconnect()
+
+
+async def test_an_api_token_is_no_way_into_a_socket() -> None:
+    world = await db(_world)()
+    _, raw = await db(user_services.create_token)(None, user=world["operator"], name="ci")
+    ws = WebsocketCommunicator(
+        application, "/ws/updates/", headers=[(b"authorization", f"Bearer {raw}".encode()), ORIGIN]
+    )
+    assert await ws.connect(timeout=5) == (False, 4401)
+    await ws.disconnect()
