@@ -12,6 +12,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 logger = logging.getLogger("webnet.broadcasts")
 
@@ -42,6 +43,16 @@ def recheck_user(user_id: int) -> None:
 
 def recheck_session(session_key: str) -> None:
     send_sync(session_group(session_key), RECHECK)
+
+
+def recheck_users_on_commit(*user_ids: int) -> None:
+    """After a change to who may see what commits, those users' sockets re-check their access."""
+
+    def send_all() -> None:
+        for user_id in user_ids:
+            recheck_user(user_id)
+
+    transaction.on_commit(send_all)
 
 
 async def send(group: str, message: dict[str, Any]) -> None:

@@ -44,7 +44,9 @@ def _show_codes_once(request: HttpRequest, codes: list[str]) -> HttpResponseRedi
     return HttpResponseRedirect(reverse("ui:totp_recovery_codes"))
 
 
-def _account(request: HttpRequest, errors: dict[str, str] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+def _account(
+    request: HttpRequest, errors: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
     user = cast(User, request.user)
     device = totp.confirmed_device(user)
     context: dict[str, Any] = {

@@ -56,14 +56,11 @@ def create_user(
     return user
 
 
-def _sockets_recheck(user: User) -> None:
-    """Deactivation or a new password ends sessions: their sockets re-check once committed."""
-    transaction.on_commit(lambda: broadcasts.recheck_user(user.pk))
-
-
 def update_user(actor: Any, user: User, data: dict[str, Any]) -> User:
-    _sockets_recheck(user)
-    return changes.update(actor, user, data)
+    """Deactivating a user ends their sessions: their sockets re-check once committed."""
+    updated = changes.update(actor, user, data)
+    broadcasts.recheck_users_on_commit(user.pk)
+    return updated
 
 
 def set_password(actor: Any, user: User, password: str) -> None:
@@ -71,7 +68,7 @@ def set_password(actor: Any, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record("password_change", actor=actor, obj=user)
-    _sockets_recheck(user)
+    broadcasts.recheck_users_on_commit(user.pk)  # the old sessions' hash no longer matches
 
 
 @transaction.atomic

@@ -104,11 +104,6 @@ def _locked_device(user: User) -> TOTPDevice | None:
     )
 
 
-def _sockets_recheck(user: User) -> None:
-    """The user's live sockets re-check their session once this change is committed."""
-    transaction.on_commit(lambda: broadcasts.recheck_user(user.pk))
-
-
 @transaction.atomic
 def confirm_enrolment(user: User, *, secret: str, code: str, proof: str = "") -> list[str]:
     """Store the secret shown at enrolment once a code from the app confirms it; audited.
@@ -129,7 +124,7 @@ def confirm_enrolment(user: User, *, secret: str, code: str, proof: str = "") ->
     codes = _new_recovery_codes(device)
     device.save()
     audit.record("totp_replaced" if current else "totp_enrolled", actor=user, obj=user)
-    _sockets_recheck(user)
+    broadcasts.recheck_users_on_commit(user.pk)
     return codes
 
 
@@ -172,7 +167,7 @@ def disable(user: User, *, password: str, proof: str) -> None:
         raise ValidationError({"proof": BAD_PROOF})
     device.delete()
     audit.record("totp_disabled", actor=user, obj=user)
-    _sockets_recheck(user)
+    broadcasts.recheck_users_on_commit(user.pk)
 
 
 def recovery_codes_left(device: TOTPDevice) -> int:
