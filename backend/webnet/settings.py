@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "webnet.ui.totp.SecondFactorMiddleware",
+    "webnet.ui.totp.SessionRulesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +148,8 @@ WEBNET_SSH_COMMAND_TIMEOUT = env.float("WEBNET_SSH_COMMAND_TIMEOUT", default=60.
 # Browser SSH terminal.
 WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default=900.0)
 WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)
+# Open sockets re-check their session and access this often (besides the broadcast re-checks).
+WEBNET_WS_RECHECK_SECONDS = env.float("WEBNET_WS_RECHECK_SECONDS", default=60.0)
 
 if REDIS_URL:
     CACHES = {

@@ -6,7 +6,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from webnet.users import totp
+from webnet.core import access
 from webnet.users.services import authenticate_token
 
 
@@ -23,9 +23,12 @@ class APITokenAuthentication(authentication.BaseAuthentication):
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         user = token.user
-        if totp.lacks_required_enrolment(user):
+        if token.customer_id and token.customer_id in access.withheld_customers(user):
+            # A token for that customer only would see nothing: say why. (A token for all the
+            # user's customers keeps working for the others; core.access hides this one.)
             raise exceptions.AuthenticationFailed(
-                "This account must enrol a TOTP second factor (Account → Two-factor) first."
+                "This customer requires a TOTP second factor of its admins: set it up under "
+                "Account → Two-factor login first."
             )
         user.api_token = token  # type: ignore[attr-defined]  # narrows roles in core.access
         return user, token

@@ -1,9 +1,11 @@
 """WebSockets: a job's live log (/ws/jobs/<id>/) and live status updates (/ws/updates/).
 
-Both authenticate the session user and pass the same gate as the REST API: another customer's
-job is refused exactly like a missing one. The log consumer joins the job's group first, then
-replays stored lines after `after_seq`, then forwards broadcasts — skipping any seq already sent,
-so a client sees every line once and in order.
+Both admit the session user by the same rules as HTTP (api.ws_guard) and pass the same gate as
+the REST API: another customer's job is refused exactly like a missing one. While open they
+re-check both, and close (or, for updates, follow the user's customers) when access changes.
+The log consumer joins the job's group first, then replays stored lines after `after_seq`, then
+forwards broadcasts — skipping any seq already sent, so a client sees every line once and in
+order.
 """
 
 from typing import Any
@@ -12,6 +14,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.config_mgmt.redact import Redactor, mask_value
 from webnet.core import broadcasts
 from webnet.customers.models import Customer
@@ -19,8 +22,6 @@ from webnet.jobs.lifecycle import log_line
 from webnet.jobs.models import Job, JobLog
 
 REPLAY_BATCH = 1000
-CLOSE_UNAUTHENTICATED = 4401
-CLOSE_NOT_FOUND = 4404
 
 
 def _query_int(scope: dict[str, Any], name: str) -> int:
@@ -52,15 +53,14 @@ def _job_state(job: Job) -> dict[str, Any]:
     return broadcasts.job_status_message(job)["job"]
 
 
-class JobLogsConsumer(AsyncJsonWebsocketConsumer):
+class JobLogsConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        user = await self.admit()
+        if user is None:
             return
         self.job = await _visible_job(user, int(self.scope["url_route"]["kwargs"]["job_id"]))
         if self.job is None:
-            await self.close(code=CLOSE_NOT_FOUND)
+            await self.revoke(CLOSE_NOT_FOUND, "Job not found.")
             return
         # Lines may quote configuration (errors, deploy steps): masked unless the user is admin.
         sees = database_sync_to_async(Redactor(user).sees_secrets)
@@ -94,7 +94,11 @@ class JobLogsConsumer(AsyncJsonWebsocketConsumer):
         shown = fresh if self.sees_secrets else [mask_value(line) for line in fresh]
         await self.send_json({"type": "lines", "lines": shown})
 
+    async def still_allowed(self, user: Any) -> bool:
+        return await _visible_job(user, self.job.pk) is not None
+
     async def disconnect(self, code: int) -> None:
+        await self.leave_guard()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
@@ -119,23 +123,33 @@ def _visible_customer_ids(user: Any) -> list[int]:
     return list(Customer.objects.restrict(user, "view").values_list("pk", flat=True))
 
 
-class UpdatesConsumer(AsyncJsonWebsocketConsumer):
-    """Job and device status changes of every customer the user may see."""
+class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
+    """Job and device status changes of every customer the user may see (as that set changes)."""
+
+    groups_joined: frozenset[str] = frozenset()
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+        user = await self.admit()
+        if user is None:
             return
-        self.groups_joined = [
-            broadcasts.customer_group(cid) for cid in await _visible_customer_ids(user)
-        ]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        await self.still_allowed(user)
         await self.accept()
 
+    async def still_allowed(self, user: Any) -> bool:
+        """Follow the gate: join customers the user now sees, leave those they no longer do."""
+        wanted = frozenset(
+            broadcasts.customer_group(cid) for cid in await _visible_customer_ids(user)
+        )
+        for group in wanted - self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        for group in self.groups_joined - wanted:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = wanted
+        return True
+
     async def disconnect(self, code: int) -> None:
-        for group in getattr(self, "groups_joined", []):
+        await self.leave_guard()
+        for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def job_status(self, event: dict[str, Any]) -> None:

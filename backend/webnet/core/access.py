@@ -7,6 +7,7 @@ API tokens can narrow a user: to one customer, and/or to read-only (viewer) — 
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import IntegerChoices
 
 from webnet.core.context import current
@@ -161,13 +162,10 @@ def effective_roles(user: Any) -> dict[int, Level]:
 
 
 def _load_roles(user: Any) -> dict[int, Level]:
-    from webnet.customers.models import Membership  # models import the gate's querysets
-
     roles: dict[int, Level] = {}
     if user is not None and user.is_authenticated and user.is_active:
         token = getattr(user, "api_token", None)
-        memberships = Membership.objects.filter(user_id=user.pk, customer__is_active=True)
-        for customer_id, role in memberships.values_list("customer_id", "role"):
+        for customer_id, role, _ in _memberships(user)[0]:
             level = RANK[Role(role)]
             if token is not None and token.read_only:
                 level = Level.VIEWER
@@ -175,6 +173,48 @@ def _load_roles(user: Any) -> dict[int, Level]:
                 continue
             roles[customer_id] = level
     return roles
+
+
+Row = tuple[int, str, str]  # customer id, role, customer name
+
+
+def _memberships(user: Any) -> tuple[list[Row], list[Row]]:
+    """The user's memberships in active customers: (those that count, those withheld).
+
+    A customer that requires TOTP of its admins withholds its admin memberships from a user who
+    has not enrolled — that customer only: the user's other customers are untouched. (A session
+    of an enrolled user always passed the second factor: users.sessions ends any other.)
+    """
+    from webnet.customers.models import Membership  # models import the gate's querysets
+
+    rows = Membership.objects.filter(user_id=user.pk, customer__is_active=True).values_list(
+        "customer_id", "role", "customer__name", "customer__require_admin_totp"
+    )
+    counted: list[Row] = []
+    held: list[Row] = []
+    enrolled: bool | None = None
+    for customer_id, role, name, requires_totp in rows:
+        if requires_totp and role == Role.ADMIN:
+            if enrolled is None:
+                enrolled = has_second_factor(user)
+            if not enrolled:
+                held.append((customer_id, role, name))
+                continue
+        counted.append((customer_id, role, name))
+    return counted, held
+
+
+def has_second_factor(user: Any) -> bool:
+    """The user has a confirmed TOTP device (read through the relation: core imports no users)."""
+    users = get_user_model()._default_manager
+    return users.filter(pk=user.pk, totp_device__confirmed_at__isnull=False).exists()
+
+
+def withheld_customers(user: Any) -> dict[int, str]:
+    """id → name of the customers whose second-factor rule keeps `user` out until they enrol."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return {}
+    return {customer_id: name for customer_id, _, name in _memberships(user)[1]}
 
 
 def is_staff(user: Any) -> bool:

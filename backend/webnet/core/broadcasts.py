@@ -1,14 +1,18 @@
 """Channel-layer groups and messages: the socket is a hint, the database is the truth.
 
 Group names: `job-<id>` (log lines and status of one job), `customer-<id>` (job and device
-status changes of one customer). Senders never fail a job because a broadcast failed.
+status changes of one customer), `user-<id>` and `session-<digest>` (every socket of a user or of
+one login session: told to re-check its access after a logout or a permission change). Senders
+never fail a job because a broadcast failed.
 """
 
+import hashlib
 import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.db import transaction
 
 logger = logging.getLogger("webnet.broadcasts")
 
@@ -19,6 +23,36 @@ def job_group(job_id: int) -> str:
 
 def customer_group(customer_id: int) -> str:
     return f"customer-{customer_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user-{user_id}"
+
+
+def session_group(session_key: str) -> str:
+    """Named by a digest: the session key itself never travels through the channel layer."""
+    return f"session-{hashlib.sha256(session_key.encode()).hexdigest()[:40]}"
+
+
+RECHECK = {"type": "session.recheck"}
+
+
+def recheck_user(user_id: int) -> None:
+    send_sync(user_group(user_id), RECHECK)
+
+
+def recheck_session(session_key: str) -> None:
+    send_sync(session_group(session_key), RECHECK)
+
+
+def recheck_users_on_commit(*user_ids: int) -> None:
+    """After a change to who may see what commits, those users' sockets re-check their access."""
+
+    def send_all() -> None:
+        for user_id in user_ids:
+            recheck_user(user_id)
+
+    transaction.on_commit(send_all)
 
 
 async def send(group: str, message: dict[str, Any]) -> None:

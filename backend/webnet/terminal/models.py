@@ -12,6 +12,7 @@ class EndReason(models.TextChoices):
     DEVICE = "device", "Closed by the device"
     IDLE = "idle", "Idle timeout"
     ERROR = "error", "Connection failed"
+    REVOKED = "revoked", "Access ended (signed out or permission removed)"
 
 
 class TerminalSession(CustomerOwned):

@@ -46,8 +46,8 @@ def open_sessions(user: Any) -> int:
     )
 
 
-def start_session(actor: Any, device_id: int, client_ip: str | None) -> TerminalSession:
-    """Check the gate and the limit, then create the audited session row."""
+def allowed_device(actor: Any, device_id: int) -> Device:
+    """The device if the gate lets `actor` hold a terminal on it (at start and while open)."""
     if actor is None or not actor.is_authenticated:
         raise TerminalRefused(NOT_AUTHENTICATED, "Sign in to open a terminal.")
     device = Device.objects.restrict(actor, "view").filter(pk=device_id).first()
@@ -55,6 +55,12 @@ def start_session(actor: Any, device_id: int, client_ip: str | None) -> Terminal
         raise TerminalRefused(NOT_FOUND, "Device not found.")
     if not access.can(actor, "terminal", "open", device.customer_id):
         raise TerminalRefused(FORBIDDEN, "Your role does not allow opening a terminal.")
+    return device
+
+
+def start_session(actor: Any, device_id: int, client_ip: str | None) -> TerminalSession:
+    """Check the gate and the limit, then create the audited session row."""
+    device = allowed_device(actor, device_id)
     if device.credential_id is None:
         raise TerminalRefused(FORBIDDEN, "The device has no credential; ask an admin to bind one.")
     limit = settings.WEBNET_TERMINAL_MAX_SESSIONS

@@ -1,12 +1,16 @@
 """factory_boy factories for every model; secrets go through the real encryption."""
 
+import time
+
 import factory
+import pyotp
 from factory.django import DjangoModelFactory
 
 from webnet.core import crypto
 from webnet.customers.models import Customer, Membership, Role
 from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
+from webnet.users import totp
 from webnet.users.models import User
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -161,3 +165,12 @@ class ComplianceWaiverFactory(DjangoModelFactory):
         ComplianceRuleFactory, policy__customer=factory.SelfAttribute("...customer")
     )
     reason = "accepted risk"
+
+
+def enrol_totp(user: User) -> tuple[pyotp.TOTP, list[str]]:
+    """Give `user` a confirmed TOTP device through the real service; returns the authenticator
+    and the recovery codes. Enrols with the previous window's code, so `.now()` is still unused."""
+    secret = totp.new_secret()
+    authenticator = pyotp.TOTP(secret)
+    codes = totp.confirm_enrolment(user, secret=secret, code=authenticator.at(time.time() - 30))
+    return authenticator, codes

@@ -7,7 +7,7 @@ import time
 from typing import cast
 
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
@@ -21,13 +21,14 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from webnet.core import access
 from webnet.core.middleware import client_ip
 from webnet.customers.models import Customer
 from webnet.ui import totp as totp_step
 from webnet.ui.forms.base import style_fields
 from webnet.ui.middleware import SESSION_KEY
 from webnet.users import services as user_services
-from webnet.users import totp
+from webnet.users import sessions, totp
 from webnet.users.models import User
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600, "d": 86400, "day": 86400}
@@ -39,7 +40,7 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS.get(period.strip().lower(), 60)
 
 
-def _throttled(request: HttpRequest) -> int:
+def throttle_wait(request: HttpRequest) -> int:
     """Count one attempt for the client IP; return seconds to wait when over the limit, else 0."""
     limit, window = parse_rate(settings.LOGIN_RATE)
     now = time.time()
@@ -69,18 +70,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
     style_fields(form)
     status, throttled = 200, ""
     if request.method == "POST":
-        wait = _throttled(request)
+        wait = throttle_wait(request)
         if wait:
             form = AuthenticationForm(request, initial={"username": request.POST.get("username")})
             style_fields(form)
             throttled = f"Too many login attempts. Try again in {wait} seconds."
             status = 429
         elif form.is_valid():
-            user = form.get_user()
-            if totp.must_verify(cast(User, user)):
-                return totp_step.begin(request, cast(User, user), _next_url(request))
+            user = cast(User, form.get_user())
+            if totp.confirmed_device(user) is not None:
+                return totp_step.begin(request, user, _next_url(request))
             login(request, user)
-            user_services.record_login(cast(User, user))
+            user_services.record_login(user)
+            if access.withheld_customers(user):  # a customer asks for a second factor first
+                return HttpResponseRedirect(reverse("ui:account"))
             return HttpResponseRedirect(_next_url(request))
         else:
             user_services.record_login_failed(request.POST.get("username", ""))
@@ -94,7 +97,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_services.record_logout(request.user)
-    logout(request)
+    sessions.log_out(request)
     return HttpResponseRedirect(reverse(settings.LOGOUT_REDIRECT_URL))
 
 

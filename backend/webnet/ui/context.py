@@ -1,4 +1,5 @@
-"""Template context for every page: the active customer, the switcher's choices, role flags."""
+"""Template context for every page: the active customer, the switcher's choices, role flags,
+and the customers withheld until the user sets up two-factor login."""
 
 from django.http import HttpRequest
 
@@ -18,4 +19,5 @@ def navigation(request: HttpRequest) -> dict:
         "is_staff_user": access.is_staff(user),
         "can_admin": access.can(user, "credential", "change", cid),
         "can_run_jobs": access.can(user, "job", "add", cid),
+        "withheld_customers": access.withheld_customers(user),
     }

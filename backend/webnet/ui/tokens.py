@@ -1,4 +1,8 @@
-"""The user's own API tokens: create (raw value shown once), list, revoke."""
+"""The user's own API tokens: create (raw value shown once), list, revoke.
+
+Creating is POST → redirect → GET: the raw value waits (encrypted) in the session for the one
+page that shows it, so a refresh neither creates a second token nor shows the value again.
+"""
 
 from typing import cast
 
@@ -10,9 +14,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from webnet.core import crypto
 from webnet.ui.forms.tokens import TokenForm
 from webnet.users import services as user_services
 from webnet.users.models import APIToken, User
+
+NEW_TOKEN = "webnet_new_token"
 
 
 def _own_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -32,20 +39,34 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 def token_create(request: HttpRequest) -> HttpResponse:
-    """On success the raw token is rendered in this response only — never stored, never again."""
     form = TokenForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         token, raw = user_services.create_token(
             request.user, user=cast(User, request.user), **form.cleaned_data
         )
-        context = {
-            "nav": "tokens",
-            "token": token,
-            "secret_props": {"value": raw, "label": "API token"},
-        }
-        return render(request, "tokens/created.html", context)
+        request.session[NEW_TOKEN] = {"pk": token.pk, "raw": crypto.encrypt(raw)}
+        return HttpResponseRedirect(reverse("ui:token_created", args=[token.pk]))
     status = 400 if request.method == "POST" else 200
     return render(request, "tokens/form.html", {"nav": "tokens", "form": form}, status=status)
+
+
+@login_required
+@never_cache
+def token_created(request: HttpRequest, pk: int) -> HttpResponse:
+    """The raw value, once: taken out of the session as it is shown (never stored otherwise)."""
+    token = get_object_or_404(_own_tokens(request), pk=pk)
+    waiting = request.session.get(NEW_TOKEN) or {}
+    if waiting.get("pk") != token.pk:
+        messages.info(request, f"The value of “{token.name}” was shown once, when it was created.")
+        return HttpResponseRedirect(reverse("ui:token_list"))
+    del request.session[NEW_TOKEN]
+    raw = crypto.decrypt(waiting["raw"])
+    context = {
+        "nav": "tokens",
+        "token": token,
+        "secret_props": {"value": raw, "label": "API token"},
+    }
+    return render(request, "tokens/created.html", context)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from webnet.ui import (
+    account,
     audit,
     auth,
     compliance,
@@ -44,7 +45,19 @@ urlpatterns = [
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("login/totp/", totp.verify_view, name="totp_verify"),
-    path("account/totp/", totp.enrol_view, name="totp_enrol"),
+    path("account/", account.account, name="account"),
+    path("account/totp/", account.enrol, name="totp_enrol"),
+    path(
+        "account/totp/recovery-codes/",
+        account.recovery_codes,
+        name="totp_recovery_codes",
+    ),
+    path(
+        "account/totp/recovery-codes/new/",
+        account.regenerate_recovery_codes,
+        name="totp_recovery_regenerate",
+    ),
+    path("account/totp/disable/", account.disable, name="totp_disable"),
     path("customer/switch/", auth.switch_customer, name="switch_customer"),
     *_crud(
         "device",
@@ -88,6 +101,7 @@ urlpatterns = [
     path("members/<int:pk>/delete/", members.member_delete, name="member_delete"),
     path("tokens/", tokens.token_list, name="token_list"),
     path("tokens/new/", tokens.token_create, name="token_create"),
+    path("tokens/<int:pk>/created/", tokens.token_created, name="token_created"),
     path("tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     path("audit/", audit.audit_list, name="audit_list"),
     path("devices/<int:pk>/backup/", job_start.device_backup, name="device_backup"),

@@ -88,11 +88,12 @@ class APIToken(models.Model):
 class TOTPDevice(models.Model):
     """A user's TOTP second factor (RFC 6238). The secret is encrypted with the key ring.
 
-    Unconfirmed until the user proves the authenticator app works; `last_step` rejects a code
-    used twice (replay within its 30-second window).
+    Stored once the user proved the authenticator app works; `last_step` rejects a code used
+    twice (replay within its 30-second window). Recovery codes are kept as SHA-256 hashes and
+    removed when used.
     """
 
-    audit_masked_fields = ("secret_encrypted",)
+    audit_masked_fields = ("secret_encrypted", "recovery_hashes")
     encrypted_fields = ("secret_encrypted",)
 
     user = models.OneToOneField(
@@ -101,6 +102,7 @@ class TOTPDevice(models.Model):
     secret_encrypted = models.TextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
+    recovery_hashes = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

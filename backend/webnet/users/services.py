@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.core import audit, changes
+from webnet.core import audit, broadcasts, changes
 from webnet.customers.models import Customer
 from webnet.customers.services import grant_role
 from webnet.users.models import APIToken, User
@@ -57,7 +57,10 @@ def create_user(
 
 
 def update_user(actor: Any, user: User, data: dict[str, Any]) -> User:
-    return changes.update(actor, user, data)
+    """Deactivating a user ends their sessions: their sockets re-check once committed."""
+    updated = changes.update(actor, user, data)
+    broadcasts.recheck_users_on_commit(user.pk)
+    return updated
 
 
 def set_password(actor: Any, user: User, password: str) -> None:
@@ -65,6 +68,7 @@ def set_password(actor: Any, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit.record("password_change", actor=actor, obj=user)
+    broadcasts.recheck_users_on_commit(user.pk)  # the old sessions' hash no longer matches
 
 
 @transaction.atomic

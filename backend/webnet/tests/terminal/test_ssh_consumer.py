@@ -7,6 +7,8 @@ from channels.db import database_sync_to_async
 
 from webnet.core import crypto
 from webnet.core.models import AuditEvent
+from webnet.customers import services as customer_services
+from webnet.customers.models import Membership
 from webnet.devices.models import SSHHostKey
 from webnet.terminal.models import TerminalSession
 from webnet.tests import factories as f
@@ -188,3 +190,25 @@ async def test_host_key_policy_like_jobs(start_lab) -> None:
     term, _, _ = await open_terminal(other.pk, world.operator)
     assert await term.until_closed() == 4502
     assert "no known host key" in term.statuses[-1]["message"]
+
+
+async def test_an_open_terminal_ends_when_the_role_is_removed(start_lab) -> None:
+    # given an operator working on a router
+    world = await _ios_lab(start_lab)
+    device = world.devices["R1"]
+    term, connected, _ = await open_terminal(device.pk, world.operator)
+    assert connected
+    await term.expect(r"R1>")
+    # when an admin removes their membership
+    membership = await db(Membership.objects.get)(user=world.operator, customer=world.customer)
+    await db(customer_services.revoke_membership)(None, membership)
+    # then the terminal closes at once, says why, and the device session ends, audited
+    assert await term.until_closed() == 4404
+    assert term.statuses[-1]["reason"] == "revoked"
+    for _ in range(50):
+        if not world.lab.runtime("R1").sessions:
+            break
+        await asyncio.sleep(0.05)
+    assert not world.lab.runtime("R1").sessions
+    session = await db(_session)(device=device)
+    assert session.ended_at is not None and session.end_reason == "revoked"

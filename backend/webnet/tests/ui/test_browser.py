@@ -5,9 +5,11 @@ server. Without Chromium the test skips locally but fails under CI, where it mus
 """
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from webnet.customers.models import Role
@@ -161,3 +163,43 @@ def test_job_log_island_streams_filters_and_refreshes_results_when_done(
     page.select_option("[data-job-log] select >> nth=1", "error")
     page.wait_for_selector("[data-job-log] [data-seq='1']", state="detached")
     assert page.locator("[data-job-log] [data-seq]").count() == 1
+
+
+def test_two_factor_enrolment_with_the_qr_code_then_login_with_a_recovery_code(
+    transactional_db: None, live_server: object, browser: object
+) -> None:
+    factories.MembershipFactory(role=Role.VIEWER, user__username="browser-2fa")
+    base = live_server.url  # type: ignore[attr-defined]
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.set_default_timeout(15_000)
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security" in m.text else 0)
+
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "browser-2fa")
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/account/totp/")
+    # The QR code is an SVG image the page's CSP lets the browser draw.
+    assert page.eval_on_selector("[data-testid=totp-qr]", "img => img.naturalWidth") > 0
+    secret = page.inner_text("[data-testid=totp-secret]").strip()
+    page.fill("input[name=code]", pyotp.TOTP(secret).at(time.time() - 30))
+    page.click("button:has-text('Confirm')")
+    page.wait_for_url(f"{base}/account/totp/recovery-codes/")
+    recovery = page.inner_text("[data-testid=recovery-codes] li >> nth=0").strip()
+    page.goto(f"{base}/account/")
+    assert "on" in page.inner_text("[data-testid=totp-status]")
+
+    page.click("summary:has-text('browser-2fa')")
+    page.click("button:has-text('Log out')")
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "browser-2fa")
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/login/totp/")
+    page.fill("input[name=code]", recovery)
+    page.click("button:has-text('Verify')")
+    page.wait_for_url(f"{base}/")
+    assert "Dashboard" in page.inner_text("h1")
+    assert not violations

@@ -23,6 +23,8 @@ LIST_PAGES = [
     "ui:member_add",
     "ui:token_list",
     "ui:token_create",
+    "ui:account",
+    "ui:totp_enrol",
     "ui:audit_list",
     "ui:job_list",
     "ui:job_create",
