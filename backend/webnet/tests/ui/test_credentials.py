@@ -3,7 +3,6 @@
 from collections.abc import Callable
 
 import asyncssh
-
 from django.test import Client
 from django.urls import reverse
 
@@ -107,4 +106,3 @@ def test_failed_form_never_echoes_the_typed_private_key(
     assert response.status_code == 400
     assert response.context["form"].errors["name"]
     assert body.encode() not in response.content
-
