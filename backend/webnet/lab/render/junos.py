@@ -198,28 +198,16 @@ def show_chassis_hardware(rt: DeviceRuntime) -> str:
     return "\n".join(out) + "\n"
 
 
-# (title, width) of the padded columns; System Name follows. Junos pads each column to its width
-# and always follows it with a space, so a value longer than its column (an IOS-XR
-# `GigabitEthernet0/0/0/0` as port info) pushes the rest right instead of running into it.
-_LLDP_COLUMNS = (
-    ("Local Interface", 18),
-    ("Parent Interface", 19),
-    ("Chassis Id", 19),
-    ("Port info", 18),
-)
-
-
-def _lldp_row(*cells: str) -> str:
-    *padded, last = cells
-    pairs = zip(padded, _LLDP_COLUMNS, strict=True)
-    return "".join(f"{cell:<{width}} " for cell, (_, width) in pairs) + last
-
-
 def show_lldp_neighbors(rt: DeviceRuntime) -> str:
-    out = [_lldp_row(*(title for title, _ in _LLDP_COLUMNS), "System Name")]
+    out = [
+        "Local Interface    Parent Interface    Chassis Id          Port info          System Name"
+    ]
     for n in rt.spec.neighbors:
         r = n.device
-        out.append(_lldp_row(n.local_if, "-", r.base_mac, lldp_port_id(r, n.remote_if), r.hostname))
+        out.append(
+            f"{n.local_if:<19}{'-':<20}{r.base_mac:<20}"
+            f"{lldp_port_id(r, n.remote_if):<19}{r.hostname}"
+        )
     return "\n".join(out) + "\n"
 
 
