@@ -2,11 +2,11 @@
 
 from typing import Any
 
-from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 from webnet.api.base import ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField
+from webnet.api.filters import FilterSet
 from webnet.customers import services
 from webnet.customers.models import Customer, Membership
 from webnet.users.models import User
@@ -64,7 +64,7 @@ class MembershipSerializer(ScopedSerializer):
         return attrs
 
 
-class MembershipFilter(filters.FilterSet):
+class MembershipFilter(FilterSet):
     class Meta:
         model = Membership
         fields = ["customer", "user", "role"]

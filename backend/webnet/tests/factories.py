@@ -161,3 +161,32 @@ class ComplianceWaiverFactory(DjangoModelFactory):
         ComplianceRuleFactory, policy__customer=factory.SelfAttribute("...customer")
     )
     reason = "accepted risk"
+
+
+class JobFactory(DjangoModelFactory):
+    """A finished job record (nothing runs: for tests that need a job to point at)."""
+
+    class Meta:
+        model = "jobs.Job"
+
+    customer = factory.SubFactory(CustomerFactory)
+    kind = "config_backup"
+    status = "success"
+
+
+class ScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = "jobs.Schedule"
+
+    customer = factory.SubFactory(CustomerFactory)
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"schedule-{n}")
+    kind = "config_backup"
+    cron = "0 2 * * *"
+
+
+class ComplianceRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "compliance.ComplianceRun"
+
+    customer = factory.SubFactory(CustomerFactory)
