@@ -12,7 +12,7 @@ from webnet.api.base import ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField
 from webnet.api.filters import FilterSet
 from webnet.customers import services
-from webnet.customers.models import Customer, Invitation, Membership
+from webnet.customers.models import Customer, Invitation, Membership, Role
 from webnet.users.models import User
 
 
@@ -142,7 +142,10 @@ class InvitationViewSet(ScopedModelViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         serializer.instance = services.invite(
-            self.request.user, customer=data["customer"], invitee=data["invitee"], role=data["role"]
+            self.request.user,
+            customer=data["customer"],
+            invitee=data["invitee"],
+            role=data.get("role", Role.VIEWER),
         )
 
     @extend_schema(request=None, responses=InvitationSerializer)

@@ -39,15 +39,18 @@ def grant_role(
 ) -> Membership:
     """Give `user` `role` in `customer`, creating or changing the membership (audited).
 
-    The actor must be allowed to manage memberships there, or be `user` accepting `invitation`.
+    The actor must be allowed to manage memberships there, or be `user` accepting their pending
+    `invitation` to it; None is the system (management commands).
     """
     role = Role(role)
     accepting = (
         invitation is not None
-        and invitation.user_id == user.pk == actor.pk
+        and invitation.status == InvitationStatus.PENDING
+        and invitation.user_id == user.pk == getattr(actor, "pk", None)
         and invitation.customer_id == customer.pk
     )
-    if not accepting and not access.can(actor, "membership", "add", customer.pk):
+    allowed = actor is None or accepting or access.can(actor, "membership", "add", customer.pk)
+    if not allowed:
         raise PermissionDenied("Your role in this customer does not allow adding members.")
     existing = Membership.objects.for_customer(customer.pk).filter(user=user).first()
     if existing is None:
@@ -124,9 +127,13 @@ def pending_invitations_of(user: Any) -> QuerySet[Invitation]:
     return Invitation.objects.filter(user_id=user.pk, status=InvitationStatus.PENDING)
 
 
-def _answer(actor: Any, invitation: Invitation, status: InvitationStatus) -> Invitation:
+def _check_answerable(actor: Any, invitation: Invitation) -> None:
     if invitation.user_id != actor.pk or invitation.status != InvitationStatus.PENDING:
         raise PermissionDenied("This invitation is not yours to answer.")
+
+
+def _answer(actor: Any, invitation: Invitation, status: InvitationStatus) -> Invitation:
+    _check_answerable(actor, invitation)
     before = _public(invitation)
     invitation.status = status
     invitation.answered_at = timezone.now()
@@ -138,8 +145,12 @@ def _answer(actor: Any, invitation: Invitation, status: InvitationStatus) -> Inv
 @transaction.atomic
 def accept_invitation(actor: Any, invitation: Invitation) -> Membership:
     """The invited user takes the offered role (audited as the membership it creates)."""
+    _check_answerable(actor, invitation)
+    membership = grant_role(
+        actor, actor, invitation.customer, invitation.role, invitation=invitation
+    )
     _answer(actor, invitation, InvitationStatus.ACCEPTED)
-    return grant_role(actor, actor, invitation.customer, invitation.role, invitation=invitation)
+    return membership
 
 
 def decline_invitation(actor: Any, invitation: Invitation) -> Invitation:

@@ -148,3 +148,13 @@ def test_invited_user_declines_and_admin_revokes(world: World, api) -> None:
     assert api("viewer").delete(f"/api/v1/invitations/{second['id']}/").status_code == 403
     assert api("outsider").delete(f"/api/v1/invitations/{second['id']}/").status_code == 204
     assert api("viewer").post(f"/api/v1/invitations/{second['id']}/accept/").status_code == 404
+
+
+@pytest.mark.parametrize(("payload", "field"), [({}, "invitee"), ({"invitee": "  "}, "invitee")])
+def test_invitation_needs_an_invitee_and_role_defaults_to_viewer(
+    world: World, api, payload: dict, field: str
+) -> None:
+    response = api("admin").post("/api/v1/invitations/", payload, format="json")
+    assert response.status_code == 400 and field in response.json()
+    created = api("admin").post("/api/v1/invitations/", {"invitee": "x"}, format="json")
+    assert created.status_code == 201 and created.json()["role"] == "viewer"
