@@ -85,29 +85,26 @@ INVITED = (
 )
 
 
+def _add(request: HttpRequest, form: MemberAddForm) -> str | None:
+    """Create an account, add directly (staff) or invite: the success message, or None."""
+    data = form.cleaned_data
+    if data["password"]:
+        return f"{data['username']} created and added." if _create(request, form) else None
+    if access.is_staff(request.user):
+        return f"{data['username']} added." if _add_directly(request, form) else None
+    customer_services.invite(
+        request.user, customer=active_customer(request), invitee=data["username"], role=data["role"]
+    )
+    return INVITED.format(name=data["username"])
+
+
 @login_required
 def member_add(request: HttpRequest) -> HttpResponse:
     require(request, "membership", "add")
     form = MemberAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["password"]:
-            if _create(request, form):
-                messages.success(request, f"{data['username']} created and added.")
-                return _list_url()
-        elif access.is_staff(request.user):
-            if _add_directly(request, form):
-                messages.success(request, f"{data['username']} added.")
-                return _list_url()
-        else:
-            customer_services.invite(
-                request.user,
-                customer=active_customer(request),
-                invitee=data["username"],
-                role=data["role"],
-            )
-            messages.success(request, INVITED.format(name=data["username"]))
-            return _list_url()
+    if request.method == "POST" and form.is_valid() and (done := _add(request, form)):
+        messages.success(request, done)
+        return _list_url()
     status = 400 if request.method == "POST" else 200
     return render(
         request,
