@@ -1,10 +1,10 @@
 """The audit trail, read-only."""
 
 import django_filters
-from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, viewsets
 
 from webnet.api.base import ExportMixin
+from webnet.api.filters import FilterSet
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.core.models import AuditEvent
 
@@ -29,7 +29,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AuditEventFilter(filters.FilterSet):
+class AuditEventFilter(FilterSet):
     since = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="gte")
     until = django_filters.IsoDateTimeFilter(field_name="time", lookup_expr="lt")
     actor = django_filters.CharFilter(field_name="actor_repr")

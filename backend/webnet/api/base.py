@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin, view_resource
 from webnet.core import changes
+from webnet.core.spreadsheet import escape_cell
 
 EXPORT_BATCH = 500
 
@@ -89,6 +90,11 @@ class ScopedSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
 
 
+def _cell(value: Any) -> str:
+    """A CSV cell: lists joined by `;`, dicts as JSON, never a spreadsheet formula."""
+    return escape_cell(_flatten(value))
+
+
 def _flatten(value: Any) -> str:
     if isinstance(value, list):
         return ";".join(_flatten(item) for item in value)
@@ -139,7 +145,7 @@ class ExportMixin:
             if writer is None:
                 writer = csv.DictWriter(buffer, fieldnames=list(row))
                 writer.writeheader()
-            writer.writerow({key: _flatten(value) for key, value in row.items()})
+            writer.writerow({key: _cell(value) for key, value in row.items()})
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -18,6 +17,7 @@ from rest_framework.views import APIView
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
+from webnet.api.filters import FilterSet
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.compliance import policy_yaml, reports, services
 from webnet.compliance.evaluator import run_fixtures
@@ -261,7 +261,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ComplianceResultFilter(filters.FilterSet):
+class ComplianceResultFilter(FilterSet):
     class Meta:
         model = ComplianceResult
         fields = ["customer", "run", "device", "rule", "policy", "status", "severity"]

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
+from webnet.api.filters import FilterSet
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.customers.models import Customer
 from webnet.devices import groups, importer, services
@@ -213,7 +213,7 @@ class DeviceGroupSerializer(ScopedSerializer):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-class DeviceGroupFilter(filters.FilterSet):
+class DeviceGroupFilter(FilterSet):
     class Meta:
         model = DeviceGroup
         fields = ["customer", "kind", "parent"]

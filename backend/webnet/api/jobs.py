@@ -3,7 +3,6 @@
 from typing import Any
 
 import django_filters
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, resolve_customer
+from webnet.api.filters import FilterSet
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.api.redaction import redactor
 from webnet.jobs import registry
@@ -108,7 +108,7 @@ class JobDeviceResultSerializer(serializers.ModelSerializer):
         return {**data, **shown}
 
 
-class JobFilter(filters.FilterSet):
+class JobFilter(FilterSet):
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     device = django_filters.NumberFilter(method="filter_device")
 

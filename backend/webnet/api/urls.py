@@ -18,7 +18,7 @@ from webnet.api.config import (
     ConfigTemplateViewSet,
     TemplateVariablesViewSet,
 )
-from webnet.api.customers import CustomerViewSet, MembershipViewSet
+from webnet.api.customers import CustomerViewSet, InvitationViewSet, MembershipViewSet
 from webnet.api.deploy import ChangePlanViewSet
 from webnet.api.devices import (
     CredentialViewSet,
@@ -39,6 +39,7 @@ from webnet.api.users import APITokenViewSet, UserViewSet
 router = DefaultRouter()
 router.register("customers", CustomerViewSet)
 router.register("memberships", MembershipViewSet)
+router.register("invitations", InvitationViewSet)
 router.register("users", UserViewSet)
 router.register("tokens", APITokenViewSet)
 router.register("credentials", CredentialViewSet)

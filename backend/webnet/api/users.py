@@ -107,7 +107,12 @@ class UserViewSet(ScopedModelViewSet):
     def me(self, request: Request) -> Response:
         """The caller, with their memberships."""
         data = UserSerializer(request.user, context=self.get_serializer_context()).data
-        memberships = Membership.objects.filter(user=request.user).select_related("customer")
+        # Only the customers the caller can see now: a customer-bound token shows just its own.
+        memberships = (
+            Membership.objects.filter(user=request.user)
+            .restrict(request.user, "view", resource="customer")
+            .select_related("customer")
+        )
         data["memberships"] = MembershipBriefSerializer(memberships, many=True).data
         return Response(data)
 
@@ -176,7 +181,7 @@ class APITokenViewSet(
     ordering_fields = ["created_at", "last_used_at", "expires_at"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return super().get_queryset().filter(user=self.request.user)
+        return services.tokens_of(self.request.user).select_related("customer")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         caller = getattr(request.user, "api_token", None)

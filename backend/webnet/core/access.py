@@ -37,6 +37,7 @@ TABLE: dict[str, dict[str, Level]] = {
         "change": Level.ADMIN,
         "delete": Level.ADMIN,
     },
+    "invitation": {"view": Level.ADMIN, "add": Level.ADMIN, "delete": Level.ADMIN},
     "user": {"view": Level.ADMIN, "add": Level.ADMIN, "change": Level.STAFF, "delete": Level.STAFF},
     "credential": {
         "view": Level.VIEWER,

@@ -21,9 +21,15 @@ def resource_of(model: type[models.Model]) -> str:
 
 
 class ScopedQuerySet(models.QuerySet):
-    def restrict(self, user: Any, action: str = "view", customer_path: str | None = None):
-        """Rows whose customer lets `user` do `action` on this model's resource."""
-        allowed = access.customer_ids(user, resource_of(self.model), action)
+    def restrict(
+        self,
+        user: Any,
+        action: str = "view",
+        customer_path: str | None = None,
+        resource: str | None = None,
+    ):
+        """Rows whose customer lets `user` do `action` on this model's resource (or `resource`)."""
+        allowed = access.customer_ids(user, resource or resource_of(self.model), action)
         if allowed is access.ALL:
             return self
         path = customer_path or customer_path_of(self.model)

@@ -7,7 +7,7 @@ from webnet.core.models import CustomerOwned
 from webnet.core.querysets import ScopedManager
 from webnet.customers.roles import Role
 
-__all__ = ["Customer", "HostKeyPolicy", "Membership", "Role"]
+__all__ = ["Customer", "HostKeyPolicy", "Invitation", "InvitationStatus", "Membership", "Role"]
 
 
 class HostKeyPolicy(models.TextChoices):
@@ -57,3 +57,42 @@ class Membership(CustomerOwned):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.role} in {self.customer}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(CustomerOwned):
+    """An admin's offer of a role in their customer to a user named by username or email.
+
+    It is recorded the same way whether or not such a user exists (no existence oracle): `user` is
+    whom it resolved to, if anyone, and is never shown to the inviting side; only that user can
+    accept (which grants the role) or decline it.
+    """
+
+    invitee = models.CharField(max_length=254, help_text="Username or email, as typed.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} as {self.role} in {self.customer}"

@@ -4,6 +4,10 @@ The header is the lab's inventory format (any column order; unknown columns are 
 hostname,management_host,port,platform,vendor,model,serial_number,os_version,role,site,tags,
 credential — plus optional latitude, longitude, description, enabled. `tags` is `;`-separated
 (missing tags are created); `credential` names an existing credential of the customer.
+
+The API's device export reads back as is: its read-only columns are ignored, `tag_names` stands
+for `tags` (whose cells there are ids), a credential may be given by id, and the cells the export
+escaped against spreadsheet formulas are unescaped.
 """
 
 import csv
@@ -14,6 +18,7 @@ from typing import Any
 from django import forms
 from django.db import transaction
 
+from webnet.core.spreadsheet import unescape_cell
 from webnet.customers.models import Customer
 from webnet.devices import services
 from webnet.devices.models import INVENTORY_FIELDS, Credential, Device, Tag
@@ -34,6 +39,18 @@ OPTIONAL_COLUMNS = (
     "longitude",
     "description",
     "enabled",
+)
+# Columns of the API's device export that describe a stored device, not an inventory row.
+EXPORT_ONLY_COLUMNS = (
+    "id",
+    "customer",
+    "tag_names",
+    "legacy_ssh",
+    "status",
+    "last_seen_at",
+    "last_backup_at",
+    "created_at",
+    "updated_at",
 )
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -101,7 +118,8 @@ def _decode(content: bytes) -> str:
 
 def _check_header(header: list[str], report: ImportReport) -> None:
     missing = [col for col in REQUIRED_COLUMNS if col not in header]
-    unknown = [col for col in header if col not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS
+    unknown = [col for col in header if col not in known]
     if missing:
         report.errors.append(f"missing column(s): {', '.join(missing)}")
     if unknown:
@@ -116,7 +134,10 @@ def _row_result(
     credentials: dict[str, Credential],
     tags: set[str],
 ) -> RowResult:
-    values = {key: (value or "").strip() for key, value in raw.items() if key}
+    values = {key: unescape_cell((value or "").strip()) for key, value in raw.items() if key}
+    if "tag_names" in values:
+        values["tags"] = values["tag_names"]
+    values = {key: value for key, value in values.items() if key not in EXPORT_ONLY_COLUMNS}
     result = RowResult(line=line, hostname=values.get("hostname", ""))
     if values.get("platform") and values["platform"] not in Platform.values:
         result.errors.append(
@@ -170,7 +191,8 @@ def parse(content: bytes, customer: Customer, skip_existing: bool = False) -> Im
     _check_header(header, report)
     if report.errors:
         return report
-    credentials = {c.name: c for c in Credential.objects.for_customer(customer.pk)}
+    own = list(Credential.objects.for_customer(customer.pk))
+    credentials = {str(c.pk): c for c in own} | {c.name: c for c in own}
     tags = set(Tag.objects.for_customer(customer.pk).values_list("name", flat=True))
     existing = set(Device.objects.for_customer(customer.pk).values_list("hostname", flat=True))
     seen: set[str] = set()

@@ -174,3 +174,32 @@ def enrol_totp(user: User) -> tuple[pyotp.TOTP, list[str]]:
     authenticator = pyotp.TOTP(secret)
     codes = totp.confirm_enrolment(user, secret=secret, code=authenticator.at(time.time() - 30))
     return authenticator, codes
+
+
+class JobFactory(DjangoModelFactory):
+    """A finished job record (nothing runs: for tests that need a job to point at)."""
+
+    class Meta:
+        model = "jobs.Job"
+
+    customer = factory.SubFactory(CustomerFactory)
+    kind = "config_backup"
+    status = "success"
+
+
+class ScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = "jobs.Schedule"
+
+    customer = factory.SubFactory(CustomerFactory)
+    owner = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"schedule-{n}")
+    kind = "config_backup"
+    cron = "0 2 * * *"
+
+
+class ComplianceRunFactory(DjangoModelFactory):
+    class Meta:
+        model = "compliance.ComplianceRun"
+
+    customer = factory.SubFactory(CustomerFactory)

@@ -1,7 +1,9 @@
-"""Members of the active customer (admin only): add, change role, remove — audited by services.
+"""Members of the active customer (admin only): invite, change role, remove — audited by services.
 
-An admin cannot remove or demote their own membership here, so a customer can't lose its last
-admin by a slip of the mouse.
+An admin adds an existing user only by invitation, answered identically whether the user exists
+(the invited user accepts it from their account page); staff add existing users directly. An
+admin cannot remove or demote their own membership here, so a customer can't lose its last admin
+by a slip of the mouse.
 """
 
 from django.contrib import messages
@@ -14,7 +16,7 @@ from django.urls import reverse
 
 from webnet.core import access
 from webnet.customers import services as customer_services
-from webnet.customers.models import Membership, Role
+from webnet.customers.models import Invitation, InvitationStatus, Membership, Role
 from webnet.ui.crud import active_customer, apply_service_errors, paginate, require, scoped
 from webnet.ui.forms.members import MemberAddForm, MemberRoleForm
 from webnet.users import services as user_services
@@ -33,22 +35,32 @@ def _list_url() -> HttpResponse:
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, _members(request).order_by("user__username"))
-    return render(request, "members/list.html", {"nav": "members", "page": page})
+    pending = scoped(request, Invitation).filter(status=InvitationStatus.PENDING)
+    context = {"nav": "members", "page": page, "invitations": pending.select_related("invited_by")}
+    return render(request, "members/list.html", context)
 
 
-def _add(request: HttpRequest, form: MemberAddForm) -> bool:
-    """Grant the role to an existing user, or create the user; False with form errors if not."""
+def _add_directly(request: HttpRequest, form: MemberAddForm) -> bool:
+    """Staff: grant the role to the existing user with this username or email."""
+    data = form.cleaned_data
+    name = data["username"]
+    existing = User.objects.filter(username=name).first() or User.objects.filter(email=name).first()
+    if existing is None:
+        form.add_error("username", "No user with this username or email.")
+        return False
+    if scoped(request, Membership).filter(user=existing).exists():
+        form.add_error("username", "This user is already a member; change their role instead.")
+        return False
+    customer_services.grant_role(request.user, existing, active_customer(request), data["role"])
+    return True
+
+
+def _create(request: HttpRequest, form: MemberAddForm) -> bool:
+    """Create a new account with the role; False with form errors if not."""
     customer = active_customer(request)
     data = form.cleaned_data
-    existing = User.objects.filter(username=data["username"]).first()
-    if existing is not None:
-        if scoped(request, Membership).filter(user=existing).exists():
-            form.add_error("username", "This user is already a member; change their role instead.")
-            return False
-        customer_services.grant_role(request.user, existing, customer, data["role"])
-        return True
-    if not data["password"]:
-        form.add_error("password", "No user with this name: give a password to create one.")
+    if User.objects.filter(username=data["username"]).exists():
+        form.add_error("username", "This username is taken: leave the password empty to invite.")
         return False
     if not access.can(request.user, "user", "add", customer.pk):
         raise PermissionDenied("Your role does not allow creating users.")
@@ -67,12 +79,31 @@ def _add(request: HttpRequest, form: MemberAddForm) -> bool:
     return True
 
 
+INVITED = (
+    "Invitation recorded for {name}. If an account matches, its owner can accept it from their "
+    "account page."
+)
+
+
+def _add(request: HttpRequest, form: MemberAddForm) -> str | None:
+    """Create an account, add directly (staff) or invite: the success message, or None."""
+    data = form.cleaned_data
+    if data["password"]:
+        return f"{data['username']} created and added." if _create(request, form) else None
+    if access.is_staff(request.user):
+        return f"{data['username']} added." if _add_directly(request, form) else None
+    customer_services.invite(
+        request.user, customer=active_customer(request), invitee=data["username"], role=data["role"]
+    )
+    return INVITED.format(name=data["username"])
+
+
 @login_required
 def member_add(request: HttpRequest) -> HttpResponse:
     require(request, "membership", "add")
     form = MemberAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _add(request, form):
-        messages.success(request, f"{form.cleaned_data['username']} added.")
+    if request.method == "POST" and form.is_valid() and (done := _add(request, form)):
+        messages.success(request, done)
         return _list_url()
     status = 400 if request.method == "POST" else 200
     return render(
@@ -122,3 +153,12 @@ def member_delete(request: HttpRequest, pk: int) -> HttpResponse:
         "list_url": reverse("ui:member_list"),
     }
     return render(request, "ui/confirm_delete.html", context)
+
+
+@login_required
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(scoped(request, Invitation), pk=pk)
+    if request.method == "POST":
+        customer_services.revoke_invitation(request.user, invitation)
+        messages.success(request, f"Invitation for {invitation.invitee} withdrawn.")
+    return _list_url()

@@ -17,14 +17,14 @@ from django.views.decorators.http import require_POST
 from webnet.core import crypto
 from webnet.ui.forms.tokens import TokenForm
 from webnet.users import services as user_services
-from webnet.users.models import APIToken, User
+from webnet.users.models import User
 
 NEW_TOKEN = "webnet_new_token"
 
 
 def _own_tokens(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Tokens are personal: a user sees and revokes only their own (not a customer filter)."""
-    return APIToken.objects.filter(user_id=request.user.pk).select_related("customer")
+    return user_services.tokens_of(request.user).select_related("customer")
 
 
 @login_required

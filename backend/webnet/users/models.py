@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils import timezone
 
-from webnet.core.querysets import ScopedQuerySet
+from webnet.core.querysets import ScopedManager, ScopedQuerySet
 
 TOKEN_PREFIX = "wn_"
 
@@ -61,6 +61,8 @@ class APIToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from webnet.core import audit, broadcasts, changes
@@ -105,6 +106,14 @@ def create_token(
         },
     )
     return token, raw
+
+
+def tokens_of(user: Any) -> QuerySet[APIToken]:
+    """The user's own tokens. Seen through a customer-bound token: only tokens bound to that
+    customer (a token for B must not list or revoke the tokens the same user holds for A)."""
+    tokens = APIToken.objects.filter(user_id=user.pk)
+    bound = getattr(getattr(user, "api_token", None), "customer_id", None)
+    return tokens if bound is None else tokens.for_customer(bound)
 
 
 def revoke_token(actor: Any, token: APIToken) -> APIToken:

@@ -86,3 +86,20 @@ def test_operator_cannot_read_secret_material_anyway(world: World, api) -> None:
 def test_encryption_round_trip_and_empty() -> None:
     assert crypto.decrypt(crypto.encrypt("abc")) == "abc"
     assert crypto.encrypt("") == "" and crypto.decrypt("") == ""
+
+
+def test_failed_api_write_never_echoes_secrets(world: World, api) -> None:
+    """Given a bad key holding the canary, the API's 400 body names the field, not the value."""
+    response = api("admin").post(
+        "/api/v1/credentials/",
+        {
+            "customer": world.a.pk,
+            "name": "",
+            "username": "u",
+            "password": CANARY,
+            "ssh_private_key": f"-----BEGIN OPENSSH PRIVATE KEY-----\n{CANARY}\n",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"name", "ssh_private_key"}

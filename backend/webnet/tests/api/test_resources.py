@@ -96,7 +96,13 @@ class TestMemberships(ResourceContract):
         return f.MembershipFactory(customer=world.a)
 
     def create_payload(self, world: World) -> dict:
-        return {"customer": world.a.pk, "user": f.UserFactory().pk, "role": "operator"}
+        # A user A's admin already sees: a member of another customer they administer.
+        shared = f.MembershipFactory(user=world.admin, role="admin").customer
+        return {
+            "customer": world.a.pk,
+            "user": f.MembershipFactory(customer=shared).user.pk,
+            "role": "operator",
+        }
 
     def update_payload(self, world: World) -> dict:
         return {"role": "admin"}

@@ -19,6 +19,13 @@ DENIED = (401, 403)
 MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
     ("get", "/api/v1/customers/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/memberships/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/invitations/", None, (200, 200, 200, 200, 401)),
+    (
+        "post",
+        "/api/v1/invitations/",
+        {"invitee": "someone@example.net", "role": "viewer"},
+        (403, 403, 201, 403, 401),
+    ),
     ("get", "/api/v1/users/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/users/me/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/tokens/", None, (200, 200, 200, 200, 401)),
@@ -114,6 +121,7 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
 ROUTES_COVERED = {
     "customers",
     "memberships",
+    "invitations",
     "users",
     "tokens",
     "credentials",
@@ -149,7 +157,9 @@ def _payload(world: World, path: str, payload: dict | None) -> dict | None:
         return None
     payload = dict(payload)
     if path == "/api/v1/memberships/":
-        payload["user"] = f.UserFactory().pk
+        # A user the admin already sees (a member of another customer they administer).
+        shared = f.MembershipFactory(user=world.admin, role="admin").customer
+        payload["user"] = f.MembershipFactory(customer=shared).user.pk
     if path in ("/api/v1/jobs/", "/api/v1/change-plans/"):
         f.DeviceFactory(customer=world.a)
     if path == "/api/v1/users/":

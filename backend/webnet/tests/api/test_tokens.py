@@ -82,3 +82,24 @@ def test_token_customer_must_be_visible(world: World, api) -> None:
         "/api/v1/tokens/", {"name": "x", "customer": world.b.pk}, format="json"
     )
     assert response.status_code == 400 and "customer" in response.json()
+
+
+def test_customer_bound_token_sees_only_its_customers_tokens_and_memberships(
+    world: World, api
+) -> None:
+    """Given a user in A and B with tokens for each, B's token cannot see or revoke A's."""
+    f.MembershipFactory(user=world.admin, customer=world.b, role="admin")
+    for_a = _mint(world, api, customer=world.a.pk)
+    unbound = _mint(world, api)
+    for_b = _bearer(_mint(world, api, customer=world.b.pk))
+    listed = for_b.get("/api/v1/tokens/").json()["results"]
+    assert [row["customer"] for row in listed] == [world.b.pk]
+    for raw in (for_a, unbound):
+        token = APIToken.objects.get(key_id=raw.split("_")[1])
+        assert for_b.get(f"/api/v1/tokens/{token.pk}/").status_code == 404
+        assert for_b.delete(f"/api/v1/tokens/{token.pk}/").status_code == 404
+        assert _bearer(raw).get("/api/v1/devices/").status_code == 200
+    me = for_b.get("/api/v1/users/me/").json()
+    assert [m["customer"] for m in me["memberships"]] == [world.b.pk]
+    memberships = for_b.get(f"/api/v1/memberships/?user={world.admin.pk}").json()["results"]
+    assert {m["customer"] for m in memberships} == {world.b.pk}

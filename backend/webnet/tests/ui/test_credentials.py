@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 
+import asyncssh
 from django.test import Client
 from django.urls import reverse
 
@@ -90,3 +91,18 @@ def test_invalid_create_does_not_echo_the_typed_password(
     )
     assert response.status_code == 400
     assert (CANARY + "-typed").encode() not in response.content
+
+
+def test_failed_form_never_echoes_the_typed_private_key(
+    ui: Callable[[str], Client], world: World
+) -> None:
+    """Given a valid private key and a password but a missing name, the re-render has neither."""
+    key = asyncssh.generate_private_key("ssh-ed25519").export_private_key().decode()
+    body = key.splitlines()[1]
+    response = ui("admin").post(
+        reverse("ui:credential_create"),
+        {"name": "", "username": "u", "password": CANARY, "ssh_private_key": key},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"]
+    assert body.encode() not in response.content

@@ -15,9 +15,17 @@ SECRET_LABELS = {
 }
 
 
+class SecretTextarea(forms.Textarea):
+    """A textarea that, like `PasswordInput(render_value=False)`, never renders what was typed:
+    a form re-rendered with errors must not echo a private key back into the page."""
+
+    def format_value(self, value: Any) -> None:
+        return None
+
+
 def _secret_field(name: str) -> forms.CharField:
     if name == "ssh_private_key":
-        widget: forms.Widget = forms.Textarea(
+        widget: forms.Widget = SecretTextarea(
             attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}
         )
     else:

@@ -1,4 +1,4 @@
-"""Membership forms: add an existing user or create one, and change a role."""
+"""Membership forms: invite a user or create one, and change a role."""
 
 from django import forms
 
@@ -7,13 +7,17 @@ from webnet.ui.forms.base import StyledForm
 
 
 class MemberAddForm(StyledForm):
-    username = forms.CharField(max_length=150)
+    username = forms.CharField(
+        max_length=254,
+        label="Username or email",
+        help_text="Without a password: an invitation the user accepts from their account page.",
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.VIEWER)
     password = forms.CharField(
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Only to create a new user; leave empty to add an existing user.",
+        help_text="Only to create a new account with this username; leave empty to invite.",
     )
     email = forms.EmailField(required=False, help_text="Only used when creating a new user.")
 
