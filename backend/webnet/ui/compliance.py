@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from webnet.compliance import reports
+from webnet.compliance import reports, runs
 from webnet.compliance.models import (
     CompliancePolicy,
     ComplianceResult,
@@ -138,6 +138,7 @@ def device_compliance(request: HttpRequest, pk: int) -> HttpResponse:
         "nav": "devices",
         "device": device,
         "history": history,
+        "in_scope": bool(runs.policies_for(device)),
         "spark": sparkline([row["score"] for row in history["scores"]]),
         "spark_width": SPARK_WIDTH,
         "spark_height": SPARK_HEIGHT,
