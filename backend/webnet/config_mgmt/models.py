@@ -143,7 +143,10 @@ class ConfigTemplate(models.Model):
 
 
 class TemplateVariables(models.Model):
-    """Variable values for one device or one group (a device's own values win over its groups')."""
+    """Variable values for one device, one group, or (neither set) the whole customer.
+
+    Precedence when a template renders: device > group > customer (then the schema default).
+    """
 
     customer = models.ForeignKey(
         "customers.Customer", on_delete=models.CASCADE, related_name="template_variables"
@@ -171,14 +174,19 @@ class TemplateVariables(models.Model):
         verbose_name_plural = "template variables"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(device__isnull=False, group__isnull=True)
-                | models.Q(device__isnull=True, group__isnull=False),
-                name="template_variables_device_xor_group",
-            )
+                condition=models.Q(device__isnull=True) | models.Q(group__isnull=True),
+                name="template_variables_device_or_group",
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(device__isnull=True, group__isnull=True),
+                name="template_variables_one_per_customer",
+                violation_error_message="The customer already has values: update them instead.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"variables of {self.device or self.group}"
+        return f"variables of {self.device or self.group or self.customer}"
 
 
 # Change plans live in their own module; importing them here registers the models.

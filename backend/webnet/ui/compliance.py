@@ -26,6 +26,7 @@ from webnet.core import access
 from webnet.devices.models import Device
 from webnet.jobs.services import JobService
 from webnet.ui.crud import active_customer, paginate, require, scoped
+from webnet.ui.errors import get_or_404
 
 SPARK_WIDTH, SPARK_HEIGHT = 240, 48
 
@@ -92,7 +93,7 @@ def run_compliance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(scoped(request, ComplianceRun).select_related("job"), pk=pk)
+    run = get_or_404(request, scoped(request, ComplianceRun).select_related("job"), pk)
     results = scoped(request, ComplianceResult).filter(run=run).select_related("device", "policy")
     status = request.GET.get("status", "")
     if status in ResultStatus.values:

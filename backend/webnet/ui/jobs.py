@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
@@ -24,6 +24,7 @@ from webnet.jobs import registry
 from webnet.jobs.models import Job, JobDeviceResult, JobStatus
 from webnet.jobs.services import JobService
 from webnet.ui.crud import ScopedListView, ScopedMixin, active_customer, paginate, require, scoped
+from webnet.ui.errors import get_or_404
 from webnet.ui.forms.jobs import JobFilterSet
 
 RESULTS_PER_PAGE = 100
@@ -39,7 +40,7 @@ class JobMixin(ScopedMixin):
     def get_job(self, pk: int) -> Job:
         """The job if visible in the active customer, else 404 (never 403)."""
         queryset = self.queryset("view").select_related("requested_by", "schedule", "rerun_of")
-        return cast(Job, get_object_or_404(queryset, pk=pk))
+        return cast(Job, get_or_404(self.request, queryset, pk))
 
 
 def kind_labels() -> dict[str, str]:

@@ -24,6 +24,7 @@ from webnet.ui import (
     tokens,
     topology,
     totp,
+    variables,
 )
 
 app_name = "ui"
@@ -64,6 +65,19 @@ urlpatterns = [
         config.TemplateListView,
         config.TemplateFormView,
         config.TemplateDeleteView,
+    ),
+    path("config/variables/", variables.edit_variables, {"level": "customer"}, name="variables"),
+    path(
+        "config/variables/devices/<int:pk>/",
+        variables.edit_variables,
+        {"level": "device"},
+        name="device_variables",
+    ),
+    path(
+        "config/variables/groups/<int:pk>/",
+        variables.edit_variables,
+        {"level": "group"},
+        name="group_variables",
     ),
     path(
         "config/templates/<int:pk>/",
