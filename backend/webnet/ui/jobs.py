@@ -20,9 +20,10 @@ from django.views import View
 
 from webnet.core import access
 from webnet.devices.models import Device, DeviceGroup
-from webnet.jobs import registry
-from webnet.jobs.models import Job, JobDeviceResult, JobStatus
+from webnet.jobs import progress, registry
+from webnet.jobs.models import Job, JobDeviceResult, JobLog, JobStatus
 from webnet.jobs.services import JobService
+from webnet.ui.clock import clock_props
 from webnet.ui.crud import ScopedListView, ScopedMixin, active_customer, paginate, require, scoped
 from webnet.ui.errors import get_or_404
 from webnet.ui.forms.jobs import JobFilterSet
@@ -107,17 +108,27 @@ def summary_context(request: HttpRequest, job: Job) -> dict[str, Any]:
         "targets": _describe_targets(request, job.targets),
         "params_json": json.dumps(job.params, indent=2, sort_keys=True) if job.params else "",
         "device_count": len(job.device_ids),
+        "progress": progress.counts(_device_rows(request, job)),
     }
 
 
+def _device_rows(request: HttpRequest, job: Job) -> list[progress.DeviceRow]:
+    hostnames = dict(
+        scoped(request, Device).filter(pk__in=job.device_ids).values_list("pk", "hostname")
+    )
+    return progress.device_rows(
+        job,
+        scoped(request, JobDeviceResult).filter(job=job),
+        scoped(request, JobLog).filter(job=job),
+        hostnames,
+    )
+
+
 def results_context(request: HttpRequest, job: Job) -> dict[str, Any]:
-    rows = scoped(request, JobDeviceResult).filter(job=job).order_by("hostname", "pk")
+    """Every target device with its state (queued, running, done…) and readable output."""
+    rows = _device_rows(request, job)
     page: Page = paginate(request, rows, RESULTS_PER_PAGE)
-    results = [
-        (result, json.dumps(result.data, indent=2, sort_keys=True) if result.data else "")
-        for result in page.object_list
-    ]
-    return {"job": job, "results_page": page, "results": results, "is_active": job.status in ACTIVE}
+    return {"job": job, "results_page": page, "is_active": job.status in ACTIVE}
 
 
 def _log_props(job: Job) -> dict[str, Any]:
@@ -128,6 +139,7 @@ def _log_props(job: Job) -> dict[str, Any]:
         "jobUrl": reverse("api:job-detail", args=[job.pk]),
         "finished": job.is_finished,
         "status": job.status,
+        "clock": clock_props(),
     }
 
 

@@ -18,6 +18,7 @@ from webnet.ui import (
     jobs,
     members,
     onboarding,
+    profile,
     schedules,
     tags,
     terminal,
@@ -67,6 +68,7 @@ urlpatterns = [
         config.TemplateDeleteView,
     ),
     path("config/variables/", variables.edit_variables, {"level": "customer"}, name="variables"),
+    path("profile/", profile.profile, name="profile"),
     path(
         "config/variables/devices/<int:pk>/",
         variables.edit_variables,
