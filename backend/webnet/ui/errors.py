@@ -5,8 +5,9 @@ Only staff are told where an object lives: staff may see every customer anyway, 
 else gets the same plain 404 for "another customer's" and "does not exist" (no existence oracle).
 """
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +15,8 @@ from django.shortcuts import render
 
 from webnet.core import access
 from webnet.customers.models import Customer
+
+M = TypeVar("M", bound=models.Model)
 
 
 class InAnotherCustomer(Http404):
@@ -24,15 +27,15 @@ class InAnotherCustomer(Http404):
         self.customer = customer
 
 
-def get_or_404(request: HttpRequest, queryset: QuerySet, pk: Any) -> models.Model:
+def get_or_404(request: HttpRequest, queryset: QuerySet[M], pk: Any) -> M:
     """`queryset.get(pk=pk)` or 404; for staff, say which customer holds it when another does."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         pass
     if access.is_staff(request.user):
         owner = (
-            queryset.model.objects.restrict(request.user, "view")
+            queryset.model.objects.restrict(request.user, "view")  # type: ignore[attr-defined]
             .filter(pk=pk)
             .values_list("customer_id", flat=True)
             .first()
