@@ -34,13 +34,14 @@ def user_zone(request: HttpRequest) -> zoneinfo.ZoneInfo | None:
 
 
 class TimeZoneMiddleware:
-    """Activate the user's zone for the request, so templates and forms show local times."""
+    """Activate the user's zone for a page, so templates and forms show local times. The API
+    keeps answering in UTC: its clients format times themselves."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        zone = user_zone(request)
+        zone = None if request.path.startswith("/api/") else user_zone(request)
         if zone is None:
             timezone.deactivate()
         else:

@@ -56,3 +56,17 @@ def test_no_template_formats_a_time_but_with_when() -> None:
         if re.search(r"\|(date|time)(:|\s|\}|\|)", path.read_text())
     ]
     assert offenders == []
+
+
+def test_the_api_answers_in_utc_whatever_the_users_zone(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    from webnet.tests import factories
+
+    factories.DeviceFactory(customer=world.a)
+    world.viewer.time_zone = "Asia/Tokyo"
+    world.viewer.save()
+    client = APIClient()
+    client.force_login(world.viewer)
+    created = client.get("/api/v1/devices/").json()["results"][0]["created_at"]
+    assert created.endswith("Z") or created.endswith("+00:00")
