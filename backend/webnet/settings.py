@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "webnet.ui.middleware.ActiveCustomerMiddleware",
+    "webnet.ui.clock.TimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "webnet.urls"
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "webnet.ui.context.navigation",
             ],
+            "builtins": ["webnet.ui.templatetags.clock"],
         },
     }
 ]

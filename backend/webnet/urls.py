@@ -9,6 +9,8 @@ from webnet.core.metrics import metrics_view
 # Swagger UI from our static files; the split view serves its start-up script (no inline script).
 swagger_view = SpectacularSwaggerSplitView.as_view(url_name="schema")
 
+handler404 = "webnet.ui.errors.not_found"
+
 urlpatterns = [
     path("api/v1/", include("webnet.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

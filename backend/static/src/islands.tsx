@@ -24,6 +24,7 @@ import {
 } from "react";
 import { createRoot, type Root } from "react-dom/client";
 
+import { rememberBrowserZone } from "./clock";
 import { AuditChanges } from "./islands/AuditChanges";
 import { ConfigDiff } from "./islands/ConfigDiff";
 import { CopyOnce } from "./islands/CopyOnce";
@@ -212,6 +213,7 @@ declare global {
 
 if (!window.webnetIslands) {
   window.webnetIslands = { register, mount, components };
+  rememberBrowserZone();
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start, { once: true });
   } else {

@@ -104,7 +104,12 @@ def _flatten(value: Any) -> str:
 
 
 class ExportMixin:
-    """`<list>/export/?file_format=csv|json`: the whole filtered list, streamed."""
+    """`<list>/export/?file_format=csv|json`: the whole filtered list, streamed.
+
+    Rows are the list's serializer output, or `export_row(obj)` where a resource sets it (a
+    format another endpoint reads back, e.g. the device import)."""
+
+    export_row: Callable[[Any], dict[str, Any]] | None = None
 
     @extend_schema(
         parameters=[OpenApiParameter("file_format", OpenApiTypes.STR, enum=["csv", "json"])],
@@ -133,6 +138,9 @@ class ExportMixin:
         serializer_class = self.get_serializer_class()
         for start in range(0, queryset.count(), EXPORT_BATCH):
             batch = queryset[start : start + EXPORT_BATCH]
+            if self.export_row is not None:
+                yield from (self.export_row(obj) for obj in batch)
+                continue
             yield from serializer_class(
                 batch, many=True, context=self.get_serializer_context()
             ).data

@@ -209,7 +209,8 @@ class ConfigTemplateViewSet(ScopedModelViewSet):
             output = templates.render(template, device, form.validated_data["variables"])
         except TemplateRenderError as exc:
             raise serializers.ValidationError({"template": [exc.as_dict()]}) from exc
-        return Response({"device": device.pk, "output": output})
+        sources = templates.variable_sources(template, device, form.validated_data["variables"])
+        return Response({"device": device.pk, "output": output, "sources": sources})
 
 
 class TemplateVariablesSerializer(ScopedSerializer):

@@ -142,6 +142,8 @@ class DeviceViewSet(ScopedModelViewSet):
     create_service = staticmethod(services.create_device)
     update_service = staticmethod(services.update_device)
 
+    export_row = staticmethod(importer.export_row)  # the import's columns: a round trip
+
     @extend_schema(
         request=inline_serializer(
             "DeviceImport",
@@ -149,6 +151,7 @@ class DeviceViewSet(ScopedModelViewSet):
                 "file": serializers.FileField(),
                 "customer": serializers.IntegerField(required=False),
                 "dry_run": serializers.BooleanField(default=True),
+                "on_existing": serializers.ChoiceField(choices=importer.ON_EXISTING),
             },
         ),
         responses={200: dict, 201: dict, 400: dict},
@@ -160,17 +163,20 @@ class DeviceViewSet(ScopedModelViewSet):
         parser_classes=[MultiPartParser, FormParser],
     )
     def import_csv(self, request: Request) -> Response:
-        """Import devices from CSV. `dry_run` (default true) only reports per-row errors."""
+        """Import devices from CSV (the export's format). `dry_run` (default true) only reports
+        per-row errors; `on_existing` says what a row naming an existing device does: `error`
+        (default), `skip`, or `update` it."""
         form = ImportRequestSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         customer: Customer = form.validated_data["customer"]
         content = form.validated_data["file"].read()
+        on_existing = form.validated_data["on_existing"]
         code: int
         if form.validated_data["dry_run"]:
-            report = importer.parse(content, customer)
+            report = importer.parse(content, customer, on_existing)
             code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
         else:
-            report = importer.commit(request.user, content, customer)
+            report = importer.commit(request.user, content, customer, on_existing)
             code = status.HTTP_201_CREATED if report.committed else status.HTTP_400_BAD_REQUEST
         return Response(report.as_dict(), status=code)
 
@@ -179,6 +185,7 @@ class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
     customer = CustomerField(required=False)
     dry_run = serializers.BooleanField(default=True)
+    on_existing = serializers.ChoiceField(choices=importer.ON_EXISTING, default="error")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user

@@ -115,7 +115,10 @@ class ConfigTemplate(NamedCustomerOwned):
 
 
 class TemplateVariables(CustomerOwned):
-    """Variable values for one device or one group (a device's own values win over its groups')."""
+    """Variable values for one device, one group, or (neither set) the whole customer.
+
+    Precedence when a template renders: device > group > customer (then the schema default).
+    """
 
     device = models.OneToOneField(
         "devices.Device",
@@ -138,14 +141,19 @@ class TemplateVariables(CustomerOwned):
         verbose_name_plural = "template variables"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(device__isnull=False, group__isnull=True)
-                | models.Q(device__isnull=True, group__isnull=False),
-                name="template_variables_device_xor_group",
-            )
+                condition=models.Q(device__isnull=True) | models.Q(group__isnull=True),
+                name="template_variables_device_or_group",
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(device__isnull=True, group__isnull=True),
+                name="template_variables_one_per_customer",
+                violation_error_message="The customer already has values: update them instead.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"variables of {self.device or self.group}"
+        return f"variables of {self.device or self.group or self.customer}"
 
 
 # Change plans live in their own module; importing them here registers the models.

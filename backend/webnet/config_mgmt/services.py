@@ -28,7 +28,7 @@ def delete_template(actor: Any, template: ConfigTemplate) -> None:
 
 
 def set_variables(actor: Any, data: dict[str, Any]) -> TemplateVariables:
-    """Create the variables of one device or one group (exactly one of them)."""
+    """Create the variables of one device, one group, or (neither given) the whole customer."""
     _check_target(data)
     return changes.create(actor, TemplateVariables, data)
 
@@ -37,9 +37,32 @@ def update_variables(actor: Any, obj: TemplateVariables, data: dict[str, Any]) -
     return changes.update(actor, obj, {k: v for k, v in data.items() if k == "values"})
 
 
+def save_variables(
+    actor: Any,
+    customer: Any,
+    values: dict[str, Any],
+    device: Any = None,
+    group: Any = None,
+) -> TemplateVariables:
+    """Set the values of one level (device, group, or customer), creating its row if needed."""
+    rows = TemplateVariables.objects.for_customer(customer.pk)
+    row = rows.filter(device=device, group=group).first()
+    if row is None:
+        data = {"customer": customer, "device": device, "group": group, "values": values}
+        return set_variables(actor, data)
+    return update_variables(actor, row, {"values": values})
+
+
 def _check_target(data: dict[str, Any]) -> None:
-    if bool(data.get("device")) == bool(data.get("group")):
-        raise ValidationError({"device": "Give either a device or a group."})
+    device, group = data.get("device"), data.get("group")
+    if device and group:
+        raise ValidationError({"device": "Give a device or a group (or neither: the customer)."})
+    same = TemplateVariables.objects.for_customer(data["customer"].pk).filter(
+        device=device, group=group
+    )
+    if same.exists():
+        level = "device" if device else "group" if group else "customer"
+        raise ValidationError({level: "Already has values: update them instead."})
     if not isinstance(data.get("values", {}), dict):
         raise ValidationError({"values": "must be an object of name → value"})
 

@@ -1,8 +1,9 @@
 """Golden config templates: the variables schema, a device's context, and `render()`.
 
 The context is plain data: `device` (the inventory fields), `facts` (what jobs learned), `tags`,
-`groups`, and the variables — group values (by group name), then the device's own, then explicit
-overrides of a preview — typed by the template's schema. Templates never see ORM objects.
+`groups`, and the variables — the customer's values, then its groups' (by group name), then the
+device's own, then explicit overrides of a preview — typed by the template's schema. Templates
+never see ORM objects. `variable_sources` says which level each value a render uses came from.
 """
 
 from typing import Any
@@ -75,23 +76,34 @@ def validate_template(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _groups_of(device: Device) -> list[DeviceGroup]:
+    return [
+        g
+        for g in DeviceGroup.objects.for_customer(device.customer_id).order_by("name")
+        if device.pk in member_ids(g)
+    ]
+
+
+def variable_layers(device: Device, groups: list[DeviceGroup]) -> list[tuple[str, dict]]:
+    """(source, values) from the weakest to the strongest: customer, each group, the device."""
+    rows = TemplateVariables.objects.for_customer(device.customer_id).select_related("group")
+    customer = rows.filter(device__isnull=True, group__isnull=True).first()
+    layers = [("customer", customer.values)] if customer else []
+    in_groups = rows.filter(group__in=groups).order_by("group__name")
+    layers += [(f"group {row.group.name}", row.values) for row in in_groups]
+    own = rows.filter(device_id=device.pk).first()
+    return layers + ([("device", own.values)] if own else [])
+
+
 def device_context(device: Device) -> dict[str, Any]:
     """Plain data about `device` for templates: fields, facts, tags, groups, variables."""
     fields = {name: getattr(device, name) for name in INVENTORY_FIELDS}
     for name in ("latitude", "longitude"):
         fields[name] = None if fields[name] is None else float(fields[name])
-    groups = [
-        g
-        for g in DeviceGroup.objects.for_customer(device.customer_id).order_by("name")
-        if device.pk in member_ids(g)
-    ]
+    groups = _groups_of(device)
     variables: dict[str, Any] = {}
-    scoped = TemplateVariables.objects.for_customer(device.customer_id)
-    for values in scoped.filter(group__in=groups).select_related("group").order_by("group__name"):
-        variables.update(values.values)
-    own = scoped.filter(device_id=device.pk).first()
-    if own is not None:
-        variables.update(own.values)
+    for _, values in variable_layers(device, groups):
+        variables.update(values)
     return {
         "device": {"id": device.pk, **fields},
         "facts": {name: getattr(device, name) for name in FACT_FIELDS},
@@ -99,6 +111,29 @@ def device_context(device: Device) -> dict[str, Any]:
         "groups": [g.name for g in groups],
         "variables": variables,
     }
+
+
+def variable_sources(
+    template: ConfigTemplate, device: Device, overrides: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Each schema variable with the value a render for `device` uses and where it came from
+    (customer, group <name>, device, override, default — or missing / unset)."""
+    layers = variable_layers(device, _groups_of(device))
+    layers.append(("override", overrides or {}))
+    rows = []
+    for spec in template.variables or []:
+        name, value, source = spec["name"], None, ""
+        for label, values in layers:
+            if values.get(name) not in (None, ""):
+                value, source = values[name], label
+        if not source and spec.get("default") not in (None, ""):
+            value, source = spec["default"], "default"
+        if not source:
+            source = "missing" if spec.get("required") else "unset"
+        rows.append(
+            {"name": name, "type": spec.get("type", "string"), "value": value, "source": source}
+        )
+    return rows
 
 
 def render(
@@ -113,3 +148,14 @@ def render(
     values = {**context.pop("variables"), **(overrides or {})}
     variables = resolve_variables(template.variables or [], values)
     return render_text(template.body, {**context, **variables, "vars": variables})
+
+
+def declared_variables(templates: Any) -> list[dict[str, Any]]:
+    """The variables the given templates declare, by name (first declaration wins), sorted."""
+    found: dict[str, dict[str, Any]] = {}
+    for template in templates:
+        for spec in template.variables or []:
+            found.setdefault(spec["name"], {**spec, "templates": []})["templates"].append(
+                template.name
+            )
+    return [found[name] for name in sorted(found)]

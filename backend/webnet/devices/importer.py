@@ -1,4 +1,5 @@
-"""CSV import of devices: a dry run that reports every row's errors, and an all-or-nothing commit.
+"""CSV import and export of devices: a dry run that reports every row's errors, an
+all-or-nothing commit, and the export row the import reads back (a round trip).
 
 The header is the lab's inventory format (any column order; unknown columns are an error):
 hostname,management_host,port,platform,vendor,model,serial_number,os_version,role,site,tags,
@@ -8,6 +9,9 @@ credential — plus optional latitude, longitude, description, enabled. `tags` i
 The API's device export reads back as is: its read-only columns are ignored, `tag_names` stands
 for `tags` (whose cells there are ids), a credential may be given by id, and the cells the export
 escaped against spreadsheet formulas are unescaped.
+
+A row naming an existing hostname is an error, skipped, or updates that device (`on_existing`);
+an update keeps the values of columns the file does not have.
 """
 
 import csv
@@ -52,6 +56,8 @@ EXPORT_ONLY_COLUMNS = (
     "created_at",
     "updated_at",
 )
+COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+ON_EXISTING = ("error", "skip", "update")
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -77,7 +83,12 @@ class RowResult:
     errors: list[str] = field(default_factory=list)
     new_tags: list[str] = field(default_factory=list)
     skipped: bool = False
+    device: Device | None = field(default=None, repr=False)  # the device an update changes
     data: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def action(self) -> str:
+        return "skip" if self.skipped else "update" if self.device else "create"
 
 
 @dataclass
@@ -100,13 +111,34 @@ class ImportReport:
             "committed": self.committed,
             "total": len(self.rows),
             "skipped": sum(1 for r in self.rows if r.skipped),
+            "updated": sum(1 for r in self.rows if r.action == "update"),
             "error_count": self.error_count,
             "errors": self.errors,
             "rows": [
-                {"line": r.line, "hostname": r.hostname, "errors": r.errors, "new_tags": r.new_tags}
+                {
+                    "line": r.line,
+                    "hostname": r.hostname,
+                    "action": r.action,
+                    "errors": r.errors,
+                    "new_tags": r.new_tags,
+                }
                 for r in self.rows
             ],
         }
+
+
+def export_row(device: Device) -> dict[str, Any]:
+    """A device in the import's columns: tags and credential by name (tags prefetched)."""
+    row: dict[str, Any] = {name: getattr(device, name) for name in INVENTORY_FIELDS}
+    row["tags"] = sorted(tag.name for tag in device.tags.all())
+    row["credential"] = device.credential.name if device.credential else ""
+    return {column: row[column] for column in COLUMNS}
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return ";".join(value)
+    return "" if value is None else str(value)
 
 
 def _decode(content: bytes) -> str:
@@ -133,12 +165,15 @@ def _row_result(
     seen: set[str],
     credentials: dict[str, Credential],
     tags: set[str],
+    device: Device | None = None,
 ) -> RowResult:
     values = {key: unescape_cell((value or "").strip()) for key, value in raw.items() if key}
     if "tag_names" in values:
         values["tags"] = values["tag_names"]
     values = {key: value for key, value in values.items() if key not in EXPORT_ONLY_COLUMNS}
-    result = RowResult(line=line, hostname=values.get("hostname", ""))
+    if device is not None:  # an update: what the file leaves out stays as it is
+        values = {key: _cell(value) for key, value in export_row(device).items()} | values
+    result = RowResult(line=line, hostname=values.get("hostname", ""), device=device)
     if values.get("platform") and values["platform"] not in Platform.values:
         result.errors.append(
             f"platform: unknown {values['platform']!r}; one of {', '.join(Platform.values)}"
@@ -173,11 +208,13 @@ def _row_result(
     return result
 
 
-def parse(content: bytes, customer: Customer, skip_existing: bool = False) -> ImportReport:
+def parse(content: bytes, customer: Customer, on_existing: str = "error") -> ImportReport:
     """Validate a CSV file for `customer` without writing anything.
 
-    A row naming an existing hostname is an error, or with `skip_existing` is left alone.
+    A row naming an existing hostname is an error, or is skipped, or updates that device.
     """
+    if on_existing not in ON_EXISTING:
+        raise ValueError(f"on_existing must be one of {ON_EXISTING}")
     report = ImportReport()
     if len(content) > MAX_BYTES:
         report.errors.append(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
@@ -194,15 +231,22 @@ def parse(content: bytes, customer: Customer, skip_existing: bool = False) -> Im
     own = list(Credential.objects.for_customer(customer.pk))
     credentials = {str(c.pk): c for c in own} | {c.name: c for c in own}
     tags = set(Tag.objects.for_customer(customer.pk).values_list("name", flat=True))
-    existing = set(Device.objects.for_customer(customer.pk).values_list("hostname", flat=True))
+    existing = {
+        device.hostname: device
+        for device in Device.objects.for_customer(customer.pk)
+        .select_related("credential")
+        .prefetch_related("tags")
+    }
     seen: set[str] = set()
     for index, raw in enumerate(reader):
         if index >= MAX_ROWS:
             report.errors.append(f"more than {MAX_ROWS} rows")
             break
-        row = _row_result(reader.line_num, raw, customer, seen, credentials, tags)
-        if row.hostname in existing:
-            if skip_existing:
+        hostname = (raw.get("hostname") or "").strip()
+        device = existing.get(hostname) if on_existing == "update" else None
+        row = _row_result(reader.line_num, raw, customer, seen, credentials, tags, device)
+        if row.hostname in existing and device is None:
+            if on_existing == "skip":
                 row.errors, row.new_tags, row.skipped = [], [], True
             else:
                 row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
@@ -215,10 +259,11 @@ def parse(content: bytes, customer: Customer, skip_existing: bool = False) -> Im
 
 @transaction.atomic
 def commit(
-    actor: Any, content: bytes, customer: Customer, skip_existing: bool = False
+    actor: Any, content: bytes, customer: Customer, on_existing: str = "error"
 ) -> ImportReport:
-    """Re-validate and create every device, or none: any error leaves the database untouched."""
-    report = parse(content, customer, skip_existing)
+    """Re-validate, then create or update every device, or none: any error leaves the database
+    untouched."""
+    report = parse(content, customer, on_existing)
     if not report.ok:
         return report
     tags = {t.name: t for t in Tag.objects.for_customer(customer.pk)}
@@ -231,6 +276,11 @@ def commit(
             if name not in tags:
                 tags[name] = services.create_tag(actor, {"customer": customer, "name": name})
             tag_objects.append(tags[name])
-        services.create_device(actor, {**data, "tags": tag_objects})
+        data["tags"] = tag_objects
+        if row.device is None:
+            services.create_device(actor, data)
+        else:
+            data.pop("customer")
+            services.update_device(actor, row.device, data)  # binding changes stay admin-only
     report.committed = True
     return report

@@ -112,6 +112,9 @@ def switch_customer(request: HttpRequest) -> HttpResponse:
         raise Http404("No such customer.") from exc
     customer = get_object_or_404(visible, pk=pk)
     request.session[SESSION_KEY] = customer.pk
+    target = request.POST.get("next", "")  # e.g. "open in <customer>" on a 404 page
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("ui:dashboard")
     if getattr(request, "htmx", False):
-        return HttpResponseClientRedirect(reverse("ui:dashboard"))
-    return HttpResponseRedirect(reverse("ui:dashboard"))
+        return HttpResponseClientRedirect(target)
+    return HttpResponseRedirect(target)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from webnet.compliance import reports
+from webnet.compliance import reports, runs
 from webnet.compliance.models import (
     CompliancePolicy,
     ComplianceResult,
@@ -26,6 +26,7 @@ from webnet.core import access
 from webnet.devices.models import Device
 from webnet.jobs.services import JobService
 from webnet.ui.crud import active_customer, paginate, require, scoped
+from webnet.ui.errors import get_or_404
 
 SPARK_WIDTH, SPARK_HEIGHT = 240, 48
 
@@ -92,7 +93,7 @@ def run_compliance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(scoped(request, ComplianceRun).select_related("job"), pk=pk)
+    run = get_or_404(request, scoped(request, ComplianceRun).select_related("job"), pk)
     results = scoped(request, ComplianceResult).filter(run=run).select_related("device", "policy")
     status = request.GET.get("status", "")
     if status in ResultStatus.values:
@@ -138,6 +139,7 @@ def device_compliance(request: HttpRequest, pk: int) -> HttpResponse:
         "nav": "devices",
         "device": device,
         "history": history,
+        "in_scope": bool(runs.policies_for(device)),
         "spark": sparkline([row["score"] for row in history["scores"]]),
         "spark_width": SPARK_WIDTH,
         "spark_height": SPARK_HEIGHT,

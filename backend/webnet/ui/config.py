@@ -22,6 +22,7 @@ from webnet.ui.crud import (
     paginate,
     scoped,
 )
+from webnet.ui.errors import get_or_404
 from webnet.ui.forms.config import ConfigTemplateForm
 
 DAY_CHOICES = (1, 7, 30, 90)
@@ -43,7 +44,7 @@ def device_config(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    snapshot = get_object_or_404(scoped(request, ConfigSnapshot).select_related("device"), pk=pk)
+    snapshot = get_or_404(request, scoped(request, ConfigSnapshot).select_related("device"), pk)
     context = {
         "nav": "devices",
         "snapshot": snapshot,
@@ -122,8 +123,9 @@ class TemplatePreviewView(TemplateMixin, View):
             devices = devices.filter(platform__in=template.platforms)
         chosen = request.GET.get("device", "")
         device = devices.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-        output, error = "", None
+        output, error, sources = "", None, []
         if device is not None:
+            sources = templates.variable_sources(template, device)
             try:
                 output = templates.render(template, device)
             except TemplateRenderError as exc:
@@ -135,5 +137,6 @@ class TemplatePreviewView(TemplateMixin, View):
             device=device,
             output=output,
             error=error,
+            sources=sources,
         )
         return render(request, "config_mgmt/template_preview.html", context)

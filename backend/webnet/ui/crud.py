@@ -17,7 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
@@ -26,6 +26,7 @@ from webnet.core import access
 from webnet.core.querysets import resource_of
 from webnet.customers.models import Customer
 from webnet.devices import services as device_services
+from webnet.ui.errors import get_or_404
 from webnet.ui.forms.base import ScopedModelForm
 
 PAGE_SIZE = 25
@@ -93,7 +94,7 @@ class ScopedMixin(LoginRequiredMixin):
 
     def get_object(self, pk: int) -> models.Model:
         """Visible in the active customer or 404 — never 403, so there is no existence oracle."""
-        return get_object_or_404(self.queryset("view"), pk=pk)
+        return get_or_404(self.request, self.queryset("view"), pk)
 
     def permissions(self) -> dict[str, bool]:
         customer = active_customer(self.request)

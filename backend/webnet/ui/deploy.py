@@ -31,6 +31,7 @@ from webnet.core import access
 from webnet.devices.models import Device
 from webnet.jobs.models import Job, JobStatus
 from webnet.ui.crud import ScopedListView, ScopedMixin, active_customer, require, scoped
+from webnet.ui.errors import get_or_404
 from webnet.ui.forms.deploy import MODE_TEMPLATE, ChangeForm, PlanFilterSet
 from webnet.ui.forms.jobs import add_job_errors, initial_from_query
 
@@ -57,7 +58,7 @@ class PlanMixin(ScopedMixin):
         queryset = self.queryset("view").select_related(
             "preview_job", "commit_job", "created_by", "confirmed_by"
         )
-        return cast(ChangePlan, get_object_or_404(queryset, pk=pk))
+        return cast(ChangePlan, get_or_404(self.request, queryset, pk))
 
 
 def _is_active(job: Job | None) -> bool:

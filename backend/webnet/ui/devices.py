@@ -1,6 +1,7 @@
 """Device pages: filtered list (HTMX live filtering), detail, create/edit, delete."""
 
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +20,6 @@ from webnet.ui.crud import (
     ScopedListView,
     ScopedMixin,
     active_customer,
-    querystring_without_page,
     scoped,
 )
 from webnet.ui.forms.devices import DeviceForm
@@ -63,10 +63,9 @@ class DeviceListView(DeviceMixin, ScopedListView):
     def extra_context(self) -> dict[str, Any]:
         every = self.queryset("view")
         customer = active_customer(self.request)
-        export = [f"customer={customer.pk}"]
-        filters = querystring_without_page(self.request)
-        if filters:
-            export.append(filters)
+        # Only the filters that are set: the filter form submits every field, and an empty
+        # `platform=` is not a valid choice to the API (the export answered 400).
+        export = {"customer": customer.pk, **self._filter_params()}
         return {
             "filters": {key: self.request.GET.get(key, "") for key in FILTER_KEYS},
             "filter_errors": self.filterset.errors,
@@ -75,7 +74,7 @@ class DeviceListView(DeviceMixin, ScopedListView):
             "sites": _distinct(every, "site"),
             "roles": _distinct(every, "role"),
             "tags": scoped(self.request, Tag).values_list("name", flat=True),
-            "export_query": "&".join(export),
+            "export_query": urlencode(export, doseq=True),
         }
 
 

@@ -44,7 +44,8 @@ def upload(request: HttpRequest) -> HttpResponse:
             "use the API (/api/v1/devices/import/) for large imports.",
         )
         return _render(request, {"form": form}, status=400)
-    report = importer.parse(content, customer)
+    on_existing = form.cleaned_data["on_existing"]
+    report = importer.parse(content, customer, on_existing)
     digest = hashlib.sha256(content).hexdigest()
     request.session.pop(SESSION_KEY, None)
     if report.ok:
@@ -52,6 +53,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             "customer": customer.pk,
             "digest": digest,
             "content": base64.b64encode(content).decode(),
+            "on_existing": on_existing,
         }
     context = {
         "form": ImportUploadForm(),
@@ -73,9 +75,10 @@ def commit(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Nothing to import: upload the file again and check the dry run.")
         return HttpResponseRedirect(reverse("ui:import_upload"))
     content = base64.b64decode(pending["content"])
-    report = importer.commit(request.user, content, customer)
+    report = importer.commit(request.user, content, customer, pending["on_existing"])
     request.session.pop(SESSION_KEY, None)
     if not report.committed:
         return _render(request, {"form": ImportUploadForm(), "report": report}, status=400)
-    messages.success(request, f"Imported {len(report.rows)} device(s).")
+    updated = report.as_dict()["updated"]
+    messages.success(request, f"Imported {len(report.rows)} device(s), {updated} updated.")
     return _render(request, {"form": ImportUploadForm(), "report": report, "committed": True})

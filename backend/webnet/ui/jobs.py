@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
@@ -21,10 +21,12 @@ from django.views import View
 from webnet.config_mgmt.redact import Redactor
 from webnet.core import access
 from webnet.devices.models import Device, DeviceGroup
-from webnet.jobs import registry
-from webnet.jobs.models import Job, JobDeviceResult, JobStatus
+from webnet.jobs import progress, registry
+from webnet.jobs.models import Job, JobDeviceResult, JobLog, JobStatus
 from webnet.jobs.services import JobService
+from webnet.ui.clock import clock_props
 from webnet.ui.crud import ScopedListView, ScopedMixin, active_customer, paginate, require, scoped
+from webnet.ui.errors import get_or_404
 from webnet.ui.forms.jobs import JobFilterSet
 
 RESULTS_PER_PAGE = 100
@@ -40,7 +42,7 @@ class JobMixin(ScopedMixin):
     def get_job(self, pk: int) -> Job:
         """The job if visible in the active customer, else 404 (never 403)."""
         queryset = self.queryset("view").select_related("requested_by", "schedule", "rerun_of")
-        return cast(Job, get_object_or_404(queryset, pk=pk))
+        return cast(Job, get_or_404(self.request, queryset, pk))
 
 
 def kind_labels() -> dict[str, str]:
@@ -111,28 +113,36 @@ def summary_context(request: HttpRequest, job: Job) -> dict[str, Any]:
         if job.params
         else "",
         "device_count": len(job.device_ids),
+        "progress": progress.counts(_device_rows(request, job)),
     }
 
 
-def results_context(request: HttpRequest, job: Job) -> dict[str, Any]:
-    rows = (
-        scoped(request, JobDeviceResult)
-        .filter(job=job)
-        .select_related("device")
-        .order_by("hostname", "pk")
+def _device_rows(request: HttpRequest, job: Job) -> list[progress.DeviceRow]:
+    hostnames = dict(
+        scoped(request, Device).filter(pk__in=job.device_ids).values_list("pk", "hostname")
     )
-    page: Page = paginate(request, rows, RESULTS_PER_PAGE)
+    return progress.device_rows(
+        job,
+        scoped(request, JobDeviceResult).filter(job=job).select_related("device"),
+        scoped(request, JobLog).filter(job=job),
+        hostnames,
+    )
+
+
+def results_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    """Every target device with its state (queued, running, done…) and readable output;
+    configuration text in it (output, data, errors) is masked unless the user may see secrets."""
+    page: Page = paginate(request, _device_rows(request, job), RESULTS_PER_PAGE)
     redactor = Redactor(request.user)
-    results = []
-    for result in page.object_list:
-        # Output and data quote configurations: masked unless the user may see secrets.
-        platform = result.device.platform if result.device else ""
-        output, data, error = redactor.value(
-            job.customer_id, [result.output, result.data, result.error_message], platform
-        )
-        data_json = json.dumps(data, indent=2, sort_keys=True) if data else ""
-        results.append((result, output, error, data_json))
-    return {"job": job, "results_page": page, "results": results, "is_active": job.status in ACTIVE}
+    for row in page.object_list:
+        if row.result is not None:
+            platform = row.result.device.platform if row.result.device else ""
+            row.output, row.error_message, row.commands, row.data_json = redactor.value(
+                job.customer_id,
+                [row.output, row.error_message, row.commands, row.data_json],
+                platform,
+            )
+    return {"job": job, "results_page": page, "is_active": job.status in ACTIVE}
 
 
 def _log_props(job: Job) -> dict[str, Any]:
@@ -143,6 +153,7 @@ def _log_props(job: Job) -> dict[str, Any]:
         "jobUrl": reverse("api:job-detail", args=[job.pk]),
         "finished": job.is_finished,
         "status": job.status,
+        "clock": clock_props(),
     }
 
 

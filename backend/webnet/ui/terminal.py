@@ -8,6 +8,7 @@ from django.urls import reverse
 from webnet.devices.models import Device
 from webnet.terminal.models import TerminalSession
 from webnet.ui.crud import paginate, require, scoped
+from webnet.ui.errors import get_or_404
 
 
 @login_required
@@ -48,7 +49,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require(request, "terminalsession", "view")
-    session = get_object_or_404(scoped(request, TerminalSession), pk=pk)
+    session = get_or_404(request, scoped(request, TerminalSession), pk)
     props = {"hostname": session.device_hostname, "transcript": session.transcript}
     return render(
         request,

@@ -20,12 +20,14 @@ from webnet.ui import (
     jobs,
     members,
     onboarding,
+    profile,
     schedules,
     tags,
     terminal,
     tokens,
     topology,
     totp,
+    variables,
 )
 
 app_name = "ui"
@@ -78,6 +80,20 @@ urlpatterns = [
         config.TemplateListView,
         config.TemplateFormView,
         config.TemplateDeleteView,
+    ),
+    path("config/variables/", variables.edit_variables, {"level": "customer"}, name="variables"),
+    path("profile/", profile.profile, name="profile"),
+    path(
+        "config/variables/devices/<int:pk>/",
+        variables.edit_variables,
+        {"level": "device"},
+        name="device_variables",
+    ),
+    path(
+        "config/variables/groups/<int:pk>/",
+        variables.edit_variables,
+        {"level": "group"},
+        name="group_variables",
     ),
     path(
         "config/templates/<int:pk>/",

@@ -23,6 +23,10 @@ class User(AbstractUser):
     access_resource = "user"
     customer_path = "memberships__customer"
 
+    time_zone = models.CharField(
+        max_length=64, blank=True, help_text="IANA time zone for times shown; blank: the browser's"
+    )
+
     objects = ScopedUserManager()  # type: ignore[misc]
 
     class Meta:

@@ -1,10 +1,12 @@
 """Users, their API tokens, and login auditing."""
 
+import zoneinfo
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -151,3 +153,11 @@ def record_login_failed(username: str) -> None:
 
 def record_logout(user: Any) -> None:
     audit.record("logout", actor=user, obj=user)
+
+
+def set_time_zone(actor: Any, zone: str) -> User:
+    """The actor's own display zone (an IANA name; "" follows the browser)."""
+    if zone and zone not in zoneinfo.available_timezones():
+        raise ValidationError({"time_zone": f"Unknown time zone {zone!r}."})
+    user = User.objects.get(pk=actor.pk)  # the model itself (a request's user is a lazy proxy)
+    return changes.update(actor, user, {"time_zone": zone})

@@ -2,7 +2,10 @@
  * JobLog — a job's live log: streams lines over the job's WebSocket, follows the tail, filters by
  * device and level, and tells the page when the job finishes.
  *
- * Props: { jobId, wsPath, logsUrl, jobUrl?, finished, status? } (see JobLogProps)
+ * Props: { jobId, wsPath, logsUrl, jobUrl?, finished, status?, clock? } (see JobLogProps)
+ *
+ * Times are shown like the page's (`clock`: the user's zone, see ../clock.ts). The job's counts
+ * are not repeated here: the page header holds the one per-device counter.
  *
  * The database is the truth and the socket is a hint: every line carries a gap-free `seq`, so the
  * island remembers the last seq it holds, ignores anything at or below it (no duplicates), and on
@@ -12,6 +15,8 @@
  * `webnet:job-finished` on <body> (HTMX listens with hx-trigger="webnet:job-finished from:body").
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+
+import { type Clock, formatWhen } from "../clock";
 
 export type LogLine = {
   seq: number;
@@ -40,6 +45,7 @@ export type JobLogProps = {
   jobUrl?: string;
   finished: boolean;
   status?: string;
+  clock?: Clock;
 };
 
 type Connection = "connecting" | "live" | "polling" | "reconnecting" | "done" | "error";
@@ -85,12 +91,6 @@ function socketUrl(path: string, afterSeq: number): string {
   return `${scheme}//${window.location.host}${path}?after_seq=${afterSeq}`;
 }
 
-function formatTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return date.toLocaleTimeString(undefined, { hour12: false }) + "." + String(date.getMilliseconds()).padStart(3, "0");
-}
-
 const STATUS_BADGE: Record<string, string> = {
   success: "badge badge-green",
   failed: "badge badge-red",
@@ -98,7 +98,7 @@ const STATUS_BADGE: Record<string, string> = {
   running: "badge bg-sky-50 text-sky-700 ring-sky-600/20",
 };
 
-export function JobLog({ jobId, wsPath, logsUrl, jobUrl, finished, status }: JobLogProps) {
+export function JobLog({ jobId, wsPath, logsUrl, jobUrl, finished, status, clock }: JobLogProps) {
   const [lines, setLines] = useState<LogLine[]>([]);
   const [received, setReceived] = useState(0);
   const [job, setJob] = useState<Partial<JobState>>({ id: jobId, status: status ?? "" });
@@ -315,11 +315,6 @@ export function JobLog({ jobId, wsPath, logsUrl, jobUrl, finished, status }: Job
         <span className={STATUS_BADGE[statusText] ?? "badge badge-gray"} data-log-status={statusText}>
           {statusText}
         </span>
-        {job.total !== undefined && (
-          <span className="text-xs text-slate-500">
-            {job.succeeded ?? 0} ok · {job.failed ?? 0} failed · {job.cancelled ?? 0} cancelled of {job.total}
-          </span>
-        )}
         <span className="text-xs text-slate-500" data-connection={connection}>
           {connectionText[connection]}
         </span>
@@ -384,7 +379,9 @@ export function JobLog({ jobId, wsPath, logsUrl, jobUrl, finished, status }: Job
         ) : (
           visible.map((line) => (
             <div key={line.seq} className="whitespace-pre-wrap break-all" data-seq={line.seq}>
-              <span className="text-slate-500">{formatTime(line.time)}</span>{" "}
+              <span className="text-slate-500" data-time>
+                {formatWhen(line.time, clock)}
+              </span>{" "}
               <span className={`inline-block w-16 uppercase ${LEVEL_CLASS[line.level] ?? ""}`}>{line.level}</span>{" "}
               {line.hostname && <span className="text-emerald-300">{line.hostname} </span>}
               <span>{line.message}</span>

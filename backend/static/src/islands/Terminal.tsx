@@ -8,8 +8,9 @@
  * {type: "resize", cols, rows} whenever the fitted size changes. The credential never comes here:
  * the server logs in. Closing the tab closes the socket, and the server closes the device session.
  *
- * TranscriptReplay — plays back a stored session's typed lines with their timing (admins).
- * Props: { hostname, transcript: [{t, line, masked}] }
+ * TranscriptReplay — plays back a stored session (admins): the device's output into a read-only
+ * terminal with its timing, and the lines typed beside it.
+ * Props: { hostname, transcript: [{t, line, masked} | {t, out}] }
  */
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal as XTerm } from "@xterm/xterm";
@@ -129,13 +130,41 @@ export function Terminal({ wsPath, hostname, deviceUrl }: TerminalProps) {
   );
 }
 
-type Entry = { t: number; line: string; masked: boolean };
+/** A transcript entry: a line the user typed, or a chunk of the device's output. */
+type Entry = { t: number; line?: string; masked?: boolean; out?: string };
 export type TranscriptReplayProps = { hostname: string; transcript: Entry[] };
 const MAX_GAP_MS = 2000;
 
+/** Replays the device's output into a terminal in time (gaps capped), the typed lines beside it. */
 export function TranscriptReplay({ hostname, transcript }: TranscriptReplayProps) {
+  const box = useRef<HTMLDivElement>(null);
+  const term = useRef<XTerm | null>(null);
   const [shown, setShown] = useState(transcript.length);
   const [playing, setPlaying] = useState(false);
+  const typed = transcript.filter((entry) => entry.line !== undefined);
+  const outputs = transcript.length - typed.length;
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const terminal = new XTerm({
+      convertEol: false,
+      disableStdin: true,
+      fontSize: 13,
+      scrollback: 5000,
+      theme: { background: "#0f172a" },
+    });
+    const fit = new FitAddon();
+    terminal.loadAddon(fit);
+    terminal.open(el);
+    fit.fit();
+    for (const entry of transcript) if (entry.out) terminal.write(entry.out); // the final screen
+    term.current = terminal;
+    return () => {
+      term.current = null;
+      terminal.dispose();
+    };
+  }, [transcript]);
 
   useEffect(() => {
     if (!playing) return;
@@ -145,17 +174,23 @@ export function TranscriptReplay({ hostname, transcript }: TranscriptReplayProps
     }
     const previous = shown > 0 ? transcript[shown - 1].t : 0;
     const gap = Math.min(Math.max((transcript[shown].t - previous) * 1000, 0), MAX_GAP_MS);
-    const timer = window.setTimeout(() => setShown((n) => n + 1), gap);
+    const timer = window.setTimeout(() => {
+      const entry = transcript[shown];
+      if (entry.out) term.current?.write(entry.out);
+      setShown((n) => n + 1);
+    }, gap);
     return () => window.clearTimeout(timer);
   }, [playing, shown, transcript]);
 
+  const typedSoFar = transcript.slice(0, shown).filter((entry) => entry.line !== undefined);
   return (
-    <div className="space-y-2 p-3">
+    <div className="space-y-2 p-3" data-replay={playing ? "playing" : shown >= transcript.length ? "done" : "paused"}>
       <div className="flex items-center gap-2 text-sm">
         <button
           type="button"
           className="btn btn-secondary"
           onClick={() => {
+            term.current?.reset();
             setShown(0);
             setPlaying(true);
           }}
@@ -163,17 +198,21 @@ export function TranscriptReplay({ hostname, transcript }: TranscriptReplayProps
           Replay
         </button>
         <span className="text-slate-500">
-          {transcript.length} line(s) typed on {hostname}; pauses longer than 2 s are shortened.
+          {typed.length} line(s) typed and {outputs} output chunk(s) from {hostname}; pauses longer than 2 s are
+          shortened.
         </span>
       </div>
-      <ol className="min-h-[8rem] rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
-        {transcript.slice(0, shown).map((entry, i) => (
-          <li key={i}>
-            <span className="text-slate-500">+{entry.t.toFixed(1)}s </span>
-            <span className={entry.masked ? "text-amber-300" : ""}>{entry.line}</span>
-          </li>
-        ))}
-      </ol>
+      <div className="grid gap-2 lg:grid-cols-3">
+        <div ref={box} className="h-[28rem] rounded bg-slate-900 p-1 lg:col-span-2" data-replay-screen="" />
+        <ol className="max-h-[28rem] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
+          {typedSoFar.map((entry, i) => (
+            <li key={i}>
+              <span className="text-slate-500">+{entry.t.toFixed(1)}s </span>
+              <span className={entry.masked ? "text-amber-300" : ""}>{entry.line}</span>
+            </li>
+          ))}
+        </ol>
+      </div>
     </div>
   );
 }

@@ -137,3 +137,23 @@ def test_template_with_bad_syntax_or_schema_is_refused(world: World, api) -> Non
         format="json",
     )
     assert bad_schema.status_code == 400 and "variables" in bad_schema.json()
+
+
+def test_customer_level_variables_and_render_sources(world: World, api) -> None:
+    device = f.DeviceFactory(customer=world.a)
+    template = f.ConfigTemplateFactory(
+        customer=world.a, body="ntp {{ ntp }}", variables=[{"name": "ntp", "type": "ip"}]
+    )
+    client = api("operator")
+    body = {"customer": world.a.pk, "values": {"ntp": "192.0.2.1"}}
+    created = client.post("/api/v1/template-variables/", body, format="json")
+    assert created.status_code == 201, created.json()
+    again = client.post("/api/v1/template-variables/", body, format="json")
+    assert again.status_code == 400 and "already has values" in str(again.json())
+    rendered = client.post(
+        f"/api/v1/config-templates/{template.pk}/render/", {"device": device.pk}, format="json"
+    )
+    assert rendered.json()["output"] == "ntp 192.0.2.1"
+    assert rendered.json()["sources"] == [
+        {"name": "ntp", "type": "ip", "value": "192.0.2.1", "source": "customer"}
+    ]

@@ -112,3 +112,44 @@ def test_render_refuses_another_platform(db: None) -> None:
     device = f.DeviceFactory(customer=template.customer, platform="cisco_ios")
     with pytest.raises(TemplateRenderError, match="juniper_junos"):
         render(template, device)
+
+
+def test_variables_precedence_device_over_group_over_customer_with_sources(db: None) -> None:
+    from webnet.config_mgmt import services
+    from webnet.config_mgmt.templates import variable_sources
+
+    customer = f.CustomerFactory()
+    actor = f.MembershipFactory(customer=customer, role="operator").user
+    device = f.DeviceFactory(customer=customer)
+    other = f.DeviceFactory(customer=customer)
+    group = f.DeviceGroupFactory(customer=customer, name="core", devices=[device])
+    services.save_variables(actor, customer, {"ntp": "10.0.0.1", "vlan": "1", "dns": "9.9.9.9"})
+    services.save_variables(actor, customer, {"ntp": "10.0.0.2", "vlan": "2"}, group=group)
+    services.save_variables(actor, customer, {"vlan": "3"}, device=device)
+    services.save_variables(actor, customer, {"vlan": "4"}, device=device)  # an update, not a 2nd
+    template = f.ConfigTemplateFactory(
+        customer=customer,
+        body="ntp {{ ntp }} vlan {{ vlan }} dns {{ dns }} {{ loc }}",
+        variables=[
+            {"name": "ntp", "type": "ip"},
+            {"name": "vlan", "type": "int"},
+            {"name": "dns", "type": "ip"},
+            {"name": "loc", "type": "string", "default": "dc1"},
+            {"name": "snmp", "type": "string", "required": True},
+        ],
+    )
+    sources = {
+        row["name"]: (row["value"], row["source"]) for row in variable_sources(template, device)
+    }
+    assert sources == {
+        "ntp": ("10.0.0.2", "group core"),
+        "vlan": ("4", "device"),
+        "dns": ("9.9.9.9", "customer"),
+        "loc": ("dc1", "default"),
+        "snmp": (None, "missing"),
+    }
+    with pytest.raises(TemplateRenderError, match="missing variable 'snmp'"):
+        render(template, device)
+    assert render(template, device, {"snmp": "x"}) == "ntp 10.0.0.2 vlan 4 dns 9.9.9.9 dc1"
+    assert render(template, other, {"snmp": "x"}) == "ntp 10.0.0.1 vlan 1 dns 9.9.9.9 dc1"
+    assert variable_sources(template, device, {"snmp": "x"})[-1]["source"] == "override"

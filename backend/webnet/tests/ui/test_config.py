@@ -2,7 +2,9 @@
 
 import json
 
-from webnet.config_mgmt.models import ConfigTemplate
+from django.urls import reverse
+
+from webnet.config_mgmt.models import ConfigTemplate, TemplateVariables
 from webnet.tests import factories as f
 
 SECRET = "$9$abcdef"
@@ -67,3 +69,23 @@ def test_template_create_and_preview(world, ui) -> None:
     assert shown.status_code == 200 and b"alert-error" in shown.content
     broken = ui("operator").post("/config/templates/new/", {"name": "b", "body": "{% if %}"})
     assert broken.status_code == 400 and b"syntax error" in broken.content
+
+
+def test_variable_pages_are_gated_and_scoped(ui, world) -> None:  # type: ignore[no-untyped-def]
+    f.ConfigTemplateFactory(
+        customer=world.a, body="{{ ntp }}", variables=[{"name": "ntp", "type": "ip"}]
+    )
+    group = f.DeviceGroupFactory(customer=world.a, name="edges")
+    theirs = f.DeviceFactory(customer=world.b)
+    viewer = ui("viewer")
+    page = viewer.get(reverse("ui:variables"))
+    assert page.status_code == 200 and b'id="var-ntp"' in page.content
+    assert b"Save variables" not in page.content
+    assert viewer.post(reverse("ui:variables"), {"ntp": "192.0.2.1"}).status_code == 403
+    assert ui("admin").get(reverse("ui:device_variables", args=[theirs.pk])).status_code == 404
+    url = reverse("ui:group_variables", args=[group.pk])
+    saved = ui("operator").post(url, {"ntp": "192.0.2.7"})
+    assert saved.status_code == 302
+    assert TemplateVariables.objects.get(group=group).values == {"ntp": "192.0.2.7"}
+    ui("operator").post(url, {"ntp": ""})
+    assert TemplateVariables.objects.get(group=group).values == {}  # blank: inherit again

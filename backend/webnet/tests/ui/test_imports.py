@@ -76,3 +76,23 @@ def test_operators_and_viewers_cannot_import(ui: Callable[[str], Client], world:
         assert _upload(client, GOOD).status_code == 403
         assert client.post(reverse("ui:import_commit"), {"digest": "x"}).status_code == 403
     assert not Device.objects.exists()
+
+
+def test_an_upload_may_update_existing_devices(ui: Callable[[str], Client], world: World) -> None:
+    client = ui("admin")
+    _upload(client, GOOD)
+    client.post(
+        reverse("ui:import_commit"), {"digest": client.session["ui_device_import"]["digest"]}
+    )
+    edited = GOOD.replace(b"ams1", b"fra1")
+    refused = _upload(client, edited)
+    assert refused.status_code == 400 and "already exists" in refused.content.decode()
+    report = client.post(
+        reverse("ui:import_upload"),
+        {"file": SimpleUploadedFile("d.csv", edited, "text/csv"), "on_existing": "update"},
+    )
+    assert report.status_code == 200 and "will update" in report.content.decode()
+    done = client.post(reverse("ui:import_commit"), {"digest": report.context["digest"]})
+    assert "updated" in done.content.decode()
+    sites = set(Device.objects.for_customer(world.a.pk).values_list("site", flat=True))
+    assert sites == {"fra1"}

@@ -428,3 +428,27 @@ def test_sidebar_has_job_entries_by_role(ui: Callable[[str], Client], inventory:
         assert f'href="{reverse(name)}"' in viewer
     assert f'href="{reverse("ui:job_run_commands")}"' in operator
     assert f'href="{reverse("ui:job_run_commands")}"' not in viewer
+
+
+def test_a_finished_job_lists_devices_that_never_ran_and_counts_agree(
+    ui: Callable[[str], Client], world: World
+) -> None:
+    done, never = (factories.DeviceFactory(customer=world.a, hostname=h) for h in ("d1", "d2"))
+    job = Job.objects.create(
+        customer=world.a,
+        kind="run_commands",
+        status=JobStatus.CANCELLED,
+        targets={"devices": [done.pk, never.pk]},
+        device_ids=[done.pk, never.pk],
+        params={"commands": ["show clock"]},
+        total=2,
+        finished_at=timezone.now(),
+    )
+    JobDeviceResult.objects.create(
+        customer=world.a, job=job, device=done, hostname="d1", status="success"
+    )
+    page = ui("viewer").get(reverse("ui:job_detail", args=[job.pk]))
+    html = page.content.decode()
+    assert 'data-device-row="d1" data-state="success"' in html
+    assert 'data-device-row="d2" data-state="not run"' in html
+    assert page.context["progress"] == {"success": 1, "not run": 1}

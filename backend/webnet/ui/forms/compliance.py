@@ -59,7 +59,16 @@ class JSONText(forms.CharField):
     def prepare_value(self, value: Any) -> Any:
         return value if isinstance(value, str) else json.dumps(value or {}, indent=1)
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        """Compare parsed objects: the `{}` a blank row renders is no change from nothing."""
+        try:
+            return self.to_python(data) != self.to_python(initial or "")
+        except forms.ValidationError:
+            return True
+
     def to_python(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return value
         text = (super().to_python(value) or "").strip()
         try:
             data = json.loads(text or "{}")
@@ -70,9 +79,11 @@ class JSONText(forms.CharField):
         return data
 
 
+# A blank extra row submits the first option of each select: making that the initial value
+# lets the formset see the row as unchanged and ignore it, instead of failing "required".
 class RuleForm(StyledForm):
     name = forms.CharField(max_length=100)
-    kind = forms.ChoiceField(choices=[(k, k) for k in KINDS])
+    kind = forms.ChoiceField(choices=[(k, k) for k in KINDS], initial=KINDS[0])
     severity = forms.ChoiceField(choices=[(s, s) for s in SEVERITIES], initial="medium")
     context = forms.CharField(
         required=False, max_length=300, help_text="Section regex, e.g. ^interface .*"
@@ -82,7 +93,7 @@ class RuleForm(StyledForm):
 
 class FixtureForm(StyledForm):
     name = forms.CharField(max_length=100)
-    platform = forms.ChoiceField(choices=[(p, p) for p in PLATFORMS])
+    platform = forms.ChoiceField(choices=[(p, p) for p in PLATFORMS], initial=PLATFORMS[0])
     config = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5, "class": "input font-mono text-xs"}),
         strip=False,

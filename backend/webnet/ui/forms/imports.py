@@ -11,5 +11,16 @@ class ImportUploadForm(StyledForm):
         help_text="Columns: hostname, management_host, "
         "platform, and optionally port, vendor, model, serial_number, "
         "os_version, role, site, tags (;-separated), credential, latitude, "
-        "longitude, description, enabled.",
+        "longitude, description, enabled — the device list's CSV export has them.",
+    )
+    on_existing = forms.TypedChoiceField(
+        label="A device that already exists",
+        choices=[
+            ("error", "is an error"),
+            ("skip", "is left alone"),
+            ("update", "is updated from its row"),
+        ],
+        initial="error",
+        required=False,
+        empty_value="error",
     )

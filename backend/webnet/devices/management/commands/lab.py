@@ -93,7 +93,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(f"lab already running (pid {running_pid()})")
-        report = importer.commit(None, inventory.read_bytes(), customer, skip_existing=True)
+        report = importer.commit(None, inventory.read_bytes(), customer, on_existing="skip")
         if not report.committed:
             raise CommandError(f"lab inventory did not import: {report.as_dict()}")
         added = sum(1 for row in report.rows if not row.skipped)
