@@ -1,19 +1,19 @@
 """Device filters: one FilterSet for the API list, the UI list and dynamic group rules."""
 
-import re
-
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from webnet.devices.models import Device, DeviceStatus
 from webnet.devices.platforms import Platform
+from webnet.saferegex import PatternError, compile_pattern
 
 
 def _valid_regex(value: str) -> None:
+    """Only patterns RE2 runs (SQLite's REGEXP is RE2; PostgreSQL's `~` gets the same rules)."""
     try:
-        re.compile(value)
-    except re.error as exc:
+        compile_pattern(value)
+    except PatternError as exc:
         raise ValidationError(f"invalid regular expression: {exc}") from exc
 
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import time
 
 import pytest
 
@@ -260,3 +261,17 @@ def test_import_is_admin_only(world: World, api, role: str) -> None:
     )
     assert response.status_code in (400, 403)
     assert not Device.objects.exists()
+
+
+def test_hostname_regex_is_linear_and_refuses_backtracking_only_syntax(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a, hostname="a" * 40 + "!")
+    f.DeviceFactory(customer=world.a, hostname="aaaa")
+    client = api("viewer")
+    assert client.get("/api/v1/devices/", {"hostname_regex": "^a"}).status_code == 200
+    started = time.perf_counter()
+    response = client.get("/api/v1/devices/", {"hostname_regex": r"^(a+)+$"})  # re: hours
+    assert time.perf_counter() - started < 2
+    assert [d["hostname"] for d in response.json()["results"]] == ["aaaa"]
+    response = client.get("/api/v1/devices/", {"hostname_regex": r"(a)\1"})
+    assert response.status_code == 400
+    assert "backreferences" in json.dumps(response.json())
