@@ -1,5 +1,6 @@
 """Config management API: masking by role, diffs, drift, render errors, cross-customer 404."""
 
+import time
 from typing import Any
 
 import pytest
@@ -137,3 +138,18 @@ def test_template_with_bad_syntax_or_schema_is_refused(world: World, api) -> Non
         format="json",
     )
     assert bad_schema.status_code == 400 and "variables" in bad_schema.json()
+
+
+def test_a_template_that_runs_too_long_is_a_400_within_two_seconds(world: World, api) -> None:
+    device = f.DeviceFactory(customer=world.a)
+    loops = "".join(f"{{% for {v} in r %}}" for v in "abcd") + "{% endfor %}" * 4
+    template = f.ConfigTemplateFactory(
+        customer=world.a, body="{% set r = range(1000)|list %}" + loops
+    )
+    started = time.perf_counter()
+    response = api("viewer").post(
+        f"/api/v1/config-templates/{template.pk}/render/", {"device": device.pk}, format="json"
+    )
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 400
+    assert "too long" in response.json()["template"][0]["message"]

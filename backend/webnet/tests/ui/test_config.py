@@ -67,3 +67,10 @@ def test_template_create_and_preview(world, ui) -> None:
     assert shown.status_code == 200 and b"alert-error" in shown.content
     broken = ui("operator").post("/config/templates/new/", {"name": "b", "body": "{% if %}"})
     assert broken.status_code == 400 and b"syntax error" in broken.content
+
+
+def test_preview_of_a_runaway_template_shows_a_readable_error(world, ui) -> None:
+    device = f.DeviceFactory(customer=world.a)
+    bomb = f.ConfigTemplateFactory(customer=world.a, body="{{ ((9**999)**999)**4 }}")
+    shown = ui("viewer").get(f"/config/templates/{bomb.pk}/", {"device": device.pk})
+    assert shown.status_code == 200 and b"number too large" in shown.content
