@@ -4,6 +4,7 @@ import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from webnet.core.numbers import IdFilter
 from webnet.devices.models import Device, DeviceStatus
 from webnet.devices.platforms import Platform
 from webnet.saferegex import PatternError, compile_pattern
@@ -30,9 +31,9 @@ class DeviceFilterSet(django_filters.FilterSet):
     role = django_filters.CharFilter(lookup_expr="iexact")
     site = django_filters.CharFilter(lookup_expr="iexact")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag names (comma-separated)")
-    group = django_filters.NumberFilter(method="filter_group", label="Device group id")
-    credential = django_filters.NumberFilter(field_name="credential_id")
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    group = IdFilter(method="filter_group", label="Device group id")
+    credential = IdFilter(field_name="credential_id")
+    customer = IdFilter(field_name="customer_id")
     enabled = django_filters.BooleanFilter()
 
     class Meta:

@@ -174,18 +174,21 @@ def parse(content: bytes, customer: Customer, skip_existing: bool = False) -> Im
     tags = set(Tag.objects.for_customer(customer.pk).values_list("name", flat=True))
     existing = set(Device.objects.for_customer(customer.pk).values_list("hostname", flat=True))
     seen: set[str] = set()
-    for index, raw in enumerate(reader):
-        if index >= MAX_ROWS:
-            report.errors.append(f"more than {MAX_ROWS} rows")
-            break
-        row = _row_result(reader.line_num, raw, customer, seen, credentials, tags)
-        if row.hostname in existing:
-            if skip_existing:
-                row.errors, row.new_tags, row.skipped = [], [], True
-            else:
-                row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
-            row.data = {}
-        report.rows.append(row)
+    try:
+        for index, raw in enumerate(reader):
+            if index >= MAX_ROWS:
+                report.errors.append(f"more than {MAX_ROWS} rows")
+                break
+            row = _row_result(reader.line_num, raw, customer, seen, credentials, tags)
+            if row.hostname in existing:
+                if skip_existing:
+                    row.errors, row.new_tags, row.skipped = [], [], True
+                else:
+                    row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
+                row.data = {}
+            report.rows.append(row)
+    except csv.Error as exc:  # a field over csv's size limit, a NUL byte, a broken quote
+        report.errors.append(f"line {reader.line_num}: {exc}")
     if not report.rows and not report.errors:
         report.errors.append("the file has no device rows")
     return report

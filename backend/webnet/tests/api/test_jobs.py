@@ -91,3 +91,15 @@ def test_schedule_validation(world: World, api) -> None:
         f"/api/v1/schedules/{created.json()['id']}/", {"enabled": False}, format="json"
     )
     assert paused.json()["next_run_at"] is None
+
+
+def test_log_resume_and_id_filters_refuse_what_the_database_cannot_hold(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a)
+    job = _start(api, world).json()["id"]
+    client = api("viewer")
+    for query in ({"after_seq": str(2**64)}, {"after_seq": "²"}, {"device": str(2**64)}):
+        response = client.get(f"/api/v1/jobs/{job}/logs/", query)
+        assert response.status_code == 400, query
+        assert set(response.json()) <= {"after_seq", "device"}, response.json()
+    assert client.get("/api/v1/jobs/", {"device": str(2**64)}).status_code == 400
+    assert client.get("/api/v1/devices/", {"group": str(2**64)}).status_code == 400

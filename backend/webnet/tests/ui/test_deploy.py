@@ -343,3 +343,11 @@ async def test_the_wizard_previews_confirms_and_commits_on_a_lab_device(
     page = (await sync_to_async(client.get)(reverse("ui:plan_detail", args=[plan_id]))).text
     assert 'data-row-status="deployed"' in page and 'data-plan-status="done"' in page
     assert "snmp-server location wizard" in await world.running("R1")
+
+
+def test_given_a_snapshot_id_that_is_not_a_number_when_rolling_back_then_404(
+    ui: Callable[[str], Client], inventory: Inventory
+) -> None:
+    rollback = reverse("ui:device_rollback", args=[inventory.device.pk])
+    for value in ("²", str(2**64)):
+        assert ui("operator").post(rollback, {"snapshot": value}).status_code == 404
