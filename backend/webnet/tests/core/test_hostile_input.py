@@ -15,8 +15,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 
+from webnet.compliance.models import ComplianceRun
+from webnet.config_mgmt.models import TemplateVariables
+from webnet.config_mgmt.plans import ChangePlan
 from webnet.jobs import executors
+from webnet.jobs.models import Job, Schedule
 from webnet.networkops import scan
+from webnet.networkops.models import CustomerIPRange, DiscoveryCandidate
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
 
@@ -25,7 +30,7 @@ SHAPES = (  # each one a value for every parameter, property and path id
     str(2**64),  # more than SQLite binds
     "-1",
     "a\r\nb\x00c",  # CRLF (headers) and NUL (databases)
-    "ünï☃𝔘\u202e" * 1_700,  # long, and not Latin-1
+    "ünï☃𝔘\u202e" * 400,  # longer than any name field, and not Latin-1
 )
 NESTED = "[" * 100_000 + "]" * 100_000
 BIG = '{"name": "' + "x" * (10 << 20) + '"}'
@@ -72,6 +77,15 @@ def rich_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
         f.ConfigSnapshotFactory(device=each)
     f.ConfigTemplateFactory(customer=world.a)
     f.ComplianceWaiverFactory(customer=world.a, device=device)
+    job = Job.objects.create(customer=world.a, kind="backup", requested_by=world.admin)
+    ComplianceRun.objects.create(customer=world.a, job=job)
+    Schedule.objects.create(
+        customer=world.a, name="nightly", kind="backup", cron="0 2 * * *", owner=world.admin
+    )
+    CustomerIPRange.objects.create(customer=world.a, cidr="127.0.0.1/32", ports="22")
+    DiscoveryCandidate.objects.create(customer=world.a, source="lldp", hostname="new-1")
+    TemplateVariables.objects.create(customer=world.a, device=device, values={"x": 1})
+    ChangePlan.objects.create(customer=world.a, created_by=world.admin)
     return world
 
 
