@@ -13,6 +13,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from webnet.core import broadcasts
+from webnet.core.numbers import parse_int
 from webnet.customers.models import Customer
 from webnet.jobs.models import Job, JobLog
 from webnet.jobs.services import log_line
@@ -24,10 +25,7 @@ CLOSE_NOT_FOUND = 4404
 
 def _query_int(scope: dict[str, Any], name: str) -> int:
     values = parse_qs(scope.get("query_string", b"").decode()).get(name, ["0"])
-    try:
-        return max(int(values[0]), 0)
-    except ValueError:
-        return 0
+    return parse_int(values[0]) or 0
 
 
 @database_sync_to_async
