@@ -8,14 +8,15 @@ Django), so the compliance evaluator can use it as well as the database's REGEXP
 """
 
 import functools
+from typing import TypeAlias
 
 import re2
 
 MAX_PATTERN = 1_000  # characters of one pattern
 MAX_MEMORY = 8 << 20  # bytes RE2 may use for one compiled pattern
 
-Pattern = re2._Regexp
-Match = re2._Match
+Pattern: TypeAlias = re2._Regexp
+Match: TypeAlias = re2._Match
 
 
 class PatternError(ValueError):

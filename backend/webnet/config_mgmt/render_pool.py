@@ -84,12 +84,15 @@ class _Worker:
         (size,) = _HEADER.unpack(self._read(_HEADER.size, deadline))
         return json.loads(self._read(size, deadline))
 
-    def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
+    def close_pipes(self) -> None:
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None:
                 pipe.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self.close_pipes()
 
 
 def _render_error(exc: _WorkerGone, seconds: float) -> TemplateRenderError:
@@ -109,6 +112,9 @@ class RenderPool:
         os.register_at_fork(after_in_child=self._forget_parents_workers)
 
     def _forget_parents_workers(self) -> None:
+        """In a forked child: the parent's workers are the parent's; drop our copies of pipes."""
+        for worker in self._idle:
+            worker.close_pipes()
         self._lock = threading.Lock()
         self._idle = []
 
@@ -118,9 +124,11 @@ class RenderPool:
         with self._slots:
             with self._lock:
                 worker = self._idle.pop() if self._idle else None
+            if worker is not None and worker.process.poll() is not None:  # died while idle
+                worker.stop()
+                worker = None
             try:
-                if worker is None or worker.process.poll() is not None:  # none idle, or it died
-                    worker = _Worker()
+                worker = worker or _Worker()
                 reply = worker.ask(request, self.seconds)
             except _WorkerGone as exc:
                 if worker is not None:

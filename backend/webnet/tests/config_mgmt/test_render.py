@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from webnet.config_mgmt import render as render_module
 from webnet.config_mgmt.render import (
     TemplateRenderError,
     check_syntax,
@@ -90,6 +91,14 @@ def test_renders_go_on_after_a_worker_was_stopped() -> None:
 def test_deeply_nested_syntax_is_a_syntax_error(body: str) -> None:
     with pytest.raises(TemplateRenderError, match="nested too deeply"):
         check_syntax(body)
+
+
+def test_a_worker_that_died_while_idle_is_replaced() -> None:
+    assert render_text("x", {}) == "x"
+    for worker in render_module._POOL._idle:
+        worker.process.kill()
+        worker.process.wait()
+    assert render_text("{{ y }}", {"y": 2}) == "2"
 
 
 def test_missing_variable_names_it_and_its_line() -> None:
