@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "webnet.core.middleware.RequestContextMiddleware",
+    "webnet.core.middleware.BodySizeLimitMiddleware",
     "webnet.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -137,6 +138,10 @@ WEBNET_EXECUTOR = env.str("WEBNET_EXECUTOR", default="local" if EMBEDDED else "c
 WEBNET_MAX_SESSIONS = env.int("WEBNET_MAX_SESSIONS", default=500)
 WEBNET_JOB_CONCURRENCY = env.int("WEBNET_JOB_CONCURRENCY", default=200)
 WEBNET_JOB_CHUNK_SIZE = env.int("WEBNET_JOB_CHUNK_SIZE", default=250)
+# Request bodies over this answer 413 before anything reads them (a device import of 20,000 rows
+# is ~3 MB); form and JSON data is held in memory up to the same size.
+WEBNET_MAX_REQUEST_BODY = env.int("WEBNET_MAX_REQUEST_BODY", default=5 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = WEBNET_MAX_REQUEST_BODY
 WEBNET_JOB_LEASE_SECONDS = env.int("WEBNET_JOB_LEASE_SECONDS", default=60)
 WEBNET_SCHEDULER_INTERVAL = env.float("WEBNET_SCHEDULER_INTERVAL", default=30.0)
 # Scaled out, Celery beat ticks the same scheduler at the same interval as the embedded timer.
@@ -246,6 +251,11 @@ REST_FRAMEWORK = {
         "anon": env.str("WEBNET_API_ANON_RATE", default="60/min"),
         "user": env.str("WEBNET_API_USER_RATE", default="6000/min"),
     },
+    "DEFAULT_PARSER_CLASSES": [
+        "webnet.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "webnet.core.errors.api_exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -32,6 +33,7 @@ from webnet.compliance.policy_yaml import PolicyYAMLError
 from webnet.compliance.redact import Redactor
 from webnet.compliance.remediation import remediation_lines
 from webnet.core import access
+from webnet.core.numbers import int_param
 from webnet.customers.models import Customer
 from webnet.devices.models import Device
 
@@ -146,7 +148,7 @@ class CompliancePolicyViewSet(ScopedModelViewSet):
         response = HttpResponse(
             policy_yaml.dump(services.policy_data(policy)), content_type="application/yaml"
         )
-        response["Content-Disposition"] = f'inline; filename="{policy.name}.yaml"'
+        response["Content-Disposition"] = content_disposition_header(False, f"{policy.name}.yaml")
         return response
 
     @extend_schema(
@@ -283,11 +285,9 @@ class ComplianceResultViewSet(
 
 def _customer(request: Request) -> Customer:
     visible = Customer.objects.restrict(request.user, "view")
-    raw = request.query_params.get("customer")
-    if raw:
-        if not raw.isdigit():
-            raise serializers.ValidationError({"customer": ["A customer id."]})
-        return get_object_or_404(visible, pk=int(raw))
+    pk = int_param(request.query_params, "customer")
+    if pk is not None:
+        return get_object_or_404(visible, pk=pk)
     return resolve_customer(request.user, None)
 
 
@@ -320,12 +320,7 @@ class RemediationView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        ids = {}
-        for name in ("device", "run"):
-            raw = request.query_params.get(name, "")
-            if raw and not raw.isdigit():
-                raise serializers.ValidationError({name: ["An id."]})
-            ids[name] = int(raw) if raw else None
+        ids = {name: int_param(request.query_params, name) for name in ("device", "run")}
         if ids["device"] is None:
             raise serializers.ValidationError({"device": ["This field is required."]})
         device = get_object_or_404(Device.objects.restrict(request.user, "view"), pk=ids["device"])

@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.config_mgmt.redact import Redactor, mask_value
 from webnet.core import broadcasts
+from webnet.core.numbers import parse_int
 from webnet.customers.models import Customer
 from webnet.jobs.lifecycle import log_line
 from webnet.jobs.models import Job, JobLog
@@ -26,10 +27,7 @@ REPLAY_BATCH = 1000
 
 def _query_int(scope: dict[str, Any], name: str) -> int:
     values = parse_qs(scope.get("query_string", b"").decode()).get(name, ["0"])
-    try:
-        return max(int(values[0]), 0)
-    except ValueError:
-        return 0
+    return parse_int(values[0]) or 0
 
 
 @database_sync_to_async

@@ -16,6 +16,7 @@ from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.filters import FilterSet
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.api.redaction import redactor
+from webnet.core.numbers import IdFilter, int_param
 from webnet.jobs import registry
 from webnet.jobs import services as job_services
 from webnet.jobs.cron import validate_cron
@@ -110,7 +111,7 @@ class JobDeviceResultSerializer(serializers.ModelSerializer):
 
 class JobFilter(FilterSet):
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    device = django_filters.NumberFilter(method="filter_device")
+    device = IdFilter(method="filter_device")
 
     class Meta:
         model = Job
@@ -173,14 +174,13 @@ class JobViewSet(
     def logs(self, request: Request, pk: str | None = None) -> Response:
         """Stored log lines with seq > after_seq (resume point), oldest first."""
         job = self.get_object()
-        try:
-            after = int(request.query_params.get("after_seq", 0))
-            limit = min(int(request.query_params.get("limit", LOG_PAGE)), LOG_PAGE)
-        except ValueError as exc:
-            raise serializers.ValidationError({"after_seq": ["A whole number."]}) from exc
+        params = request.query_params
+        after = int_param(params, "after_seq", default=0)
+        limit = int_param(params, "limit", default=LOG_PAGE, minimum=1, maximum=LOG_PAGE)
+        device = int_param(params, "device")
         lines = JobLog.objects.for_customer(job.customer_id).filter(job=job, seq__gt=after)
-        if request.query_params.get("device"):
-            lines = lines.filter(device_id=request.query_params["device"])
+        if device is not None:
+            lines = lines.filter(device_id=device)
         if request.query_params.get("level"):
             lines = lines.filter(level=request.query_params["level"])
         shown = redactor(self.get_serializer_context())

@@ -8,13 +8,13 @@ a Junos section is the set of lines sharing the matched prefix, with that prefix
 """
 
 import operator
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from webnet.compliance import configtree
 from webnet.compliance.configtree import Node, normalise
+from webnet.saferegex import Match, Pattern, PatternError, compile_pattern
 
 PASS, FAIL, WAIVED, ERROR = "pass", "fail", "waived", "error"
 SEVERITIES = ("info", "low", "medium", "high", "critical")
@@ -62,11 +62,14 @@ class Section:
     node: Node
 
 
-def compile_regex(pattern: str, what: str = "regex") -> re.Pattern[str]:
+def compile_regex(pattern: str, what: str = "regex") -> Pattern:
+    """A rule's pattern, compiled by RE2 (linear time on any configuration)."""
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise RuleError(f"{what} {pattern!r} is not a valid regular expression: {exc}") from exc
+        return compile_pattern(pattern)
+    except PatternError as exc:
+        raise RuleError(
+            f"{what} {pattern[:100]!r} is not a valid regular expression: {exc}"
+        ) from exc
 
 
 def _lines_param(rule: RuleSpec) -> list[str]:
@@ -95,7 +98,7 @@ def _line_matcher(rule: RuleSpec) -> list[tuple[str, Callable[[str], bool]]]:
     return matchers
 
 
-def _regex_test(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+def _regex_test(pattern: Pattern) -> Callable[[str], bool]:
     return lambda text: pattern.match(text) is not None
 
 
@@ -145,7 +148,7 @@ def compare(left: Any, op: str, right: Any) -> bool:
     return bool(OPERATORS[op](str(left), str(right)))
 
 
-def _captured(match: re.Match[str]) -> str:
+def _captured(match: Match) -> str:
     if "value" in match.groupdict():
         return match.group("value")
     return match.group(1) if match.re.groups else match.group(0)

@@ -200,6 +200,8 @@ def load(text: str) -> PolicyData:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
         raise PolicyYAMLError([f"{where}: {getattr(exc, 'problem', None) or exc}"]) from exc
+    except RecursionError as exc:  # PyYAML composes nested nodes recursively
+        raise PolicyYAMLError(["YAML: nested too deeply"]) from exc
     return from_dict(raw)
 
 

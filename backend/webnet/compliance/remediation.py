@@ -7,7 +7,6 @@ way to fix regex-based rules) replacing what its regex matched. hier_config then
 commands from the running to the intended configuration (negations, Junos `delete`, ordering).
 """
 
-import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -15,12 +14,13 @@ from hier_config import HConfig, WorkflowRemediation
 
 from webnet.compliance import configtree
 from webnet.compliance.configtree import Node, normalise
-from webnet.compliance.evaluator import FAIL, RuleSpec
+from webnet.compliance.evaluator import FAIL, RuleSpec, compile_regex
 from webnet.compliance.models import ComplianceResult
 from webnet.config_mgmt import changeset
 from webnet.config_mgmt.models import ConfigSnapshot
 from webnet.config_mgmt.sanitize import sanitize
 from webnet.devices.models import Device
+from webnet.saferegex import Pattern
 
 
 class _Section:
@@ -45,14 +45,14 @@ class _Section:
             found = target.get_child(equals=text) or target.add_child(text)  # type: ignore[attr-defined]
             _Section(found).add(child)
 
-    def remove(self, test: "re.Pattern[str] | str") -> None:
+    def remove(self, test: Pattern | str) -> None:
         for child in list(self.node.children):  # type: ignore[attr-defined]
             text = child.text
             if self.prefix:
                 if not text.startswith(self.prefix + " "):
                     continue
                 text = text[len(self.prefix) + 1 :]
-            matched = test.match(text) if isinstance(test, re.Pattern) else text == test
+            matched = text == test if isinstance(test, str) else test.match(text)
             if matched:
                 child.delete()
 
@@ -60,7 +60,7 @@ class _Section:
 def _sections(root: HConfig, rule: RuleSpec, flat: bool) -> list[_Section]:
     if not rule.context:
         return [_Section(root)]
-    pattern = re.compile(rule.context)
+    pattern = compile_regex(rule.context, "context")
     if flat:
         prefixes = {m.group(0) for c in root.children if (m := pattern.match(c.text))}
         return [_Section(root, prefix.strip()) for prefix in sorted(prefixes)]
@@ -79,7 +79,7 @@ def _apply(root: HConfig, rule: RuleSpec, platform: str) -> None:
             section.add(_as_tree(params.get("lines") or []))
         elif rule.kind == "must_not_contain":
             for line in params.get("lines") or []:
-                section.remove(re.compile(line) if params.get("regex") else normalise(line))
+                section.remove(compile_regex(line) if params.get("regex") else normalise(line))
         elif rule.kind == "hierarchical":
             want = configtree.snippet_tree(str(params.get("snippet", "")), platform)
             section.add(want)
@@ -87,7 +87,7 @@ def _apply(root: HConfig, rule: RuleSpec, platform: str) -> None:
                 _drop_extras(section, want)
         if params.get("remediation"):
             if rule.kind == "regex_compare":
-                section.remove(re.compile(str(params["regex"])))
+                section.remove(compile_regex(str(params["regex"])))
             section.add(_as_tree(params["remediation"]))
 
 

@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from rest_framework import exceptions, status
@@ -11,8 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from webnet.core.context import current
+from webnet.core.middleware import body_too_large
 
 logger = logging.getLogger("webnet.errors")
+
+
+class _TooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
 
 
 def _as_drf(exc: Exception) -> Exception:
@@ -23,6 +30,8 @@ def _as_drf(exc: Exception) -> Exception:
         return exceptions.ValidationError(detail)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
+    if isinstance(exc, RequestDataTooBig):  # a body without a length, read past the limit
+        return _TooLarge(body_too_large())
     if isinstance(exc, IntegrityError):
         return exceptions.ValidationError(
             {"non_field_errors": ["This conflicts with an existing object."]}

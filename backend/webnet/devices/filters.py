@@ -1,19 +1,20 @@
 """Device filters: one FilterSet for the API list, the UI list and dynamic group rules."""
 
-import re
-
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
+from webnet.core.numbers import IdFilter
 from webnet.devices.models import Device, DeviceStatus
 from webnet.devices.platforms import Platform
+from webnet.saferegex import PatternError, compile_pattern
 
 
 def _valid_regex(value: str) -> None:
+    """Only patterns RE2 runs (SQLite's REGEXP is RE2; PostgreSQL's `~` gets the same rules)."""
     try:
-        re.compile(value)
-    except re.error as exc:
+        compile_pattern(value)
+    except PatternError as exc:
         raise ValidationError(f"invalid regular expression: {exc}") from exc
 
 
@@ -30,9 +31,9 @@ class DeviceFilterSet(django_filters.FilterSet):
     role = django_filters.CharFilter(lookup_expr="iexact")
     site = django_filters.CharFilter(lookup_expr="iexact")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag names (comma-separated)")
-    group = django_filters.NumberFilter(method="filter_group", label="Device group id")
-    credential = django_filters.NumberFilter(field_name="credential_id")
-    customer = django_filters.NumberFilter(field_name="customer_id")
+    group = IdFilter(method="filter_group", label="Device group id")
+    credential = IdFilter(field_name="credential_id")
+    customer = IdFilter(field_name="customer_id")
     enabled = django_filters.BooleanFilter()
 
     class Meta:

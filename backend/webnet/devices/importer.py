@@ -238,20 +238,23 @@ def parse(content: bytes, customer: Customer, on_existing: str = "error") -> Imp
         .prefetch_related("tags")
     }
     seen: set[str] = set()
-    for index, raw in enumerate(reader):
-        if index >= MAX_ROWS:
-            report.errors.append(f"more than {MAX_ROWS} rows")
-            break
-        hostname = (raw.get("hostname") or "").strip()
-        device = existing.get(hostname) if on_existing == "update" else None
-        row = _row_result(reader.line_num, raw, customer, seen, credentials, tags, device)
-        if row.hostname in existing and device is None:
-            if on_existing == "skip":
-                row.errors, row.new_tags, row.skipped = [], [], True
-            else:
-                row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
-            row.data = {}
-        report.rows.append(row)
+    try:
+        for index, raw in enumerate(reader):
+            if index >= MAX_ROWS:
+                report.errors.append(f"more than {MAX_ROWS} rows")
+                break
+            hostname = (raw.get("hostname") or "").strip()
+            device = existing.get(hostname) if on_existing == "update" else None
+            row = _row_result(reader.line_num, raw, customer, seen, credentials, tags, device)
+            if row.hostname in existing and device is None:
+                if on_existing == "skip":
+                    row.errors, row.new_tags, row.skipped = [], [], True
+                else:
+                    row.errors.append(f"hostname: a device named {row.hostname!r} already exists")
+                row.data = {}
+            report.rows.append(row)
+    except csv.Error as exc:  # a field over csv's size limit, a NUL byte, a broken quote
+        report.errors.append(f"line {reader.line_num}: {exc}")
     if not report.rows and not report.errors:
         report.errors.append("the file has no device rows")
     return report

@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from webnet.core import access
 from webnet.core.middleware import client_ip
+from webnet.core.numbers import parse_int
 from webnet.customers.models import Customer
 from webnet.ui import totp as totp_step
 from webnet.ui.forms.base import style_fields
@@ -106,11 +107,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def switch_customer(request: HttpRequest) -> HttpResponse:
     """Make a visible customer the active one; anything else is 404."""
     visible = Customer.objects.restrict(request.user, "view").filter(is_active=True)
-    try:
-        pk = int(request.POST.get("customer", ""))
-    except ValueError as exc:
-        raise Http404("No such customer.") from exc
-    customer = get_object_or_404(visible, pk=pk)
+    customer = get_object_or_404(visible, pk=parse_int(request.POST.get("customer", "")) or 0)
     request.session[SESSION_KEY] = customer.pk
     target = request.POST.get("next", "")  # e.g. "open in <customer>" on a 404 page
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

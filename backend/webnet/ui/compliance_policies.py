@@ -9,12 +9,14 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.views import View
 
 from webnet.compliance import policy_yaml, services
 from webnet.compliance.evaluator import fixture_report
 from webnet.compliance.models import CompliancePolicy, ComplianceWaiver
 from webnet.compliance.policy_yaml import PolicyData, PolicyYAMLError
+from webnet.core.numbers import parse_int
 from webnet.ui.crud import (
     ScopedDeleteView,
     ScopedFormView,
@@ -158,7 +160,7 @@ def policy_yaml_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(
         policy_yaml.dump(services.policy_data(policy)), content_type="application/yaml"
     )
-    response["Content-Disposition"] = f'attachment; filename="{policy.name}.yaml"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{policy.name}.yaml")
     return response
 
 
@@ -215,8 +217,9 @@ class WaiverFormView(WaiverMixin, ScopedFormView):
     def make_form(self, obj: Any) -> Any:
         form = super().make_form(obj)
         for name in ("device", "rule"):
-            if self.request.method == "GET" and self.request.GET.get(name, "").isdigit():
-                form.initial[name] = int(self.request.GET[name])
+            chosen = parse_int(self.request.GET.get(name, ""))
+            if self.request.method == "GET" and chosen is not None:
+                form.initial[name] = chosen
         return form
 
 

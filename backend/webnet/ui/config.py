@@ -2,7 +2,9 @@
 
 from typing import Any, cast
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
@@ -12,6 +14,7 @@ from webnet.config_mgmt.diff import as_json
 from webnet.config_mgmt.models import BackupState, ConfigSnapshot, ConfigTemplate
 from webnet.config_mgmt.render import TemplateRenderError
 from webnet.core import access
+from webnet.core.numbers import parse_int
 from webnet.devices.models import Device
 from webnet.ui.crud import (
     ScopedDeleteView,
@@ -59,13 +62,17 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def snapshot_diff(request: HttpRequest) -> HttpResponse:
     """Diff of ?a=&b= (both visible in the active customer, else 404)."""
     visible = scoped(request, ConfigSnapshot).select_related("device")
-    ids = [request.GET.get("a", ""), request.GET.get("b", "")]
-    if not all(i.isdigit() for i in ids):
+    ids = [parse_int(request.GET.get(name, "")) for name in ("a", "b")]
+    if None in ids:
         raise Http404("Pick two snapshots.")
-    old, new = (get_object_or_404(visible, pk=int(i)) for i in ids)
+    old, new = (get_object_or_404(visible, pk=i) for i in ids)
     if old.created_at > new.created_at:
         old, new = new, old
-    hunks = services.snapshot_diff(request.user, old, new)
+    try:
+        hunks = services.snapshot_diff(request.user, old, new)
+    except ValidationError as exc:  # snapshots of two devices
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(reverse("ui:device_config", args=[new.device_id]))
     context = {
         "nav": "devices",
         "device": new.device,
@@ -78,8 +85,7 @@ def snapshot_diff(request: HttpRequest) -> HttpResponse:
 
 def config_changes(request: HttpRequest) -> HttpResponse:
     """Customer-wide: which devices changed in the last N days, deploy or out of band."""
-    raw = request.GET.get("days", "7")
-    days = int(raw) if raw.isdigit() and 1 <= int(raw) <= 366 else 7
+    days = parse_int(request.GET.get("days", ""), minimum=1, maximum=366) or 7
     rows = drift.recent_changes(scoped(request, ConfigSnapshot), days)
     page = paginate(request, rows)
     for snapshot in page.object_list:
@@ -121,8 +127,8 @@ class TemplatePreviewView(TemplateMixin, View):
         devices = scoped(request, Device).order_by("hostname")
         if template.platforms:
             devices = devices.filter(platform__in=template.platforms)
-        chosen = request.GET.get("device", "")
-        device = devices.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        chosen = parse_int(request.GET.get("device", ""))
+        device = devices.filter(pk=chosen).first() if chosen is not None else None
         output, error, sources = "", None, []
         if device is not None:
             sources = templates.variable_sources(template, device)

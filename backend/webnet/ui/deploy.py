@@ -28,6 +28,7 @@ from webnet.config_mgmt.plans import (
 )
 from webnet.config_mgmt.redact import Redactor
 from webnet.core import access
+from webnet.core.numbers import parse_int
 from webnet.devices.models import Device
 from webnet.jobs.models import Job, JobStatus
 from webnet.ui.crud import ScopedListView, ScopedMixin, active_customer, require, scoped
@@ -281,10 +282,9 @@ class DeviceRollbackView(PlanMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         device = self.get_device(pk)
         require(request, "changeplan", "add")
-        chosen = request.POST.get("snapshot", "")
         snapshot = get_object_or_404(
             scoped(request, ConfigSnapshot).filter(device=device),
-            pk=int(chosen) if chosen.isdigit() else 0,
+            pk=parse_int(request.POST.get("snapshot", "")) or 0,
         )
         try:
             plan = deploy.rollback_to_snapshot(request.user, device, snapshot)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from webnet.core.numbers import parse_int
 from webnet.networkops import discovery, scan
 from webnet.networkops.models import CandidateStatus, CustomerIPRange, DiscoveryCandidate
 from webnet.ui.crud import active_customer, paginate, require, scoped
@@ -88,7 +89,7 @@ def candidates_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose approve, reject or ignore.")
         return _back()
     require(request, "discoverycandidate", "approve" if action == "approve" else "reject")
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    ids = [pk for pk in map(parse_int, request.POST.getlist("ids")) if pk is not None]
     chosen = list(scoped(request, DiscoveryCandidate).filter(pk__in=ids).order_by("pk"))
     results = discovery.bulk(request.user, chosen, action)
     done = sum(1 for r in results if r["ok"])

@@ -286,3 +286,30 @@ def test_quoted_secrets_are_masked_for_non_admins(world: World, api) -> None:
         assert lines and "s3cr3t" not in str(lines)
     assert "s3cr3t" in api("admin").get(results).content.decode()
     assert api("admin").get(remediation).json()["lines"] == ["no snmp-server community s3cr3t RO"]
+
+
+def test_unicode_digits_and_huge_ids_are_field_errors(world: World, api) -> None:
+    client = api("admin")
+    for url, name in (
+        ("/api/v1/compliance/summary/", "customer"),
+        ("/api/v1/compliance/remediation/", "device"),
+        ("/api/v1/compliance/remediation/", "run"),
+    ):
+        for value in ("²", str(2**64), "-1"):
+            response = client.get(url, {"device": "1", name: value})
+            assert response.status_code == 400 and name in response.json(), (url, value)
+
+
+def test_deeply_nested_yaml_is_a_field_error(world: World, api) -> None:
+    response = api("admin").post(
+        "/api/v1/compliance-policies/import-yaml/",
+        {"customer": world.a.pk, "yaml": "[" * 5000 + "]" * 5000},
+    )
+    assert response.status_code == 400 and "nested too deeply" in str(response.json())
+
+
+def test_yaml_download_of_a_name_with_crlf_keeps_headers_intact(world: World, api) -> None:
+    policy = f.CompliancePolicyFactory(customer=world.a, name="evil\r\nSet-Cookie: x=1")
+    response = api("viewer").get(f"/api/v1/compliance-policies/{policy.pk}/yaml/")
+    assert response.status_code == 200
+    assert "\n" not in response["Content-Disposition"] and not response.has_header("Set-Cookie")

@@ -1,5 +1,6 @@
 """Config management API: masking by role, diffs, drift, render errors, cross-customer 404."""
 
+import time
 from typing import Any
 
 import pytest
@@ -157,3 +158,18 @@ def test_customer_level_variables_and_render_sources(world: World, api) -> None:
     assert rendered.json()["sources"] == [
         {"name": "ntp", "type": "ip", "value": "192.0.2.1", "source": "customer"}
     ]
+
+
+def test_a_template_that_runs_too_long_is_a_400_within_two_seconds(world: World, api) -> None:
+    device = f.DeviceFactory(customer=world.a)
+    loops = "".join(f"{{% for {v} in r %}}" for v in "abcd") + "{% endfor %}" * 4
+    template = f.ConfigTemplateFactory(
+        customer=world.a, body="{% set r = range(1000)|list %}" + loops
+    )
+    started = time.perf_counter()
+    response = api("viewer").post(
+        f"/api/v1/config-templates/{template.pk}/render/", {"device": device.pk}, format="json"
+    )
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 400
+    assert "too long" in response.json()["template"][0]["message"]

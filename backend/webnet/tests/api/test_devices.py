@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import time
 
 import pytest
 
@@ -263,3 +264,40 @@ def test_import_is_admin_only(world: World, api, role: str, status: int) -> None
     )
     assert response.status_code == status
     assert not Device.objects.exists()
+
+
+def test_hostname_regex_is_linear_and_refuses_backtracking_only_syntax(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a, hostname="a" * 40 + "!")
+    f.DeviceFactory(customer=world.a, hostname="aaaa")
+    client = api("viewer")
+    assert client.get("/api/v1/devices/", {"hostname_regex": "^a"}).status_code == 200
+    started = time.perf_counter()
+    response = client.get("/api/v1/devices/", {"hostname_regex": r"^(a+)+$"})  # re: hours
+    assert time.perf_counter() - started < 2
+    assert [d["hostname"] for d in response.json()["results"]] == ["aaaa"]
+    response = client.get("/api/v1/devices/", {"hostname_regex": r"(a)\1"})
+    assert response.status_code == 400
+    assert "backreferences" in json.dumps(response.json())
+
+
+def test_import_of_a_field_over_the_csv_limit_is_a_report_error(world: World, api) -> None:
+    content = CSV_HEADER + "r1,127.0.0.1,22,cisco_ios,,," + "x" * 200_000 + ",,,,,\n"
+    response = _upload(api("admin"), content)
+    assert response.status_code in (200, 400)
+    assert "field larger than field limit" in json.dumps(response.json())
+    assert not Device.objects.exists()
+
+
+def test_deeply_nested_and_oversized_json_bodies_are_400_and_413(world: World, api) -> None:
+    client = api("admin")
+    nested = client.post(
+        "/api/v1/devices/", "[" * 100_000 + "]" * 100_000, content_type="application/json"
+    )
+    assert nested.status_code == 400 and "nested too deeply" in nested.json()["detail"]
+    deep: list = []
+    for _ in range(40):  # parses, but deeper than anything webnet takes
+        deep = [deep]
+    assert client.post("/api/v1/devices/", {"hostname": deep}, format="json").status_code == 400
+    big = '{"hostname": "' + "x" * (10 << 20) + '"}'
+    response = client.post("/api/v1/devices/", big, content_type="application/json")
+    assert response.status_code == 413 and "too large" in response.json()["detail"]

@@ -155,3 +155,15 @@ def test_deploy_jobs_are_never_pushed_again_nor_scheduled(world: World, api) -> 
     response = api("operator").post("/api/v1/schedules/", schedule, format="json")
     assert response.status_code == 400 and "kind" in response.json()
     assert Job.objects.count() == 1
+
+
+def test_log_resume_and_id_filters_refuse_what_the_database_cannot_hold(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a)
+    job = _start(api, world).json()["id"]
+    client = api("viewer")
+    for query in ({"after_seq": str(2**64)}, {"after_seq": "²"}, {"device": str(2**64)}):
+        response = client.get(f"/api/v1/jobs/{job}/logs/", query)
+        assert response.status_code == 400, query
+        assert set(response.json()) <= {"after_seq", "device"}, response.json()
+    assert client.get("/api/v1/jobs/", {"device": str(2**64)}).status_code == 400
+    assert client.get("/api/v1/devices/", {"group": str(2**64)}).status_code == 400

@@ -1,5 +1,7 @@
 """Every rule kind with a passing and a failing configuration; block scoping; waivers; scores."""
 
+import time
+
 import pytest
 
 from webnet.compliance.configtree import junos_set_lines, parse_indented
@@ -304,3 +306,18 @@ def test_ordered_reports_order_only_among_lines_that_exist() -> None:
     assert one(config, gap).details == {"missing": ["router ospf 1 > c"]}
     swapped = RuleSpec("o", "hierarchical", {"snippet": "router ospf 1\n b\n a\n", "ordered": True})
     assert one(config, swapped).details == {"missing": ["router ospf 1: lines out of order"]}
+
+
+def test_rule_patterns_run_in_linear_time_and_lookaround_is_an_error() -> None:
+    config = "a" * 40 + "!\n"
+    started = time.perf_counter()
+    for rule, status in (
+        (RuleSpec("m", "must_contain", {"lines": [r"(a+)+$"], "regex": True}), FAIL),
+        (RuleSpec("c", "regex_compare", {"regex": r"((a+)+)$", "value": "x"}), FAIL),
+        (RuleSpec("x", "must_contain", {"lines": ["x"]}, context=r"(a|aa)+$"), PASS),  # no block
+    ):
+        assert one(config, rule).status == status, rule
+    assert time.perf_counter() - started < 0.5
+    rule = RuleSpec("r", "must_contain", {"lines": [r"logging(?= host)"], "regex": True})
+    assert one(IOS, rule).status == ERROR
+    assert "lookaround" in (validate_rule(rule) or "")

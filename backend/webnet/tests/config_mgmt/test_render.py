@@ -1,8 +1,16 @@
 """Golden config rendering: typed variables, clear errors, and sandbox escapes that fail safely."""
 
+import time
+
 import pytest
 
-from webnet.config_mgmt.render import TemplateRenderError, render_text, resolve_variables
+from webnet.config_mgmt import render as render_module
+from webnet.config_mgmt.render import (
+    TemplateRenderError,
+    check_syntax,
+    render_text,
+    resolve_variables,
+)
 from webnet.config_mgmt.templates import render
 from webnet.tests import factories as f
 
@@ -32,6 +40,65 @@ def test_sandbox_escapes_fail_with_a_message(body: str) -> None:
     with pytest.raises(TemplateRenderError) as info:
         render_text(body, {"device": {"hostname": "r1", "_secret": "x"}})
     assert info.value.message and "Traceback" not in info.value.message
+
+
+NESTED = "{% for a in r %}{% for b in r %}{% for c in r %}{% for d in r %}{% endfor %}" + (
+    "{% endfor %}{% endfor %}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{% set r = range(1000)|list %}" + NESTED,  # 10^12 iterations over 1,000 range() items
+        "{% set r = 'x' * 1000 %}" + NESTED,
+        "{{ lipsum(10**7) }}",
+        "{{ lipsum(1, max=10**9) }}",
+        "{{ ('a' * 10000)|replace('a', 'b' * 2000)|length }}",
+        "{{ ('a' * 10000).replace('a', 'b' * 2000)|length }}",
+        "{{ 'a'|center(20000000)|length }}",
+        "{{ 'a'.center(20000000)|length }}",
+        "{{ '{:>20000000}'.format('a')|length }}",
+        "{{ '%20000000s'|format('a')|length }}",
+        "{{ ('%20000000s' % 'a')|length }}",
+        "{{ ((9**999)**999)**4 }}",
+        "{{ (9**999) * (9**999) * (9**999) * (9**999) }}",
+        "{% set ns = namespace(s='x' * 10000) %}{% for i in range(40) %}"
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",  # 10^16 characters
+        "{% for i in range(100000) %}{% set x = 'a'.center(900000) %}{% endfor %}",
+    ],
+)
+def test_budget_walkarounds_stop_within_two_seconds_with_a_message(body: str) -> None:
+    started = time.perf_counter()
+    with pytest.raises(TemplateRenderError) as info:
+        render_text(body, {})
+    assert time.perf_counter() - started < 2
+    assert any(
+        word in info.value.message for word in ("too large", "too long", "too much memory")
+    ), info.value.message
+
+
+def test_renders_go_on_after_a_worker_was_stopped() -> None:
+    with pytest.raises(TemplateRenderError, match="too long"):
+        render_text("{% set r = range(1000)|list %}" + NESTED, {})
+    assert render_text("{{ a }}-{{ b|join(',') }}", {"a": 1, "b": ["x", "y"]}) == "1-x,y"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}", "{% if x %}" * 3000 + "{% endif %}" * 3000],
+)
+def test_deeply_nested_syntax_is_a_syntax_error(body: str) -> None:
+    with pytest.raises(TemplateRenderError, match="nested too deeply"):
+        check_syntax(body)
+
+
+def test_a_worker_that_died_while_idle_is_replaced() -> None:
+    assert render_text("x", {}) == "x"
+    for worker in render_module._POOL._idle:
+        worker.process.kill()
+        worker.process.wait()
+    assert render_text("{{ y }}", {"y": 2}) == "2"
 
 
 def test_missing_variable_names_it_and_its_line() -> None:

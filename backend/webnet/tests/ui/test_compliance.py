@@ -197,3 +197,10 @@ def test_operator_runs_compliance_and_admin_waives(
     event = AuditEvent.objects.first()
     assert event.action == "create" and event.object_type == "compliance.compliancewaiver"
     assert b"lab" in ui("viewer").get(reverse("ui:compliance_waiver_list")).content
+
+
+def test_yaml_download_of_a_name_with_crlf_keeps_headers_intact(ui: UI, world: World) -> None:
+    policy = f.CompliancePolicyFactory(customer=world.a, name="evil\r\nSet-Cookie: x=1")
+    exported = ui("viewer").get(reverse("ui:compliance_policy_yaml", args=[policy.pk]))
+    assert exported.status_code == 200
+    assert "\n" not in exported["Content-Disposition"] and not exported.has_header("Set-Cookie")

@@ -89,3 +89,23 @@ def test_variable_pages_are_gated_and_scoped(ui, world) -> None:  # type: ignore
     assert TemplateVariables.objects.get(group=group).values == {"ntp": "192.0.2.7"}
     ui("operator").post(url, {"ntp": ""})
     assert TemplateVariables.objects.get(group=group).values == {}  # blank: inherit again
+
+
+def test_preview_of_a_runaway_template_shows_a_readable_error(world, ui) -> None:
+    device = f.DeviceFactory(customer=world.a)
+    bomb = f.ConfigTemplateFactory(customer=world.a, body="{{ ((9**999)**999)**4 }}")
+    shown = ui("viewer").get(f"/config/templates/{bomb.pk}/", {"device": device.pk})
+    assert shown.status_code == 200 and b"number too large" in shown.content
+
+
+def test_unicode_digits_and_foreign_device_snapshots_never_500(world, ui) -> None:
+    device, other = (f.DeviceFactory(customer=world.a) for _ in range(2))
+    mine, theirs = f.ConfigSnapshotFactory(device=device), f.ConfigSnapshotFactory(device=other)
+    template = f.ConfigTemplateFactory(customer=world.a)
+    client = ui("viewer")
+    assert client.get("/config/changes/", {"days": "²"}).status_code == 200
+    assert client.get("/config/diff/", {"a": "²", "b": mine.pk}).status_code == 404
+    assert client.get("/config/diff/", {"a": str(2**64), "b": mine.pk}).status_code == 404
+    assert client.get(f"/config/templates/{template.pk}/", {"device": "²"}).status_code == 200
+    mixed = client.get("/config/diff/", {"a": mine.pk, "b": theirs.pk}, follow=True)
+    assert mixed.status_code == 200 and b"same device" in mixed.content

@@ -394,3 +394,11 @@ def test_given_a_finished_deploy_when_re_running_then_a_new_preview_of_the_same_
     new_id = ChangePlan.objects.exclude(pk=plan.pk).get().pk
     assert response["Location"] == reverse("ui:plan_detail", args=[new_id])
     assert_replanned(plan, new_id)
+
+
+def test_given_a_snapshot_id_that_is_not_a_number_when_rolling_back_then_404(
+    ui: Callable[[str], Client], inventory: Inventory
+) -> None:
+    rollback = reverse("ui:device_rollback", args=[inventory.device.pk])
+    for value in ("²", str(2**64)):
+        assert ui("operator").post(rollback, {"snapshot": value}).status_code == 404

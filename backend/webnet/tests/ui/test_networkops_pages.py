@@ -99,3 +99,13 @@ def test_onboarding_ranges_and_bulk_decisions(world: World, ui: Any) -> None:
     admin.post("/onboarding/candidates/", {"action": "ignore", "ids": [bare.pk]})
     bare.refresh_from_db()
     assert bare.status == "ignored"
+
+
+def test_onboarding_bulk_ignores_ids_that_are_not_numbers(world: World, ui: Any) -> None:
+    candidate = DiscoveryCandidate.objects.create(customer=world.a, source="lldp", hostname="x")
+    response = ui("admin").post(
+        "/onboarding/candidates/", {"action": "ignore", "ids": ["²", str(2**64), candidate.pk]}
+    )
+    assert response.status_code == 302
+    candidate.refresh_from_db()
+    assert candidate.status == "ignored"

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import QueryDict
 
+from webnet.core.numbers import IdFilter
 from webnet.customers.models import Customer
 from webnet.devices.models import Device, DeviceGroup, Tag
 from webnet.jobs import registry
@@ -212,7 +213,7 @@ class JobFilterSet(django_filters.FilterSet):
     since = django_filters.DateFilter(
         field_name="created_at", lookup_expr="date__gte", label="Since"
     )
-    schedule = django_filters.NumberFilter(widget=forms.HiddenInput)
+    schedule = IdFilter(widget=forms.HiddenInput)
 
     class Meta:
         model = Job
