@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -66,6 +67,12 @@ class CanaryGuard:
     def stop(self) -> list[str]:
         logging.getLogger().removeHandler(self.handler)
         return self.leaks
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Login throttles live in the cache: no test may inherit another's failed attempts."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ WITHOUT_CONTRACT = {
     "topology-links": "made by discovery jobs; read and clear only",
     "discovery-candidates": "made by scans and discovery; decided, not created",
     "terminal-sessions": "made by the terminal; read only",
+    "invitations": "answered by the invited user, not edited; tests/api/test_customers.py",
 }
 
 

@@ -20,7 +20,6 @@ from webnet.config_mgmt.models import TemplateVariables
 from webnet.config_mgmt.plans import ChangePlan
 from webnet.jobs import executors
 from webnet.jobs.models import Job, Schedule
-from webnet.networkops import scan
 from webnet.networkops.models import CustomerIPRange, DiscoveryCandidate
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
@@ -66,7 +65,6 @@ UI_OBJECTS = {  # UI route prefix → the API resource whose first id fills <int
 def rich_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     """Customer A with an object of every kind the fuzz can find by id."""
     monkeypatch.setattr(executors, "submit", lambda job_id: None)
-    monkeypatch.setattr(scan, "submit", lambda customer_id, range_ids: None)
     credential = f.CredentialFactory(customer=world.a)
     tag = f.TagFactory(customer=world.a)
     device = f.DeviceFactory(customer=world.a, credential=credential, tags=[tag])
