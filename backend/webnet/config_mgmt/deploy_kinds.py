@@ -1,6 +1,6 @@
-"""Deploy job kinds: `deploy_preview` (read-only) and `config_deploy` (destructive).
+"""Deploy job kinds: `config.preview` (read-only) and `config.deploy` (destructive).
 
-config_deploy, per device: refuse if the running configuration is not the one previewed,
+config.deploy, per device: refuse if the running configuration is not the one previewed,
 apply (EOS in a configure session, Junos with commit confirmed, others line by line), read the
 result back, verify every intended line, and roll back automatically on any failure: only what
 this job changed, checked against the pre-state afterwards; a rollback that fails is reported as
@@ -255,7 +255,7 @@ def deploy_finished(job: Any) -> None:
 
 register(
     Kind(
-        name="deploy_preview",
+        name="config.preview",
         label="Deploy preview",
         handler=preview,
         clean_params=clean_preview,
@@ -269,7 +269,7 @@ register(
 )
 register(
     Kind(
-        name="config_deploy",
+        name="config.deploy",
         label="Configuration deploy",
         handler=deploy,
         clean_params=clean_deploy,

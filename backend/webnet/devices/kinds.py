@@ -130,7 +130,7 @@ def store_facts(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
 
 register(
     Kind(
-        name="reachability",
+        name="devices.check_reachability",
         label="Reachability",
         handler=probe,
         needs_session=False,
@@ -139,7 +139,7 @@ register(
 )
 register(
     Kind(
-        name="facts",
+        name="devices.collect_facts",
         label="Facts",
         handler=collect_facts,
         persist=store_facts,

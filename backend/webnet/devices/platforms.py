@@ -22,7 +22,7 @@ VENDOR_OF = {
 }
 
 
-# What `run_commands` may send, per platform: every line must start with one of `verbs` and may
+# What `commands.run` may send, per platform: every line must start with one of `verbs` and may
 # pipe only through `filters`. "sh(ow)" accepts "sh", "sho" and "show" (the device expands an
 # abbreviation or refuses it as ambiguous). Filters that write (`| save`, `| redirect`, `| tee`,
 # `| append`, XR `| file`, NX-OS `| email`) are absent on purpose; `>` redirection is refused
