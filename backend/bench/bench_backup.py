@@ -5,7 +5,7 @@ Usage: python bench/bench_backup.py --count 200 [--latency-ms 50]
 The lab runs in its own process (N cisco_ios devices, 50 ms per command by default). Each
 contender runs in a fresh process of its own, one after the other, against the same devices:
 
-- webnet: the real job runner — a `config_backup` job that stores every snapshot, logs every
+- webnet: the real job runner — a `config.backup` job that stores every snapshot, logs every
   device and broadcasts every line; a live-log subscriber on the channel layer counts the lines
   it receives and checks that no `seq` is missing;
 - nornir: Nornir's threaded runner (100 workers) with nornir-netmiko `netmiko_send_command`;
@@ -185,7 +185,7 @@ def _prepare_webnet(inventory: Path) -> int:
         ]
     )
     job = JobService.create_job(
-        user, customer, "config_backup", {"all": True}, {"concurrency": CONCURRENCY}, submit=False
+        user, customer, "config.backup", {"all": True}, {"concurrency": CONCURRENCY}, submit=False
     )
     return job.pk
 

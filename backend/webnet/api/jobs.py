@@ -112,6 +112,7 @@ class JobDeviceResultSerializer(serializers.ModelSerializer):
 class JobFilter(FilterSet):
     since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     device = IdFilter(method="filter_device")
+    kind = django_filters.CharFilter(method="filter_kind")
 
     class Meta:
         model = Job
@@ -119,6 +120,10 @@ class JobFilter(FilterSet):
 
     def filter_device(self, queryset: Any, name: str, value: int) -> Any:
         return queryset.filter(results__device_id=value).distinct()
+
+    def filter_kind(self, queryset: Any, name: str, value: str) -> Any:
+        """A kind by its name, or by the name it had before `<domain>.<verb>`."""
+        return queryset.filter(kind=registry.RENAMED.get(value, value))
 
 
 class JobViewSet(
@@ -310,6 +315,7 @@ class ScheduleSerializer(ScopedSerializer):
             for name in ("kind", "targets", "params", "cron")
         }
         kind = registry.startable(merged["kind"])
+        attrs["kind"] = kind.name
         attrs["targets"] = clean_targets(merged["targets"])
         attrs["params"] = job_services.clean_params(kind, merged["params"] or {})
         validate_cron(merged["cron"])

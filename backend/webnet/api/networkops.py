@@ -68,7 +68,7 @@ class TopologyLinkViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Links learned by `lldp_discovery` jobs; `graph/` for drawing, `clear/` to remove."""
+    """Links learned by `topology.discover` jobs; `graph/` for drawing, `clear/` to remove."""
 
     queryset = TopologyLink.objects.select_related("local_device", "remote_device")
     serializer_class = TopologyLinkSerializer

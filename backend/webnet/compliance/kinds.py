@@ -78,7 +78,7 @@ async def check(ctx: DeviceContext) -> DeviceOutcome:
 
 register(
     Kind(
-        name="compliance",
+        name="compliance.check",
         label="Compliance check",
         handler=check,
         clean_params=clean_params,

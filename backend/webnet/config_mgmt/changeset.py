@@ -21,16 +21,7 @@ from hier_config.platforms.driver_base import HConfigDriverBase
 
 from webnet.compliance import configtree
 from webnet.config_mgmt.sanitize import sanitize
-from webnet.drivers import canonical_ifname
-
-HIER_PLATFORM = {
-    "cisco_ios": Platform.CISCO_IOS,
-    "cisco_iosxe": Platform.CISCO_IOS,
-    "cisco_nxos": Platform.CISCO_NXOS,
-    "cisco_iosxr": Platform.CISCO_XR,
-    "arista_eos": Platform.ARISTA_EOS,
-    "juniper_junos": Platform.JUNIPER_JUNOS,  # for compliance remediation; deploy uses set lines
-}
+from webnet.drivers import PLATFORMS, canonical_ifname
 
 # Settings a section holds once (a new value replaces the old one), as (section, setting)
 # prefixes; "" is the top level. hier_config's future() must know them to predict `-old/+new`.
@@ -96,8 +87,9 @@ class Change:
 
 @functools.cache
 def _driver(platform: str) -> HConfigDriverBase:
-    driver = get_hconfig_driver(HIER_PLATFORM.get(platform, Platform.GENERIC))
-    if platform == "juniper_junos":
+    profile = PLATFORMS.get(platform)
+    driver = get_hconfig_driver(Platform[profile.hier_config_os] if profile else Platform.GENERIC)
+    if profile is not None and profile.set_form:
         return driver
     rules = driver.rules
     # IOS shows ACL entries without sequence numbers and with their remarks: compare them so,

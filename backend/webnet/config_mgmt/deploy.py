@@ -1,7 +1,7 @@
 """Safe deploy services: preview a change, confirm it by its hash, commit it, roll back.
 
 Every step is audited. Preview and commit are jobs: preview reads fresh running configurations
-(`deploy_preview`), commit applies them (`config_deploy`, destructive: never retried).
+(`config.preview`), commit applies them (`config.deploy`, destructive: never retried).
 """
 
 from typing import Any
@@ -89,7 +89,7 @@ def preview_change(
     job = JobService.create_job(
         user,
         customer,
-        "deploy_preview",
+        "config.preview",
         {"devices": [d.pk for d in devices]},
         {"plan": plan.pk},
         owner=True,
@@ -165,7 +165,7 @@ def commit_plan(user: Any, plan: ChangePlan) -> ChangePlan:
     job = JobService.create_job(
         user,
         plan.customer,
-        "config_deploy",
+        "config.deploy",
         {"devices": order},
         {"plan": plan.pk, "order": order, "canary": plan.canary},
         owner=True,

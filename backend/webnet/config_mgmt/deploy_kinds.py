@@ -1,6 +1,6 @@
-"""Deploy job kinds: `deploy_preview` (read-only) and `config_deploy` (destructive).
+"""Deploy job kinds: `config.preview` (read-only) and `config.deploy` (destructive).
 
-config_deploy, per device: refuse if the running configuration is not the one previewed,
+config.deploy, per device: refuse if the running configuration is not the one previewed,
 apply (EOS in a configure session, Junos with commit confirmed, others line by line), read the
 result back, verify every intended line, and roll back automatically on any failure: only what
 this job changed, checked against the pre-state afterwards; a rollback that fails is reported as
@@ -24,7 +24,7 @@ from webnet.config_mgmt.plans import (
     content_hash,
 )
 from webnet.devices.models import Device
-from webnet.drivers import CommandRejected, DriverError
+from webnet.drivers import CommandRejected, DriverError, get_platform
 from webnet.jobs.registry import DeviceContext, DeviceOutcome, DeviceTarget, Kind, register
 
 CONFIRM_MINUTES = 5
@@ -120,10 +120,12 @@ def store_preview(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict
 
 
 async def _apply(ctx: Any, commands: list[str]) -> None:
-    platform = ctx.target.platform
-    if platform == "arista_eos":
+    """The platform's safest way to change: a configure session (EOS), a commit that reverts by
+    itself unless confirmed (Junos), else line by line."""
+    profile = get_platform(ctx.target.platform)
+    if profile.session_enter:
         await ctx.session.send_config(commands, session_name=f"webnet-{ctx.params['plan']}")
-    elif platform == "juniper_junos":
+    elif profile.confirmed_finish:
         await ctx.session.send_config(commands, confirm_minutes=CONFIRM_MINUTES)
     else:
         await ctx.session.send_config(commands)
@@ -144,7 +146,7 @@ async def _roll_back(ctx: Any, pre: str, committed: bool) -> str:
     current = await session.get_running_config()
     if not changeset.same_config(platform, current, pre):
         try:
-            if platform == "juniper_junos" and committed:
+            if committed and get_platform(platform).rollback_commands:
                 await session.rollback_config(1)
             else:
                 undo = await asyncio.to_thread(changeset.remediation, platform, current, pre)
@@ -255,7 +257,7 @@ def deploy_finished(job: Any) -> None:
 
 register(
     Kind(
-        name="deploy_preview",
+        name="config.preview",
         label="Deploy preview",
         handler=preview,
         clean_params=clean_preview,
@@ -269,7 +271,7 @@ register(
 )
 register(
     Kind(
-        name="config_deploy",
+        name="config.deploy",
         label="Configuration deploy",
         handler=deploy,
         clean_params=clean_deploy,

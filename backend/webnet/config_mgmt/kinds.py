@@ -1,4 +1,4 @@
-"""config_backup: read the running configuration; store it only when its meaning changed."""
+"""config.backup: read the running configuration; store it only when its meaning changed."""
 
 from typing import Any
 
@@ -29,7 +29,7 @@ def store_snapshot(job: Any, device: Device, outcome: DeviceOutcome) -> list[dic
 
 register(
     Kind(
-        name="config_backup",
+        name="config.backup",
         label="Configuration backup",
         handler=backup,
         persist=store_snapshot,

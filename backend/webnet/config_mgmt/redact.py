@@ -1,7 +1,7 @@
 """Configuration text as a user may see it, wherever it travels: plans, jobs, logs, diffs.
 
 Why one place: secrets were masked in snapshots but readable in change plans, deploy job
-parameters and results, preview diffs, rollback commands and run_commands output. Admins see
+parameters and results, preview diffs, rollback commands and commands.run output. Admins see
 the raw text; everyone else sees every string masked line by line with the snapshot rules.
 """
 

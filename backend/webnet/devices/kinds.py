@@ -6,6 +6,7 @@ from typing import Any
 
 from webnet.devices import services
 from webnet.devices.models import Device
+from webnet.drivers import get_platform
 from webnet.jobs.parsing import ParseFailed, parse
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
@@ -57,8 +58,6 @@ FACT_KEYS = {
     "model": ("hardware", "model", "platform", "chassis"),
     "serial_number": ("serial", "serial_number", "serial_num", "chassis_serial"),
 }
-# ntc-templates has no Junos `show interfaces terse` (its `show interfaces` template rejects it).
-INTERFACE_COMMAND = {"juniper_junos": "show interfaces"}
 
 
 def _first(record: dict[str, Any], keys: tuple[str, ...]) -> str:
@@ -96,7 +95,7 @@ async def collect_facts(ctx: Any) -> DeviceOutcome:
     unparsed: list[dict[str, Any]] = []
     version = await _parsed(ctx, "show version", list(FACT_KEYS), unparsed, empty_ok=False)
     facts = {name: _first(version[0], keys) if version else "" for name, keys in FACT_KEYS.items()}
-    command = INTERFACE_COMMAND.get(ctx.target.platform, "show ip interface brief")
+    command = get_platform(ctx.target.platform).interfaces_command
     rows = await _parsed(ctx, command, ["interfaces"], unparsed, empty_ok=True)
     names = [_first(row, ("interface", "intf", "name")) for row in rows]
     if unparsed and not version and not rows:  # nothing learned at all
@@ -130,7 +129,7 @@ def store_facts(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
 
 register(
     Kind(
-        name="reachability",
+        name="devices.check_reachability",
         label="Reachability",
         handler=probe,
         needs_session=False,
@@ -139,7 +138,7 @@ register(
 )
 register(
     Kind(
-        name="facts",
+        name="devices.collect_facts",
         label="Facts",
         handler=collect_facts,
         persist=store_facts,

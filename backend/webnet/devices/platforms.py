@@ -12,17 +12,7 @@ class Platform(TextChoices):
     JUNIPER_JUNOS = "juniper_junos", "Juniper Junos"
 
 
-VENDOR_OF = {
-    Platform.CISCO_IOS: "Cisco",
-    Platform.CISCO_IOSXE: "Cisco",
-    Platform.CISCO_NXOS: "Cisco",
-    Platform.CISCO_IOSXR: "Cisco",
-    Platform.ARISTA_EOS: "Arista",
-    Platform.JUNIPER_JUNOS: "Juniper",
-}
-
-
-# What `run_commands` may send, per platform: every line must start with one of `verbs` and may
+# What `commands.run` may send, per platform: every line must start with one of `verbs` and may
 # pipe only through `filters`. "sh(ow)" accepts "sh", "sho" and "show" (the device expands an
 # abbreviation or refuses it as ambiguous). Filters that write (`| save`, `| redirect`, `| tee`,
 # `| append`, XR `| file`, NX-OS `| email`) are absent on purpose; `>` redirection is refused

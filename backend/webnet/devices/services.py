@@ -17,7 +17,8 @@ from webnet.devices.models import (
     GroupKind,
     Tag,
 )
-from webnet.devices.platforms import VENDOR_OF, Platform
+from webnet.devices.platforms import Platform
+from webnet.drivers import get_platform
 
 
 def _encrypt_secrets(data: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def _check_binding(actor: Any, device: Device, data: dict[str, Any]) -> None:
 
 def _with_vendor(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("platform") and not data.get("vendor"):
-        return {**data, "vendor": VENDOR_OF[Platform(data["platform"])]}
+        return {**data, "vendor": get_platform(Platform(data["platform"])).vendor}
     return data
 
 

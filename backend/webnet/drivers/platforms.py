@@ -1,5 +1,8 @@
-"""Per-platform CLI behaviour as data: prompts, paging, privilege, config mode, errors.
+"""Platform profiles as data: one row per network OS, for the session and for everyone else.
 
+The session reads prompts, paging, privilege, config mode, errors. The rest of webnet reads the
+same row for the vendor, the ntc-templates and hier_config names, whether the configuration is
+set-form, and which commands show neighbours and interfaces — instead of branching on names.
 One session class drives every platform; what differs between vendors is a row here. Regexes are
 compiled once at import. Prompt patterns are bytes and full-match the *last line* of what the
 device sent (the channel never scans whole outputs for prompts).
@@ -46,9 +49,12 @@ _JUNOS_EDIT_LINE = re.compile(r"\n*\[edit[^\]\n]*\]\s*$")
 
 @dataclass(frozen=True)
 class Platform:
-    """Everything the session needs to know about one network OS."""
+    """Everything webnet needs to know about one network OS."""
 
     name: str
+    vendor: str
+    ntc_platform: str  # ntc-templates' name for it
+    hier_config_os: str  # hier_config's Platform member (remediation, predicted diffs)
     prompt: re.Pattern[bytes]
     pager: re.Pattern[bytes]
     errors: re.Pattern[str]
@@ -72,6 +78,11 @@ class Platform:
     # least, and every marker present.
     config_min_lines: int = 10
     config_markers: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    # The configuration is a flat list of `set` lines (Junos), not indented sections.
+    set_form: bool = False
+    lldp_command: str = "show lldp neighbors detail"
+    cdp_command: str | None = None  # Cisco's own discovery protocol, where the OS has it
+    interfaces_command: str = "show ip interface brief"
 
     def config_steps(
         self, session_name: str | None, confirm_minutes: int | None
@@ -109,6 +120,10 @@ PLATFORMS: dict[str, Platform] = {
     for p in (
         Platform(
             name="cisco_ios",
+            vendor="Cisco",
+            ntc_platform="cisco_ios",
+            hier_config_os="CISCO_IOS",
+            cdp_command="show cdp neighbors detail",
             setup_commands=("terminal length 0", "terminal width 511"),
             enable_command="enable",
             save_command="write memory",
@@ -117,6 +132,10 @@ PLATFORMS: dict[str, Platform] = {
         ),
         Platform(
             name="cisco_iosxe",
+            vendor="Cisco",
+            ntc_platform="cisco_ios",
+            hier_config_os="CISCO_IOS",
+            cdp_command="show cdp neighbors detail",
             setup_commands=("terminal length 0", "terminal width 511"),
             enable_command="enable",
             save_command="write memory",
@@ -125,6 +144,10 @@ PLATFORMS: dict[str, Platform] = {
         ),
         Platform(
             name="cisco_nxos",
+            vendor="Cisco",
+            ntc_platform="cisco_nxos",
+            hier_config_os="CISCO_NXOS",
+            cdp_command="show cdp neighbors detail",
             setup_commands=("terminal length 0", "terminal width 511"),
             save_command="copy running-config startup-config",
             config_markers=_markers(version=r"^version \S", hostname=r"^(?:host|switch)name \S"),
@@ -132,6 +155,9 @@ PLATFORMS: dict[str, Platform] = {
         ),
         Platform(
             name="arista_eos",
+            vendor="Arista",
+            ntc_platform="arista_eos",
+            hier_config_os="ARISTA_EOS",
             setup_commands=("terminal length 0", "terminal width 32767"),
             enable_command="enable",
             save_command="write memory",
@@ -143,12 +169,23 @@ PLATFORMS: dict[str, Platform] = {
         ),
         Platform(
             name="cisco_iosxr",
+            vendor="Cisco",
+            ntc_platform="cisco_xr",
+            hier_config_os="CISCO_XR",
+            cdp_command="show cdp neighbors detail",
             setup_commands=("terminal length 0", "terminal width 512"),
             config_markers=_markers(header=r"^!! IOS XR Configuration", end=r"^end\s*$"),
             **{**_CISCO, "config_finish": ("commit", "end"), "config_abort": ("abort",)},  # type: ignore[arg-type]
         ),
         Platform(
             name="juniper_junos",
+            vendor="Juniper",
+            ntc_platform="juniper_junos",
+            hier_config_os="JUNIPER_JUNOS",
+            set_form=True,
+            lldp_command="show lldp neighbors",
+            # ntc-templates has no `show interfaces terse` (its `show interfaces` rejects it).
+            interfaces_command="show interfaces",
             prompt=_JUNOS_PROMPT,
             pager=_JUNOS_PAGER,
             errors=_JUNOS_ERRORS,

@@ -5,4 +5,4 @@ class JobsConfig(AppConfig):
     name = "webnet.jobs"
 
     def ready(self) -> None:
-        from webnet.jobs import kinds  # noqa: F401  (registers run_commands)
+        from webnet.jobs import kinds  # noqa: F401  (registers commands.run)

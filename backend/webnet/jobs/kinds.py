@@ -1,4 +1,4 @@
-"""run_commands: send show commands, optionally parse them into structured records."""
+"""commands.run: send show commands, optionally parse them into structured records."""
 
 from typing import Any
 
@@ -66,7 +66,7 @@ async def run_commands(ctx: Any) -> DeviceOutcome:
 
 register(
     Kind(
-        name="run_commands",
+        name="commands.run",
         label="Run commands",
         handler=run_commands,
         clean_params=clean_params,

@@ -5,15 +5,7 @@ from typing import Any
 from ntc_templates.parse import parse_output
 from textfsm import TextFSMError
 
-# webnet platform → ntc-templates platform name
-NTC_PLATFORM = {
-    "cisco_ios": "cisco_ios",
-    "cisco_iosxe": "cisco_ios",
-    "cisco_nxos": "cisco_nxos",
-    "cisco_iosxr": "cisco_xr",
-    "arista_eos": "arista_eos",
-    "juniper_junos": "juniper_junos",
-}
+from webnet.drivers import get_platform
 
 
 class ParseFailed(ValueError):
@@ -26,7 +18,9 @@ class NoTemplate(ParseFailed):
 
 def parse(platform: str, command: str, output: str) -> list[dict[str, Any]]:
     try:
-        return parse_output(platform=NTC_PLATFORM[platform], command=command, data=output)
+        return parse_output(
+            platform=get_platform(platform).ntc_platform, command=command, data=output
+        )
     except TextFSMError as exc:
         raise ParseFailed(f"{command!r} output did not match its template: {exc}") from exc
     except Exception as exc:  # ntc-templates raises a bare Exception for a missing template

@@ -1,4 +1,4 @@
-"""Is a CLI line read-only on a platform? The guard in front of `run_commands`.
+"""Is a CLI line read-only on a platform? The guard in front of `commands.run`.
 
 Why an allow-list: a deny-list of prefixes let `show clock\\nconfigure terminal…` (one list item
 holding several lines) and `wr` through. Each line must now start with a read-only verb of its

@@ -123,6 +123,19 @@ class Kind:
 
 _KINDS: dict[str, Kind] = {}
 
+# Kind names before `<domain>.<verb>`: still accepted on the API (and in stored schedules) for
+# one release; jobs are stored under the new name.
+RENAMED = {
+    "config_backup": "config.backup",
+    "deploy_preview": "config.preview",
+    "config_deploy": "config.deploy",
+    "run_commands": "commands.run",
+    "reachability": "devices.check_reachability",
+    "facts": "devices.collect_facts",
+    "lldp_discovery": "topology.discover",
+    "compliance": "compliance.check",
+}
+
 
 def register(kind: Kind) -> Kind:
     if kind.name in _KINDS and _KINDS[kind.name] is not kind:
@@ -133,7 +146,7 @@ def register(kind: Kind) -> Kind:
 
 def get(name: str) -> Kind:
     try:
-        return _KINDS[name]
+        return _KINDS[RENAMED.get(name, name)]
     except KeyError as exc:
         raise ValidationError({"kind": f"unknown job kind {name!r}"}) from exc
 

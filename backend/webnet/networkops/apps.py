@@ -6,4 +6,4 @@ class NetworkopsConfig(AppConfig):
     verbose_name = "Topology and onboarding"
 
     def ready(self) -> None:
-        from webnet.networkops import kinds  # noqa: F401  (registers lldp_discovery and networkops.scan)
+        from webnet.networkops import kinds  # noqa: F401  (registers topology.discover and onboarding.scan)

@@ -27,7 +27,7 @@ async def discover_neighbors(ctx) -> DeviceOutcome:  # type: ignore[no-untyped-d
 
 register(
     Kind(
-        name="lldp_discovery",
+        name="topology.discover",
         label="Topology discovery (LLDP/CDP)",
         handler=discover_neighbors,
         persist=store_links,

@@ -3,12 +3,9 @@
 import re
 from dataclasses import asdict, dataclass, field
 
+from webnet.drivers import get_platform
 from webnet.jobs.parsing import ParseFailed, parse
 from webnet.networkops.interfaces import canonical
-
-# The commands per protocol and platform (Junos has no `detail` in the lab's CLI, no CDP).
-LLDP_COMMAND = {"juniper_junos": "show lldp neighbors"}
-CDP_PLATFORMS = {"cisco_ios", "cisco_iosxe", "cisco_nxos", "cisco_iosxr"}
 
 
 @dataclass(frozen=True)
@@ -49,9 +46,10 @@ def _rejection(local: str, name: str) -> str | None:
 
 def commands(platform: str) -> list[tuple[str, str]]:
     """(protocol, command) pairs to run on a platform."""
-    pairs = [("lldp", LLDP_COMMAND.get(platform, "show lldp neighbors detail"))]
-    if platform in CDP_PLATFORMS:
-        pairs.append(("cdp", "show cdp neighbors detail"))
+    profile = get_platform(platform)
+    pairs = [("lldp", profile.lldp_command)]
+    if profile.cdp_command:
+        pairs.append(("cdp", profile.cdp_command))
     return pairs
 
 

@@ -33,7 +33,7 @@ from webnet.networkops.models import (
 )
 from webnet.networkops.probe import Found, Login, probe
 
-KIND = "networkops.scan"
+KIND = "onboarding.scan"
 
 
 @dataclass(repr=False)

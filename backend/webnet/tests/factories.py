@@ -183,7 +183,7 @@ class JobFactory(DjangoModelFactory):
         model = "jobs.Job"
 
     customer = factory.SubFactory(CustomerFactory)
-    kind = "config_backup"
+    kind = "config.backup"
     status = "success"
 
 
@@ -194,7 +194,7 @@ class ScheduleFactory(DjangoModelFactory):
     customer = factory.SubFactory(CustomerFactory)
     owner = factory.SubFactory(UserFactory)
     name = factory.Sequence(lambda n: f"schedule-{n}")
-    kind = "config_backup"
+    kind = "config.backup"
     cron = "0 2 * * *"
 
 

@@ -82,7 +82,7 @@ def run_compliance(request: HttpRequest) -> HttpResponse:
     params = {"fresh": request.POST.get("fresh") == "on"}
     try:
         job = JobService.create_job(
-            request.user, active_customer(request), "compliance", {"all": True}, params
+            request.user, active_customer(request), "compliance.check", {"all": True}, params
         )
     except ValidationError as exc:
         messages.error(request, f"Could not start compliance: {' '.join(exc.messages)}.")

@@ -22,7 +22,7 @@ from webnet.jobs.services import JobService
 from webnet.ui.crud import active_customer, require, scoped
 from webnet.ui.forms.jobs import RUN_COMMANDS, JobRunForm, add_job_errors, initial_from_query
 
-BACKUP_KIND = "config_backup"
+BACKUP_KIND = "config.backup"
 
 
 class JobRunView(LoginRequiredMixin, View):
@@ -67,7 +67,7 @@ class JobRunView(LoginRequiredMixin, View):
             "form": form,
             "selected": kinds.get(form.selected_kind),
             "preset_kind": self.preset_kind,
-            "run_commands": RUN_COMMANDS,
+            "commands.run": RUN_COMMANDS,
         }
         return render(self.request, "jobs/run.html", context, status=status)
 
@@ -99,13 +99,13 @@ class JobRunView(LoginRequiredMixin, View):
 class RunCommandsView(JobRunView):
     preset_kind = RUN_COMMANDS
     title = "Run commands"
-    nav = "run_commands"
+    nav = "commands.run"
 
 
 @login_required
 @require_POST
 def device_backup(request: HttpRequest, pk: int) -> HttpResponse:
-    """Back up one device now: a config_backup job on it (operator)."""
+    """Back up one device now: a config.backup job on it (operator)."""
     device = get_object_or_404(scoped(request, Device), pk=pk)
     require(request, "job", "add")
     try:

@@ -215,7 +215,7 @@ class JobRerunView(JobMixin, View):
         except ValidationError as exc:
             messages.error(request, f"Could not re-run: {' '.join(exc.messages)}.")
             return HttpResponseRedirect(reverse("ui:job_detail", args=[job.pk]))
-        if new.kind == "deploy_preview":  # a deploy is re-run as a new plan, previewed afresh
+        if new.kind == "config.preview":  # a deploy is re-run as a new plan, previewed afresh
             messages.success(
                 request,
                 f"A new preview of the change of job {job.pk}: review the diff, then confirm it.",

@@ -35,7 +35,7 @@ def topology_discover(request: HttpRequest) -> HttpResponse:
     customer = active_customer(request)
     require(request, "job", "add")
     try:
-        job = JobService.create_job(request.user, customer, "lldp_discovery", {"all": True}, {})
+        job = JobService.create_job(request.user, customer, "topology.discover", {"all": True}, {})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(reverse("ui:topology"))

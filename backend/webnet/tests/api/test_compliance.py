@@ -234,7 +234,7 @@ def test_compliance_schedules_use_the_job_scheduler(world: World, api) -> None:
     payload = {
         "customer": world.a.pk,
         "name": "nightly compliance",
-        "kind": "compliance",
+        "kind": "compliance.check",
         "targets": {"all": True},
         "params": {"fresh": True},
         "cron": "30 3 * * *",

@@ -28,7 +28,7 @@ def _setup():  # type: ignore[no-untyped-def]
     outsider = f.MembershipFactory(customer=other, role="admin").user
     f.DeviceFactory(customer=customer)
     job = JobService.create_job(
-        operator, customer, "config_backup", {"all": True}, {}, submit=False
+        operator, customer, "config.backup", {"all": True}, {}, submit=False
     )
     lifecycle.append_log(job, [LogEntry(f"stored {i}") for i in range(1, 4)])
     return job, viewer, outsider

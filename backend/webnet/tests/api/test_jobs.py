@@ -13,7 +13,7 @@ SHOW = {"commands": ["show version"]}
 def _start(api, world: World, role: str = "operator", **body) -> dict:
     payload = {
         "customer": world.a.pk,
-        "kind": "run_commands",
+        "kind": "commands.run",
         "targets": {"all": True},
         "params": SHOW,
         **body,
@@ -26,7 +26,7 @@ def test_start_returns_202_with_job(world: World, api) -> None:
     response = _start(api, world)
     assert response.status_code == 202
     body = response.json()
-    assert body["status"] == "queued" and body["total"] == 1 and body["kind"] == "run_commands"
+    assert body["status"] == "queued" and body["total"] == 1 and body["kind"] == "commands.run"
 
 
 def test_bad_job_requests_are_field_errors(world: World, api) -> None:
@@ -74,14 +74,19 @@ def test_results_cancel_and_rerun(world: World, api) -> None:
 
 def test_kinds_are_listed(world: World, api) -> None:
     names = {kind["name"] for kind in api("viewer").get("/api/v1/job-kinds/").json()}
-    assert {"run_commands", "reachability", "facts", "config_backup"} <= names
+    assert {
+        "commands.run",
+        "devices.check_reachability",
+        "devices.collect_facts",
+        "config.backup",
+    } <= names
 
 
 def test_schedule_validation(world: World, api) -> None:
     payload = {
         "customer": world.a.pk,
         "name": "n",
-        "kind": "config_backup",
+        "kind": "config.backup",
         "targets": {"all": True},
         "cron": "61 * * * *",
     }
@@ -101,7 +106,7 @@ def test_rerun_of_a_deploy_job_is_a_new_preview_not_a_push(world: World, api) ->
     response = api("operator").post(f"/api/v1/jobs/{job.pk}/rerun/", {}, format="json")
     assert response.status_code == 202, response.content
     body = response.json()
-    assert body["kind"] == "deploy_preview"
+    assert body["kind"] == "config.preview"
     assert_replanned(plan, body["params"]["plan"])
 
 
@@ -117,8 +122,8 @@ def test_deploy_kinds_cannot_be_started_through_the_jobs_endpoint(world: World, 
     device = f.DeviceFactory(customer=world.a)
     changes = {str(device.pk): HAND_WRITTEN_DEPLOY["changes"]["1"]}
     for kind, params in (
-        ("config_deploy", {**HAND_WRITTEN_DEPLOY, "changes": changes, "order": [device.pk]}),
-        ("deploy_preview", {"plan": 1, "intents": {str(device.pk): {"lines": ["x"]}}}),
+        ("config.deploy", {**HAND_WRITTEN_DEPLOY, "changes": changes, "order": [device.pk]}),
+        ("config.preview", {"plan": 1, "intents": {str(device.pk): {"lines": ["x"]}}}),
     ):
         for role in ("operator", "admin"):
             response = _start(api, world, role, kind=kind, params=params)
@@ -127,7 +132,7 @@ def test_deploy_kinds_cannot_be_started_through_the_jobs_endpoint(world: World, 
     assert not Job.objects.exists()
     kinds = api("viewer").get("/api/v1/job-kinds/").json()
     started_by = {kind["name"]: kind["started_by"] for kind in kinds}
-    assert started_by["config_deploy"] and not started_by["run_commands"]
+    assert started_by["config.deploy"] and not started_by["commands.run"]
 
 
 def test_deploy_jobs_are_never_pushed_again_nor_scheduled(world: World, api) -> None:
@@ -135,7 +140,7 @@ def test_deploy_jobs_are_never_pushed_again_nor_scheduled(world: World, api) -> 
     device = f.DeviceFactory(customer=world.a)
     done = Job.objects.create(
         customer=world.a,
-        kind="config_deploy",
+        kind="config.deploy",
         status="failed",
         targets={"devices": [device.pk]},
         device_ids=[device.pk],
@@ -147,7 +152,7 @@ def test_deploy_jobs_are_never_pushed_again_nor_scheduled(world: World, api) -> 
     schedule = {
         "customer": world.a.pk,
         "name": "deploy nightly",
-        "kind": "config_deploy",
+        "kind": "config.deploy",
         "targets": {"all": True},
         "params": HAND_WRITTEN_DEPLOY,
         "cron": "0 2 * * *",
@@ -167,3 +172,12 @@ def test_log_resume_and_id_filters_refuse_what_the_database_cannot_hold(world: W
         assert set(response.json()) <= {"after_seq", "device"}, response.json()
     assert client.get("/api/v1/jobs/", {"device": str(2**64)}).status_code == 400
     assert client.get("/api/v1/devices/", {"group": str(2**64)}).status_code == 400
+
+
+def test_the_names_kinds_had_before_are_accepted_for_one_release(world: World, api) -> None:
+    f.DeviceFactory(customer=world.a)
+    response = _start(api, world, kind="run_commands")
+    assert response.status_code == 202, response.content
+    assert Job.objects.get(pk=response.json()["id"]).kind == "commands.run"
+    listed = api("viewer").get("/api/v1/jobs/", {"kind": "run_commands"}).json()["results"]
+    assert [job["id"] for job in listed] == [response.json()["id"]]

@@ -79,7 +79,7 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
         "post",
         "/api/v1/jobs/",
         {
-            "kind": "run_commands",
+            "kind": "commands.run",
             "targets": {"all": True},
             "params": {"commands": ["show version"]},
         },
@@ -88,7 +88,7 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
     (
         "post",
         "/api/v1/schedules/",
-        {"name": "nightly", "kind": "config_backup", "targets": {"all": True}, "cron": "0 2 * * *"},
+        {"name": "nightly", "kind": "config.backup", "targets": {"all": True}, "cron": "0 2 * * *"},
         (403, 201, 201, 403, 401),
     ),
     ("get", "/api/v1/topology-links/", None, (200, 200, 200, 200, 401)),

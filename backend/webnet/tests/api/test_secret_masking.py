@@ -37,7 +37,7 @@ def _deploy(world: World) -> tuple[ChangePlan, Job]:
     )
     job = Job.objects.create(
         customer=world.a,
-        kind="config_deploy",
+        kind="config.deploy",
         status=JobStatus.SUCCESS,
         targets={"devices": [device.pk]},
         device_ids=[device.pk],
@@ -99,7 +99,7 @@ async def test_live_log_lines_are_masked_below_admin(role: str, masked: bool) ->
         user = f.MembershipFactory(customer=customer, role=role).user
         device = f.DeviceFactory(customer=customer)
         job = Job.objects.create(
-            customer=customer, kind="config_backup", device_ids=[device.pk], total=1
+            customer=customer, kind="config.backup", device_ids=[device.pk], total=1
         )
         lifecycle.append_log(job, [LogEntry(f"stored: {LINE}")])
         return job, user

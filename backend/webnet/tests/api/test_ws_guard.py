@@ -42,7 +42,7 @@ def _world() -> dict[str, Any]:
     credential_b = f.CredentialFactory(customer=b)
     a_device = f.DeviceFactory(customer=a, credential=credential_a)
     b_device = f.DeviceFactory(customer=b, credential=credential_b)
-    job = JobService.create_job(operator, a, "config_backup", {"all": True}, {}, submit=False)
+    job = JobService.create_job(operator, a, "config.backup", {"all": True}, {}, submit=False)
     return {
         "a": a,
         "b": b,

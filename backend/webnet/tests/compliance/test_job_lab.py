@@ -99,10 +99,10 @@ def _results(job: Job) -> dict[tuple[str, str], ComplianceResult]:
 async def test_compliance_job_on_ios_eos_and_junos(start_lab) -> None:
     world = await start_lab(platforms=PLATFORMS, count=3)
     assert {d.platform for d in world.devices.values()} == set(PLATFORMS)
-    backup = await _run(world, "config_backup")
+    backup = await _run(world, "config.backup")
     assert backup.status == "success"
     await _setup(world)
-    job = await _run(world, "compliance")
+    job = await _run(world, "compliance.check")
     assert job.status == "success", await sync_to_async(list)(
         JobDeviceResult.objects.filter(job=job).values()
     )
@@ -134,7 +134,7 @@ async def test_compliance_job_on_ios_eos_and_junos(start_lab) -> None:
     )
     assert all(d["source"].startswith("snapshot") for d in rows)
 
-    fresh = await _run(world, "compliance", {"fresh": True})
+    fresh = await _run(world, "compliance.check", {"fresh": True})
     rows = await sync_to_async(list)(
         JobDeviceResult.objects.filter(job=fresh).values_list("data", flat=True)
     )
@@ -154,17 +154,17 @@ async def test_compliance_job_on_ios_eos_and_junos(start_lab) -> None:
 async def test_an_unreachable_device_is_evaluated_on_its_stored_snapshot(start_lab) -> None:
     """Policies come from prepare; no session is opened when a snapshot is there to check."""
     world = await start_lab(platforms=["cisco_ios"], count=1)
-    assert (await _run(world, "config_backup")).status == "success"
+    assert (await _run(world, "config.backup")).status == "success"
     await _setup(world)
     r1 = world.devices["R1"]
     await sync_to_async(type(r1).objects.filter(pk=r1.pk).update)(
         management_host="127.0.0.1", port=1
     )
-    job = await _run(world, "compliance")
+    job = await _run(world, "compliance.check")
     result = await sync_to_async(JobDeviceResult.objects.get)(job=job)
     assert job.status == "success" and result.data["source"].startswith("snapshot")
     statuses = {key: r.status for key, r in (await _results(job)).items()}
     assert statuses[("R1", "ssh v2")] == "pass"
-    fresh = await _run(world, "compliance", {"fresh": True})
+    fresh = await _run(world, "compliance.check", {"fresh": True})
     result = await sync_to_async(JobDeviceResult.objects.get)(job=fresh)
     assert fresh.status == "failed" and result.error_code in ("connection_refused", "unreachable")

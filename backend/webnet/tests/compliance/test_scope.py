@@ -32,7 +32,12 @@ async def test_unreachable_device_out_of_scope_is_not_scored(world: World) -> No
         ios = f.DeviceFactory(customer=world.a, platform="cisco_ios", credential=None)
         eos = f.DeviceFactory(customer=world.a, platform="arista_eos", credential=None)
         job = JobService.create_job(
-            world.operator, world.a, "compliance", {"devices": [ios.pk, eos.pk]}, {}, submit=False
+            world.operator,
+            world.a,
+            "compliance.check",
+            {"devices": [ios.pk, eos.pk]},
+            {},
+            submit=False,
         )
         return ios, eos, job
 

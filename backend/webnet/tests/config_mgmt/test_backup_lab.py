@@ -30,7 +30,7 @@ HAND_CHANGE = {
 
 async def _backup(world) -> Job:
     job = await sync_to_async(JobService.create_job)(
-        world.operator, world.customer, "config_backup", {"all": True}, {}, submit=False
+        world.operator, world.customer, "config.backup", {"all": True}, {}, submit=False
     )
     await run_job(job.pk)
     return await sync_to_async(Job.objects.get)(pk=job.pk)

@@ -13,7 +13,7 @@ from webnet.jobs.services import JobService
 
 async def _backup(world) -> Job:  # type: ignore[no-untyped-def]
     job = await sync_to_async(JobService.create_job)(
-        world.operator, world.customer, "config_backup", {"all": True}, {}, submit=False
+        world.operator, world.customer, "config.backup", {"all": True}, {}, submit=False
     )
     await run_job(job.pk)
     return await sync_to_async(Job.objects.get)(pk=job.pk)

@@ -30,7 +30,7 @@ from webnet.customers.models import Customer
 from webnet.jobs.services import JobService
 from webnet.users.models import User
 job = JobService.create_job(User.objects.get(username="admin"), Customer.objects.get(slug="demo"),
-                            "config_backup", {"all": True})
+                            "config.backup", {"all": True})
 print(job.pk)
 """
 JOB_STATE = """

@@ -27,7 +27,7 @@ async def test_a_command_job_updates_status_and_last_seen(start_lab, settings) -
     job = await sync_to_async(JobService.create_job)(
         world.operator,
         world.customer,
-        "run_commands",
+        "commands.run",
         {"all": True},
         {"commands": ["show clock"]},
         submit=False,
@@ -74,7 +74,7 @@ def test_status_updates_are_batched() -> None:
     credential = f.CredentialFactory(customer=customer)
     devices = [f.DeviceFactory(customer=customer, credential=credential) for _ in range(22)]
     job = JobService.create_job(
-        user, customer, "run_commands", {"all": True}, {"commands": ["show clock"]}, submit=False
+        user, customer, "commands.run", {"all": True}, {"commands": ["show clock"]}, submit=False
     )
     # when one batch of results is stored for each
     small, large = _store(job, devices[:2]), _store(job, devices[2:])

@@ -10,7 +10,7 @@ from webnet.jobs.services import JobService
 
 async def _facts(world) -> Job:  # type: ignore[no-untyped-def]
     job = await sync_to_async(JobService.create_job)(
-        world.operator, world.customer, "facts", {"all": True}, {}, submit=False
+        world.operator, world.customer, "devices.collect_facts", {"all": True}, {}, submit=False
     )
     await run_job(job.pk)
     return await sync_to_async(Job.objects.get)(pk=job.pk)

@@ -21,22 +21,22 @@ def _set_policy(world, policy: str) -> None:  # type: ignore[no-untyped-def]
 
 async def test_tofu_learns_then_a_changed_key_fails(start_lab) -> None:
     world = await start_lab(platforms=["cisco_ios"], count=2)
-    first = await _run(world, "config_backup")
+    first = await _run(world, "config.backup")
     assert first.status == "success"
     keys = await sync_to_async(list)(SSHHostKey.objects.order_by("device__hostname"))
     assert len(keys) == 2
     # The stored key of R1 no longer matches what the device presents.
     other = asyncssh.generate_private_key(keys[0].key_type).export_public_key().decode().strip()
     await sync_to_async(SSHHostKey.objects.filter(pk=keys[0].pk).update)(public_key=other)
-    second = await _run(world, "config_backup")
+    second = await _run(world, "config.backup")
     assert (await _codes(second)) == {"R1": "host_key_mismatch", "R2": ""}
 
 
 async def test_strict_refuses_unknown_keys_and_disabled_accepts(start_lab) -> None:
     world = await start_lab(platforms=["arista_eos"], count=1)
     await _set_policy(world, "strict")
-    job = await _run(world, "config_backup")
+    job = await _run(world, "config.backup")
     assert job.status == "failed" and set((await _codes(job)).values()) == {"host_key_unknown"}
     await _set_policy(world, "disabled")
-    assert (await _run(world, "config_backup")).status == "success"
+    assert (await _run(world, "config.backup")).status == "success"
     assert await sync_to_async(SSHHostKey.objects.count)() == 0  # disabled learns nothing

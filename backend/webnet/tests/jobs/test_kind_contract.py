@@ -42,7 +42,7 @@ def _job(world: Any, kind: str, params: dict[str, Any] | None = None) -> list[in
 
 def _compliance(world: Any) -> list[int]:
     compliance_services.save_policy(world.operator, world.customer, load_policy(POLICY))
-    return _job(world, "compliance")
+    return _job(world, "compliance.check")
 
 
 def _preview(world: Any) -> ChangePlan:
@@ -60,15 +60,15 @@ def _scan(world: Any) -> list[int]:
 
 
 SETUP: dict[str, Callable[[Any], list[int]]] = {
-    "run_commands": lambda world: _job(world, "run_commands", {"commands": ["show version"]}),
-    "config_backup": lambda world: _job(world, "config_backup"),
-    "reachability": lambda world: _job(world, "reachability"),
-    "facts": lambda world: _job(world, "facts"),
-    "lldp_discovery": lambda world: _job(world, "lldp_discovery"),
-    "compliance": _compliance,
-    "deploy_preview": lambda world: [_preview(world).preview_job_id],
-    "config_deploy": lambda world: [],  # started below, from a previewed and confirmed plan
-    "networkops.scan": _scan,
+    "commands.run": lambda world: _job(world, "commands.run", {"commands": ["show version"]}),
+    "config.backup": lambda world: _job(world, "config.backup"),
+    "devices.check_reachability": lambda world: _job(world, "devices.check_reachability"),
+    "devices.collect_facts": lambda world: _job(world, "devices.collect_facts"),
+    "topology.discover": lambda world: _job(world, "topology.discover"),
+    "compliance.check": _compliance,
+    "config.preview": lambda world: [_preview(world).preview_job_id],
+    "config.deploy": lambda world: [],  # started below, from a previewed and confirmed plan
+    "onboarding.scan": _scan,
 }
 
 
@@ -98,10 +98,10 @@ async def test_no_handler_touches_the_database(
 ) -> None:
     monkeypatch.setattr(executors, "submit", lambda job_id: None)
     world = await start_lab(platforms=["cisco_ios"], count=1)
-    await sync_to_async(lambda: _job(world, "config_backup"))()  # a snapshot for compliance
+    await sync_to_async(lambda: _job(world, "config.backup"))()  # a snapshot for compliance
     await run_job((await sync_to_async(Job.objects.latest)("pk")).pk)
     job_ids = await sync_to_async(SETUP[kind])(world)
-    if kind == "config_deploy":
+    if kind == "config.deploy":
         plan = await sync_to_async(_preview)(world)
         await run_job(plan.preview_job_id)
         digest = await sync_to_async(deploy.current_hash)(plan)

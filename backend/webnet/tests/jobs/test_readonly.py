@@ -60,7 +60,7 @@ def _post(world, commands: list[str]):
         "/api/v1/jobs/",
         {
             "customer": world.customer.pk,
-            "kind": "run_commands",
+            "kind": "commands.run",
             "targets": {"all": True},
             "params": {"commands": commands},
         },
@@ -89,7 +89,7 @@ async def test_the_device_refuses_what_the_job_check_would_refuse(start_lab) -> 
     world = await start_lab(platforms=["cisco_ios"], count=1)
     before = await world.running("R1")
     job = await sync_to_async(JobService.create_job)(
-        world.operator, world.customer, "run_commands", {"all": True}, SHOW_CLOCK, submit=False
+        world.operator, world.customer, "commands.run", {"all": True}, SHOW_CLOCK, submit=False
     )
     job_id = job.pk
     await sync_to_async(Job.objects.filter(pk=job_id).update)(

@@ -14,7 +14,7 @@ from webnet.tests.conftest import World
 
 NIGHTLY = {
     "name": "nightly",
-    "kind": "config_backup",
+    "kind": "config.backup",
     "targets": {"all": True},
     "params": {},
     "cron": "0 2 * * *",
@@ -56,7 +56,7 @@ def test_a_schedule_never_starts_a_deploy(world: World) -> None:
     """Stored before kinds had owners (or written to the table): it fails, nothing deploys."""
     schedule = _schedule(world)
     Schedule.objects.filter(pk=schedule.pk).update(
-        kind="config_deploy", params={"plan": 1, "changes": {}, "order": [], "canary": 0}
+        kind="config.deploy", params={"plan": 1, "changes": {}, "order": [], "canary": 0}
     )
     result = scheduler.tick(schedule.next_run_at + timedelta(seconds=1))
     assert result["started"] == [] and not Job.objects.exists()
@@ -72,7 +72,7 @@ def test_disabled_schedules_do_not_fire(world: World) -> None:
 def test_reaper_fails_jobs_whose_lease_expired(world: World) -> None:
     done, lost = f.DeviceFactory(customer=world.a), f.DeviceFactory(customer=world.a)
     job = JobService.create_job(
-        world.operator, world.a, "config_backup", {"all": True}, {}, submit=False
+        world.operator, world.a, "config.backup", {"all": True}, {}, submit=False
     )
     JobService.set_status(
         job, JobStatus.RUNNING, lease_expires_at=timezone.now() - timedelta(seconds=1)
@@ -91,7 +91,7 @@ def test_reaper_fails_jobs_whose_lease_expired(world: World) -> None:
 def test_reaper_leaves_live_leases_alone(world: World) -> None:
     f.DeviceFactory(customer=world.a)
     job = JobService.create_job(
-        world.operator, world.a, "config_backup", {"all": True}, {}, submit=False
+        world.operator, world.a, "config.backup", {"all": True}, {}, submit=False
     )
     JobService.set_status(
         job,

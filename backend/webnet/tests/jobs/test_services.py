@@ -18,7 +18,7 @@ SHOW = {"commands": ["show version"]}
 
 def _job(world: World, **targets) -> Job:
     return JobService.create_job(
-        world.operator, world.a, "run_commands", targets or {"all": True}, SHOW, submit=False
+        world.operator, world.a, "commands.run", targets or {"all": True}, SHOW, submit=False
     )
 
 
@@ -48,20 +48,20 @@ def test_viewer_cannot_start_jobs_and_outsider_not_in_a(world: World) -> None:
     f.DeviceFactory(customer=world.a)
     for user in (world.viewer, world.outsider):
         with pytest.raises(PermissionDenied):
-            JobService.create_job(user, world.a, "run_commands", {"all": True}, SHOW, submit=False)
+            JobService.create_job(user, world.a, "commands.run", {"all": True}, SHOW, submit=False)
 
 
 @pytest.mark.parametrize(
     ("kind", "targets", "params"),
     [
         ("nonsense", {"all": True}, {}),
-        ("run_commands", {"all": True}, {}),
-        ("run_commands", {"all": True}, {"commands": ["configure terminal"]}),
-        ("run_commands", {"all": True}, {"commands": ["show version"], "concurrency": 0}),
-        ("run_commands", {"devices": "1"}, SHOW),
-        ("run_commands", {"colour": 1}, SHOW),
-        ("run_commands", {}, SHOW),
-        ("config_backup", {"all": True}, {"unexpected": 1}),
+        ("commands.run", {"all": True}, {}),
+        ("commands.run", {"all": True}, {"commands": ["configure terminal"]}),
+        ("commands.run", {"all": True}, {"commands": ["show version"], "concurrency": 0}),
+        ("commands.run", {"devices": "1"}, SHOW),
+        ("commands.run", {"colour": 1}, SHOW),
+        ("commands.run", {}, SHOW),
+        ("config.backup", {"all": True}, {"unexpected": 1}),
     ],
 )
 def test_bad_job_input_is_a_validation_error(world: World, kind, targets, params) -> None:

@@ -78,7 +78,7 @@ async def test_scan_finds_the_right_credential_and_stays_in_range(transactional_
         await run_job(job.pk)
         job = await sync_to_async(Job.objects.get)(pk=job.pk)
         assert (job.kind, job.status, job.total, job.succeeded) == (
-            "networkops.scan",
+            "onboarding.scan",
             "success",
             4,
             4,

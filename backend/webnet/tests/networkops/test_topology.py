@@ -17,7 +17,12 @@ PLATFORMS = ["cisco_ios", "arista_eos", "juniper_junos", "cisco_nxos", "cisco_io
 
 async def _discover(world, targets=None) -> Job:  # type: ignore[no-untyped-def]
     job = await sync_to_async(JobService.create_job)(
-        world.operator, world.customer, "lldp_discovery", targets or {"all": True}, {}, submit=False
+        world.operator,
+        world.customer,
+        "topology.discover",
+        targets or {"all": True},
+        {},
+        submit=False,
     )
     await run_job(job.pk)
     return await sync_to_async(Job.objects.get)(pk=job.pk)

@@ -71,7 +71,7 @@ class LogFollower:
 
 
 def test_backup_of_100_devices_runs_on_two_workers_and_streams_every_line(stack: Stack) -> None:
-    job_id = stack.start_job("config_backup")
+    job_id = stack.start_job("config.backup")
     follower = LogFollower(stack, job_id)
     follower.follow(timeout=180)
     job = stack.job(job_id)

@@ -101,7 +101,7 @@ def test_job_log_island_streams_filters_and_refreshes_results_when_done(
     r2 = factories.DeviceFactory(customer=customer, hostname="log-r2")
     job = Job.objects.create(
         customer=customer,
-        kind="run_commands",
+        kind="commands.run",
         status=JobStatus.RUNNING,
         targets={"devices": [r1.pk, r2.pk]},
         device_ids=[r1.pk, r2.pk],

@@ -27,7 +27,7 @@ def test_live_job_page_shows_per_device_progress_and_readable_output(
     )
     job = Job.objects.create(
         customer=customer,
-        kind="run_commands",
+        kind="commands.run",
         status=JobStatus.RUNNING,
         targets={"devices": [r1.pk, r2.pk, r3.pk]},
         device_ids=[r1.pk, r2.pk, r3.pk],

@@ -25,7 +25,7 @@ def test_job_header_and_live_log_show_the_same_local_time_with_the_zone(
     customer = membership.customer
     job = Job.objects.create(
         customer=customer,
-        kind="run_commands",
+        kind="commands.run",
         status=JobStatus.SUCCESS,
         targets={"all": True},
         params={"commands": ["show clock"]},

@@ -188,7 +188,7 @@ def test_operator_runs_compliance_and_admin_waives(
 ) -> None:
     assert ui("viewer").post(reverse("ui:compliance_run")).status_code == 403
     response = ui("operator").post(reverse("ui:compliance_run"), {"fresh": "on"})
-    job = Job.objects.get(kind="compliance")
+    job = Job.objects.get(kind="compliance.check")
     assert response.status_code == 302 and job.params == {"policies": [], "fresh": True}
     rule = f.ComplianceRuleFactory(policy__customer=world.a)
     form = {"device": inventory.device.pk, "rule": rule.pk, "reason": "lab"}

@@ -33,7 +33,7 @@ def previewed_plan(customer: Any, device: Any, user: Any = None, **fields: Any) 
     """A plan whose preview job finished with one device ready to change."""
     job = Job.objects.create(
         customer=customer,
-        kind="deploy_preview",
+        kind="config.preview",
         status=JobStatus.SUCCESS,
         targets={"devices": [device.pk]},
         device_ids=[device.pk],
@@ -61,7 +61,7 @@ def finished_deploy(plan: ChangePlan) -> Job:
     row = PlanDevice.objects.get(plan=plan)
     job = Job.objects.create(
         customer=plan.customer,
-        kind="config_deploy",
+        kind="config.deploy",
         status=JobStatus.FAILED,
         targets={"devices": [row.device_id]},
         device_ids=[row.device_id],
@@ -79,11 +79,11 @@ def assert_replanned(old: ChangePlan, new_plan_id: int) -> None:
     new = ChangePlan.objects.get(pk=new_plan_id)
     old_row, new_row = PlanDevice.objects.get(plan=old), PlanDevice.objects.get(plan=new)
     assert new.pk != old.pk and new.status == PlanStatus.PREVIEWING
-    assert new.preview_job.kind == "deploy_preview" and new.source == old.source
+    assert new.preview_job.kind == "config.preview" and new.source == old.source
     assert (new_row.device_id, new_row.intent) == (old_row.device_id, old_row.intent)
     old.refresh_from_db()
     assert old.status == PlanStatus.DONE and old_row.status == PlanDeviceStatus.FAILED
-    assert Job.objects.filter(kind="config_deploy").count() == 1
+    assert Job.objects.filter(kind="config.deploy").count() == 1
 
 
 @pytest.fixture
@@ -180,7 +180,7 @@ def test_given_lines_and_a_device_when_previewing_then_a_plan_and_its_job_exist(
     assert (plan.name, plan.source, plan.created_by) == ("move ams1", "lines", world.operator)
     row = PlanDevice.objects.get(plan=plan)
     assert row.device == inventory.device and row.intent == {"lines": ["snmp-server location ams1"]}
-    assert plan.preview_job.kind == "deploy_preview" and plan.preview_job.status == "queued"
+    assert plan.preview_job.kind == "config.preview" and plan.preview_job.status == "queued"
     assert AuditEvent.objects.filter(action="preview", object_id=str(plan.pk)).count() == 1
     page = ui("operator").get(response["Location"]).text
     assert 'data-poll="plan"' in page and 'hx-trigger="every 2s"' in page
@@ -259,18 +259,18 @@ def test_given_the_shown_hash_when_confirming_and_committing_then_the_deploy_job
     committed = client.post(reverse("ui:plan_commit", args=[plan.pk]))
     assert committed.status_code == 302
     plan.refresh_from_db()
-    assert plan.status == "committing" and plan.commit_job.kind == "config_deploy"
+    assert plan.status == "committing" and plan.commit_job.kind == "config.deploy"
     page = client.get(reverse("ui:plan_detail", args=[plan.pk])).text
     assert 'data-poll="plan"' in page
     assert reverse("ui:job_detail", args=[plan.commit_job_id]) in page
     again = client.post(reverse("ui:plan_commit", args=[plan.pk]), follow=True)
-    assert "Not committed" in again.text and Job.objects.filter(kind="config_deploy").count() == 1
+    assert "Not committed" in again.text and Job.objects.filter(kind="config.deploy").count() == 1
 
 
 def test_given_a_finished_commit_when_viewing_then_per_device_results_show(
     ui: Callable[[str], Client], plan: ChangePlan
 ) -> None:
-    job = Job.objects.create(customer=plan.customer, kind="config_deploy", status="failed")
+    job = Job.objects.create(customer=plan.customer, kind="config.deploy", status="failed")
     ChangePlan.objects.filter(pk=plan.pk).update(status=PlanStatus.DONE, commit_job=job)
     PlanDevice.objects.filter(plan=plan).update(
         status=PlanDeviceStatus.ROLLED_BACK, message="rejected: bogus"

@@ -24,7 +24,7 @@ from webnet.tests.ui.conftest import Inventory
 
 def make_job(customer: Any, device: Any = None, **fields: Any) -> Job:
     defaults: dict[str, Any] = {
-        "kind": "run_commands",
+        "kind": "commands.run",
         "status": JobStatus.SUCCESS,
         "targets": {"devices": [device.pk]} if device else {"all": True},
         "device_ids": [device.pk] if device else [],
@@ -111,7 +111,7 @@ def test_detail_shows_header_results_and_the_log_island(
 def test_list_filters_by_kind_status_and_since(
     ui: Callable[[str], Client], world: World, job: Job
 ) -> None:
-    old = make_job(world.a, kind="facts", status=JobStatus.FAILED)
+    old = make_job(world.a, kind="devices.collect_facts", status=JobStatus.FAILED)
     Job.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=10))
     client = ui("viewer")
     url = reverse("ui:job_list")
@@ -196,7 +196,7 @@ def test_given_viewer_then_run_cancel_rerun_and_backup_are_403(
 ) -> None:
     running = make_job(world.a, inventory.device, status=JobStatus.RUNNING)
     client = ui("viewer")
-    commands = {"kind": "run_commands", "devices": [inventory.device.pk], "commands": "show clock"}
+    commands = {"kind": "commands.run", "devices": [inventory.device.pk], "commands": "show clock"}
     forbidden = [
         ("get", reverse("ui:job_create"), {}),
         ("post", reverse("ui:job_create"), commands),
@@ -223,7 +223,7 @@ def test_given_operator_when_running_commands_then_a_queued_job_is_created(
     response = ui("operator").post(
         reverse("ui:job_run_commands"),
         {
-            "kind": "run_commands",
+            "kind": "commands.run",
             "devices": [inventory.device.pk],
             "commands": "show version\n\n  show ip int brief  \n",
             "parse": "on",
@@ -254,27 +254,37 @@ def test_run_page_takes_any_kind_with_tags_groups_or_all(
         ({"all_devices": "on", "tags": ["core"]}, {"all": True}),
     ]
     for fields, targets in cases:
-        response = client.post(reverse("ui:job_create"), {"kind": "facts", **fields})
+        response = client.post(
+            reverse("ui:job_create"), {"kind": "devices.collect_facts", **fields}
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
         assert Job.objects.latest("pk").targets == targets
-    assert set(Job.objects.values_list("kind", flat=True)) == {"facts"}
+    assert set(Job.objects.values_list("kind", flat=True)) == {"devices.collect_facts"}
 
 
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"kind": "run_commands", "commands": "show version"}, "devices", "Choose devices"),
+        ({"kind": "commands.run", "commands": "show version"}, "devices", "Choose devices"),
         (
-            {"kind": "run_commands", "devices": "DEV", "commands": "  \n"},
+            {"kind": "commands.run", "devices": "DEV", "commands": "  \n"},
             "commands",
             "at least one",
         ),
-        ({"kind": "run_commands", "devices": "DEV", "commands": "reload"}, "commands", "read-only"),
-        ({"kind": "facts", "devices": "DEV", "params_json": '{"x": 1}'}, "params_json", "no param"),
-        ({"kind": "facts", "devices": "DEV", "concurrency": "0"}, "concurrency", "greater than"),
+        ({"kind": "commands.run", "devices": "DEV", "commands": "reload"}, "commands", "read-only"),
+        (
+            {"kind": "devices.collect_facts", "devices": "DEV", "params_json": '{"x": 1}'},
+            "params_json",
+            "no param",
+        ),
+        (
+            {"kind": "devices.collect_facts", "devices": "DEV", "concurrency": "0"},
+            "concurrency",
+            "greater than",
+        ),
         ({"kind": "nope", "devices": "DEV"}, "kind", "valid choice"),
-        ({"kind": "config_deploy", "devices": "DEV"}, "kind", "valid choice"),
-        ({"kind": "deploy_preview", "devices": "DEV"}, "kind", "valid choice"),
+        ({"kind": "config.deploy", "devices": "DEV"}, "kind", "valid choice"),
+        ({"kind": "config.preview", "devices": "DEV"}, "kind", "valid choice"),
     ],
 )
 def test_bad_run_input_shows_inline_errors(
@@ -303,7 +313,7 @@ def test_disabled_or_foreign_devices_cannot_be_chosen(
     for device in (disabled, inventory.other_device):
         response = client.post(
             reverse("ui:job_run_commands"),
-            {"kind": "run_commands", "devices": [device.pk], "commands": "show clock"},
+            {"kind": "commands.run", "devices": [device.pk], "commands": "show clock"},
         )
         assert response.status_code == 400
         assert "valid choice" in " ".join(response.context["form"].errors["devices"])
@@ -338,7 +348,7 @@ def test_device_page_offers_run_commands_and_backup_for_operator(
     job = Job.objects.get()
     assert response["Location"] == reverse("ui:job_detail", args=[job.pk])
     assert (job.kind, job.targets, job.status) == (
-        "config_backup",
+        "config.backup",
         {"devices": [device.pk]},
         JobStatus.QUEUED,
     )
@@ -436,7 +446,7 @@ def test_a_finished_job_lists_devices_that_never_ran_and_counts_agree(
     done, never = (factories.DeviceFactory(customer=world.a, hostname=h) for h in ("d1", "d2"))
     job = Job.objects.create(
         customer=world.a,
-        kind="run_commands",
+        kind="commands.run",
         status=JobStatus.CANCELLED,
         targets={"devices": [done.pk, never.pk]},
         device_ids=[done.pk, never.pk],

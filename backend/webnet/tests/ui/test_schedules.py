@@ -18,7 +18,7 @@ def make_schedule(world: World, customer: Any = None, **data: Any) -> Schedule:
     values: dict[str, Any] = {
         "customer": customer or world.a,
         "name": "nightly-backup",
-        "kind": "config_backup",
+        "kind": "config.backup",
         "targets": {"all": True},
         "params": {},
         "cron": "0 2 * * *",
@@ -38,7 +38,7 @@ def test_operator_creates_a_run_commands_schedule(
         reverse("ui:schedule_create"),
         {
             "name": "hourly-version",
-            "kind": "run_commands",
+            "kind": "commands.run",
             "cron": "0  * * * *",
             "enabled": "on",
             "tags": ["core"],
@@ -61,7 +61,7 @@ def test_edit_prefills_and_saves_through_the_service(
 ) -> None:
     schedule = make_schedule(
         world,
-        kind="run_commands",
+        kind="commands.run",
         targets={"devices": [inventory.device.pk], "filter": {"site": "ams1"}},
         params={"commands": ["show clock", "show version"], "parse": False, "concurrency": 4},
     )
@@ -74,14 +74,14 @@ def test_edit_prefills_and_saves_through_the_service(
         reverse("ui:schedule_edit", args=[schedule.pk]),
         {
             "name": "nightly-backup",
-            "kind": "config_backup",
+            "kind": "config.backup",
             "cron": "30 3 * * 1-5",
             "groups": [inventory.group.pk],
         },
     )
     assert response.status_code == 302
     schedule.refresh_from_db()
-    assert schedule.kind == "config_backup" and schedule.params == {}
+    assert schedule.kind == "config.backup" and schedule.params == {}
     assert schedule.targets == {"groups": [inventory.group.pk], "filter": {"site": "ams1"}}
     assert not schedule.enabled and schedule.next_run_at is None
     assert _audits("update") == 1
@@ -93,9 +93,9 @@ def test_edit_prefills_and_saves_through_the_service(
         ({"cron": "every night"}, "cron", "not a valid cron"),
         ({"cron": "61 * * * *"}, "cron", "not a valid cron"),
         ({"all_devices": ""}, "devices", "Choose devices"),
-        ({"kind": "run_commands", "commands": ""}, "commands", "at least one"),
+        ({"kind": "commands.run", "commands": ""}, "commands", "at least one"),
         ({"params_json": "{not json"}, "params_json", "valid JSON"),
-        ({"kind": "config_deploy"}, "kind", "valid choice"),
+        ({"kind": "config.deploy"}, "kind", "valid choice"),
         ({"name": "taken"}, "name", "already exists"),
     ],
 )
@@ -103,7 +103,13 @@ def test_bad_schedule_input_shows_inline_errors(
     data: dict[str, Any], field: str, message: str, ui: Callable[[str], Client], world: World
 ) -> None:
     make_schedule(world, name="taken")
-    form = {"name": "new", "kind": "facts", "cron": "0 2 * * *", "all_devices": "on", **data}
+    form = {
+        "name": "new",
+        "kind": "devices.collect_facts",
+        "cron": "0 2 * * *",
+        "all_devices": "on",
+        **data,
+    }
     response = ui("operator").post(reverse("ui:schedule_create"), form)
     assert response.status_code == 400
     errors = " ".join(response.context["form"].errors.get(field, []))
@@ -116,7 +122,7 @@ def test_list_shows_next_and_last_run_with_a_link_to_the_last_job(
     ui: Callable[[str], Client], world: World
 ) -> None:
     schedule = make_schedule(world)
-    job = Job.objects.create(customer=world.a, kind="config_backup", status=JobStatus.FAILED)
+    job = Job.objects.create(customer=world.a, kind="config.backup", status=JobStatus.FAILED)
     Schedule.objects.filter(pk=schedule.pk).update(last_job=job, last_run_at=job.created_at)
     make_schedule(world, customer=world.b, name="bravo-secret-schedule")
     html = ui("viewer").get(reverse("ui:schedule_list")).content.decode()
@@ -143,7 +149,7 @@ def test_viewer_reads_but_every_write_is_403(ui: Callable[[str], Client], world:
     schedule = make_schedule(world)
     client = ui("viewer")
     assert client.get(reverse("ui:schedule_list")).status_code == 200
-    data = {"name": "x", "kind": "facts", "cron": "0 2 * * *", "all_devices": "on"}
+    data = {"name": "x", "kind": "devices.collect_facts", "cron": "0 2 * * *", "all_devices": "on"}
     writes = [
         ("get", reverse("ui:schedule_create")),
         ("post", reverse("ui:schedule_create")),

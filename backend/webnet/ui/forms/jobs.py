@@ -24,7 +24,7 @@ from webnet.jobs.models import Job, JobStatus
 from webnet.jobs.services import MAX_CONCURRENCY, clean_params
 from webnet.ui.forms.base import style_fields
 
-RUN_COMMANDS = "run_commands"
+RUN_COMMANDS = "commands.run"
 TARGET_FIELDS = ("devices", "tags", "groups", "all_devices")
 PARAM_FIELDS = ("commands", "parse", "params_json", "concurrency")
 # Where a service's ValidationError key is shown on the form.
