@@ -23,7 +23,7 @@ class DeviceRow:
     device_id: int | None
     state: str
     result: JobDeviceResult | None = None
-    commands: list[dict[str, Any]] = field(default_factory=list)  # commands.run' output
+    commands: list[dict[str, Any]] = field(default_factory=list)  # commands.run's output
     data_json: str = ""  # the rest of the result's data, pretty-printed
     output: str = ""
     error_message: str = ""

@@ -90,7 +90,7 @@ class JobService:
         with transaction.atomic():
             job = Job.objects.create(
                 customer=customer,
-                kind=kind,
+                kind=job_kind.name,
                 requested_by=user if user else None,
                 schedule=schedule,
                 rerun_of=rerun_of,
@@ -106,7 +106,7 @@ class JobService:
                 customer_id=customer.pk,
                 obj=job,
                 changes={
-                    "kind": [None, kind],
+                    "kind": [None, job_kind.name],
                     "targets": [None, clean_targets],
                     "devices": [None, len(device_ids) + len(addresses)],
                 },

@@ -67,7 +67,7 @@ class JobRunView(LoginRequiredMixin, View):
             "form": form,
             "selected": kinds.get(form.selected_kind),
             "preset_kind": self.preset_kind,
-            "commands.run": RUN_COMMANDS,
+            "run_commands": RUN_COMMANDS,
         }
         return render(self.request, "jobs/run.html", context, status=status)
 
@@ -99,7 +99,7 @@ class JobRunView(LoginRequiredMixin, View):
 class RunCommandsView(JobRunView):
     preset_kind = RUN_COMMANDS
     title = "Run commands"
-    nav = "commands.run"
+    nav = "run_commands"
 
 
 @login_required

@@ -117,7 +117,7 @@ def test_list_filters_by_kind_status_and_since(
     url = reverse("ui:job_list")
     since = (timezone.now() - timedelta(days=1)).date().isoformat()
     cases = {
-        "kind=facts": [old.pk],
+        "kind=devices.collect_facts": [old.pk],
         "status=success": [job.pk],
         f"since={since}": [job.pk],
         "": [job.pk, old.pk],
@@ -324,11 +324,11 @@ def test_kind_switch_rerenders_with_that_kinds_fields_and_keeps_input(
     ui: Callable[[str], Client], inventory: Inventory
 ) -> None:
     client = ui("operator")
-    html = client.get(reverse("ui:job_create") + "?kind=run_commands").content.decode()
+    html = client.get(reverse("ui:job_create") + "?kind=commands.run").content.decode()
     assert 'name="commands"' in html and 'name="params_json"' not in html
     assert 'hx-get="/jobs/new/"' in html
     html = client.get(
-        reverse("ui:job_create") + f"?kind=facts&devices={inventory.device.pk}"
+        reverse("ui:job_create") + f"?kind=devices.collect_facts&devices={inventory.device.pk}"
     ).content.decode()
     assert 'name="commands"' not in html and 'name="params_json"' in html
     assert f'value="{inventory.device.pk}" selected' in html

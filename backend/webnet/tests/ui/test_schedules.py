@@ -176,7 +176,7 @@ def test_other_customers_schedule_is_404(ui: Callable[[str], Client], world: Wor
 def test_kind_switch_rerenders_the_schedule_form_keeping_input(
     ui: Callable[[str], Client], world: World
 ) -> None:
-    url = reverse("ui:schedule_create") + "?kind=run_commands&name=typed&cron=5+4+*+*+*"
+    url = reverse("ui:schedule_create") + "?kind=commands.run&name=typed&cron=5+4+*+*+*"
     html = ui("operator").get(url).content.decode()
     assert 'name="commands"' in html and 'value="typed"' in html and 'value="5 4 * * *"' in html
     assert 'hx-select="#schedule-form"' in html
