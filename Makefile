@@ -11,7 +11,7 @@ N ?= 200
 MANAGE := cd $(CURDIR)/backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lab bench bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+.PHONY: run test lab bench bench-api bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
         test-system-deps bench-lab clean dev-services dev-services-stop dev-worker dev-beat test-scaled
 
@@ -103,6 +103,11 @@ test: backend-install test-system-deps backend-lint backend-test test-scaled
 # Config backup of N lab devices: webnet vs Nornir+netmiko vs a bare asyncssh floor (N=1000 works).
 bench: backend-install
 	cd backend && $(BIN)/python bench/bench_backup.py --count $(N)
+
+# UI/API latency at rest and while a reachability job over API_N loopback devices runs (embedded).
+API_N ?= 10000
+bench-api: backend-install
+	cd backend && $(BIN)/python bench/bench_api.py --count $(API_N)
 
 bench-drivers: backend-install
 	cd backend && $(BIN)/python bench/bench_drivers.py --count $(N)

@@ -241,7 +241,10 @@ def run_webnet(inventory: Path) -> dict[str, float]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webnet.settings")
     django.setup()
     job_id = _prepare_webnet(inventory)
-    return asyncio.run(_webnet(job_id))
+    before = _usage()  # the job alone: Django start-up, migrations and the inventory excluded
+    result = asyncio.run(_webnet(job_id))
+    result["cpu"] = _usage()["cpu"] - before["cpu"]
+    return result
 
 
 WORKERS = {"webnet": run_webnet, "nornir": run_nornir, "floor": run_floor}
@@ -251,7 +254,7 @@ def worker_main(name: str, inventory: Path) -> None:
     before = _usage()
     result = WORKERS[name](inventory)
     after = _usage()
-    result["cpu"] = after["cpu"] - before["cpu"]
+    result.setdefault("cpu", after["cpu"] - before["cpu"])
     result["rss_mb"] = after["rss_mb"]
     print(json.dumps(result))
 
@@ -358,10 +361,11 @@ def report(count: int, latency_ms: float, results: dict[str, dict[str, float]]) 
     dps = {name: count / r["wall"] for name, r in results.items()}
     vs_nornir = dps["webnet"] / dps["nornir"] if web and nor else float("nan")
     vs_floor = web["wall"] / flo["wall"] if web and flo else float("nan")
+    cpu_ratio = web["cpu"] / flo["cpu"] if web and flo and flo["cpu"] else float("nan")
     print(
         f"RESULT n={count} webnet_dps={dps.get('webnet', 0):.1f} "
         f"nornir_dps={dps.get('nornir', 0):.1f} floor_dps={dps.get('floor', 0):.1f} "
-        f"vs_nornir={vs_nornir:.2f} vs_floor_wall={vs_floor:.2f} "
+        f"vs_nornir={vs_nornir:.2f} vs_floor_wall={vs_floor:.2f} cpu_ratio={cpu_ratio:.2f} "
         f"failed={int(web['failed']) if web else -1} "
         f"log_lines_missed={int(web['log_lines_missed']) if web else -1}"
     )

@@ -154,3 +154,18 @@ async def test_key_import_error_is_invalid_params(lab):
     with pytest.raises(Exception) as caught:
         await open_session(params).open()
     assert caught.value.code == "invalid_params"
+
+
+def test_every_platform_profile_names_real_templates_and_remediation() -> None:
+    """One profile row per platform: its ntc-templates and hier_config names must exist."""
+    from hier_config import Platform as HierPlatform
+    from ntc_templates.parse import parse_output
+
+    from webnet.devices.platforms import Platform as InventoryPlatform
+    from webnet.drivers import PLATFORMS
+
+    assert set(PLATFORMS) == set(InventoryPlatform.values)
+    for profile in PLATFORMS.values():
+        assert HierPlatform[profile.hier_config_os]
+        assert profile.vendor
+        assert parse_output(platform=profile.ntc_platform, command="show version", data="") == []
