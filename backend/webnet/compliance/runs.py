@@ -145,9 +145,9 @@ def store_results(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict
     """One result row per rule; the scores are computed once, when the job ends."""
     run = _run_for(job)
     rows = outcome.data.pop("results", [])
-    # A device that failed is an error only where a policy covers it: out of scope, it is not
-    # applicable (no row), so it never scores 0.0 for a policy written for other platforms.
-    if not outcome.ok and policies_for(device, job.params.get("policies")):
+    # Only a device some policy covers can fail: prepare gives an out-of-scope device no
+    # policies, so it needs no session and ends "not applicable" (no row, never a 0.0 score).
+    if not outcome.ok:
         rows = [
             {
                 "policy": None,
