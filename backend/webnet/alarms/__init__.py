@@ -1,0 +1,1 @@
+"""Events from polls, traps, syslog, jobs and webhooks become deduplicated, suppressed alarms."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AlarmsConfig(AppConfig):
+    name = "webnet.alarms"
+    verbose_name = "Alarms"

@@ -1,0 +1,1 @@
+"""SNMP and ICMP monitoring: poll profiles, the poller, samples, rollups, state, availability."""
