@@ -1,0 +1,1 @@
+"""Incidents: SLA clocks on business-hours calendars (the models, escalation and rooms follow)."""
