@@ -1,0 +1,1 @@
+"""Maintenance windows, freezes and the change calendar (the models and services follow)."""
