@@ -88,4 +88,3 @@ def _utc(wall: datetime, zone: ZoneInfo) -> datetime:
     """Wall time to UTC by RFC 5545 §3.3.5: the offset before the transition (fold 0), so an
     ambiguous time is its first pass and a time in the gap moves forward by the gap's length."""
     return wall.replace(tzinfo=zone).astimezone(UTC)
-
