@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,9 @@ class DeviceRuntime:
         self.tasks: set[asyncio.Task] = set()
         self.sessions: set[Any] = set()
         self.lock = asyncio.Lock()
+        # (event, user) callbacks: "change" after every edit, "config" when a config session
+        # that changed the running config ends (the SNMP agent sends traps and syslog from these)
+        self.observers: list[Callable[[str, str], None]] = []
 
     @property
     def hostname(self) -> str:
@@ -55,6 +59,15 @@ class DeviceRuntime:
         self.last_change = time.time()
         if user:
             self.last_change_user = user
+        self.notify("change", self.last_change_user)
+
+    def notify(self, event: str, user: str) -> None:
+        for observer in list(self.observers):
+            observer(event, user)
+
+    def reboot(self) -> None:
+        """A power cycle as the agents see it: uptime and counters restart from zero."""
+        self.boot_time = time.time()
 
     def counter(self, name: str, scale: int = 1) -> int:
         """A believable, ever-growing counter for interface statistics."""
