@@ -24,7 +24,8 @@ hostname, a glob (`R1*`) or `*` for the whole fleet. Faults:
     snmp_slow[:MS]            the SNMP agent answers MS milliseconds late (default 2000)
     snmp_wrong_community[:C]  the agent's community is C (default `not-public`): v2c requests
                               with the lab's community get no answer, v3 ones a wrongDigests report
-    counter_wrap              interface counters start one minute short of 2^64 (and so of 2^32)
+    counter_wrap[:SECONDS]    interface counters wrap (2^64, and so 2^32) SECONDS after the
+                              fault is seen (default 60)
     reboot[:SECONDS]          the device reboots every SECONDS (default 300): sysUpTime and
                               counters restart from 0, a coldStart trap is sent
 """
@@ -53,7 +54,7 @@ class Faults:
     snmp_timeout: bool = False
     snmp_delay_ms: float = 0.0
     snmp_wrong_community: str | None = None
-    counter_wrap: bool = False
+    counter_wrap_s: float = 0.0
     reboot_s: float = 0.0
 
     def merged(self, other: Faults) -> Faults:
@@ -100,7 +101,6 @@ def parse_fault(text: str) -> Faults:
             "host_key_change",
             "legacy_kex",
             "snmp_timeout",
-            "counter_wrap",
         ):
             out[name] = True
         elif name in (
@@ -120,6 +120,8 @@ def parse_fault(text: str) -> Faults:
             out["snmp_delay_ms"] = float(arg or 2000)
         elif name == "snmp_wrong_community":
             out["snmp_wrong_community"] = arg or "not-public"
+        elif name == "counter_wrap":
+            out["counter_wrap_s"] = float(arg or 60)
         elif name == "reboot":
             out["reboot_s"] = float(arg or 300)
         elif name == "huge_output":

@@ -95,20 +95,21 @@ class SnmpDevice:
         if stamp != self.stamp:
             self.state = self._rebuild(now, events)
         self.state.boot_time = rt.boot_time
-        if rt.spec.faults.counter_wrap and not self.wrapped:
-            self._near_wrap(now)
-        elif not rt.spec.faults.counter_wrap and self.wrapped:
+        lead = rt.spec.faults.counter_wrap_s
+        if lead and not self.wrapped:
+            self._near_wrap(now, lead)
+        elif not lead and self.wrapped:
             self.wrapped = False
             for row in self.rows.values():
                 row.offsets = [0] * mib.SLOTS
         self.state.now = now
         return events
 
-    def _near_wrap(self, now: float) -> None:
+    def _near_wrap(self, now: float, lead: float) -> None:
         self.wrapped = True
         for row in self.rows.values():
             row.offsets = [
-                (1 << 64) - int(row.counter(slot, now)) - int(row.rates[slot] * mib.WRAP_LEAD_S)
+                (1 << 64) - int(row.counter(slot, now)) - int(row.rates[slot] * lead)
                 for slot in range(mib.SLOTS)
             ]
 

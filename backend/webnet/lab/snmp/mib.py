@@ -29,9 +29,6 @@ HR_PROCESSOR_LOAD = (1, 3, 6, 1, 2, 1, 25, 3, 3, 1, 2)
 CPU_INDEX = 1
 RAM_INDEX = 1
 RAM_KB = 4 * 1024 * 1024
-WRAP_LEAD_S = (
-    60.0  # with the counter_wrap fault, counters cross 2^64 (and 2^32) this long after start
-)
 
 SYS_OBJECT_ID = {
     "cisco_ios": (1, 3, 6, 1, 4, 1, 9, 1, 1041),
