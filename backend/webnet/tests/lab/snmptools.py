@@ -31,11 +31,14 @@ async def run(tool: str, *args: str, timeout: float = 20) -> tuple[int, str, str
 
 
 def parse(text: str) -> dict[str, tuple[str, str]]:
-    """`-On -Oe -Ot` output -> {oid: (type, value)}; multi-line strings are joined."""
+    """`-On -Oe -Ot` output -> {oid: (type, value)}; multi-line strings are joined, the walk's
+    closing endOfMibView line is left out."""
     out: dict[str, tuple[str, str]] = {}
     last = None
     for line in text.splitlines():
         m = LINE.match(line)
+        if m and m.group(3).startswith("No more variables left"):
+            continue
         if m:
             last = m.group(1)
             out[last] = (m.group(2) or "", m.group(3))
