@@ -34,9 +34,13 @@ class BERError(ValueError):
     """A malformed or unsupported message: the agent drops it, like a real one."""
 
 
+_SHORT = [bytes((n,)) for n in range(0x80)]
+_TAGS = [bytes((t,)) for t in range(0x100)]
+
+
 def length(n: int) -> bytes:
     if n < 0x80:
-        return bytes((n,))
+        return _SHORT[n]
     raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
     return bytes((0x80 | len(raw),)) + raw
 
@@ -44,8 +48,8 @@ def length(n: int) -> bytes:
 def tlv(tag: int, payload: bytes) -> bytes:
     n = len(payload)
     if n < 0x80:
-        return bytes((tag, n)) + payload
-    return bytes((tag,)) + length(n) + payload
+        return _TAGS[tag] + _SHORT[n] + payload
+    return _TAGS[tag] + length(n) + payload
 
 
 def integer(value: int, tag: int = INTEGER) -> bytes:
@@ -169,4 +173,5 @@ def pdu(tag: int, request_id: int, a: int, b: int, varbinds: bytes) -> bytes:
 
 
 def varbind(oid_tlv: bytes, value_tlv: bytes) -> bytes:
-    return tlv(SEQUENCE, oid_tlv + value_tlv)
+    n = len(oid_tlv) + len(value_tlv)
+    return b"\x30" + (_SHORT[n] if n < 0x80 else length(n)) + oid_tlv + value_tlv

@@ -90,6 +90,7 @@ class SnmpDevice:
                 row.acc = [0.0] * mib.SLOTS
                 row.since = row.last_change = rt.boot_time
             self.wrapped = False
+            self.stamp = ()  # cached values (ifLastChange...) are relative to the boot
             events.append(BootEvent())
         stamp = (rt.last_change, rt.hostname, id(rt.running))
         if stamp != self.stamp:

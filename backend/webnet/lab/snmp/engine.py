@@ -48,17 +48,18 @@ def _bulk(
     n = min(max(non_repeaters, 0), len(oids))
     out = [_next(state, oid) for oid in oids[:n]]
     size = sum(len(v) for v in out)
-    positions = [layout.after(oid) for oid in oids[n:]]
-    last = list(oids[n:])
+    starts = [layout.after(oid) for oid in oids[n:]]
+    positions = list(starts)
+    encoded, value, varbind = layout.encoded, state.value, ber.varbind
     for _ in range(min(max(max_repetitions, 0), MAX_REPETITIONS) if positions else 0):
         ended = 0
         for j, pos in enumerate(positions):
             if pos < end:
-                vb = ber.varbind(layout.encoded[pos], state.value(pos))
-                last[j] = layout.oids[pos]
+                vb = varbind(encoded[pos], value(pos))
                 positions[j] = pos + 1
-            else:
-                vb = ber.varbind(ber.oid(last[j]), ber.END_OF_MIB_VIEW_VALUE)
+            else:  # endOfMibView, named after the column's last varbind (or the request)
+                name = encoded[pos - 1] if pos > starts[j] else ber.oid(oids[n + j])
+                vb = varbind(name, ber.END_OF_MIB_VIEW_VALUE)
                 ended += 1
             size += len(vb)
             if size > budget:

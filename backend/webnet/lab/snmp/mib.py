@@ -106,11 +106,15 @@ def _timeticks(seconds: float) -> bytes:
 
 
 def _c64(d: MibState, r: IfRow, slot: int) -> bytes:
-    return ber.unsigned((int(r.counter(slot, d.now)) + r.offsets[slot]) % (1 << 64), ber.COUNTER64)
+    value = (int(r.counter(slot, d.now)) + r.offsets[slot]) & 0xFFFFFFFFFFFFFFFF
+    raw = value.to_bytes(value.bit_length() // 8 + 1, "big")
+    return b"\x46" + bytes((len(raw),)) + raw
 
 
 def _c32(d: MibState, r: IfRow, slot: int) -> bytes:
-    return ber.unsigned((int(r.counter(slot, d.now)) + r.offsets[slot]) % (1 << 32), ber.COUNTER32)
+    value = (int(r.counter(slot, d.now)) + r.offsets[slot]) & 0xFFFFFFFF
+    raw = value.to_bytes(value.bit_length() // 8 + 1, "big")
+    return b"\x41" + bytes((len(raw),)) + raw
 
 
 def _status(up: bool) -> bytes:
@@ -230,6 +234,7 @@ class Layout:
     encoded: list[bytes]  # each OID's TLV
     columns: list[Column]
     rows: list[int]  # row position in MibState.rows, -1 for scalars
+    static: list[bool]  # the value only changes when the state is rebuilt (config, reboot)
 
     def exact(self, oid: tuple[int, ...]) -> int:
         i = bisect_left(self.oids, oid)
@@ -247,6 +252,20 @@ class Layout:
 
 
 _LAYOUTS: dict[tuple[int, ...], Layout] = {}
+# columns whose values follow only the config and boot (cached until the state is rebuilt)
+STATIC = {
+    SYSTEM: {1, 2, 4, 5, 6, 7},
+    IF_ENTRY: {1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 21, 22},
+    IFX_ENTRY: {1, 14, 15, 16, 17, 18, 19},
+    HR_STORAGE_ENTRY: {1, 2, 3, 4, 5},
+}
+
+
+def _is_static(oid: tuple[int, ...]) -> bool:
+    for prefix, columns in STATIC.items():
+        if oid[: len(prefix)] == prefix:
+            return oid[len(prefix)] in columns
+    return oid == IF_NUMBER
 
 
 def layout_for(indexes: tuple[int, ...]) -> Layout:
@@ -269,6 +288,7 @@ def layout_for(indexes: tuple[int, ...]) -> Layout:
         encoded=[ber.oid(e[0]) for e in entries],
         columns=[e[1] for e in entries],
         rows=[e[2] for e in entries],
+        static=[_is_static(e[0]) for e in entries],
     )
     _LAYOUTS[indexes] = found
     return found
@@ -286,10 +306,18 @@ class MibState:
     rows: list[IfRow]
     layout: Layout
     now: float = 0.0
+    cache: dict[int, bytes] = field(default_factory=dict)  # static values by layout position
 
     def value(self, pos: int) -> bytes:
-        row = self.layout.rows[pos]
-        return self.layout.columns[pos](self, self.rows[row] if row >= 0 else None)
+        found = self.cache.get(pos)
+        if found is not None:
+            return found
+        layout = self.layout
+        row = layout.rows[pos]
+        encoded = layout.columns[pos](self, self.rows[row] if row >= 0 else None)
+        if layout.static[pos]:
+            self.cache[pos] = encoded
+        return encoded
 
 
 def descr_of(spec) -> str:
