@@ -7,6 +7,7 @@ symmetric, so the LLDP/CDP neighbours each end reports agree with the other end.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -273,9 +274,9 @@ def _make_device(
     mgmt = ipaddress.IPv4Address("172.16.0.0") + 10 + i
     loop = ipaddress.IPv4Address("10.255.0.0") + 1 + i
     # the management port keeps its name: port numbering skips it (IOS Gi0/15 with 24 ports)
-    names = (port_name(platform, n) for n in range(10 * (ports or prof.ports) + 1))
+    names = (port_name(platform, n) for n in itertools.count())
     wanted = prof.ports if ports is None else ports
-    picked = [name for name in names if name != prof.mgmt_if][:wanted]
+    picked = list(itertools.islice((n for n in names if n != prof.mgmt_if), wanted))
     interfaces = [
         Interface(name, _mac(prof.mac_oui, oui_base + 1 + n), speed_mbps=prof.speed_mbps)
         for n, name in enumerate(picked)
