@@ -9,6 +9,7 @@ import io
 import time
 
 import pytest
+from pysnmp.hlapi.v3arch import asyncio as hl
 
 from webnet.lab import Fleet, LabServer
 from webnet.lab.inventory import SNMP_COLUMNS, inventory_csv
@@ -207,3 +208,44 @@ async def test_fault_reboot_resets_uptime_counters_and_v3_boots():
 def test_bad_options_are_refused():
     with pytest.raises(ValueError, match="auth protocol"):
         SnmpOptions(auth_protocol="MD5")
+
+
+async def test_pysnmp_manager_keeps_its_engine_across_a_reboot():
+    """A manager that caches the agent's boots/time gets a notInTimeWindows report after the
+    reboot, resynchronises and carries on (pysnmp's v3 engine, authPriv SHA/AES)."""
+    async with lab_with(platforms="cisco_ios", count=2) as lab:
+        dev = lab.devices[0]
+        engine = hl.SnmpEngine()
+        user = hl.UsmUserData(
+            "webnet",
+            "webnet-auth-pass",
+            "webnet-priv-pass",
+            authProtocol=hl.usmHMACSHAAuthProtocol,
+            privProtocol=hl.usmAesCfb128Protocol,
+        )
+        where = await hl.UdpTransportTarget.create((dev.snmp_host, dev.snmp_port), 1, 1)
+        uptimes = []
+        for _ in range(2):
+            err, status, _index, varbinds = await hl.get_cmd(
+                engine, user, where, hl.ContextData(), hl.ObjectType(hl.ObjectIdentity(SYS_UPTIME))
+            )
+            assert err is None and not status
+            uptimes.append(int(varbinds[0][1]))
+            lab.runtime(dev.hostname).reboot()
+        assert uptimes[0] > 86400 * 100 > 500 > uptimes[1]
+        assert lab.agent(dev.hostname).usm.stats[2] == 1  # one usmStatsNotInTimeWindows report
+
+
+async def test_sysname_and_new_interfaces_follow_the_config():
+    async with lab_with(platforms="cisco_ios", count=2) as lab:
+        dev = lab.devices[0]
+        rt = lab.runtime(dev.hostname)
+        before = await walk(dev, IF_DESCR)
+        rt.running.set_line([], "hostname EDGE-7")
+        rt.running.set_line(["interface Loopback99"], "description new")
+        rt.touch("admin")
+        assert value(await get(dev, "1.3.6.1.2.1.1.5.0"), "1.3.6.1.2.1.1.5.0") == '"EDGE-7"'
+        after = await walk(dev, IF_DESCR)
+        added = set(after) - set(before)
+        assert [after[oid][1] for oid in added] == ['"Loopback99"']
+        assert int(next(iter(added)).rsplit(".", 1)[1]) == len(before) + 1
