@@ -8,6 +8,7 @@ own address when an interface changes state, a config session ends or the device
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
 import time
 from dataclasses import dataclass, field
@@ -88,7 +89,6 @@ class DeviceAgent(asyncio.DatagramProtocol):
         )
         self.transport: asyncio.DatagramTransport | None = None
         self._pending: asyncio.TimerHandle | None = None
-        self.sent: list[tuple[str, tuple[str, int], bytes]] = []  # recent ("trap"|"syslog", ...)
 
     # ---- asyncio ------------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -205,20 +205,17 @@ class DeviceAgent(asyncio.DatagramProtocol):
             if found is not None:
                 for host, port, community in traps:
                     packet = notify.trap(community, now - self.rt.boot_time, *found)
-                    self._deliver("trap", (host, port), packet)
+                    self._deliver((host, port), packet)
             for facility, severity, text in notify.syslog_for(event, platform):
                 line = notify.rfc3164(facility, severity, hostname, text, now)
                 for target in syslog:
-                    self._deliver("syslog", target, line)
+                    self._deliver(target, line)
 
-    def _deliver(self, kind: str, target: tuple[str, int], packet: bytes) -> None:
+    def _deliver(self, target: tuple[str, int], packet: bytes) -> None:
+        """Fire and forget, like a device: an unresolvable or unreachable receiver is skipped."""
         assert self.transport is not None
-        try:
+        with contextlib.suppress(OSError):
             self.transport.sendto(packet, target)
-        except OSError:
-            return
-        self.sent.append((kind, target, packet))
-        del self.sent[:-100]
 
 
 async def start_agent(

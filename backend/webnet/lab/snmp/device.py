@@ -95,7 +95,6 @@ class SnmpDevice:
         stamp = (rt.last_change, rt.hostname, id(rt.running))
         if stamp != self.stamp:
             self.state = self._rebuild(now, events)
-        self.state.boot_time = rt.boot_time
         lead = rt.spec.faults.counter_wrap_s
         if lead and not self.wrapped:
             self._near_wrap(now, lead)

@@ -22,7 +22,7 @@ LINK_DOWN = (1, 3, 6, 1, 6, 3, 1, 1, 5, 3)
 LINK_UP = (1, 3, 6, 1, 6, 3, 1, 1, 5, 4)
 LOCAL7, DAEMON = 23, 3
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_PIDS = itertools.count(1000)
+_REQUEST_IDS = itertools.count(1000)
 
 Target = tuple[str, int]
 
@@ -90,7 +90,7 @@ def trap(community: str, uptime_s: float, trap_oid: tuple[int, ...], varbinds: b
     head = ber.varbind(
         ber.oid(SYS_UPTIME_0), ber.unsigned(int(uptime_s * 100) % (1 << 32), ber.TIMETICKS)
     ) + ber.varbind(ber.oid(SNMP_TRAP_OID_0), ber.oid(trap_oid))
-    request_id = next(_PIDS) & 0x7FFFFFFF
+    request_id = next(_REQUEST_IDS) & 0x7FFFFFFF
     pdu = ber.pdu(ber.TRAP, request_id, 0, 0, head + varbinds)
     return ber.tlv(ber.SEQUENCE, ber.integer(1) + ber.octets(community) + pdu)
 
