@@ -46,6 +46,8 @@ class DeviceRuntime:
         # (event, user) callbacks: "change" after every edit, "config" when a config session
         # that changed the running config ends (the SNMP agent sends traps and syslog from these)
         self.observers: list[Callable[[str, str], None]] = []
+        # whether the far end of a linked interface is admin up (the lab wires its neighbours)
+        self.far_end_up: Callable[[str], bool] = lambda _ifname: True
 
     @property
     def hostname(self) -> str:
@@ -64,6 +66,13 @@ class DeviceRuntime:
     def notify(self, event: str, user: str) -> None:
         for observer in list(self.observers):
             observer(event, user)
+
+    def admin_up(self, ifname: str) -> bool:
+        """Whether the running config leaves `ifname` enabled (`shutdown` / Junos `disable`)."""
+        if self.spec.platform == "juniper_junos":
+            return ("disable",) not in self.running.under("interfaces", ifname)
+        node = self.running.section(f"interface {ifname}")
+        return node is None or all(child.text != "shutdown" for child in node.children)
 
     def reboot(self) -> None:
         """A power cycle as the agents see it: uptime and counters restart from zero."""

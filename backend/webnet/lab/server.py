@@ -259,8 +259,27 @@ class LabServer:
         if rt is None:
             spec = self.fleet.by_hostname(hostname)
             rt = DeviceRuntime(spec, self.options, personality_for(spec.platform))
+            rt.far_end_up = lambda ifname: self._far_end_up(spec, ifname)
+            rt.observers.append(lambda event, user: self._tell_neighbours(spec, event, user))
             self._runtimes[hostname] = rt
         return rt
+
+    def _far_end_up(self, spec: DeviceSpec, ifname: str) -> bool:
+        """A link is up only while both ends are enabled: shutting one end downs the other."""
+        for n in spec.neighbors:
+            if n.local_if == ifname:
+                far = self._runtimes.get(n.device.hostname)
+                return far is None or far.admin_up(n.remote_if)  # not yet started: as generated
+        return True
+
+    def _tell_neighbours(self, spec: DeviceSpec, event: str, _user: str) -> None:
+        """A change on one device may change its neighbours' link state (and their traps)."""
+        if event != "change":
+            return
+        for n in spec.neighbors:
+            agent = self._agents.get(n.device.hostname)
+            if agent is not None:
+                agent[0].neighbour_changed()
 
     async def _session(self, spec: DeviceSpec, process: asyncssh.SSHServerProcess) -> None:
         rt = self.runtime(spec.hostname)

@@ -179,6 +179,11 @@ class DeviceAgent(asyncio.DatagramProtocol):
             loop = asyncio.get_running_loop()
             self._pending = loop.call_later(DEBOUNCE_S, self._debounced)
 
+    def neighbour_changed(self) -> None:
+        """A linked device changed: its ports' far ends may have gone down or up."""
+        self.device.stamp = ()
+        self.on_runtime("change", "")
+
     def _debounced(self) -> None:
         self._pending = None
         self.refresh()

@@ -19,7 +19,7 @@ from webnet.lab.snmp import SnmpOptions
 from webnet.lab.snmp.notify import cisco_receivers
 
 from .shell import Shell
-from .snmptools import UDPReceiver, free_udp_port
+from .snmptools import IF_ADMIN, IF_OPER, UDPReceiver, free_udp_port, get, value
 
 LINK_DOWN = ".1.3.6.1.6.3.1.1.5.3"
 LINK_UP = ".1.3.6.1.6.3.1.1.5.4"
@@ -187,8 +187,8 @@ async def test_lab_wide_receivers_and_vendor_lines(trapd, platform, down_line):
         if platform == "cisco_iosxr":
             await sh.send("commit")
         await until(traps, LINK_DOWN)
-        lines = await syslog.until(down_line.format(iface).encode())
-        assert syslog_fields(lines[-1])[1] == "R1"
+        lines = await syslog.until(("R1 " + down_line.format(iface)).encode())
+        assert syslog_fields(lines[-1])[1:] == ("R1", down_line.format(iface))
         await sh.close()
         lab.runtime(dev.hostname).reboot()
         lab.agent(dev.hostname).refresh()
@@ -232,3 +232,32 @@ async def test_lab_wide_receivers_and_vendor_lines(trapd, platform, down_line):
 def test_cisco_like_receiver_syntax(platform, lines, traps, syslog):
     tree = ConfigTree.parse("\n".join(["hostname R1", *lines]))
     assert cisco_receivers(tree, platform) == (traps, syslog)
+
+
+async def test_shutting_one_end_downs_the_far_end_with_its_own_trap_and_syslog():
+    syslog, transport, syslog_port = await UDPReceiver.open()
+    async with lab_of("cisco_ios", syslog_receivers=[f"127.0.0.1:{syslog_port}"]) as lab:
+        (a_host, a_if), (b_host, b_if) = lab.fleet.links[0]
+        a, b = lab.device(a_host), lab.device(b_host)
+        sh = await Shell.open(a)
+        await sh.enable()
+        await sh.send("configure terminal")
+        await sh.send(f"interface {a_if}")
+        await sh.send("shutdown")
+        far = f"{b_host} %LINK-3-UPDOWN: Interface {b_if}, changed state to down".encode()
+        await syslog.until(far)
+        index = lab.agent(b_host).device.ifindex[b_if]
+        got = await get(b, f"{IF_OPER}.{index}", f"{IF_ADMIN}.{index}")
+        assert (value(got, f"{IF_OPER}.{index}"), value(got, f"{IF_ADMIN}.{index}")) == ("2", "1")
+        far_sh = await Shell.open(b)
+        await far_sh.send("terminal length 0")
+        assert f"{b_if} is down, line protocol is down" in await far_sh.send(
+            f"show interfaces {b_if}"
+        )
+        await sh.send("no shutdown")
+        await syslog.until(
+            f"{b_host} %LINK-3-UPDOWN: Interface {b_if}, changed state to up".encode()
+        )
+        await sh.close()
+        await far_sh.close()
+    transport.close()
