@@ -7,6 +7,8 @@ export WEBNET_STATE_DIR ?= $(CURDIR)/var
 HOST ?= 127.0.0.1
 PORT ?= 8000
 LAB_COUNT ?= 20
+# make lab LAB_SNMP=1: an SNMP agent per device on UDP 20001+ (LAB_SNMP_ARGS to change)
+LAB_SNMP_ARGS ?= --snmp --snmp-base-port 20001
 N ?= 200
 MANAGE := cd $(CURDIR)/backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
@@ -41,7 +43,7 @@ dev-lab-stop: backend-install
 # A stand-alone lab in the foreground (any SSH client can use it): make lab LAB_COUNT=50
 lab: backend-install
 	cd backend && $(BIN)/python -m webnet.lab --count $(LAB_COUNT) --base-port 10001 \
-		--state-dir $(WEBNET_STATE_DIR)/lab-foreground -v
+		--state-dir $(WEBNET_STATE_DIR)/lab-foreground -v $(if $(LAB_SNMP),$(LAB_SNMP_ARGS))
 
 dev-backend: backend-install
 	$(SCALED) cd backend && $(BIN)/python manage.py migrate --no-input \

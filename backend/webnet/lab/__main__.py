@@ -1,7 +1,9 @@
 """`python -m webnet.lab`: run a simulated network until SIGINT/SIGTERM.
 
     python -m webnet.lab --count 50 --platforms cisco_ios:2,arista_eos:1,juniper_junos:1 \\
-        --base-port 10000 --state-dir var/lab --fault R3=auth_failure
+        --base-port 10000 --state-dir var/lab --fault R3=auth_failure \\
+        --snmp --snmp-base-port 20000 --trap-receiver 127.0.0.1:1162 \\
+        --syslog-receiver 127.0.0.1:5514
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .faults import FaultPlan
 from .fleet import Fleet
 from .inventory import write_inventory_csv
 from .server import LabServer
+from .snmp import SnmpOptions
 
 log = logging.getLogger("webnet.lab")
 
@@ -39,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="first device's port, the rest follow; 0 = ephemeral (default)",
+    )
+    p.add_argument(
+        "--ports", type=int, help="physical interfaces per device (default: the platform's)"
     )
     p.add_argument("--hostname-prefix", default="R", help="generated hostnames (default R)")
     p.add_argument("--username", default="admin")
@@ -66,8 +72,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--inventory", type=Path, help="inventory CSV path (default STATE_DIR/inventory.csv)"
     )
     p.add_argument("--credential", default="lab", help="credential name in the CSV (default lab)")
+    snmp = p.add_argument_group("SNMP agents, traps and syslog")
+    snmp.add_argument("--snmp", action="store_true", help="run an SNMP agent per device")
+    snmp.add_argument(
+        "--snmp-base-port", type=int, default=0, help="first agent's UDP port; 0 = ephemeral"
+    )
+    snmp.add_argument(
+        "--snmp-address-base",
+        help="give each agent its own loopback address from here (e.g. 127.20.0.1), port 161",
+    )
+    snmp.add_argument("--snmp-community", default="public")
+    snmp.add_argument("--snmp-v3-user", default="webnet")
+    snmp.add_argument("--snmp-auth-password", default="webnet-auth-pass")
+    snmp.add_argument("--snmp-priv-password", default="webnet-priv-pass")
+    snmp.add_argument(
+        "--trap-receiver",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="send every device's traps here too (v2c, community public); repeatable",
+    )
+    snmp.add_argument(
+        "--syslog-receiver",
+        action="append",
+        default=[],
+        metavar="HOST:PORT",
+        help="send every device's syslog lines here too; repeatable",
+    )
     p.add_argument("-v", "--verbose", action="store_true")
     return p
+
+
+def snmp_options(args: argparse.Namespace) -> SnmpOptions | None:
+    if not args.snmp:
+        return None
+    return SnmpOptions(
+        host=args.host,
+        base_port=args.snmp_base_port,
+        address_base=args.snmp_address_base,
+        community=args.snmp_community,
+        v3_user=args.snmp_v3_user,
+        auth_password=args.snmp_auth_password,
+        priv_password=args.snmp_priv_password,
+        trap_receivers=args.trap_receiver,
+        syslog_receivers=args.syslog_receiver,
+    )
 
 
 def make_fleet(args: argparse.Namespace) -> Fleet:
@@ -82,6 +131,7 @@ def make_fleet(args: argparse.Namespace) -> Fleet:
         seed=args.seed,
         hostname_prefix=args.hostname_prefix,
         faults=plan,
+        ports=args.ports,
     )
 
 
@@ -99,6 +149,7 @@ async def run(args: argparse.Namespace) -> int:
         authorized_keys=args.authorized_keys,
         key_dir=key_dir,
         minute_seconds=args.minute_seconds,
+        snmp=snmp_options(args),
     )
     await lab.start()
     pid_file = None
@@ -118,7 +169,8 @@ async def run(args: argparse.Namespace) -> int:
     )
     if args.verbose:
         for d in devices:
-            print(f"  {d.hostname:<12} {d.platform:<14} {d.host}:{d.port}", flush=True)
+            snmp = f"  snmp {d.snmp_host}:{d.snmp_port}" if d.snmp_host else ""
+            print(f"  {d.hostname:<12} {d.platform:<14} {d.host}:{d.port}{snmp}", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

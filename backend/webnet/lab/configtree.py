@@ -7,7 +7,6 @@ lines or whole sections, and section headers create or enter sections.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
 # settings of which a section holds at most one (a new value replaces the old)
@@ -86,6 +85,9 @@ class Node:
                 return child
         return None
 
+    def copy(self) -> Node:
+        return Node(self.text, [child.copy() for child in self.children])
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -126,7 +128,10 @@ class ConfigTree:
         return tree
 
     def copy(self) -> ConfigTree:
-        return copy.deepcopy(self)
+        """A deep copy (by hand: copy.deepcopy made a 1,000-device lab start in seconds)."""
+        tree = type(self)(**self.options())
+        tree.root = self.root.copy()
+        return tree
 
     def options(self) -> dict:
         return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,11 @@ class DeviceRuntime:
         self.tasks: set[asyncio.Task] = set()
         self.sessions: set[Any] = set()
         self.lock = asyncio.Lock()
+        # (event, user) callbacks: "change" after every edit, "config" when a config session
+        # that changed the running config ends (the SNMP agent sends traps and syslog from these)
+        self.observers: list[Callable[[str, str], None]] = []
+        # whether the far end of a linked interface is admin up (the lab wires its neighbours)
+        self.far_end_up: Callable[[str], bool] = lambda _ifname: True
 
     @property
     def hostname(self) -> str:
@@ -55,6 +61,22 @@ class DeviceRuntime:
         self.last_change = time.time()
         if user:
             self.last_change_user = user
+        self.notify("change", self.last_change_user)
+
+    def notify(self, event: str, user: str) -> None:
+        for observer in list(self.observers):
+            observer(event, user)
+
+    def admin_up(self, ifname: str) -> bool:
+        """Whether the running config leaves `ifname` enabled (`shutdown` / Junos `disable`)."""
+        if self.spec.platform == "juniper_junos":
+            return ("disable",) not in self.running.under("interfaces", ifname)
+        node = self.running.section(f"interface {ifname}")
+        return node is None or all(child.text != "shutdown" for child in node.children)
+
+    def reboot(self) -> None:
+        """A power cycle as the agents see it: uptime and counters restart from zero."""
+        self.boot_time = time.time()
 
     def counter(self, name: str, scale: int = 1) -> int:
         """A believable, ever-growing counter for interface statistics."""

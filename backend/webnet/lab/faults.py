@@ -20,6 +20,14 @@ hostname, a glob (`R1*`) or `*` for the whole fleet. Faults:
                               (`root>`, a factory-default box with no host name set)
     config_refused[:TEXT]     the running-configuration command answers TEXT alone (default
                               `Command authorization failed.`, an AAA server refusing it)
+    snmp_timeout              the SNMP agent never answers
+    snmp_slow[:MS]            the SNMP agent answers MS milliseconds late (default 2000)
+    snmp_wrong_community[:C]  the agent's community is C (default `not-public`): v2c requests
+                              with the lab's community get no answer, v3 ones a wrongDigests report
+    counter_wrap[:SECONDS]    interface counters wrap (2^64, and so 2^32) SECONDS after the
+                              fault is seen (default 60)
+    reboot[:SECONDS]          the device reboots every SECONDS (default 300): sysUpTime and
+                              counters restart from 0, a coldStart trap is sent
 """
 
 from __future__ import annotations
@@ -43,6 +51,11 @@ class Faults:
     legacy_kex: bool = False
     prompt: str | None = None
     config_refused: str | None = None
+    snmp_timeout: bool = False
+    snmp_delay_ms: float = 0.0
+    snmp_wrong_community: str | None = None
+    counter_wrap_s: float = 0.0
+    reboot_s: float = 0.0
 
     def merged(self, other: Faults) -> Faults:
         """`other`'s non-default values win."""
@@ -67,6 +80,7 @@ _ALIASES = {
     "garbage": "garbage_output",
     "disconnect": "disconnect_mid_output",
     "hang": "hang_after_command",
+    "snmp_delay": "snmp_slow",
 }
 
 
@@ -81,7 +95,13 @@ def parse_fault(text: str) -> Faults:
             out["latency_ms"] = float(arg or 50)
         elif name == "slow_output":
             out["slow_output_cps"] = int(arg or 2000)
-        elif name in ("auth_failure", "hang_at_banner", "host_key_change", "legacy_kex"):
+        elif name in (
+            "auth_failure",
+            "hang_at_banner",
+            "host_key_change",
+            "legacy_kex",
+            "snmp_timeout",
+        ):
             out[name] = True
         elif name in (
             "hang_after_command",
@@ -96,6 +116,14 @@ def parse_fault(text: str) -> Faults:
             out["prompt"] = arg
         elif name == "config_refused":
             out["config_refused"] = arg or "Command authorization failed."
+        elif name == "snmp_slow":
+            out["snmp_delay_ms"] = float(arg or 2000)
+        elif name == "snmp_wrong_community":
+            out["snmp_wrong_community"] = arg or "not-public"
+        elif name == "counter_wrap":
+            out["counter_wrap_s"] = float(arg or 60)
+        elif name == "reboot":
+            out["reboot_s"] = float(arg or 300)
         elif name == "huge_output":
             out["huge_output_lines"] = int(arg or 200_000)
         else:

@@ -7,6 +7,7 @@ symmetric, so the LLDP/CDP neighbours each end reports agree with the other end.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -144,13 +145,16 @@ class Fleet:
         hostname_prefix: str = "R",
         faults: FaultPlan | Iterable[str] | None = None,
         extra_links: float = 0.5,
+        ports: int | None = None,
     ) -> Fleet:
-        """`count` devices, a ring plus random chords (`extra_links` per device), seeded."""
+        """`count` devices, a ring plus random chords (`extra_links` per device), seeded;
+        `ports` physical interfaces each (default: the platform's)."""
         rng = random.Random(seed)
         plan = _as_plan(faults)
         kinds = parse_platform_mix(platforms, count)
         devices = [
-            _make_device(i, f"{hostname_prefix}{i + 1}", kinds[i], rng, plan) for i in range(count)
+            _make_device(i, f"{hostname_prefix}{i + 1}", kinds[i], rng, plan, ports)
+            for i in range(count)
         ]
         fleet = cls(devices)
         if count > 1:
@@ -258,17 +262,24 @@ def _serial(prefix: str, index: int, rng: random.Random) -> str:
 
 
 def _make_device(
-    i: int, hostname: str, platform: str, rng: random.Random, plan: FaultPlan
+    i: int,
+    hostname: str,
+    platform: str,
+    rng: random.Random,
+    plan: FaultPlan,
+    ports: int | None = None,
 ) -> DeviceSpec:
     prof = PLATFORMS[platform]
     oui_base = (i + 1) * 64
     mgmt = ipaddress.IPv4Address("172.16.0.0") + 10 + i
     loop = ipaddress.IPv4Address("10.255.0.0") + 1 + i
+    # the management port keeps its name: port numbering skips it (IOS Gi0/15 with 24 ports)
+    names = (port_name(platform, n) for n in itertools.count())
+    wanted = prof.ports if ports is None else ports
+    picked = list(itertools.islice((n for n in names if n != prof.mgmt_if), wanted))
     interfaces = [
-        Interface(
-            port_name(platform, n), _mac(prof.mac_oui, oui_base + 1 + n), speed_mbps=prof.speed_mbps
-        )
-        for n in range(prof.ports)
+        Interface(name, _mac(prof.mac_oui, oui_base + 1 + n), speed_mbps=prof.speed_mbps)
+        for n, name in enumerate(picked)
     ]
     role = ROLES[i % len(ROLES)] if i else "core"
     site = SITES[(i // 25) % len(SITES)]

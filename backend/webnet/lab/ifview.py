@@ -77,7 +77,8 @@ def cisco_interfaces(
             elif text == "shutdown":
                 shut = True
         physical = spec is not None or name == rt.spec.mgmt_if
-        link = spec.connected if spec is not None else True  # loopbacks, SVIs, mgmt are up
+        # loopbacks, SVIs, mgmt are up; a linked port while its far end is not shut
+        link = spec.connected and rt.far_end_up(name) if spec is not None else True
         views.append(
             IfView(
                 name=name,

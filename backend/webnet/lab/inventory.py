@@ -21,9 +21,17 @@ INVENTORY_HEADER = (
     "tags",
     "credential",
 )
+# appended when the lab runs SNMP agents (the columns before stay as they were)
+SNMP_COLUMNS = ("snmp_host", "snmp_port", "snmp_community", "snmp_v3_user")
+
+
+def _has_snmp(devices: list) -> bool:
+    return any(getattr(d, "snmp_host", "") for d in devices)
 
 
 def inventory_rows(devices: Iterable, credential: str = "lab") -> list[list[str]]:
+    devices = list(devices)
+    snmp = _has_snmp(devices)
     return [
         [
             d.hostname,
@@ -38,15 +46,17 @@ def inventory_rows(devices: Iterable, credential: str = "lab") -> list[list[str]
             d.site,
             ";".join(d.tags),
             credential,
+            *((d.snmp_host, str(d.snmp_port), d.snmp_community, d.snmp_v3_user) if snmp else ()),
         ]
         for d in devices
     ]
 
 
 def inventory_csv(devices: Iterable, credential: str = "lab") -> str:
+    devices = list(devices)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(INVENTORY_HEADER)
+    writer.writerow(INVENTORY_HEADER + (SNMP_COLUMNS if _has_snmp(devices) else ()))
     writer.writerows(inventory_rows(devices, credential))
     return buf.getvalue()
 

@@ -18,8 +18,10 @@ from typing import Any
 import asyncssh
 
 from .devicestate import DeviceRuntime, LabOptions
+from .faults import Faults, parse_fault
 from .fleet import DeviceSpec, Fleet
 from .personalities import personality_for
+from .snmp import DeviceAgent, SnmpOptions, start_agent
 from .terminal import SessionClosed, Terminal
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,10 @@ class LabDevice:
     username: str
     password: str
     enable_secret: str
+    snmp_host: str = ""  # empty when the lab runs no SNMP agents
+    snmp_port: int = 0
+    snmp_community: str = ""
+    snmp_v3_user: str = ""
 
 
 class _DeviceSSHServer(asyncssh.SSHServer):
@@ -138,8 +144,10 @@ class LabServer:
         authorized_keys: Any = None,
         key_dir: str | Path | None = None,
         minute_seconds: float = 60.0,
+        snmp: SnmpOptions | None = None,
     ) -> None:
         self.fleet = fleet
+        self.snmp = snmp
         self.host = host
         self.base_port = base_port
         self.options = LabOptions(
@@ -157,6 +165,7 @@ class LabServer:
         self._connections: set[asyncssh.SSHServerConnection] = set()
         self._raw_writers: set[asyncio.StreamWriter] = set()
         self._keys: dict[str, asyncssh.SSHKey] = {}
+        self._agents: dict[str, tuple[DeviceAgent, tuple[str, int]]] = {}
 
     # ---- lifecycle ------------------------------------------------------------------------------
     async def __aenter__(self) -> LabServer:
@@ -187,6 +196,9 @@ class LabServer:
             port = self.base_port + spec.index if self.base_port else 0
             try:
                 self._ports[spec.hostname] = await self._listen(spec, port)
+                if self.snmp is not None:
+                    rt = self.runtime(spec.hostname)
+                    self._agents[spec.hostname] = await start_agent(rt, self.snmp)
             except BaseException:
                 await self.stop()
                 raise
@@ -227,6 +239,9 @@ class LabServer:
             conn.abort()
         for writer in list(self._raw_writers):
             writer.close()
+        for agent, _addr in self._agents.values():
+            agent.close()
+        self._agents.clear()
         for rt in self._runtimes.values():
             rt.cancel_tasks()
         for listener in self._listeners:
@@ -244,8 +259,27 @@ class LabServer:
         if rt is None:
             spec = self.fleet.by_hostname(hostname)
             rt = DeviceRuntime(spec, self.options, personality_for(spec.platform))
+            rt.far_end_up = lambda ifname: self._far_end_up(spec, ifname)
+            rt.observers.append(lambda event, user: self._tell_neighbours(spec, event, user))
             self._runtimes[hostname] = rt
         return rt
+
+    def _far_end_up(self, spec: DeviceSpec, ifname: str) -> bool:
+        """A link is up only while both ends are enabled: shutting one end downs the other."""
+        for n in spec.neighbors:
+            if n.local_if == ifname:
+                far = self._runtimes.get(n.device.hostname)
+                return far is None or far.admin_up(n.remote_if)  # not yet started: as generated
+        return True
+
+    def _tell_neighbours(self, spec: DeviceSpec, event: str, _user: str) -> None:
+        """A change on one device may change its neighbours' link state (and their traps)."""
+        if event != "change":
+            return
+        for n in spec.neighbors:
+            agent = self._agents.get(n.device.hostname)
+            if agent is not None:
+                agent[0].neighbour_changed()
 
     async def _session(self, spec: DeviceSpec, process: asyncssh.SSHServerProcess) -> None:
         rt = self.runtime(spec.hostname)
@@ -290,6 +324,25 @@ class LabServer:
     def port_of(self, hostname: str) -> int:
         return self._ports[hostname]
 
+    def agent(self, hostname: str) -> DeviceAgent:
+        return self._agents[hostname][0]
+
+    def set_faults(self, hostname: str, text: str) -> None:
+        """Add faults (`parse_fault` syntax) to a running device; `""` clears them all."""
+        spec = self.fleet.by_hostname(hostname)
+        spec.faults = spec.faults.merged(parse_fault(text)) if text else Faults()
+
+    def _snmp_fields(self, hostname: str) -> dict[str, Any]:
+        if hostname not in self._agents or self.snmp is None:
+            return {}
+        host, port = self._agents[hostname][1]
+        return {
+            "snmp_host": host,
+            "snmp_port": port,
+            "snmp_community": self.snmp.community,
+            "snmp_v3_user": self.snmp.v3_user,
+        }
+
     @property
     def devices(self) -> list[LabDevice]:
         o = self.options
@@ -309,6 +362,7 @@ class LabServer:
                 username=o.username,
                 password=o.password,
                 enable_secret=o.enable_secret,
+                **self._snmp_fields(s.hostname),
             )
             for s in self.fleet.devices
             if s.hostname in self._ports

@@ -19,6 +19,7 @@ from webnet.core.models import AuditEvent
 from webnet.customers.models import Customer, Role
 from webnet.tests import factories
 from webnet.tests.jobs.conftest import start_lab  # noqa: F401  (a lab as inventory, suite-wide)
+from webnet.tests.lab.netns import netns  # noqa: F401  (ICMP tests' network namespaces)
 from webnet.users.models import User
 
 # Hashing passwords at full strength would dominate the suite's run time.

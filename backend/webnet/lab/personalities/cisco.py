@@ -55,6 +55,7 @@ class CiscoLike(Personality):
         self.path: list[str] = []
         self.modes: list[str] = []
         self.candidate: ConfigTree | None = None
+        self.entered_with: list[str] = []
 
     # ---- state ------------------------------------------------------------------------------
     @staticmethod
@@ -182,8 +183,11 @@ class CiscoLike(Personality):
     def enter_config(self) -> None:
         self.in_config = True
         self.path, self.modes = [], []
+        self.entered_with = self.rt.running.lines()
 
     def leave_config(self) -> None:
+        if self.in_config and self.rt.running.lines() != self.entered_with:
+            self.rt.notify("config", self.username)
         self.in_config = False
         self.path, self.modes = [], []
 

@@ -274,6 +274,7 @@ class Junos(Personality):
             del rt.history[50:]
             rt.running = self.candidate.copy()
             rt.touch(self.username)
+            rt.notify("config", self.username)
         comment = ""
         if "comment" in words:
             comment = words[words.index("comment") + 1].strip('"') if len(words) > 1 else ""

@@ -36,7 +36,7 @@ def interfaces(rt: DeviceRuntime) -> list[JIf]:
             if s[0] == "address" and len(s) > 1
         ]
         enabled = ("disable",) not in cfg.under("interfaces", name)
-        link = spec.connected if spec else True
+        link = spec.connected and rt.far_end_up(name) if spec else True
         mac = spec.mac if spec else rt.spec.base_mac
         out.append(
             JIf(
