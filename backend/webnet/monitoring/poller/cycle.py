@@ -9,6 +9,7 @@ missed cycles, never queued up behind each other.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import zlib
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 from webnet.monitoring.poller.snmp import poll_devices
 from webnet.monitoring.poller.types import DevicePoll, PollTarget
+
+logger = logging.getLogger("webnet.monitoring")
 
 LoadTargets = Callable[[int, int], Awaitable[list[PollTarget]]]  # (shard, shard_count)
 RecordPolls = Callable[[list[DevicePoll]], Awaitable[None]]
@@ -104,7 +107,9 @@ class CycleRunner:
                     return
                 except TimeoutError:
                     pass
-            metrics = await self.run_cycle(cycle)
-            on_metrics(metrics)
+            try:
+                on_metrics(await self.run_cycle(cycle))
+            except Exception:  # the loop outlives a failed cycle (e.g. the database restarting)
+                logger.exception("poll cycle %s of shard %s failed", cycle, self.shard)
             done += 1
             cycle = max(cycle + 1, cycle_of(time.time(), self.interval_s) + 1)

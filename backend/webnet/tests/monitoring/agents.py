@@ -189,8 +189,9 @@ def snmpsim(
         args += [
             f"--v3-user={user}", f"--v3-auth-key={auth_key}", "--v3-auth-proto=SHA",
             f"--v3-priv-key={priv_key}", "--v3-priv-proto=AES",
-            f"--v3-context-name={community}",
         ]  # fmt: skip
+        # an empty v3 context (what gufo-snmp sends) addressed to the agent's own engine
+        (data / "self.snmprec").write_text(snmprec())
     args += [f"--agent-udpv4-endpoint={host}:{p}" for p in ports]
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
