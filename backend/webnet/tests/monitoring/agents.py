@@ -130,7 +130,7 @@ class Agent:
                 self.proc.wait()
 
 
-def _wait_answering(host: str, port: int, community: str, deadline_s: float) -> None:
+def wait_answering(host: str, port: int, community: str, deadline_s: float) -> None:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
         done = subprocess.run(
@@ -197,7 +197,7 @@ def snmpsim(
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     agent = Agent(proc, host, ports)
     try:
-        _wait_answering(host, ports[0], community, 60)
+        wait_answering(host, ports[0], community, 60)
         yield agent
     finally:
         agent.stop()
@@ -234,7 +234,7 @@ def snmpd(
     agent = Agent(proc, host, [port])
     try:
         if netns is None:
-            _wait_answering(host, port, community, 20)
+            wait_answering(host, port, community, 20)
         yield agent
     finally:
         agent.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections import Counter
 
@@ -79,7 +80,7 @@ async def test_cycles_start_on_boundaries_and_overruns_are_missed() -> None:
     assert keys == list(range(keys[0], keys[0] + 3))  # consecutive, none missed
     assert all(m.missed_cycles == 0 and m.lag_s < 0.1 for m in seen["fast"])
     slow_keys = [m.cycle for m in seen["slow"]]
-    assert [b - a for a, b in zip(slow_keys, slow_keys[1:], strict=False)] == [2, 2]
+    assert [b - a for a, b in itertools.pairwise(slow_keys)] == [2, 2]
     assert all(m.missed_cycles == 1 for m in seen["slow"])
     assert all(m.lag_s < 0.1 for m in seen["slow"])  # each started on its boundary
 
