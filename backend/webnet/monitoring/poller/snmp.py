@@ -14,9 +14,10 @@ ICMP's and the persisting side's business.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from gufo.snmp import (
@@ -66,12 +67,15 @@ _PRIV_KEYS = {
 
 def _v3_user(target: PollTarget) -> User:
     auth = target.auth
-    kwargs = {}
-    if auth.auth_protocol:
-        kwargs["auth_key"] = _AUTH_KEYS[auth.auth_protocol.upper()](auth.auth_key.encode())
-    if auth.priv_protocol:
-        kwargs["priv_key"] = _PRIV_KEYS[auth.priv_protocol.upper()](auth.priv_key.encode())
-    return User(auth.username, **kwargs)
+    return User(
+        auth.username,
+        auth_key=_AUTH_KEYS[auth.auth_protocol.upper()](auth.auth_key.encode())
+        if auth.auth_protocol
+        else None,
+        priv_key=_PRIV_KEYS[auth.priv_protocol.upper()](auth.priv_key.encode())
+        if auth.priv_protocol
+        else None,
+    )
 
 
 @dataclass
@@ -80,18 +84,21 @@ class _Agent:
 
     target: PollTarget
     engine_id: bytes | None = None
-    requests: int = field(default=0)
 
     async def session(self) -> SnmpSession:
         t = self.target
-        common = {"addr": t.address, "port": t.port, "timeout": t.timeout_s}
-        if t.auth.version != "v3":
-            return SnmpSession(
-                community=t.auth.community, max_repetitions=MAX_REPETITIONS, **common
-            )
+        v3 = t.auth.version == "v3"
         session = SnmpSession(
-            user=_v3_user(t), engine_id=self.engine_id, max_repetitions=MAX_REPETITIONS, **common
+            addr=t.address,
+            port=t.port,
+            timeout=t.timeout_s,
+            max_repetitions=MAX_REPETITIONS,
+            community=t.auth.community,
+            user=_v3_user(t) if v3 else None,
+            engine_id=self.engine_id,
         )
+        if not v3:
+            return session
         await session.refresh()
         self.engine_id = session.get_engine_id()
         return session
@@ -107,7 +114,7 @@ class _Agent:
         raise AssertionError("unreachable")
 
 
-async def _walk(session: SnmpSession, root: str) -> list[tuple[str, Value]]:
+async def _walk(session: SnmpSession, *, root: str) -> list[tuple[str, Value]]:
     return [item async for item in session.getbulk(root)]
 
 
@@ -117,7 +124,7 @@ async def _walk_all(agent: _Agent, roots: Sequence[str]) -> dict[str, dict[int, 
     async def walk_group(group: Sequence[str]) -> list[tuple[str, list[tuple[str, Value]]]]:
         done = []
         for root in group:
-            done.append((root, await agent.run(lambda s, r=root: _walk(s, r))))
+            done.append((root, await agent.run(functools.partial(_walk, root=root))))
         return done
 
     groups = [roots[i::WALK_WIDTH] for i in range(min(WALK_WIDTH, len(roots)))]
