@@ -1,10 +1,10 @@
 """Async SNMP fan-out with gufo-snmp (Rust BER codec): GETBULK walks of numeric OID columns.
 
 gufo-snmp was chosen by `make bench-poll`: against the same agents it spent ~2.5 ms CPU per
-24-port device where pysnmp 7 spent ~75 ms (README, "Monitoring"). Its GETBULK walks one column
-per request chain, so a device's columns are spread over a few sessions walked side by side; each
-session is its own UDP socket, so a late answer to a timed-out request can never be taken for
-the answer to the next one (a retry always opens a fresh session).
+24-port device where pysnmp 7 spent ~75 ms (README, "Monitoring poller"). Its GETBULK walks one
+column per request chain, so a device's columns are spread over a few sessions ("lanes") walked
+side by side; each session is its own UDP socket, and a retry always opens a fresh one, so a late
+answer to a timed-out request can never be taken for the answer to the next request.
 
 Per device: every request has the target's timeout and retries; the whole device has a deadline.
 A device that misses it is `timeout` (the agent did not answer), never `down` — reachability is
@@ -103,13 +103,25 @@ class _Agent:
         self.engine_id = session.get_engine_id()
         return session
 
+
+@dataclass
+class _Lane:
+    """One session to the agent that requests go through one after another; a timed-out
+    request's retry goes through a new session, whose socket cannot receive the late answer."""
+
+    agent: _Agent
+    session: SnmpSession | None = None
+
     async def run(self, op: Callable[[SnmpSession], Awaitable[T]]) -> T:
-        """`op` on a fresh session, retried on timeout on another fresh session."""
-        for attempt in range(self.target.retries + 1):
+        retries = self.agent.target.retries
+        for attempt in range(retries + 1):
+            if self.session is None:
+                self.session = await self.agent.session()
             try:
-                return await op(await self.session())
+                return await op(self.session)
             except TimeoutError:
-                if attempt == self.target.retries:
+                self.session = None
+                if attempt == retries:
                     raise
         raise AssertionError("unreachable")
 
@@ -122,10 +134,8 @@ async def _walk_all(agent: _Agent, roots: Sequence[str]) -> dict[str, dict[int, 
     """Each root's rows by their last sub-identifier (the table index of single-index tables)."""
 
     async def walk_group(group: Sequence[str]) -> list[tuple[str, list[tuple[str, Value]]]]:
-        done = []
-        for root in group:
-            done.append((root, await agent.run(functools.partial(_walk, root=root))))
-        return done
+        lane = _Lane(agent)
+        return [(root, await lane.run(functools.partial(_walk, root=root))) for root in group]
 
     groups = [roots[i::WALK_WIDTH] for i in range(min(WALK_WIDTH, len(roots)))]
     columns: dict[str, dict[int, Value]] = {root: {} for root in roots}
@@ -200,7 +210,7 @@ async def _read(target: PollTarget) -> dict:
         *(oids.CPU_MEM_COLUMNS if "cpu_mem" in parts else ()),
     ]
     got, columns = await asyncio.gather(
-        agent.run(lambda s: s.get_many(scalars)) if scalars else _none(),
+        _Lane(agent).run(lambda s: s.get_many(scalars)) if scalars else _none(),
         _walk_all(agent, roots),
     )
     got = got or {}

@@ -4,6 +4,7 @@ from the same agent; counters are read raw (64-bit, no wrap handling in the core
 
 from __future__ import annotations
 
+import asyncio
 import re
 import socket
 import subprocess
@@ -193,3 +194,58 @@ def test_agent_writes_its_walk_in_oid_order() -> None:
         tuple(map(int, line.split("|")[0].split("."))) for line in agents.snmprec().splitlines()
     ]
     assert keys == sorted(keys) and len(keys) == len(set(keys))
+
+
+class _DropFirst(asyncio.DatagramProtocol):
+    """A UDP relay to an agent that loses the first `drops` requests it is given."""
+
+    def __init__(self, upstream: tuple[str, int], drops: int) -> None:
+        self.upstream, self.drops, self.dropped = upstream, drops, 0
+        self.transport: asyncio.DatagramTransport | None = None
+        self.links: dict[tuple[str, int], asyncio.DatagramTransport] = {}
+        self.pending: set[asyncio.Future] = set()
+
+    def connection_made(self, transport) -> None:  # type: ignore[no-untyped-def]
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, client: tuple[str, int]) -> None:
+        if self.dropped < self.drops:
+            self.dropped += 1
+            return
+        task = asyncio.ensure_future(self._forward(data, client))
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def _forward(self, data: bytes, client: tuple[str, int]) -> None:
+        if client not in self.links:
+            relay = self
+
+            class Back(asyncio.DatagramProtocol):
+                def datagram_received(self, reply: bytes, addr: tuple[str, int]) -> None:
+                    relay.transport.sendto(reply, client)
+
+            self.links[client], _ = await asyncio.get_running_loop().create_datagram_endpoint(
+                Back, remote_addr=self.upstream
+            )
+        self.links[client].sendto(data)
+
+
+@pytest.mark.parametrize(("retries", "outcome"), [(1, "ok"), (0, "timeout")])
+async def test_a_lost_request_is_retried(sim: agents.Agent, retries: int, outcome: str) -> None:
+    loop = asyncio.get_running_loop()
+    transport, relay = await loop.create_datagram_endpoint(
+        lambda: _DropFirst((sim.host, sim.ports[1]), drops=1), local_addr=("127.0.0.1", 0)
+    )
+    try:
+        port = transport.get_extra_info("sockname")[1]
+        (poll,) = await poll_devices(
+            [target(sim, port, parts=frozenset({"system"}), timeout_s=0.5, retries=retries)],
+            cycle=1,
+        )
+    finally:
+        transport.close()
+        for link in relay.links.values():
+            link.close()
+    assert relay.dropped == 1
+    assert poll.outcome == outcome
+    assert (poll.sys_name == "sw-test") == (outcome == "ok")
