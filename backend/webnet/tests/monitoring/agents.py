@@ -210,11 +210,9 @@ def snmpd(
     host: str = "127.0.0.1",
     community: str = "public",
     v3: tuple[str, str, str] | None = None,
-    netns: str | None = None,
 ) -> Iterator[Agent]:
-    """Debian's net-snmp agent on host:port (optionally inside a network namespace), serving the
-    host's real system group, interfaces and HOST-RESOURCES tables; `v3` = (user, auth key, priv
-    key) adds a SHA/AES authPriv user."""
+    """Debian's net-snmp agent on host:port, serving this host's real system group, interfaces
+    and HOST-RESOURCES tables; `v3` = (user, auth key, priv key) adds a SHA/AES authPriv user."""
     binary = shutil.which("snmpd") or "/usr/sbin/snmpd"
     workdir.mkdir(parents=True, exist_ok=True)
     conf = workdir / "snmpd.conf"
@@ -228,13 +226,10 @@ def snmpd(
         f"udp:{host}:{port}",
     ]  # fmt: skip
     env = {**os.environ, "SNMP_PERSISTENT_DIR": str(workdir), "MIBS": ""}
-    if netns:
-        args = ["ip", "netns", "exec", netns, *args]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     agent = Agent(proc, host, [port])
     try:
-        if netns is None:
-            wait_answering(host, port, community, 20)
+        wait_answering(host, port, community, 20)
         yield agent
     finally:
         agent.stop()
