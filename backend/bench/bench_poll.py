@@ -9,7 +9,8 @@ Agent sources (`--source`):
            each device is its own 127.1.x.y address, answered by a few snmpd processes
            listening on the namespace's wildcard. Nothing leaves that namespace.
   snmpsim  snmpsim processes serving the 24-port walk of webnet/tests/monitoring/agents.py on
-           loopback ports (a Python agent: slow, for small N).
+           loopback ports (a Python agent, ~300 ms CPU per device poll: a few devices, low
+           concurrency, e.g. --count 20 --agents 10 --concurrency 10 --timeout 5).
 
 Both sides read the same data: system group, IF-MIB ifTable/ifXTable, HOST-RESOURCES storage
 and processor load. webnet walks only the columns it stores; the peer walks the five subtrees a
