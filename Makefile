@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lab bench bench-api bench-calendar bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
-        test-system-deps bench-lab clean dev-services dev-services-stop dev-worker dev-beat test-scaled
+        test-system-deps bench-lab bench-poll clean dev-services dev-services-stop dev-worker dev-beat test-scaled
 
 $(STAMP): backend/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -121,6 +121,12 @@ bench-drivers: backend-install
 
 bench-lab: backend-install
 	cd backend && $(BIN)/python bench/bench_lab.py --count $(N) --concurrency 100
+
+# SNMP polling of N devices × 24 interfaces: webnet's poller vs snmpbulkwalk 50 at a time.
+# POLL_SOURCE=snmpd (net-snmp agents in a namespace the bench creates) or snmpsim.
+POLL_SOURCE ?= snmpd
+bench-poll: backend-install test-system-deps
+	cd backend && $(BIN)/python bench/bench_poll.py --count $(N) --source $(POLL_SOURCE)
 
 clean:
 	rm -rf $(VENV) $(WEBNET_STATE_DIR)

@@ -152,6 +152,11 @@ WEBNET_SCHEDULER_INTERVAL = env.float("WEBNET_SCHEDULER_INTERVAL", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "webnet-tick": {"task": "webnet.jobs.tick", "schedule": WEBNET_SCHEDULER_INTERVAL}
 }
+# Monitoring: one poll cycle per interval (aligned to the clock), devices hashed into shards
+# (scaled out: one Celery task per shard × cycle on queue "poll"), devices polled at a time.
+WEBNET_POLL_INTERVAL = env.float("WEBNET_POLL_INTERVAL", default=60.0)
+WEBNET_POLL_SHARDS = env.int("WEBNET_POLL_SHARDS", default=1)
+WEBNET_POLL_CONCURRENCY = env.int("WEBNET_POLL_CONCURRENCY", default=200)
 WEBNET_SSH_CONNECT_TIMEOUT = env.float("WEBNET_SSH_CONNECT_TIMEOUT", default=10.0)
 WEBNET_SSH_AUTH_TIMEOUT = env.float("WEBNET_SSH_AUTH_TIMEOUT", default=15.0)
 WEBNET_SSH_COMMAND_TIMEOUT = env.float("WEBNET_SSH_COMMAND_TIMEOUT", default=60.0)
