@@ -138,7 +138,9 @@ CELERY_TASK_ACKS_LATE = False  # a lost job chunk is failed by the reaper, never
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Job engine.
-WEBNET_EXECUTOR = env.str("WEBNET_EXECUTOR", default="local" if EMBEDDED else "celery")
+# worker: the embedded job worker process beside `manage.py serve`; local: the server's own loop.
+WEBNET_EXECUTOR = env.str("WEBNET_EXECUTOR", default="worker" if EMBEDDED else "celery")
+WEBNET_WORKER_POLL_SECONDS = env.float("WEBNET_WORKER_POLL_SECONDS", default=0.5)
 WEBNET_MAX_SESSIONS = env.int("WEBNET_MAX_SESSIONS", default=500)
 WEBNET_JOB_CONCURRENCY = env.int("WEBNET_JOB_CONCURRENCY", default=200)
 WEBNET_JOB_CHUNK_SIZE = env.int("WEBNET_JOB_CHUNK_SIZE", default=250)
@@ -161,6 +163,8 @@ WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default
 WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)
 # Open sockets re-check their session and access this often (besides the broadcast re-checks).
 WEBNET_WS_RECHECK_SECONDS = env.float("WEBNET_WS_RECHECK_SECONDS", default=60.0)
+# With the in-memory channel layer (embedded), live sockets read new lines and states this often.
+WEBNET_WS_POLL_SECONDS = env.float("WEBNET_WS_POLL_SECONDS", default=1.0)
 
 if REDIS_URL:
     CACHES = {
