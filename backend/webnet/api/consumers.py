@@ -17,6 +17,7 @@ through the same handlers, so nothing is sent twice.
 """
 
 import asyncio
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -24,7 +25,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.config_mgmt.redact import Redactor, mask_value
@@ -175,9 +176,23 @@ class JobLogsConsumer(GuardedConsumer, DatabasePoll):
         await self._send_status(event["job"])
 
 
+@dataclass(frozen=True)
+class Visible:
+    """What the gate lets the user see, asked once per (re-)check: the querysets hold the
+    customer ids it answered, so a poll costs no membership query."""
+
+    customer_ids: frozenset[int]
+    jobs: QuerySet[Job]
+    results: QuerySet[JobDeviceResult]
+
+
 @database_sync_to_async
-def _visible_customer_ids(user: Any) -> list[int]:
-    return list(Customer.objects.restrict(user, "view").values_list("pk", flat=True))
+def _visible(user: Any) -> Visible:
+    return Visible(
+        frozenset(Customer.objects.restrict(user, "view").values_list("pk", flat=True)),
+        Job.objects.restrict(user, "view"),
+        JobDeviceResult.objects.restrict(user, "view"),
+    )
 
 
 @database_sync_to_async
@@ -187,22 +202,18 @@ def _last_result_pk() -> int:
 
 @database_sync_to_async
 def _changes(
-    customer_ids: frozenset[int], tracked: set[int], after_result: int
+    visible: Visible, tracked: set[int], after_result: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
     """(states of the customers' active jobs and of `tracked` ones, devices of the result rows
     stored after `after_result` while a job is active, the last result pk read)."""
     jobs = [
         broadcasts.job_status_message(job)["job"]
-        for job in Job.objects.filter(customer_id__in=customer_ids)
-        .filter(Q(status__in=ACTIVE) | Q(pk__in=tracked))
-        .only(*STATE_FIELDS)
+        for job in visible.jobs.filter(Q(status__in=ACTIVE) | Q(pk__in=tracked)).only(*STATE_FIELDS)
     ]
     if not jobs:
         return [], [], after_result
     rows = list(
-        JobDeviceResult.objects.filter(
-            customer_id__in=customer_ids, pk__gt=after_result, device__isnull=False
-        )
+        visible.results.filter(pk__gt=after_result, device__isnull=False)
         .order_by("pk")
         .values_list(
             "pk", "device_id", "device__customer_id", "device__hostname", "device__status"
@@ -219,7 +230,7 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
     """Job and device status changes of every customer the user may see (as that set changes)."""
 
     groups_joined: frozenset[str] = frozenset()
-    customer_ids: frozenset[int] = frozenset()
+    visible: Visible
 
     async def connect(self) -> None:
         user = await self.admit()
@@ -232,13 +243,13 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         self.after_result = await _last_result_pk()
         await self.accept()
         if isinstance(self.channel_layer, InMemoryChannelLayer):
-            jobs, _, _ = await _changes(self.customer_ids, set(), self.after_result)
+            jobs, _, _ = await _changes(self.visible, set(), self.after_result)
             self.jobs = {job["id"]: job for job in jobs}
             self.start_polling()
 
     async def db_poll(self, event: dict[str, Any]) -> None:
         jobs, devices, self.after_result = await _changes(
-            self.customer_ids,
+            self.visible,
             {pk for pk, job in self.jobs.items() if job["status"] in ACTIVE},
             self.after_result,
         )
@@ -252,8 +263,8 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
 
     async def still_allowed(self, user: Any) -> bool:
         """Follow the gate: join customers the user now sees, leave those they no longer do."""
-        self.customer_ids = frozenset(await _visible_customer_ids(user))
-        wanted = frozenset(broadcasts.customer_group(cid) for cid in self.customer_ids)
+        self.visible = await _visible(user)
+        wanted = frozenset(broadcasts.customer_group(cid) for cid in self.visible.customer_ids)
         for group in wanted - self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         for group in self.groups_joined - wanted:
