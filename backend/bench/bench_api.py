@@ -2,7 +2,8 @@
 
 Usage: python bench/bench_api.py --count 10000 [--requests 200]
 
-Starts `manage.py serve` (embedded: SQLite, jobs on the server's own loop) on a fresh state
+Starts `manage.py serve` (embedded: SQLite, jobs in the job worker process beside the server;
+`WEBNET_EXECUTOR=local` in the environment measures the in-process form instead) on a fresh state
 directory with one customer of N devices on loopback addresses (127.x.y.z, port 1: nothing listens
 there, so each device is refused at once — no traffic leaves the machine). Then it times
 `GET /api/v1/devices/?page_size=50` over one keep-alive connection: first at rest, then while a
@@ -187,7 +188,8 @@ def main() -> None:
             server.wait(timeout=30)
     dps = args.count / result["job_seconds"]
     print(
-        f"\nGET {LIST} with {args.count} devices (embedded server, SQLite, {os.cpu_count()} CPUs):"
+        f"\nGET {LIST} with {args.count} devices (embedded, SQLite, {os.cpu_count()} CPUs, "
+        f"executor {os.environ.get('WEBNET_EXECUTOR', 'worker')}):"
         f"\n  at rest: p95 {result['p95_rest_ms']:.1f} ms over {args.requests} requests"
         f"\n  during a reachability job of every device: p95 {result['p95_busy_ms']:.1f} ms over "
         f"{int(result['busy_samples'])} requests; the job took {result['job_seconds']:.1f} s "

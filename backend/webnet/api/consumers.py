@@ -6,13 +6,26 @@ re-check both, and close (or, for updates, follow the user's customers) when acc
 The log consumer joins the job's group first, then replays stored lines after `after_seq`, then
 forwards broadcasts — skipping any seq already sent, so a client sees every line once and in
 order.
+
+The database is the truth, the socket is a hint: with the in-memory channel layer (embedded
+mode) the job worker is another process whose broadcasts never arrive here, so while a job
+runs both consumers also poll the database every WEBNET_WS_POLL_SECONDS — the log consumer by
+one primary-key read of the job (its status and last seq; the lines after `sent_seq` only when
+that moved), the updates consumer by one read of its customers' active jobs (and, while any
+runs, the result rows stored since its last poll, for device status). Polls and broadcasts go
+through the same handlers, so nothing is sent twice.
 """
 
+import asyncio
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import InMemoryChannelLayer
+from django.conf import settings
+from django.db.models import Q, QuerySet
 
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.config_mgmt.redact import Redactor, mask_value
@@ -20,9 +33,12 @@ from webnet.core import broadcasts
 from webnet.core.numbers import parse_int
 from webnet.customers.models import Customer
 from webnet.jobs.lifecycle import log_line
-from webnet.jobs.models import Job, JobLog
+from webnet.jobs.models import Job, JobDeviceResult, JobLog, JobStatus
 
 REPLAY_BATCH = 1000
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+POLL = {"type": "db.poll"}
+STATE_FIELDS = ("customer_id", "kind", "status", "total", "succeeded", "failed", "cancelled")
 
 
 def _query_int(scope: dict[str, Any], name: str) -> int:
@@ -51,7 +67,35 @@ def _job_state(job: Job) -> dict[str, Any]:
     return broadcasts.job_status_message(job)["job"]
 
 
-class JobLogsConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
+@database_sync_to_async
+def _job_progress(job_id: int) -> tuple[dict[str, Any], int]:
+    """(the job's wire state, its last stored seq): one read by primary key."""
+    job = Job.objects.only(*STATE_FIELDS, "log_seq").get(pk=job_id)
+    return broadcasts.job_status_message(job)["job"], job.log_seq
+
+
+class DatabasePoll(AsyncJsonWebsocketConsumer):
+    """A timer that queues `db.poll` on the socket's own channel (handled in turn with its
+    broadcasts), only where broadcasts from other processes cannot arrive."""
+
+    _poll_timer: asyncio.Task | None = None
+
+    def start_polling(self) -> None:
+        if isinstance(self.channel_layer, InMemoryChannelLayer) and self._poll_timer is None:
+            self._poll_timer = asyncio.create_task(self._poll_ticks())
+
+    def stop_polling(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.cancel()
+            self._poll_timer = None
+
+    async def _poll_ticks(self) -> None:
+        while True:
+            await asyncio.sleep(settings.WEBNET_WS_POLL_SECONDS)
+            await self.channel_layer.send(self.channel_name, dict(POLL))
+
+
+class JobLogsConsumer(GuardedConsumer, DatabasePoll):
     async def connect(self) -> None:
         user = await self.admit()
         if user is None:
@@ -68,7 +112,22 @@ class JobLogsConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self._replay()
-        await self.send_json({"type": "status", "job": await _job_state(self.job)})
+        await self._send_status(await _job_state(self.job))
+        if self.shown["status"] in ACTIVE:
+            self.start_polling()
+
+    async def _send_status(self, state: dict[str, Any]) -> None:
+        self.shown = state
+        await self.send_json({"type": "status", "job": state})
+
+    async def db_poll(self, event: dict[str, Any]) -> None:
+        state, last_seq = await _job_progress(self.job.pk)
+        if last_seq > self.sent_seq:
+            await self._replay()
+        if state != self.shown:
+            await self._send_status(state)
+        if state["status"] not in ACTIVE:
+            self.stop_polling()
 
     async def _replay(self) -> None:
         while True:
@@ -96,6 +155,7 @@ class JobLogsConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         return await _visible_job(user, self.job.pk) is not None
 
     async def disconnect(self, code: int) -> None:
+        self.stop_polling()
         await self.leave_guard()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
@@ -113,31 +173,98 @@ class JobLogsConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         # Lines dropped by the channel layer (a full channel, Redis restarting) leave no later
         # line to reveal the gap: catch up from the database before saying the job ended.
         await self._replay()
-        await self.send_json({"type": "status", "job": event["job"]})
+        await self._send_status(event["job"])
+
+
+@dataclass(frozen=True)
+class Visible:
+    """What the gate lets the user see, asked once per (re-)check: the querysets hold the
+    customer ids it answered, so a poll costs no membership query."""
+
+    customer_ids: frozenset[int]
+    jobs: QuerySet[Job]
+    results: QuerySet[JobDeviceResult]
 
 
 @database_sync_to_async
-def _visible_customer_ids(user: Any) -> list[int]:
-    return list(Customer.objects.restrict(user, "view").values_list("pk", flat=True))
+def _visible(user: Any) -> Visible:
+    return Visible(
+        frozenset(Customer.objects.restrict(user, "view").values_list("pk", flat=True)),
+        Job.objects.restrict(user, "view"),
+        JobDeviceResult.objects.restrict(user, "view"),
+    )
 
 
-class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
+@database_sync_to_async
+def _last_result_pk() -> int:
+    return JobDeviceResult.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@database_sync_to_async
+def _changes(
+    visible: Visible, tracked: set[int], after_result: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """(states of the customers' active jobs and of `tracked` ones, devices of the result rows
+    stored after `after_result` while a job is active, the last result pk read)."""
+    jobs = [
+        broadcasts.job_status_message(job)["job"]
+        for job in visible.jobs.filter(Q(status__in=ACTIVE) | Q(pk__in=tracked)).only(*STATE_FIELDS)
+    ]
+    if not jobs:
+        return [], [], after_result
+    rows = list(
+        visible.results.filter(pk__gt=after_result, device__isnull=False)
+        .order_by("pk")
+        .values_list(
+            "pk", "device_id", "device__customer_id", "device__hostname", "device__status"
+        )[:REPLAY_BATCH]
+    )
+    devices = [
+        {"id": device, "customer": customer, "hostname": hostname, "status": status}
+        for _, device, customer, hostname, status in rows
+    ]
+    return jobs, devices, rows[-1][0] if rows else after_result
+
+
+class UpdatesConsumer(GuardedConsumer, DatabasePoll):
     """Job and device status changes of every customer the user may see (as that set changes)."""
 
     groups_joined: frozenset[str] = frozenset()
+    visible: Visible
 
     async def connect(self) -> None:
         user = await self.admit()
         if user is None:
             return
         await self.still_allowed(user)
+        # What the client knows or was told: polls send only what differs from it.
+        self.jobs: dict[int, dict[str, Any]] = {}
+        self.devices: dict[int, str] = {}
+        self.after_result = await _last_result_pk()
         await self.accept()
+        if isinstance(self.channel_layer, InMemoryChannelLayer):
+            jobs, _, _ = await _changes(self.visible, set(), self.after_result)
+            self.jobs = {job["id"]: job for job in jobs}
+            self.start_polling()
+
+    async def db_poll(self, event: dict[str, Any]) -> None:
+        jobs, devices, self.after_result = await _changes(
+            self.visible,
+            {pk for pk, job in self.jobs.items() if job["status"] in ACTIVE},
+            self.after_result,
+        )
+        for device in devices:  # results are stored before the job's final status
+            if self.devices.get(device["id"]) != device["status"]:
+                await self.device_status({"device": device})
+        for job in jobs:
+            if self.jobs.get(job["id"]) != job:
+                await self.job_status({"job": job})
+        self.jobs = {pk: job for pk, job in self.jobs.items() if job["status"] in ACTIVE}
 
     async def still_allowed(self, user: Any) -> bool:
         """Follow the gate: join customers the user now sees, leave those they no longer do."""
-        wanted = frozenset(
-            broadcasts.customer_group(cid) for cid in await _visible_customer_ids(user)
-        )
+        self.visible = await _visible(user)
+        wanted = frozenset(broadcasts.customer_group(cid) for cid in self.visible.customer_ids)
         for group in wanted - self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         for group in self.groups_joined - wanted:
@@ -146,12 +273,15 @@ class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         return True
 
     async def disconnect(self, code: int) -> None:
+        self.stop_polling()
         await self.leave_guard()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def job_status(self, event: dict[str, Any]) -> None:
+        self.jobs[event["job"]["id"]] = event["job"]
         await self.send_json({"type": "job", "job": event["job"]})
 
     async def device_status(self, event: dict[str, Any]) -> None:
+        self.devices[event["device"]["id"]] = event["device"]["status"]
         await self.send_json({"type": "device", "device": event["device"]})

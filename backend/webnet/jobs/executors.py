@@ -1,9 +1,11 @@
-"""Where a job runs: the server's own event loop (embedded) or Celery workers (scaled out).
+"""Where a job runs: the embedded worker process, the server's own loop, or Celery workers.
 
 One runner, one code path for job logic; the executor only decides where `runner.run_job` runs.
-Embedded: the ASGI server binds its loop (`bind_loop`); a job submitted from a request thread is
-scheduled onto that loop, so broadcasts reach the in-memory channel layer of the same loop.
-Without a bound loop (a management command, a test) the job runs on a fresh loop in a thread.
+`worker` (embedded default): nothing to do — the Job row is queued and the embedded worker
+(jobs.embedded) claims it from the database. `local`: the ASGI server binds its loop
+(`bind_loop`); a job submitted from a request thread is scheduled onto that loop, so broadcasts
+reach the in-memory channel layer of the same loop. Without a bound loop (a management command, a
+test) the job runs on a fresh loop in a thread. `celery`: chunks sent to workers by task name.
 """
 
 import asyncio
@@ -39,7 +41,7 @@ def submit(job_id: int) -> None:
     """Start a queued job wherever this deployment runs jobs."""
     if settings.WEBNET_EXECUTOR == "celery":
         _submit_celery(job_id)
-    else:
+    elif settings.WEBNET_EXECUTOR == "local":
         _submit_local(job_id)
 
 

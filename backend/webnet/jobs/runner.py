@@ -45,11 +45,12 @@ def _lease() -> Any:
     return timezone.now() + timedelta(seconds=settings.WEBNET_JOB_LEASE_SECONDS)
 
 
-def _start(job_id: int, worker: str) -> bool:
-    """Mark running under a lease; False if the job was cancelled or finished meanwhile."""
+def _start(job_id: int, worker: str, claim: bool) -> bool:
+    """Mark running under a lease; False if the job was cancelled or finished meanwhile, or
+    (`claim`: a whole-job run) if it is no longer queued — of two workers only one starts it."""
     with transaction.atomic():
         job = Job.objects.select_for_update().get(pk=job_id)
-        if job.is_finished or job.cancel_requested:
+        if job.is_finished or job.cancel_requested or (claim and job.status != JobStatus.QUEUED):
             return False
         lifecycle.set_status(job, JobStatus.RUNNING, worker=worker, lease_expires_at=_lease())
     return True
@@ -206,9 +207,11 @@ async def _watch_loop(job_id: int, tasks: list[asyncio.Task]) -> None:
 
 
 async def run_job(job_id: int, device_ids: list[int] | None = None, worker: str = "local") -> None:
-    """Run a job (or one chunk of it: `device_ids`) to the end. Never raises for device errors."""
+    """Run a job (or one chunk of it: `device_ids`) to the end. Never raises for device errors.
+
+    A whole job starts only from queued (an atomic claim); chunks of a running job join it."""
     plan = await run_db(load, job_id, device_ids)
-    if plan is None or not await run_db(_start, job_id, worker):
+    if plan is None or not await run_db(_start, job_id, worker, device_ids is None):
         return
     job = plan.job
     writer = JobWriter(plan)

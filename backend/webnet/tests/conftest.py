@@ -24,6 +24,9 @@ from webnet.users.models import User
 
 # Hashing passwords at full strength would dominate the suite's run time.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Jobs a test submits run in the test process (no worker process beside pytest); the served-app
+# tests (`manage.py serve` subprocesses) run the embedded worker.
+settings.WEBNET_EXECUTOR = "local"
 
 CANARY = factories.CANARY
 

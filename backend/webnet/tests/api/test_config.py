@@ -12,6 +12,28 @@ from webnet.tests.conftest import World
 SECRET = "$9$abcdef"
 
 
+class TestTemplateVariables(ResourceContract):
+    endpoint = "template-variables"
+    least_role = {"view": "viewer", "add": "operator", "change": "operator", "delete": "operator"}
+    related = {
+        "device": lambda customer: f.DeviceFactory(customer=customer),
+        "group": lambda customer: f.DeviceGroupFactory(customer=customer),
+    }
+
+    def make(self, world: World) -> Any:
+        from webnet.config_mgmt.models import TemplateVariables
+
+        device = f.DeviceFactory(customer=world.a)
+        return TemplateVariables.objects.create(customer=world.a, device=device, values={"a": 1})
+
+    def create_payload(self, world: World) -> dict:
+        device = f.DeviceFactory(customer=world.a)
+        return {"customer": world.a.pk, "device": device.pk, "values": {"ntp": "192.0.2.1"}}
+
+    def update_payload(self, world: World) -> dict:
+        return {"values": {"ntp": "192.0.2.2"}}
+
+
 class TestConfigTemplates(ResourceContract):
     endpoint = "config-templates"
     least_role = {"view": "viewer", "add": "operator", "change": "operator", "delete": "operator"}

@@ -1,5 +1,7 @@
 """WebSockets over the real ASGI stack: session auth, the gate, replay and resume by seq."""
 
+import asyncio
+
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -102,5 +104,83 @@ async def test_updates_stream_only_visible_customers() -> None:
     )
     assert (await mine.receive_json_from())["job"]["id"] == job.pk
     assert await theirs.receive_nothing(timeout=0.3)
+    await mine.disconnect()
+    await theirs.disconnect()
+
+
+async def _until(ws, wanted, timeout: float = 5.0) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Messages received until one satisfies `wanted` (that one included)."""
+    got = []
+    while not got or not wanted(got[-1]):
+        got.append(await ws.receive_json_from(timeout=timeout))
+    return got
+
+
+def _store_elsewhere(job, messages: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """What the embedded worker process does: stored, but broadcast in another process."""
+    lifecycle.append_log(job, [LogEntry(message) for message in messages])
+
+
+async def test_lines_another_process_stores_reach_the_socket_in_order_once(settings) -> None:  # type: ignore[no-untyped-def]
+    from channels.db import database_sync_to_async as db
+
+    settings.WEBNET_WS_POLL_SECONDS = 0.05
+    job, viewer, _ = await db(_setup)()
+    await db(lifecycle.set_status)(job, "running")
+    ws, _, _ = await _connect(f"/ws/jobs/{job.pk}/?after_seq=1", viewer)
+    got = await _until(ws, lambda m: m["type"] == "status")
+    for batch in range(5):
+        await db(_store_elsewhere)(job, [f"line {batch}.{i}" for i in range(7)])
+        await asyncio.sleep(0.03)
+    # A broadcast of a line the poll already delivered is not sent again.
+    rows = await db(lambda: list(job.logs.order_by("seq")))()
+    await broadcasts.send(
+        broadcasts.job_group(job.pk), broadcasts.job_log_message([lifecycle.log_line(rows[5])])
+    )
+    await db(_store_elsewhere)(job, ["last"])
+    await db(lifecycle.set_status)(job, "success", succeeded=1)
+    got += await _until(ws, lambda m: m["type"] == "status" and m["job"]["status"] == "success")
+    seqs = [line["seq"] for m in got if m["type"] == "lines" for line in m["lines"]]
+    assert seqs == list(range(2, 3 + 5 * 7 + 2))
+    assert got[-1]["job"]["succeeded"] == 1
+    assert await ws.receive_nothing(timeout=0.2)  # a finished job is no longer polled
+    await ws.disconnect()
+
+
+async def test_updates_follow_a_job_another_process_runs(settings) -> None:  # type: ignore[no-untyped-def]
+    from channels.db import database_sync_to_async as db
+
+    from webnet.devices.models import Device
+    from webnet.jobs.models import JobDeviceResult
+
+    settings.WEBNET_WS_POLL_SECONDS = 0.05
+    job, viewer, outsider = await db(_setup)()
+    mine, _, _ = await _connect("/ws/updates/", viewer)
+    theirs, _, _ = await _connect("/ws/updates/", outsider)
+    assert await mine.receive_nothing(timeout=0.2)  # a queued job it already knows is no news
+    await db(lifecycle.set_status)(job, "running")
+    running = await mine.receive_json_from(timeout=5)
+    assert running["type"] == "job" and running["job"]["status"] == "running"
+
+    def device_answers() -> Device:
+        device = Device.objects.get(customer_id=job.customer_id)
+        Device.objects.filter(pk=device.pk).update(status="reachable")
+        JobDeviceResult.objects.create(
+            customer_id=job.customer_id,
+            job=job,
+            device=device,
+            hostname=device.hostname,
+            status="success",
+        )
+        lifecycle.set_status(job, "success", succeeded=1)
+        return device
+
+    device = await db(device_answers)()
+    got = await _until(mine, lambda m: m["type"] == "job")
+    devices = [m["device"] for m in got if m["type"] == "device"]
+    assert [(d["id"], d["status"]) for d in devices] == [(device.pk, "reachable")]
+    assert got[-1]["job"]["status"] == "success"
+    assert await mine.receive_nothing(timeout=0.2)
+    assert await theirs.receive_nothing(timeout=0.1)
     await mine.disconnect()
     await theirs.disconnect()

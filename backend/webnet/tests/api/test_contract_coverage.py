@@ -17,11 +17,9 @@ from webnet.tests.api.contract import ResourceContract
 WITHOUT_CONTRACT = {
     "ssh-host-keys": "made by jobs (trust on first use); read and delete only",
     "jobs": "made by JobService; tests/api/test_jobs.py",
-    "schedules": "tests/api/test_jobs.py",
     "change-plans": "made by the deploy services; tests/api/test_deploy*",
     "config-snapshots": "made by backups; read only",
     "backup-states": "made by backups; read only",
-    "template-variables": "tests/api/test_config.py",
     "compliance-runs": "made by compliance jobs; read only",
     "compliance-results": "made by compliance jobs; read only",
     "topology-links": "made by discovery jobs; read and clear only",

@@ -1,9 +1,12 @@
 """Jobs API: start (202), scoped reads, logs by after_seq, results, cancel, re-run, schedules."""
 
+from typing import Any
+
 from webnet.jobs import lifecycle
 from webnet.jobs.lifecycle import LogEntry
 from webnet.jobs.models import Job, JobDeviceResult
 from webnet.tests import factories as f
+from webnet.tests.api.contract import ResourceContract
 from webnet.tests.conftest import World
 from webnet.tests.ui.test_deploy import assert_replanned, finished_deploy, previewed_plan
 
@@ -181,3 +184,23 @@ def test_the_names_kinds_had_before_are_accepted_for_one_release(world: World, a
     assert Job.objects.get(pk=response.json()["id"]).kind == "commands.run"
     listed = api("viewer").get("/api/v1/jobs/", {"kind": "run_commands"}).json()["results"]
     assert [job["id"] for job in listed] == [response.json()["id"]]
+
+
+class TestSchedules(ResourceContract):
+    endpoint = "schedules"
+    least_role = {"view": "viewer", "add": "operator", "change": "operator", "delete": "operator"}
+
+    def make(self, world: World) -> Any:
+        return f.ScheduleFactory(customer=world.a, owner=world.operator, targets={"all": True})
+
+    def create_payload(self, world: World) -> dict:
+        return {
+            "customer": world.a.pk,
+            "name": "nightly",
+            "kind": "config.backup",
+            "targets": {"all": True},
+            "cron": "0 2 * * *",
+        }
+
+    def update_payload(self, world: World) -> dict:
+        return {"cron": "30 3 * * *"}

@@ -3,7 +3,9 @@
 pytest-django's live server speaks no WebSocket, so this runs the real thing: `manage.py serve`
 (Daphne with the embedded job engine) on a file-based SQLite in a temporary state directory,
 with `manage.py lab start` importing a two-router lab into the demo customer. The same
-server then draws the lab's topology after a discovery job.
+server then draws the lab's topology after a discovery job, and streams the live log of a job
+its embedded worker process (the server's child) runs: lines reach the open socket while the
+job runs, though the worker's broadcasts never cross into the server's in-memory channel layer.
 """
 
 import os
@@ -27,6 +29,13 @@ ADMIN_PASSWORD = "a-long-browser-passphrase"
 FIRST_ROUTER = (
     "from webnet.devices.models import Device; print(Device.objects.get(hostname='R1').pk)"
 )
+# A device whose port answers TCP but never says a word: a reachability probe waits 5 s for it.
+SILENT_DEVICE = """
+from webnet.customers.models import Customer
+from webnet.devices.models import Device
+print(Device.objects.create(customer=Customer.objects.get(slug="demo"), hostname="silent",
+                            management_host="127.0.0.1", port={port}, platform="cisco_ios").pk)
+"""
 pytestmark = pytest.mark.browser
 
 
@@ -64,16 +73,37 @@ def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30.0) 
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
-    """(base URL, R1's id) of a real server with a two-router lab."""
+def silent_port() -> Iterator[int]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield sock.getsockname()[1]
+
+
+def _worker_pid(state: Path, server: subprocess.Popen) -> int:
+    """The embedded worker's PID from its PID file, checked to be the server's child."""
+    pid_file = state / "jobworker.pid"
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    pid = int(pid_file.read_text())
+    assert Path(f"/proc/{pid}/stat").read_text().split()[3] == str(server.pid)
+    return pid
+
+
+@pytest.fixture
+def served(tmp_path: Path, silent_port: int) -> Iterator[tuple[str, int, int]]:
+    """(base URL, R1's id, the silent device's id) of a real server with a two-router lab;
+    afterwards, the server's job worker is gone with it."""
     env = {
         **os.environ,
         "WEBNET_STATE_DIR": str(tmp_path / "state"),
         "WEBNET_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "LOG_LEVEL": "WARNING",
+        "WEBNET_SSH_CONNECT_TIMEOUT": "3",  # discovery gives up on the silent device soon
         "DJANGO_SETTINGS_MODULE": "webnet.settings",
     }
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "WEBNET_EXECUTOR"):
         env.pop(name, None)
     port = _free_port()
     server: subprocess.Popen | None = None
@@ -91,6 +121,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
             .strip()
             .splitlines()[-1]
         )
+        silent_id = int(
+            _manage(env, "shell", "-c", SILENT_DEVICE.format(port=silent_port)).split()[-1]
+        )
         server = subprocess.Popen(
             [sys.executable, "manage.py", "serve", "--port", str(port)],
             cwd=BACKEND,
@@ -99,18 +132,22 @@ def served(tmp_path: Path) -> Iterator[tuple[str, int]]:
             stderr=subprocess.DEVNULL,
         )
         _wait_for_port(port, server)
-        yield f"http://127.0.0.1:{port}", device_id
+        worker = _worker_pid(tmp_path / "state", server)
+        yield f"http://127.0.0.1:{port}", device_id, silent_id
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=20)
+            server.wait(timeout=40)
         _manage(env, "lab", "stop", check=False)
+    assert not (tmp_path / "state" / "jobworker.pid").exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(worker, 0)
 
 
 def test_type_into_the_terminal_and_see_the_prompt(served, browser) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import expect
 
-    base, device_id = served
+    base, device_id, silent_id = served
     page = browser.new_page()
     page.set_default_timeout(20_000)
     page.goto(f"{base}/login/")
@@ -137,7 +174,24 @@ def test_type_into_the_terminal_and_see_the_prompt(served, browser) -> None:  # 
         page.goto(f"{base}/topology/")
         page.wait_for_selector("[data-topology] canvas")
         drawn = page.get_attribute("[data-topology]", "data-topology") or ""
-        if drawn != "2 0":
+        if not drawn.endswith(" 0"):
             break
         time.sleep(0.5)
-    assert drawn.split()[0] == "2" and int(drawn.split()[1]) >= 1, drawn
+    nodes, links = (int(count) for count in drawn.split())
+    assert nodes == 3 and links >= 1, drawn  # the routers and the silent device
+
+    # A job the worker runs for ~5 s: its log streams into the open page over the socket.
+    page.goto(f"{base}/jobs/new/?kind=devices.check_reachability&device={silent_id}")
+    page.click("button:has-text('Start job')")
+    page.wait_for_url(re.compile(r"/jobs/\d+/"))
+    page.wait_for_selector("[data-job-log] [data-connection=live]")
+    expect(page.locator("[data-job-log]")).to_contain_text("device(s) on embedded@")
+    page.wait_for_selector("[data-job-log] [data-log-status=failed]", timeout=30_000)
+    expect(page.locator("[data-job-log]")).to_contain_text("no SSH banner")
+    seqs = [
+        int(seq)
+        for seq in page.eval_on_selector_all(
+            "[data-job-log] [data-seq]", "rows => rows.map(row => row.dataset.seq)"
+        )
+    ]
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 2
