@@ -198,9 +198,9 @@ class JobWriter:
         persist = self.plan.kind.persist
         if persist is None:
             return []
-        messages: list[dict] = []
+        items = []
         for r in results:
             subject = devices.get(r.device_id) if r.device_id else r.target
             if subject is not None and r.status in (ResultStatus.SUCCESS, ResultStatus.FAILED):
-                messages.extend(persist(self.job, subject, r.outcome) or [])
-        return messages
+                items.append((subject, r.outcome))
+        return (persist(self.job, items) or []) if items else []
