@@ -59,11 +59,6 @@ def _states(customer_id: int, devices: list[Device]) -> dict[int, BackupState]:
     }
 
 
-def _save_states(states: list[BackupState], fields: list[str]) -> None:
-    BackupState.objects.bulk_create([s for s in states if s.pk is None])
-    BackupState.objects.bulk_update([s for s in states if s.pk is not None], fields)
-
-
 def _sha(snapshot: ConfigSnapshot | None) -> str | None:
     return snapshot.sha256 if snapshot is not None else None
 
@@ -118,14 +113,23 @@ def record_backups(backups: list[Backup], job: Any = None) -> list[BackupResult]
     for snapshot in same:
         snapshot.last_verified_at = now
         results[snapshot.device_id] = BackupResult(snapshot, created=False)
+    stored = [state for state in states.values() if state.pk is not None]
+    moved = [state for state in stored if state.latest_id != results[state.device_id].snapshot.pk]
     for pk, state in states.items():
         state.last_attempt_at = state.last_success_at = now
         state.verified_unchanged_at = None if results[pk].created else now
         state.latest = results[pk].snapshot
-    _save_states(
-        list(states.values()),
-        ["last_attempt_at", "last_success_at", "verified_unchanged_at", "latest"],
-    )
+    BackupState.objects.bulk_create([state for state in states.values() if state.pk is None])
+    # Stored states: one UPDATE per outcome (bulk_update's CASE per row and field costs Django
+    # far more than the SQL), and `latest` only where it moved.
+    scoped = BackupState.objects.for_customer(customer_id)
+    for verified in (now, None):
+        ids = [state.pk for state in stored if state.verified_unchanged_at == verified]
+        if ids:
+            scoped.filter(pk__in=ids).update(
+                last_attempt_at=now, last_success_at=now, verified_unchanged_at=verified
+            )
+    BackupState.objects.bulk_update(moved, ["latest"])
     Device.objects.for_customer(customer_id).filter(pk__in=list(digests)).update(last_backup_at=now)
     return [results[b.device.pk] for b in backups]
 
@@ -147,7 +151,8 @@ def record_failures(failures: list[tuple[Device, str, str]]) -> None:
         state.last_attempt_at = state.last_error_at = now
         state.last_error_code = code[:40]
         state.last_error = message
-    _save_states(
-        list(states.values()),
-        ["last_attempt_at", "last_error_at", "last_error_code", "last_error"],
+    stored = [state for state in states.values() if state.pk is not None]
+    BackupState.objects.bulk_create([state for state in states.values() if state.pk is None])
+    BackupState.objects.bulk_update(
+        stored, ["last_attempt_at", "last_error_at", "last_error_code", "last_error"]
     )
