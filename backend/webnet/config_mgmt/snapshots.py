@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from webnet.config_mgmt import drift
@@ -30,8 +30,8 @@ def sanitized_hash(platform: str, text: str) -> str:
     return hashlib.sha256(sanitize(platform, text).encode()).hexdigest()
 
 
-def _latest_snapshots(customer_id: int, device_ids: list[int]) -> dict[int, ConfigSnapshot]:
-    """Each device's newest snapshot (its text deferred: only the hash is compared), one query."""
+def newest_snapshots(customer_id: int, device_ids: list[int]) -> QuerySet[ConfigSnapshot]:
+    """The newest snapshot of each of the devices (those that have one), in one query."""
     newest = (
         ConfigSnapshot.objects.for_customer(customer_id)
         .filter(device_id=OuterRef("pk"))
@@ -44,8 +44,7 @@ def _latest_snapshots(customer_id: int, device_ids: list[int]) -> dict[int, Conf
         .annotate(newest=Subquery(newest))
         .values("newest")
     )
-    rows = ConfigSnapshot.objects.for_customer(customer_id).filter(pk__in=ids).defer("text")
-    return {row.device_id: row for row in rows}
+    return ConfigSnapshot.objects.for_customer(customer_id).filter(pk__in=ids)
 
 
 def _states(customer_id: int, devices: list[Device]) -> dict[int, BackupState]:
@@ -81,7 +80,8 @@ def record_backups(backups: list[Backup], job: Any = None) -> list[BackupResult]
     customer_id = backups[0].device.customer_id
     devices = [b.device for b in backups]
     digests = {b.device.pk: b.digest or sanitized_hash(b.device.platform, b.text) for b in backups}
-    latest = _latest_snapshots(customer_id, list(digests))
+    # only the hash is compared: the texts stay in the database
+    latest = {s.device_id: s for s in newest_snapshots(customer_id, list(digests)).defer("text")}
     states = _states(customer_id, devices)
     fresh = [b for b in backups if _sha(latest.get(b.device.pk)) != digests[b.device.pk]]
     kinds = drift.classify_many(
