@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from webnet.compliance import configtree
 from webnet.compliance.evaluator import RuleSpec, apply_waivers, evaluate_rule, score
 from webnet.compliance.runs import finish_run, needs_running_config, prepare, store_results
-from webnet.jobs.registry import DeviceContext, DeviceOutcome, Kind, register
+from webnet.jobs.registry import DeviceContext, DeviceOutcome, Kind, per_device, register
 
 
 def clean_params(params: dict[str, Any]) -> dict[str, Any]:
@@ -84,7 +84,7 @@ register(
         clean_params=clean_params,
         prepare=prepare,
         needs_session=needs_running_config,
-        persist=store_results,
+        persist=per_device(store_results),
         on_finish=finish_run,
         description="Evaluate compliance policies against each device's latest snapshot "
         "(or its running configuration when fresh or never backed up).",

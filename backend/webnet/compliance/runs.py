@@ -8,7 +8,6 @@ data; `store_results` is the kind's persist step. Scores: a device's is passed /
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from webnet.compliance.evaluator import score, weighted_score
@@ -19,7 +18,7 @@ from webnet.compliance.models import (
     ResultStatus,
 )
 from webnet.compliance.services import active_waivers_of
-from webnet.config_mgmt.models import ConfigSnapshot
+from webnet.config_mgmt.snapshots import newest_snapshots
 from webnet.devices.groups import member_ids
 from webnet.devices.models import Device
 from webnet.jobs.registry import DeviceOutcome, DeviceTarget
@@ -77,24 +76,6 @@ def _plain(policy: CompliancePolicy) -> dict[str, Any]:
     }
 
 
-def _latest_snapshots(customer_id: int, device_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Each device's newest snapshot (id and text), two queries for the whole job."""
-    newest = (
-        ConfigSnapshot.objects.for_customer(customer_id)
-        .filter(device_id=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values("id")[:1]
-    )
-    ids = (
-        Device.objects.for_customer(customer_id)
-        .filter(pk__in=device_ids)
-        .annotate(newest=Subquery(newest))
-        .values_list("newest", flat=True)
-    )
-    rows = ConfigSnapshot.objects.for_customer(customer_id).filter(pk__in=[i for i in ids if i])
-    return {row["device_id"]: row for row in rows.values("id", "device_id", "text")}
-
-
 def prepare(job: Any, targets: list[DeviceTarget], scrubber: Any) -> dict[str, dict[str, Any]]:
     """Per device, as plain data: the applicable policies and rules (loaded once per job), the
     latest snapshot and the active waivers. `fresh` or no snapshot → the handler reads the
@@ -110,7 +91,10 @@ def prepare(job: Any, targets: list[DeviceTarget], scrubber: Any) -> dict[str, d
         group.pk: set(member_ids(group)) for policy in policies for group in policy.groups.all()
     }
     plain = {policy.pk: _plain(policy) for policy in policies}
-    snapshots = _latest_snapshots(job.customer_id, device_ids)
+    snapshots = {
+        row["device_id"]: row
+        for row in newest_snapshots(job.customer_id, device_ids).values("id", "device_id", "text")
+    }
     waivers = active_waivers_of(job.customer_id, device_ids)
     inputs: dict[str, dict[str, Any]] = {}
     for device in devices:

@@ -25,7 +25,14 @@ from webnet.config_mgmt.plans import (
 )
 from webnet.devices.models import Device
 from webnet.drivers import CommandRejected, DriverError, get_platform
-from webnet.jobs.registry import DeviceContext, DeviceOutcome, DeviceTarget, Kind, register
+from webnet.jobs.registry import (
+    DeviceContext,
+    DeviceOutcome,
+    DeviceTarget,
+    Kind,
+    per_device,
+    register,
+)
 
 CONFIRM_MINUTES = 5
 
@@ -262,7 +269,7 @@ register(
         handler=preview,
         clean_params=clean_preview,
         prepare=prepare_preview,
-        persist=store_preview,
+        persist=per_device(store_preview),
         on_finish=preview_finished,
         rerun=replan,
         started_by="previewing a change plan",
@@ -277,7 +284,7 @@ register(
         clean_params=clean_deploy,
         prepare=prepare_deploy,
         needs_session=_has_commands,
-        persist=store_deploy,
+        persist=per_device(store_deploy),
         on_finish=deploy_finished,
         rerun=replan,
         destructive=True,

@@ -1,7 +1,7 @@
 """Drift: was a new configuration made by a webnet deploy, or by hand (out of band)?
 
 The deploy code calls `mark_expected(device, sanitized_hash, plan_id)` before the backup it takes
-after applying a plan; `classify()` consumes a matching mark when that configuration shows up.
+after applying a plan; `classify_many()` consumes a matching mark when that configuration shows up.
 Any other change is out of band. `recent_changes()` is the customer-wide "changed lately" view.
 """
 
@@ -27,28 +27,29 @@ def mark_expected(device: Any, sanitized_hash: str, plan_id: Any) -> ExpectedCon
     )
 
 
-def classify(device: Any, sanitized_hash: str, *, first: bool) -> tuple[str, str]:
-    """(change_kind, plan_id) of a new snapshot; consumes the matching deploy mark, if any."""
-    if first:
-        return ChangeKind.INITIAL, ""
+def classify_many(customer_id: int, digests: dict[int, str]) -> dict[int, tuple[str, str]]:
+    """(change_kind, plan_id) of each device's new snapshot, by device id → its sanitized hash
+    (devices that had a snapshot before); consumes the matching deploy marks. One read, one
+    write for the batch."""
+    if not digests:
+        return {}
     now = timezone.now()
-    mark = (
-        ExpectedConfig.objects.for_customer(device.customer_id)
-        .filter(
-            device_id=device.pk,
-            sha256=sanitized_hash,
-            consumed_at__isnull=True,
-            created_at__gte=now - EXPECTATION_TTL,
-        )
-        .order_by("-created_at")
-        .first()
-    )
-    if mark is None:
-        return ChangeKind.OUT_OF_BAND, ""
-    ExpectedConfig.objects.for_customer(device.customer_id).filter(pk=mark.pk).update(
-        consumed_at=now
-    )
-    return ChangeKind.DEPLOY, mark.plan_id
+    scoped = ExpectedConfig.objects.for_customer(customer_id)
+    marks = scoped.filter(
+        device_id__in=list(digests),
+        sha256__in=set(digests.values()),
+        consumed_at__isnull=True,
+        created_at__gte=now - EXPECTATION_TTL,
+    ).order_by("-created_at")
+    found: dict[int, ExpectedConfig] = {}
+    for mark in marks:
+        if mark.sha256 == digests[mark.device_id]:
+            found.setdefault(mark.device_id, mark)  # the newest matching mark
+    scoped.filter(pk__in=[mark.pk for mark in found.values()]).update(consumed_at=now)
+    return {
+        pk: (ChangeKind.DEPLOY, found[pk].plan_id) if pk in found else (ChangeKind.OUT_OF_BAND, "")
+        for pk in digests
+    }
 
 
 def recent_changes(snapshots: QuerySet, days: int) -> QuerySet:

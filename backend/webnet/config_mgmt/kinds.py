@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from webnet.config_mgmt.snapshots import record_backup, record_failure, sanitized_hash
+from webnet.config_mgmt.snapshots import Backup, record_backups, record_failures, sanitized_hash
 from webnet.devices.models import Device
 from webnet.jobs.registry import DeviceOutcome, Kind, register
 
@@ -16,14 +16,15 @@ async def backup(ctx: Any) -> DeviceOutcome:
     )
 
 
-def store_snapshot(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]:
-    if not outcome.ok:
-        record_failure(device, outcome.error_code, outcome.error_message)
-        return []
-    result = record_backup(device, outcome.data.pop("config"), job=job)
-    outcome.data["snapshot"] = result.snapshot.pk
-    outcome.data["changed"] = result.created
-    outcome.data["change_kind"] = result.snapshot.change_kind
+def store_snapshots(job: Any, items: list[tuple[Device, DeviceOutcome]]) -> list[dict]:
+    """A flush of backup results: snapshots and states in a few queries for the whole batch."""
+    record_failures([(d, o.error_code, o.error_message) for d, o in items if not o.ok])
+    done = [(device, outcome) for device, outcome in items if outcome.ok]
+    backups = [Backup(d, o.data.pop("config"), o.data["sha256"]) for d, o in done]
+    for (_device, outcome), result in zip(done, record_backups(backups, job), strict=True):
+        outcome.data["snapshot"] = result.snapshot.pk
+        outcome.data["changed"] = result.created
+        outcome.data["change_kind"] = result.snapshot.change_kind
     return []
 
 
@@ -32,7 +33,7 @@ register(
         name="config.backup",
         label="Configuration backup",
         handler=backup,
-        persist=store_snapshot,
+        persist=store_snapshots,
         description="Read each device's running configuration; store a snapshot when it changed.",
     )
 )

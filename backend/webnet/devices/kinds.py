@@ -8,7 +8,7 @@ from webnet.devices import services
 from webnet.devices.models import Device
 from webnet.drivers import get_platform
 from webnet.jobs.parsing import ParseFailed, parse
-from webnet.jobs.registry import DeviceOutcome, Kind, register
+from webnet.jobs.registry import DeviceOutcome, Kind, per_device, register
 
 PROBE_TIMEOUT = 5.0
 
@@ -141,7 +141,7 @@ register(
         name="devices.collect_facts",
         label="Facts",
         handler=collect_facts,
-        persist=store_facts,
+        persist=per_device(store_facts),
         description="Read version, model, serial and interfaces into the inventory.",
     )
 )

@@ -9,7 +9,8 @@ One contract for every kind (DESIGN §4):
   DeviceOutcome; it never touches the database;
 - `needs_session` (a bool, or a function of the target's inputs) says whether the runner opens
   an SSH session first;
-- `persist` runs afterwards in the database thread to store what the handler found.
+- `persist` runs afterwards in the database thread to store what the handlers found, a batch of
+  results at a time.
 """
 
 from collections.abc import Awaitable, Callable
@@ -76,9 +77,26 @@ class DeviceContext:
 
 
 Handler = Callable[[DeviceContext], Awaitable[DeviceOutcome]]
-# persist(job, device, outcome) → channel-layer messages to send to the customer group;
-# `device` is the inventory Device row, or the DeviceTarget of an address target.
-Persist = Callable[[Any, Any, DeviceOutcome], list[dict[str, Any]] | None]
+# persist(job, [(device, outcome)]) → channel-layer messages to send to the customer group;
+# `device` is the inventory Device row, or the DeviceTarget of an address target. It gets a
+# whole flush of results at once, so a kind can store them in a few queries whatever their
+# number; `per_device` adapts a function of one device.
+Persist = Callable[[Any, list[tuple[Any, DeviceOutcome]]], list[dict[str, Any]] | None]
+PersistOne = Callable[[Any, Any, DeviceOutcome], list[dict[str, Any]] | None]
+
+
+def per_device(persist_one: PersistOne) -> Persist:
+    """A Persist that stores each result on its own (kinds whose results are few or varied)."""
+
+    def persist(job: Any, items: list[tuple[Any, DeviceOutcome]]) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = []
+        for subject, outcome in items:
+            messages.extend(persist_one(job, subject, outcome) or [])
+        return messages
+
+    return persist
+
+
 # prepare(job, targets, scrubber) → {target key: inputs}; secrets it decrypts go to the scrubber.
 Prepare = Callable[[Any, list[DeviceTarget], Any], dict[str, Any]]
 # resolve_addresses(user, customer_id, targets spec) → [(host, port)], through the gate.

@@ -20,7 +20,6 @@ from webnet.core import broadcasts
 from webnet.drivers import DriverError, InvalidParams, open_session
 from webnet.jobs import lifecycle
 from webnet.jobs.dbthread import handler_scope, run_db
-from webnet.jobs.hostkeys import remember_host_key
 from webnet.jobs.models import Job, JobDeviceResult, JobStatus, ResultStatus
 from webnet.jobs.plan import DevicePlan, JobPlan, load
 from webnet.jobs.registry import DeviceContext, DeviceOutcome
@@ -88,7 +87,9 @@ def _finish(job_id: int) -> Job | None:
         return lifecycle.set_status(job, final_status(job, counts), summary=summary)
 
 
-async def _handle(plan: JobPlan, device: DevicePlan, ctx: DeviceContext) -> DeviceOutcome:
+async def _handle(
+    plan: JobPlan, device: DevicePlan, ctx: DeviceContext, writer: JobWriter
+) -> DeviceOutcome:
     if device.problem is not None:
         return DeviceOutcome.failure(*device.problem)
     if device.connect is None:
@@ -97,7 +98,7 @@ async def _handle(plan: JobPlan, device: DevicePlan, ctx: DeviceContext) -> Devi
     ctx.session = session = open_session(device.connect)
     async with session:
         if session.host_key_trust == "first_use" and session.host_key is not None:
-            await run_db(remember_host_key, device.target, session.host_key)
+            writer.pin_host_key(device.target, session.host_key)  # stored with the next batch
             ctx.log(f"learned host key {session.host_key.fingerprint} (trust on first use)")
         with handler_scope():
             outcome = await plan.kind.handler(ctx)
@@ -116,10 +117,10 @@ def _answered(ctx: DeviceContext, exc: Exception) -> bool | None:
 
 
 async def _attempt(
-    plan: JobPlan, device: DevicePlan, ctx: DeviceContext
+    plan: JobPlan, device: DevicePlan, ctx: DeviceContext, writer: JobWriter
 ) -> tuple[DeviceOutcome, str]:
     try:
-        outcome = await _handle(plan, device, ctx)
+        outcome = await _handle(plan, device, ctx, writer)
     except DriverError as exc:
         outcome = DeviceOutcome.failure(exc.code, str(exc))
         outcome.seen = _answered(ctx, exc)
@@ -148,7 +149,7 @@ async def _run_device(
         async with _global_limit(), job_limit:
             started = timezone.now()
             clock = time.perf_counter()
-            outcome, status = await _attempt(plan, device, ctx)
+            outcome, status = await _attempt(plan, device, ctx, writer)
     except asyncio.CancelledError:
         outcome, status = (
             DeviceOutcome.failure("cancelled", "job cancelled"),

@@ -17,8 +17,10 @@ from django.utils import timezone
 
 from webnet.core import broadcasts
 from webnet.devices.models import Device, DeviceStatus
+from webnet.drivers import HostKey
 from webnet.jobs import lifecycle
 from webnet.jobs.dbthread import run_db
+from webnet.jobs.hostkeys import pin_host_keys
 from webnet.jobs.lifecycle import LogEntry, log_line
 from webnet.jobs.models import Job, JobDeviceResult, ResultStatus
 from webnet.jobs.plan import JobPlan
@@ -45,6 +47,7 @@ class JobWriter:
         self.job = plan.job
         self._logs: list[LogEntry] = []
         self._results: list[PendingResult] = []
+        self._host_keys: list[tuple[int, HostKey]] = []
         self._wake = asyncio.Event()
         self._closed = False
 
@@ -71,6 +74,12 @@ class JobWriter:
                 target, target.id, target.hostname, status, outcome, started_at, timezone.now()
             )
         )
+
+    def pin_host_key(self, target: DeviceTarget, key: HostKey) -> None:
+        """Trust on first use: pin the key a session just saw (with the next batch, before its
+        device's result row: a device never has a result without its learned key)."""
+        if target.id is not None:
+            self._host_keys.append((target.id, key))
 
     def missing(self, device_id: int) -> None:
         self._results.append(
@@ -101,9 +110,10 @@ class JobWriter:
     async def flush(self) -> None:
         logs, self._logs = self._logs, []
         results, self._results = self._results, []
-        if not logs and not results:
+        keys, self._host_keys = self._host_keys, []
+        if not logs and not results and not keys:
             return
-        lines, messages = await run_db(self._store, logs, results)
+        lines, messages = await run_db(self._store, logs, results, keys)
         if lines:
             await broadcasts.send(
                 broadcasts.job_group(self.job.pk), broadcasts.job_log_message(lines)
@@ -111,9 +121,15 @@ class JobWriter:
         for message in messages:
             await broadcasts.send(broadcasts.customer_group(self.job.customer_id), message)
 
-    def _store(self, logs: list[LogEntry], results: list[PendingResult]) -> tuple[list, list]:
+    def _store(
+        self,
+        logs: list[LogEntry],
+        results: list[PendingResult],
+        keys: list[tuple[int, HostKey]],
+    ) -> tuple[list, list]:
         scrub = self.plan.scrubber
         with transaction.atomic():
+            pin_host_keys(self.job.customer_id, keys)
             rows = lifecycle.append_log(self.job, logs, scrub)
             devices = Device.objects.for_customer(self.job.customer_id).in_bulk(
                 [r.device_id for r in results if r.device_id]
@@ -182,9 +198,9 @@ class JobWriter:
         persist = self.plan.kind.persist
         if persist is None:
             return []
-        messages: list[dict] = []
+        items = []
         for r in results:
             subject = devices.get(r.device_id) if r.device_id else r.target
             if subject is not None and r.status in (ResultStatus.SUCCESS, ResultStatus.FAILED):
-                messages.extend(persist(self.job, subject, r.outcome) or [])
-        return messages
+                items.append((subject, r.outcome))
+        return (persist(self.job, items) or []) if items else []

@@ -1,7 +1,7 @@
 """Job kinds of networkops: LLDP/CDP neighbour discovery into topology links; range scans."""
 
 from webnet.jobs.parsing import ParseFailed
-from webnet.jobs.registry import DeviceOutcome, Kind, register
+from webnet.jobs.registry import DeviceOutcome, Kind, per_device, register
 from webnet.networkops import scan
 from webnet.networkops.neighbors import commands, parse_neighbors
 from webnet.networkops.topology import store_links
@@ -30,7 +30,7 @@ register(
         name="topology.discover",
         label="Topology discovery (LLDP/CDP)",
         handler=discover_neighbors,
-        persist=store_links,
+        persist=per_device(store_links),
         description="Read LLDP (and CDP on Cisco) neighbours into topology links.",
     )
 )
@@ -44,7 +44,7 @@ register(
         needs_session=False,
         prepare=scan.prepare,
         resolve_addresses=scan.resolve_addresses,
-        persist=scan.persist_found,
+        persist=per_device(scan.persist_found),
         description="Probe the customer's IP ranges over SSH and queue what answers.",
     )
 )

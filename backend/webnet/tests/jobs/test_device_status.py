@@ -61,7 +61,7 @@ def _store(job: Job, devices: list[Device]) -> int:
         for i, device in enumerate(devices)
     ]
     with CaptureQueriesContext(connection) as queries:
-        _lines, messages = JobWriter(plan)._store([], results)
+        _lines, messages = JobWriter(plan)._store([], results, [])
     assert len(messages) == len(devices)  # every status changed from unknown
     return len(queries)
 
