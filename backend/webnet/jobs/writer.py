@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from webnet.core import broadcasts
 from webnet.devices.models import Device, DeviceStatus
-from webnet.jobs import lifecycle
+from webnet.jobs import lifecycle, outcomes
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.lifecycle import LogEntry, log_line
 from webnet.jobs.models import Job, JobDeviceResult, ResultStatus
@@ -171,6 +171,8 @@ class JobWriter:
                 continue
             seen = {"last_seen_at": now} if status == DeviceStatus.REACHABLE else {}
             scoped.filter(pk__in=ids).update(status=status, **seen)
+            if status == DeviceStatus.REACHABLE:
+                outcomes.notify_seen(self.job.customer_id, ids, now)
             for device_id in ids:
                 device = devices[device_id]
                 if device.status != status:
