@@ -128,7 +128,12 @@ TABLE: dict[str, dict[str, Level]] = {
     },
     # Approving a candidate creates a device bound to a credential: admin, like device.add.
     "discoverycandidate": {"view": Level.ADMIN, "approve": Level.ADMIN, "reject": Level.ADMIN},
-    "deviceparent": {"view": Level.VIEWER, "add": Level.OPERATOR, "delete": Level.OPERATOR},
+    "deviceparent": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
     # Monitoring: profiles and SNMP credentials are admin (they decide where a community goes).
     "pollprofile": {
         "view": Level.VIEWER,

@@ -119,6 +119,9 @@ class DeviceMonitoring(CustomerOwned):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(65535)]
     )
 
+    class Meta:
+        ordering = ["device_id"]
+
     def __str__(self) -> str:
         return f"monitoring of {self.device_id}"
 

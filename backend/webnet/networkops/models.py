@@ -56,6 +56,7 @@ class DeviceParent(CustomerOwned):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        ordering = ["device_id", "parent_id"]
         constraints = [
             models.UniqueConstraint(fields=["device", "parent"], name="unique_device_parent"),
             models.CheckConstraint(
