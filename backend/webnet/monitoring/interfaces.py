@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from webnet.monitoring import counters
+from webnet.monitoring.bulk import SampleRow
 from webnet.monitoring.changes import StateChange
-from webnet.monitoring.models import Interface, Sample, State, StateTransition
+from webnet.monitoring.models import Interface, State, StateTransition
 from webnet.monitoring.poller.types import InterfaceReading
 
 COUNTERS = ("in_octets", "out_octets", "in_errors", "out_errors", "in_discards", "out_discards")
@@ -35,7 +36,7 @@ def link_state(admin_status: int, oper_status: int) -> State:
 class Applied:
     """What applying readings produced, for the caller's bulk writes."""
 
-    samples: list[Sample] = field(default_factory=list)
+    samples: list[SampleRow] = field(default_factory=list)
     transitions: list[StateTransition] = field(default_factory=list)
     changes: list[StateChange] = field(default_factory=list)
 
@@ -97,15 +98,7 @@ def apply_reading(
         value = getattr(iface, metric)
         if value is not None:
             out.samples.append(
-                Sample(
-                    customer_id=iface.customer_id,
-                    device_id=iface.device_id,
-                    if_index=iface.if_index,
-                    metric=metric,
-                    cycle=cycle,
-                    at=at,
-                    value=value,
-                )
+                (iface.customer_id, iface.device_id, iface.if_index, metric, cycle, at, value)
             )
 
 

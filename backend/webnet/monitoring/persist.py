@@ -13,10 +13,11 @@ from django.db import transaction
 
 from webnet.devices.models import Device
 from webnet.monitoring import changes, states
+from webnet.monitoring.bulk import insert_samples, update_rows
 from webnet.monitoring.changes import StateChange
 from webnet.monitoring.counters import rebooted
 from webnet.monitoring.interfaces import Applied, apply_reading
-from webnet.monitoring.models import DEVICE, DeviceState, Interface, Sample, State, StateTransition
+from webnet.monitoring.models import DEVICE, DeviceState, Interface, State, StateTransition
 from webnet.monitoring.poller.types import DevicePoll
 from webnet.networkops.parents import parents_of
 
@@ -82,6 +83,7 @@ def record_polls(polls: list[DevicePoll]) -> list[StateChange]:
         out = Applied()
         interfaces = _interfaces(fresh)
         created: list[Interface] = []
+        applied: list[Interface] = []
         for poll in fresh:
             restarted = _apply_device(
                 locked[poll.device_id], poll, observed[(poll.device_id, poll.cycle)], out
@@ -97,6 +99,7 @@ def record_polls(polls: list[DevicePoll]) -> list[StateChange]:
                     )
                     interfaces[key] = iface
                     created.append(iface)
+                applied.append(iface)
                 apply_reading(
                     iface,
                     reading,
@@ -107,13 +110,12 @@ def record_polls(polls: list[DevicePoll]) -> list[StateChange]:
                     out=out,
                 )
         touched = {p.device_id: locked[p.device_id] for p in fresh}
-        DeviceState.objects.bulk_update(list(touched.values()), STATE_FIELDS)
+        update_rows(DeviceState, list(touched.values()), STATE_FIELDS)
+        new = {id(i) for i in created}
+        updated = {id(i): i for i in applied if id(i) not in new}
+        update_rows(Interface, list(updated.values()), INTERFACE_FIELDS)
         Interface.objects.bulk_create(created)
-        Interface.objects.bulk_update(
-            [i for i in interfaces.values() if i.pk is not None and i not in created],
-            INTERFACE_FIELDS,
-        )
-        Sample.objects.bulk_create(out.samples, ignore_conflicts=True, batch_size=2000)
+        insert_samples(out.samples)
         StateTransition.objects.bulk_create(out.transitions)
         changes.emit(out.changes)
     return out.changes
@@ -219,15 +221,7 @@ def _apply_device(
     for oid, text in poll.custom:
         metrics[f"oid:{oid}"] = _number(text)
     out.samples.extend(
-        Sample(
-            customer_id=row.customer_id,
-            device_id=row.device_id,
-            if_index=DEVICE,
-            metric=metric,
-            cycle=poll.cycle,
-            at=at,
-            value=value,
-        )
+        (row.customer_id, row.device_id, DEVICE, metric, poll.cycle, at, value)
         for metric, value in metrics.items()
         if value is not None
     )
