@@ -9,6 +9,7 @@ psycopg pipelines it).
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -22,18 +23,18 @@ def update_rows(model: type[models.Model], rows: Sequence[models.Model], fields:
     if not rows:
         return
     meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
+    columns = [cast(models.Field, meta.get_field(name)) for name in fields]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+    assignments = ", ".join(f"{quote(str(c.column))} = %s" for c in columns)
     # Identifiers come from the model, values are parameters.
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    table, pk = quote(meta.db_table), quote(str(meta.pk.column))  # type: ignore[union-attr]
     sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608
     # Numbers and text go as they are; only values the backend adapts (JSON, datetimes) are
     # prepared, each distinct datetime once.
     prepare = [c.get_internal_type() in PREPARED for c in columns]
-    cache: dict[tuple[str, object], object] = {}
+    cache: dict[tuple[str, object], Any] = {}
 
-    def value(field: models.Field, raw: object) -> object:
+    def value(field: models.Field, raw: object) -> Any:
         if isinstance(raw, datetime):
             key = (field.attname, raw)
             if key not in cache:
@@ -65,8 +66,8 @@ def insert_samples(rows: Sequence[SampleRow]) -> None:
     if not rows:
         return
     at = Sample._meta.get_field("at")
-    prepared: dict[datetime, object] = {}
-    params = []
+    prepared: dict[datetime, Any] = {}
+    params: list[tuple[Any, ...]] = []
     for customer_id, device_id, if_index, metric, cycle, when, value in rows:
         if when not in prepared:
             prepared[when] = at.get_db_prep_save(when, connection)
