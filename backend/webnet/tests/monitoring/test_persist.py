@@ -223,3 +223,14 @@ def test_unknown_devices_in_a_batch_are_ignored(db) -> None:
     gone.delete()
     record_polls([poll(device, 0), stale])
     assert list(DeviceState.objects.values_list("device_id", flat=True)) == [device.pk]
+
+
+def test_the_sample_key_backs_up_a_lost_state_row(db) -> None:
+    """given a cycle stored, then its device's state row lost (a worker killed between writes
+    elsewhere) / when the cycle is stored again / then no sample is duplicated, nothing fails."""
+    device = f.DeviceFactory()
+    record_polls([poll(device, 0)])
+    count = Sample.objects.count()
+    DeviceState.objects.filter(device=device).delete()
+    record_polls([poll(device, 0)])
+    assert Sample.objects.count() == count
