@@ -36,6 +36,7 @@ dev-seed: dev-migrate
 
 dev-lab: dev-seed
 	$(MANAGE) lab start --count $(LAB_COUNT) --customer demo
+	$(MANAGE) seed_monitoring --customer demo
 
 dev-lab-stop: backend-install
 	$(MANAGE) lab stop

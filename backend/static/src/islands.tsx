@@ -30,12 +30,15 @@ import { ConfigDiff } from "./islands/ConfigDiff";
 import { CopyOnce } from "./islands/CopyOnce";
 import { JobLog } from "./islands/JobLog";
 
-// xterm.js and cytoscape are most of the bundle: they load only on the pages that use them.
+// xterm.js, cytoscape and uPlot are most of the bundle: they load only on the pages that use them.
 const Terminal = lazy(() => import("./islands/Terminal").then((m) => ({ default: m.Terminal })));
 const TranscriptReplay = lazy(() =>
   import("./islands/Terminal").then((m) => ({ default: m.TranscriptReplay })),
 );
 const Topology = lazy(() => import("./islands/Topology").then((m) => ({ default: m.Topology })));
+const MetricGraphs = lazy(() =>
+  import("./islands/MetricGraphs").then((m) => ({ default: m.MetricGraphs })),
+);
 
 /** A component usable as an island. `omitFromHistory`: drop it from HTMX's history snapshot (secrets). */
 export type IslandComponent = ComponentType<any> & { omitFromHistory?: boolean };
@@ -45,6 +48,7 @@ const components: Record<string, IslandComponent> = {
   ConfigDiff,
   CopyOnce,
   JobLog,
+  MetricGraphs,
   Terminal,
   Topology,
   TranscriptReplay,

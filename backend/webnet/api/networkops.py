@@ -1,4 +1,5 @@
-"""Topology links (graph, clear with dry run), IP ranges (scan) and the discovery queue."""
+"""Topology links (graph, clear with dry run), manual device parents, IP ranges (scan) and the
+discovery queue."""
 
 from typing import Any
 
@@ -16,7 +17,12 @@ from webnet.core import access
 from webnet.devices.models import Credential, Device
 from webnet.devices.platforms import Platform
 from webnet.networkops import discovery, scan, topology
-from webnet.networkops.models import CustomerIPRange, DiscoveryCandidate, TopologyLink
+from webnet.networkops.models import (
+    CustomerIPRange,
+    DeviceParent,
+    DiscoveryCandidate,
+    TopologyLink,
+)
 
 
 def _customer(request: Request, data: Any) -> Any:
@@ -229,3 +235,29 @@ class DiscoveryCandidateViewSet(
         )
         results = discovery.bulk(request.user, candidates, body.validated_data["action"])
         return Response({"results": results})
+
+
+class DeviceParentSerializer(ScopedSerializer):
+    device = ScopedRelatedField(Device)
+    parent = ScopedRelatedField(Device)
+
+    class Meta:
+        model = DeviceParent
+        fields = ["id", "customer", "device", "parent", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        device = attrs.get("device", getattr(self.instance, "device", None))
+        if device is not None and device == attrs.get(
+            "parent", getattr(self.instance, "parent", None)
+        ):
+            raise serializers.ValidationError({"parent": ["A device cannot be its own parent."]})
+        return super().validate(attrs)
+
+
+class DeviceParentViewSet(ScopedModelViewSet):
+    """Upstream devices named by hand; monitoring prefers them to LLDP neighbours."""
+
+    queryset = DeviceParent.objects.select_related("device", "parent")
+    serializer_class = DeviceParentSerializer
+    filterset_fields = ["customer", "device", "parent"]

@@ -28,8 +28,18 @@ from webnet.api.devices import (
     TagViewSet,
 )
 from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
+from webnet.api.monitoring import (
+    AvailabilityView,
+    DeviceMonitoringViewSet,
+    DeviceStateViewSet,
+    InterfaceViewSet,
+    PollProfileViewSet,
+    SeriesView,
+    SnmpCredentialViewSet,
+)
 from webnet.api.networkops import (
     CustomerIPRangeViewSet,
+    DeviceParentViewSet,
     DiscoveryCandidateViewSet,
     TopologyLinkViewSet,
 )
@@ -63,11 +73,19 @@ router.register("topology-links", TopologyLinkViewSet)
 router.register("ip-ranges", CustomerIPRangeViewSet)
 router.register("discovery-candidates", DiscoveryCandidateViewSet)
 router.register("terminal-sessions", TerminalSessionViewSet)
+router.register("device-parents", DeviceParentViewSet)
+router.register("poll-profiles", PollProfileViewSet)
+router.register("snmp-credentials", SnmpCredentialViewSet)
+router.register("device-monitoring", DeviceMonitoringViewSet)
+router.register("device-states", DeviceStateViewSet)
+router.register("interfaces", InterfaceViewSet)
 
 app_name = "api"
 urlpatterns = [
     path("job-kinds/", KindsView.as_view(), name="job-kinds"),
     path("compliance/summary/", ComplianceSummaryView.as_view(), name="compliance-summary"),
     path("compliance/remediation/", RemediationView.as_view(), name="compliance-remediation"),
+    path("monitoring/series/", SeriesView.as_view(), name="monitoring-series"),
+    path("monitoring/availability/", AvailabilityView.as_view(), name="monitoring-availability"),
     *router.urls,
 ]

@@ -128,6 +128,36 @@ TABLE: dict[str, dict[str, Level]] = {
     },
     # Approving a candidate creates a device bound to a credential: admin, like device.add.
     "discoverycandidate": {"view": Level.ADMIN, "approve": Level.ADMIN, "reject": Level.ADMIN},
+    "deviceparent": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
+    # Monitoring: profiles and SNMP credentials are admin (they decide where a community goes).
+    "pollprofile": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "snmpcredential": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "devicemonitoring": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "devicestate": {"view": Level.VIEWER},
+    "interface": {"view": Level.VIEWER},
+    "statetransition": {"view": Level.VIEWER},
+    "sample": {"view": Level.VIEWER},
+    "rollup": {"view": Level.VIEWER},
 }
 
 

@@ -8,6 +8,7 @@ schedule owner's permissions, resolved when it fires.
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from webnet.core import audit
 from webnet.devices.models import Device
+from webnet.jobs import periodic
 from webnet.jobs.cron import next_run
 from webnet.jobs.models import Job, JobDeviceResult, JobStatus, ResultStatus, Schedule
 from webnet.jobs.services import JobService
@@ -113,7 +115,11 @@ def reap(now: datetime) -> list[int]:
     return reaped
 
 
-def tick(now: datetime | None = None) -> dict[str, list[int]]:
+def tick(now: datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     jobs = run_due_schedules(now)
-    return {"started": [job.pk for job in jobs], "reaped": reap(now)}
+    return {
+        "started": [job.pk for job in jobs],
+        "reaped": reap(now),
+        "periodic": periodic.run_all(now),
+    }

@@ -18,7 +18,7 @@ from django.utils import timezone
 from webnet.core import broadcasts
 from webnet.devices.models import Device, DeviceStatus
 from webnet.drivers import HostKey
-from webnet.jobs import lifecycle
+from webnet.jobs import lifecycle, outcomes
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.hostkeys import pin_host_keys
 from webnet.jobs.lifecycle import LogEntry, log_line
@@ -187,6 +187,8 @@ class JobWriter:
                 continue
             seen = {"last_seen_at": now} if status == DeviceStatus.REACHABLE else {}
             scoped.filter(pk__in=ids).update(status=status, **seen)
+            if status == DeviceStatus.REACHABLE:
+                outcomes.notify_seen(self.job.customer_id, ids, now)
             for device_id in ids:
                 device = devices[device_id]
                 if device.status != status:

@@ -1,4 +1,5 @@
-"""Topology links learned from LLDP/CDP, customer IP ranges, and the device discovery queue."""
+"""Topology links learned from LLDP/CDP, manual device parents, customer IP ranges, and the
+device discovery queue."""
 
 from django.db import models
 
@@ -44,6 +45,27 @@ class TopologyLink(CustomerOwned):
     def __str__(self) -> str:
         remote = self.remote_device or self.remote_name or self.remote_address
         return f"{self.local_device}:{self.local_interface} — {remote}:{self.remote_interface}"
+
+
+class DeviceParent(CustomerOwned):
+    """`parent` is upstream of `device`, named by hand: it overrides the LLDP neighbours when
+    monitoring decides whether a down device is only unreachable behind it."""
+
+    device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
+    parent = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["device_id", "parent_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["device", "parent"], name="unique_device_parent"),
+            models.CheckConstraint(
+                condition=~models.Q(device=models.F("parent")), name="device_parent_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent_id} → {self.device_id}"
 
 
 class CustomerIPRange(CustomerOwned):

@@ -203,3 +203,48 @@ class ComplianceRunFactory(DjangoModelFactory):
         model = "compliance.ComplianceRun"
 
     customer = factory.SubFactory(CustomerFactory)
+
+
+# Monitoring.
+class SnmpCredentialFactory(DjangoModelFactory):
+    """Pass `community=...` (plaintext) to get it stored encrypted."""
+
+    class Meta:
+        model = "monitoring.SnmpCredential"
+        exclude = ("community",)
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"snmp-{n}")
+    community = CANARY
+    community_encrypted = factory.LazyAttribute(lambda c: crypto.encrypt(c.community))
+
+
+class PollProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = "monitoring.PollProfile"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"profile-{n}")
+    parts = factory.LazyFunction(lambda: ["icmp", "system", "interfaces", "cpu_mem"])
+
+
+class DeviceStateFactory(DjangoModelFactory):
+    class Meta:
+        model = "monitoring.DeviceState"
+
+    device = factory.SubFactory(DeviceFactory)
+    customer = factory.SelfAttribute("device.customer")
+    state = "up"
+
+
+class InterfaceFactory(DjangoModelFactory):
+    class Meta:
+        model = "monitoring.Interface"
+
+    device = factory.SubFactory(DeviceFactory)
+    customer = factory.SelfAttribute("device.customer")
+    if_index = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda i: f"Gi0/{i.if_index}")
+    admin_status = 1
+    oper_status = 1
+    speed_bps = 10**9

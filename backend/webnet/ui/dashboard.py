@@ -13,6 +13,7 @@ from webnet.devices.models import Credential, Device, DeviceGroup, DeviceStatus,
 from webnet.devices.platforms import Platform
 from webnet.jobs.models import Job
 from webnet.ui.crud import scoped
+from webnet.ui.monitoring import dashboard_panel
 
 RECENT_EVENTS = 10
 RECENT_JOBS = 5
@@ -46,6 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     customer = getattr(request, "customer", None)
     if customer is not None:
         context.update(_counts(request))
+        context.update(dashboard_panel(request))
         if access.can(request.user, "auditevent", "view", customer.pk):
             context["recent_events"] = scoped(request, AuditEvent)[:RECENT_EVENTS]
     return render(request, "dashboard/index.html", context)

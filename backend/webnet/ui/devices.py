@@ -23,6 +23,7 @@ from webnet.ui.crud import (
     scoped,
 )
 from webnet.ui.forms.devices import DeviceForm
+from webnet.ui.monitoring import device_panel, with_state
 
 FILTER_KEYS = ("q", "platform", "status", "site", "role", "tag")
 
@@ -45,7 +46,7 @@ class DeviceListView(DeviceMixin, ScopedListView):
 
     def rows(self) -> QuerySet:
         devices = (
-            self.queryset("view")
+            with_state(self.queryset("view"))
             .select_related("credential")
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         )
@@ -89,6 +90,7 @@ class DeviceDetailView(DeviceMixin, View):
             host_keys=host_keys,
             groups=groups,
             tags=device.tags.order_by("name"),
+            **device_panel(request, device),
         )
         return render(request, "devices/detail.html", context)
 

@@ -26,6 +26,8 @@ WITHOUT_CONTRACT = {
     "discovery-candidates": "made by scans and discovery; decided, not created",
     "terminal-sessions": "made by the terminal; read only",
     "invitations": "answered by the invited user, not edited; tests/api/test_customers.py",
+    "device-states": "made by the poller; read only; tests/monitoring/test_api.py",
+    "interfaces": "made by the poller; read only; tests/monitoring/test_api.py",
 }
 
 

@@ -78,7 +78,8 @@ def test_status_updates_are_batched() -> None:
     )
     # when one batch of results is stored for each
     small, large = _store(job, devices[:2]), _store(job, devices[2:])
-    # then the number of queries does not grow with the devices, and stays small
-    assert small == large <= 7, (small, large)
+    # then the number of queries does not grow with the devices, and stays small (7, and 3
+    # for monitoring's sign-of-life listener)
+    assert small == large <= 10, (small, large)
     statuses = set(Device.objects.filter(pk__in=[d.pk for d in devices[2:]]).values_list("status"))
     assert statuses == {("reachable",), ("unreachable",)}

@@ -1,0 +1,3 @@
+from webnet.tests.ui.conftest import ui
+
+__all__ = ["ui"]
