@@ -67,7 +67,7 @@ dev-services-stop:
 	rm -f $(SERVICES_ENV)
 
 dev-worker: backend-install
-	$(SCALED) cd backend && $(BIN)/celery -A webnet.core.celery worker -n $(WORKER)@%h --loglevel INFO
+	$(SCALED) cd backend && $(BIN)/celery -A webnet.core.celery worker -Q celery,poll -n $(WORKER)@%h --loglevel INFO
 
 dev-beat: backend-install
 	$(SCALED) cd backend && $(BIN)/celery -A webnet.core.celery beat \

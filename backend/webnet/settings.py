@@ -160,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
 WEBNET_POLL_INTERVAL = env.float("WEBNET_POLL_INTERVAL", default=60.0)
 WEBNET_POLL_SHARDS = env.int("WEBNET_POLL_SHARDS", default=1)
 WEBNET_POLL_CONCURRENCY = env.int("WEBNET_POLL_CONCURRENCY", default=200)
+CELERY_BEAT_SCHEDULE["webnet-poll"] = {
+    "task": "webnet.monitoring.dispatch_poll",
+    "schedule": WEBNET_POLL_INTERVAL,
+}
 # Monitoring: how long each time-series tier is kept.
 WEBNET_RETENTION_RAW_HOURS = env.int("WEBNET_RETENTION_RAW_HOURS", default=48)
 WEBNET_RETENTION_5M_DAYS = env.int("WEBNET_RETENTION_5M_DAYS", default=90)

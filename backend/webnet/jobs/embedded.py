@@ -3,7 +3,8 @@
 `manage.py serve` starts `manage.py jobworker` as its child (WEBNET_EXECUTOR=worker, the
 default): the web process only writes Job rows; the worker claims queued jobs (runner.run_job
 starts a whole job only from queued, so two workers never run one job), runs them on its own
-event loop and calls scheduler.tick() every WEBNET_SCHEDULER_INTERVAL seconds. A big job then
+event loop, calls scheduler.tick() every WEBNET_SCHEDULER_INTERVAL seconds and runs the
+registered background services (core.background: polling, receivers, deliveries). A big job then
 costs the web process nothing but the database; live views follow it by polling the database
 (api.consumers), since the in-memory channel layer does not cross processes. The worker writes
 its PID file in the state dir and stops with the server (or when it finds its parent gone);
@@ -28,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from webnet.core import background
 from webnet.jobs import executors, scheduler
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.models import Job, JobStatus
@@ -36,6 +38,7 @@ from webnet.jobs.runner import run_job
 logger = logging.getLogger("webnet.jobs")
 
 _timer: asyncio.Task | None = None
+_background: list[asyncio.Task] = []
 CLAIM_BATCH = 50
 STOP_GRACE_SECONDS = 20.0
 WORKER_NICENESS = 10
@@ -50,6 +53,15 @@ async def _tick_forever() -> None:
         except Exception:  # the timer must survive a failed tick (e.g. database restarting)
             logger.exception("scheduler tick failed")
         await asyncio.sleep(settings.WEBNET_SCHEDULER_INTERVAL)
+
+
+def start_background() -> None:
+    """WEBNET_EXECUTOR=local under `manage.py serve`: the background services (core.background)
+    on the serving loop, since no worker process runs them. Never from the ASGI middleware, so
+    a test's application binds no receiver ports and polls nothing."""
+    global _background
+    if settings.WEBNET_EXECUTOR == "local" and not _background:
+        _background = background.start_all()
 
 
 def start(loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -136,6 +148,7 @@ class Worker:
 
     async def run(self) -> None:
         ticker = asyncio.create_task(_tick_forever())
+        services = background.start_all()
         try:
             while not self.stopping.is_set() and os.getppid() == self.parent:
                 try:
@@ -149,6 +162,8 @@ class Worker:
                     )
         finally:
             ticker.cancel()
+            for service in services:
+                service.cancel()
             await self._drain()
 
     async def _drain(self) -> None:

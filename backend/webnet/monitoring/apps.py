@@ -9,8 +9,10 @@ class MonitoringConfig(AppConfig):
 
     def ready(self) -> None:
         # Explicit hooks into the engine below us (DESIGN §3: jobs cannot import monitoring).
+        from webnet.core import background
         from webnet.jobs import outcomes, periodic
-        from webnet.monitoring import liveness, rollups
+        from webnet.monitoring import liveness, loop, rollups
 
         periodic.register("monitoring", rollups.tick)
         outcomes.register(liveness.mark_seen)
+        background.register("monitoring.poll", loop.run_embedded)

@@ -1,8 +1,7 @@
 """The one module where the poller meets the database: the DB side's `poll_targets` and
-`record_polls` (webnet.monitoring.targets / .persist) run on the job engine's database thread,
-and the embedded loop starts on the server's event loop (`manage.py serve`)."""
+`record_polls` (webnet.monitoring.targets / .persist) run on the job engine's database thread;
+embedded, the poll loop is a background service of the job worker (core.background)."""
 
-import asyncio
 import functools
 
 from django.conf import settings
@@ -13,8 +12,6 @@ from webnet.monitoring import polling
 from webnet.monitoring.persist import record_polls
 from webnet.monitoring.poller.types import DevicePoll, PollTarget
 from webnet.monitoring.targets import poll_targets
-
-_embedded: asyncio.Task | None = None
 
 
 async def load_targets(shard: int, shard_count: int) -> list[PollTarget]:
@@ -30,10 +27,6 @@ def redis_client() -> Redis:
     return Redis.from_url(settings.REDIS_URL)
 
 
-def start(loop: asyncio.AbstractEventLoop | None = None) -> None:
-    """Embedded mode only (no broker): the poll loop on the serving loop; idempotent."""
-    global _embedded
-    if not settings.EMBEDDED or (_embedded is not None and not _embedded.done()):
-        return
-    loop = loop or asyncio.get_event_loop()
-    _embedded = loop.create_task(polling.run_embedded(load_targets, record))
+async def run_embedded() -> None:
+    """Embedded mode: every device in one shard, cycles on the worker's loop."""
+    await polling.run_embedded(load_targets, record)

@@ -22,6 +22,7 @@ class Command(BaseCommand):
         from webnet.jobs import embedded
 
         reactor.callWhenRunning(embedded.start)  # type: ignore[attr-defined]
+        reactor.callWhenRunning(embedded.start_background)  # type: ignore[attr-defined]
         endpoints = build_endpoint_description_strings(host=options["host"], port=options["port"])
         worker = embedded.spawn_worker() if settings.WEBNET_EXECUTOR == "worker" else None
         self.stdout.write(f"serving on http://{options['host']}:{options['port']}/")
