@@ -67,6 +67,16 @@ TABLE: dict[str, dict[str, Level]] = {
         "delete": Level.OPERATOR,
     },
     "sshhostkey": {"view": Level.VIEWER, "delete": Level.ADMIN},
+    # Locations: the customer's geography; memberships may be scoped to a part of it.
+    **{
+        resource: {
+            "view": Level.VIEWER,
+            "add": Level.ADMIN,
+            "change": Level.ADMIN,
+            "delete": Level.ADMIN,
+        }
+        for resource in ("region", "site", "location", "rack")
+    },
     "auditevent": {"view": Level.ADMIN},
     "job": {"view": Level.VIEWER, "add": Level.OPERATOR, "cancel": Level.OPERATOR},
     "joblog": {"view": Level.VIEWER},
@@ -133,6 +143,10 @@ TABLE: dict[str, dict[str, Level]] = {
 
 ALL = None  # sentinel returned by customer_ids(): every customer
 
+# What spans the whole customer: a membership limited to a location subtree never manages these
+# (a region's admin must not grant a role over all of the customer, nor lift their own scope).
+WHOLE_CUSTOMER = {"membership": None, "invitation": None, "customer": {"change"}}
+
 
 class UnknownPermission(LookupError):
     """A resource/action pair missing from TABLE: a programming error, never a silent allow."""
@@ -160,6 +174,32 @@ def effective_roles(user: Any) -> dict[int, Level]:
     if request_id and user is not None:
         user._webnet_roles = (request_id, roles)
     return roles
+
+
+def location_scopes(user: Any) -> dict[int, tuple[str, int]]:
+    """customer id → (node kind, node id) for each membership limited to a location subtree.
+
+    Kept for the current request like `effective_roles`; platform staff are never scoped.
+    """
+    request_id = current.get().request_id
+    cached = getattr(user, "_webnet_scopes", None)
+    if request_id and cached is not None and cached[0] == request_id:
+        return cached[1]
+    scopes: dict[int, tuple[str, int]] = {}
+    if user is not None and user.is_authenticated and user.is_active and not user.is_superuser:
+        from webnet.customers.models import Membership  # models import the gate's querysets
+
+        fields = Membership.SCOPE_FIELDS
+        rows = Membership.objects.filter(user_id=user.pk).values_list(
+            "customer_id", *(f"{name}_id" for name in fields.values())
+        )
+        for customer_id, *node_ids in rows:
+            for kind, node_id in zip(fields, node_ids, strict=True):
+                if node_id is not None:
+                    scopes[customer_id] = (kind, node_id)
+    if request_id and user is not None:
+        user._webnet_scopes = (request_id, scopes)
+    return scopes
 
 
 def _load_roles(user: Any) -> dict[int, Level]:
@@ -244,7 +284,10 @@ def customer_ids(user: Any, resource: str, action: str) -> set[int] | None:
         return _staff_token_ids(user, needed)
     if needed == Level.STAFF:
         return set()
-    return {cid for cid, level in effective_roles(user).items() if level >= needed}
+    ids = {cid for cid, level in effective_roles(user).items() if level >= needed}
+    if resource in WHOLE_CUSTOMER and action in (WHOLE_CUSTOMER[resource] or {action}):
+        ids -= set(location_scopes(user))
+    return ids
 
 
 def can(user: Any, resource: str, action: str, customer_id: int | None) -> bool:

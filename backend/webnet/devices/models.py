@@ -6,6 +6,7 @@ from django.db import models
 from webnet.core import crypto
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
 from webnet.devices.platforms import Platform
+from webnet.locations.models import Location, Rack, Site
 
 SECRET_FIELDS = ("password", "enable_secret", "ssh_private_key")
 
@@ -70,6 +71,8 @@ INVENTORY_FIELDS = (
     "os_version",
     "role",
     "site",
+    "location",
+    "rack",
     "latitude",
     "longitude",
     "description",
@@ -86,6 +89,13 @@ class DeviceStatus(models.TextChoices):
 class Device(CustomerOwned):
     # Changing these needs device.change_binding (admin): they decide where a password is sent.
     binding_fields = ("management_host", "port", "credential", "credential_id")
+    # Where the device stands: `within(node)` and location-scoped memberships read these.
+    location_paths = {
+        "region": "site__region",
+        "site": "site",
+        "location": "location",
+        "rack": "rack",
+    }
 
     hostname = models.CharField(max_length=100)
     management_host = models.CharField(max_length=255, help_text="IP address or DNS name")
@@ -98,7 +108,20 @@ class Device(CustomerOwned):
     serial_number = models.CharField(max_length=100, blank=True)
     os_version = models.CharField(max_length=100, blank=True)
     role = models.CharField(max_length=50, blank=True)
-    site = models.CharField(max_length=100, blank=True)
+    # PROTECT: a site, location or rack that still holds devices cannot be deleted.
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="devices",
+    )
+    rack = models.ForeignKey(
+        Rack, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
     latitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,

@@ -14,6 +14,7 @@ from webnet.devices.filters import DeviceFilterSet
 from webnet.devices.groups import member_ids
 from webnet.devices.models import Device, DeviceGroup, DeviceStatus, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
+from webnet.locations.models import Site
 from webnet.ui.crud import (
     ScopedDeleteView,
     ScopedFormView,
@@ -24,7 +25,7 @@ from webnet.ui.crud import (
 )
 from webnet.ui.forms.devices import DeviceForm
 
-FILTER_KEYS = ("q", "platform", "status", "site", "role", "tag")
+FILTER_KEYS = ("q", "platform", "status", "site", "role", "tag", "within")
 
 
 class DeviceMixin(ScopedMixin):
@@ -46,7 +47,7 @@ class DeviceListView(DeviceMixin, ScopedListView):
     def rows(self) -> QuerySet:
         devices = (
             self.queryset("view")
-            .select_related("credential")
+            .select_related("credential", "site")
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         )
         self.filterset = DeviceFilterSet(self._filter_params(), queryset=devices)
@@ -71,7 +72,7 @@ class DeviceListView(DeviceMixin, ScopedListView):
             "filter_errors": self.filterset.errors,
             "platforms": Platform.choices,
             "statuses": DeviceStatus.choices,
-            "sites": _distinct(every, "site"),
+            "sites": scoped(self.request, Site).values_list("name", flat=True),
             "roles": _distinct(every, "role"),
             "tags": scoped(self.request, Tag).values_list("name", flat=True),
             "export_query": urlencode(export, doseq=True),
