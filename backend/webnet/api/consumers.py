@@ -16,9 +16,10 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.config_mgmt.redact import Redactor, mask_value
-from webnet.core import broadcasts
+from webnet.core import access, broadcasts
 from webnet.core.numbers import parse_int
 from webnet.customers.models import Customer
+from webnet.devices.models import Device
 from webnet.jobs.lifecycle import log_line
 from webnet.jobs.models import Job, JobLog
 
@@ -121,10 +122,23 @@ def _visible_customer_ids(user: Any) -> list[int]:
     return list(Customer.objects.restrict(user, "view").values_list("pk", flat=True))
 
 
+@database_sync_to_async
+def _scoped_customer_ids(user: Any) -> frozenset[int]:
+    return frozenset(access.location_scopes(user))
+
+
+@database_sync_to_async
+def _visible_device(user: Any, device_id: int) -> bool:
+    return Device.objects.restrict(user, "view").filter(pk=device_id).exists()
+
+
 class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     """Job and device status changes of every customer the user may see (as that set changes)."""
 
     groups_joined: frozenset[str] = frozenset()
+    # Customers where the user's membership is limited to a location subtree: their device
+    # messages pass the gate one by one (the customer group carries the whole customer's).
+    scoped: frozenset[int] = frozenset()
 
     async def connect(self) -> None:
         user = await self.admit()
@@ -143,6 +157,7 @@ class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         for group in self.groups_joined - wanted:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = wanted
+        self.user, self.scoped = user, await _scoped_customer_ids(user)
         return True
 
     async def disconnect(self, code: int) -> None:
@@ -154,4 +169,7 @@ class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "job", "job": event["job"]})
 
     async def device_status(self, event: dict[str, Any]) -> None:
-        await self.send_json({"type": "device", "device": event["device"]})
+        device = event["device"]
+        if device["customer"] in self.scoped and not await _visible_device(self.user, device["id"]):
+            return
+        await self.send_json({"type": "device", "device": device})

@@ -76,11 +76,13 @@ class MembershipSerializer(ScopedSerializer):
         read_only_fields = ["created_at"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        scoped = "scope" in attrs
+        scope = attrs.pop("scope", None)
         attrs = super().validate(attrs)
-        if "scope" in attrs:
+        if scoped:
             customer = self.instance.customer if self.instance else attrs["customer"]
             user = self.context["request"].user
-            attrs.update(ScopeField.as_fields(attrs.pop("scope"), user, customer.pk))
+            attrs.update(ScopeField.as_fields(scope, user, customer.pk))
         if self.instance is not None:
             attrs.pop("user", None)  # a membership moves role, never user
         elif (
