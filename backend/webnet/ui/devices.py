@@ -15,6 +15,7 @@ from webnet.devices.groups import member_ids
 from webnet.devices.models import Device, DeviceGroup, DeviceStatus, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
 from webnet.locations.models import Site
+from webnet.locations.within import NODE_MODELS, parse_node
 from webnet.ui.crud import (
     ScopedDeleteView,
     ScopedFormView,
@@ -76,7 +77,17 @@ class DeviceListView(DeviceMixin, ScopedListView):
             "roles": _distinct(every, "role"),
             "tags": scoped(self.request, Tag).values_list("name", flat=True),
             "export_query": urlencode(export, doseq=True),
+            "within_label": self._within_label(),
         }
+
+    def _within_label(self) -> str:
+        """`site AMS1` for `?within=site:7` when the user sees that node, else empty."""
+        try:
+            node = parse_node(self.request.GET.get("within", ""))
+        except ValueError:
+            return ""
+        found = scoped(self.request, NODE_MODELS[node.kind]).filter(pk=node.id).first()
+        return f"{node.kind} {found}" if found else ""
 
 
 class DeviceDetailView(DeviceMixin, View):
