@@ -252,6 +252,12 @@ def _row_result(
     return result
 
 
+def _visible(model: Any, actor: Any, customer: Customer, action: str) -> Any:
+    """The customer's rows `actor` may `action` (all of them for the system, actor None)."""
+    rows = model.objects if actor is None else model.objects.restrict(actor, action)
+    return rows.for_customer(customer.pk)
+
+
 def parse(
     actor: Any,
     content: bytes,
@@ -262,7 +268,8 @@ def parse(
     """Validate a CSV file for `customer` without writing anything.
 
     A row naming an existing hostname is an error, or is skipped, or updates that device (one
-    `actor` can see: a hostname taken by a device outside their scope is an error).
+    `actor` can see: a hostname taken by a device outside their scope is an error). Actor None
+    is the system (the lab command).
     """
     if on_existing not in ON_EXISTING:
         raise ValueError(f"on_existing must be one of {ON_EXISTING}")
@@ -283,13 +290,12 @@ def parse(
     known = Known(
         credentials={str(c.pk): c for c in own} | {c.name: c for c in own},
         tags=set(Tag.objects.for_customer(customer.pk).values_list("name", flat=True)),
-        sites={s.name: s for s in Site.objects.restrict(actor).for_customer(customer.pk)},
+        sites={s.name: s for s in _visible(Site, actor, customer, "view")},
         may_create_sites=create_sites and customer.pk not in access.location_scopes(actor),
     )
     existing = {
         device.hostname: device
-        for device in Device.objects.restrict(actor, "change")
-        .for_customer(customer.pk)
+        for device in _visible(Device, actor, customer, "change")
         .select_related("credential", "site")
         .prefetch_related("tags")
     }
