@@ -70,10 +70,10 @@ def test_the_lab_inventory_lands_in_the_seeded_sites(db, monkeypatch) -> None:
     _run("seed_demo")
     demo = Customer.objects.get()
     inventory = (
-        "hostname,management_host,port,platform,site,credential\n"
-        "lab-1,127.0.0.1,2201,cisco_ios,ams1,lab\n"
-        "lab-2,127.0.0.1,2202,cisco_ios,sin1,lab\n"
-    ).encode()
+        b"hostname,management_host,port,platform,site,credential\n"
+        b"lab-1,127.0.0.1,2201,cisco_ios,ams1,lab\n"
+        b"lab-2,127.0.0.1,2202,cisco_ios,sin1,lab\n"
+    )
     report = importer.commit(None, inventory, demo, on_existing="skip")
     assert report.committed, report.as_dict()
     assert Device.objects.get(hostname="lab-1").site == Site.objects.get(name="ams1")
