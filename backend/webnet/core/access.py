@@ -5,7 +5,7 @@ Permissions are decided by resource and action (view/add/change/delete or a name
 API tokens can narrow a user: to one customer, and/or to read-only (viewer) — see `effective_roles`.
 """
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import IntegerChoices
@@ -159,6 +159,9 @@ def required_level(resource: str, action: str) -> Level:
         raise UnknownPermission(f"{resource}.{action}") from exc
 
 
+Scope = tuple[str, int]  # (node kind, node id) of a membership limited to a location subtree
+
+
 def effective_roles(user: Any) -> dict[int, Level]:
     """customer id → level for an authenticated user, narrowed by the API token in use.
 
@@ -166,57 +169,49 @@ def effective_roles(user: Any) -> dict[int, Level]:
     user object for the current request only (keyed by its request id); outside a request —
     jobs, commands — every call asks the database.
     """
-    request_id = current.get().request_id
-    cached = getattr(user, "_webnet_roles", None)
-    if request_id and cached is not None and cached[0] == request_id:
-        return cached[1]
-    roles = _load_roles(user)
-    if request_id and user is not None:
-        user._webnet_roles = (request_id, roles)
-    return roles
+    return _access(user)[0]
 
 
-def location_scopes(user: Any) -> dict[int, tuple[str, int]]:
-    """customer id → (node kind, node id) for each membership limited to a location subtree.
-
-    Kept for the current request like `effective_roles`; platform staff are never scoped.
+def location_scopes(user: Any) -> dict[int, Scope]:
+    """customer id → (node kind, node id) where the user's membership is limited to a location
+    subtree (read with the roles, in the same query; kept the same way). Staff are never scoped.
     """
+    return _access(user)[1]
+
+
+def _access(user: Any) -> tuple[dict[int, Level], dict[int, Scope]]:
     request_id = current.get().request_id
-    cached = getattr(user, "_webnet_scopes", None)
+    cached = getattr(user, "_webnet_access", None)
     if request_id and cached is not None and cached[0] == request_id:
         return cached[1]
-    scopes: dict[int, tuple[str, int]] = {}
-    if user is not None and user.is_authenticated and user.is_active and not user.is_superuser:
-        from webnet.customers.models import Membership  # models import the gate's querysets
-
-        fields = Membership.SCOPE_FIELDS
-        rows = Membership.objects.filter(user_id=user.pk).values_list(
-            "customer_id", *(f"{name}_id" for name in fields.values())
-        )
-        for customer_id, *node_ids in rows:
-            for kind, node_id in zip(fields, node_ids, strict=True):
-                if node_id is not None:
-                    scopes[customer_id] = (kind, node_id)
+    loaded = _load_access(user)
     if request_id and user is not None:
-        user._webnet_scopes = (request_id, scopes)
-    return scopes
+        user._webnet_access = (request_id, loaded)
+    return loaded
 
 
-def _load_roles(user: Any) -> dict[int, Level]:
+def _load_access(user: Any) -> tuple[dict[int, Level], dict[int, Scope]]:
     roles: dict[int, Level] = {}
+    scopes: dict[int, Scope] = {}
     if user is not None and user.is_authenticated and user.is_active:
         token = getattr(user, "api_token", None)
-        for customer_id, role, _ in _memberships(user)[0]:
-            level = RANK[Role(role)]
+        for row in _memberships(user)[0]:
+            level = RANK[Role(row.role)]
             if token is not None and token.read_only:
                 level = Level.VIEWER
-            if token is not None and token.customer_id and token.customer_id != customer_id:
+            if token is not None and token.customer_id and token.customer_id != row.customer_id:
                 continue
-            roles[customer_id] = level
-    return roles
+            roles[row.customer_id] = level
+            if row.scope is not None and not user.is_superuser:
+                scopes[row.customer_id] = row.scope
+    return roles, scopes
 
 
-Row = tuple[int, str, str]  # customer id, role, customer name
+class Row(NamedTuple):
+    customer_id: int
+    role: str
+    name: str  # the customer's
+    scope: Scope | None
 
 
 def _memberships(user: Any) -> tuple[list[Row], list[Row]]:
@@ -228,20 +223,27 @@ def _memberships(user: Any) -> tuple[list[Row], list[Row]]:
     """
     from webnet.customers.models import Membership  # models import the gate's querysets
 
+    kinds = Membership.SCOPE_FIELDS
     rows = Membership.objects.filter(user_id=user.pk, customer__is_active=True).values_list(
-        "customer_id", "role", "customer__name", "customer__require_admin_totp"
+        "customer_id",
+        "role",
+        "customer__name",
+        "customer__require_admin_totp",
+        *(f"{name}_id" for name in kinds.values()),
     )
     counted: list[Row] = []
     held: list[Row] = []
     enrolled: bool | None = None
-    for customer_id, role, name, requires_totp in rows:
+    for customer_id, role, name, requires_totp, *node_ids in rows:
+        scope = next(((k, n) for k, n in zip(kinds, node_ids, strict=True) if n), None)
+        row = Row(customer_id, role, name, scope)
         if requires_totp and role == Role.ADMIN:
             if enrolled is None:
                 enrolled = has_second_factor(user)
             if not enrolled:
-                held.append((customer_id, role, name))
+                held.append(row)
                 continue
-        counted.append((customer_id, role, name))
+        counted.append(row)
     return counted, held
 
 
@@ -255,7 +257,7 @@ def withheld_customers(user: Any) -> dict[int, str]:
     """id → name of the customers whose second-factor rule keeps `user` out until they enrol."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
-    return {customer_id: name for customer_id, _, name in _memberships(user)[1]}
+    return {row.customer_id: row.name for row in _memberships(user)[1]}
 
 
 def is_staff(user: Any) -> bool:
