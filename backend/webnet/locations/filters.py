@@ -21,9 +21,10 @@ class NodeField(forms.CharField):
             raise ValidationError(str(exc)) from exc
 
 
-class WithinFilter(django_filters.Filter):
-    """`?within=region:3`: devices at that node or anywhere below it (sub-regions, their sites,
-    nested locations, racks). A node nobody here can see simply matches no device."""
+class WithinFilter(django_filters.CharFilter):
+    """`?within=region:3`: rows at that node or anywhere below it (sub-regions, their sites,
+    nested locations, racks). A node the list's reader cannot see matches no row of theirs (the
+    list is already past the gate), the same as a node that does not exist."""
 
     field_class = NodeField
 
