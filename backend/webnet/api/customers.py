@@ -14,6 +14,7 @@ from webnet.api.filters import FilterSet
 from webnet.api.locations import ScopeField
 from webnet.customers import services
 from webnet.customers.models import Customer, Invitation, Membership, Role
+from webnet.locations.within import scope_fields
 from webnet.users.models import User
 
 
@@ -82,7 +83,7 @@ class MembershipSerializer(ScopedSerializer):
         if scoped:
             customer = self.instance.customer if self.instance else attrs["customer"]
             user = self.context["request"].user
-            attrs.update(ScopeField.as_fields(scope, user, customer.pk))
+            attrs.update(scope_fields(user, customer.pk, scope))
         if self.instance is not None:
             attrs.pop("user", None)  # a membership moves role, never user
         elif (

@@ -10,9 +10,7 @@ from webnet.api.filters import FilterSet
 from webnet.locations import services
 from webnet.locations.filters import WithinFilter
 from webnet.locations.models import Location, Rack, Region, Site
-from webnet.locations.within import NODE_FORMAT, NODE_MODELS, Node, parse_node
-
-SCOPE_KINDS = ("region", "site", "location")
+from webnet.locations.within import NODE_FORMAT, SCOPE_KINDS, Node, parse_node
 
 
 class ScopeField(serializers.CharField):
@@ -29,19 +27,6 @@ class ScopeField(serializers.CharField):
         if node.kind not in SCOPE_KINDS:
             raise serializers.ValidationError("A scope is a region, a site or a location.")
         return node
-
-    @staticmethod
-    def as_fields(node: Node | None, user: Any, customer_id: int) -> dict[str, Any]:
-        """The membership's scope_* values for `node`, which `user` must see in the customer."""
-        fields: dict[str, Any] = {f"scope_{kind}": None for kind in SCOPE_KINDS}
-        if node is None:
-            return fields
-        model: Any = NODE_MODELS[node.kind]
-        found = model.objects.restrict(user).for_customer(customer_id).filter(pk=node.id).first()
-        if found is None:
-            raise serializers.ValidationError({"scope": [f"{node} does not exist."]})
-        fields[f"scope_{node.kind}"] = found
-        return fields
 
 
 class RegionSerializer(ScopedSerializer):

@@ -9,6 +9,7 @@ scope; a site scope holds no region).
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 
@@ -65,3 +66,22 @@ def within_q(model: type[models.Model], node: Node) -> Q:
 
 def within(queryset: QuerySet, node: Node) -> QuerySet:
     return queryset.filter(within_q(queryset.model, node))
+
+
+SCOPE_KINDS = ("region", "site", "location")  # what a membership may be limited to
+
+
+def scope_fields(user: Any, customer_id: int, node: Node | None) -> dict[str, Any]:
+    """A membership's scope_* values for `node` (None: the whole customer). The node must be a
+    region, site or location of the customer that `user` sees; else a `scope` field error."""
+    fields: dict[str, Any] = {f"scope_{kind}": None for kind in SCOPE_KINDS}
+    if node is None:
+        return fields
+    if node.kind not in SCOPE_KINDS:
+        raise ValidationError({"scope": "A scope is a region, a site or a location."})
+    model: Any = NODE_MODELS[node.kind]
+    found = model.objects.restrict(user).for_customer(customer_id).filter(pk=node.id).first()
+    if found is None:
+        raise ValidationError({"scope": f"{node} does not exist."})
+    fields[f"scope_{node.kind}"] = found
+    return fields

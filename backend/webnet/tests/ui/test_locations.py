@@ -85,3 +85,20 @@ def test_deleting_a_site_that_holds_devices_is_refused_not_a_500(
     response = ui("admin").post(reverse("ui:site_delete", args=[site.pk]), follow=True)
     assert response.status_code == 200 and "still in use" in response.content.decode()
     assert Site.objects.filter(pk=site.pk).exists()
+
+
+def test_an_admin_limits_a_member_to_a_region_on_the_members_page(
+    world: World, ui: Callable[[str], Client]
+) -> None:
+    tree = build_tree(world)
+    membership = world.viewer.memberships.get()
+    url = reverse("ui:member_edit", args=[membership.pk])
+    form = ui("admin").get(url).content.decode()
+    assert f'value="region:{tree.eu.pk}"' in form and f'value="site:{tree.ams.pk}"' in form
+    saved = ui("admin").post(url, {"role": "viewer", "scope": f"region:{tree.eu.pk}"})
+    assert saved.status_code == 302
+    membership.refresh_from_db()
+    assert membership.scope == ("region", tree.eu.pk)
+    listed = ui("viewer").get(reverse("ui:device_list")).content.decode()
+    assert "ams-edge" in listed and "nyc-edge" not in listed
+    assert "region EU" in ui("admin").get(reverse("ui:member_list")).content.decode()
