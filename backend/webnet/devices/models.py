@@ -192,8 +192,15 @@ class DeviceGroup(NamedCustomerOwned):
         return self.name
 
 
+def via_device(field: str = "device") -> dict[str, str]:
+    """`location_paths` of a model that stands where its (non-null) `field` device stands."""
+    return {kind: f"{field}__{path}" for kind, path in Device.location_paths.items()}
+
+
 class SSHHostKey(CustomerOwned):
     """A device's SSH host key as first seen (trust on first use) or as pinned by an admin."""
+
+    location_paths = via_device()
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="host_keys")
     key_type = models.CharField(max_length=40)

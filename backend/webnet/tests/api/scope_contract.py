@@ -66,7 +66,7 @@ class ScopeContract:
     scope: ClassVar[str] = "eu"  # the Tree attribute the member is limited to
     inside: ClassVar[str]  # the Tree attribute of a row inside that scope
     outside: ClassVar[str]  # … and of one outside it
-    change: ClassVar[dict[str, Any]]  # a PATCH an admin may make
+    change: ClassVar[dict[str, Any] | None]  # a PATCH an admin may make (None: read-only)
 
     def url(self, pk: Any = None) -> str:
         base = f"/api/v1/{self.endpoint}/"
@@ -100,6 +100,8 @@ class ScopeContract:
         assert len(rows) < client_for(world.viewer).get(self.url()).json()["count"]
 
     def test_a_scoped_admin_cannot_change_a_row_outside(self, world: World, tree: Tree) -> None:
+        if self.change is None:
+            pytest.skip("a read-only resource: the detail test covers it")
         client = self.client(world, tree, role="admin")
         outside = getattr(tree, self.outside)
         assert client.patch(self.url(outside.pk), self.change, format="json").status_code == 404

@@ -56,6 +56,31 @@ class TestRacksInLocation(ScopeContract):
     change = {"units": 45}
 
 
+class TestHostKeysOfDevicesInRegion(ScopeContract):
+    endpoint = "ssh-host-keys"
+    inside, outside = "device", "nyc_device"
+    change = None
+
+    @pytest.fixture
+    def tree(self, world: World) -> Tree:
+        tree = build_tree(world)
+        tree.device = f.SSHHostKeyFactory(device=tree.device)
+        tree.nyc_device = f.SSHHostKeyFactory(device=tree.nyc_device)
+        return tree
+
+
+class TestConfigSnapshotsOfDevicesInSite(TestHostKeysOfDevicesInRegion):
+    endpoint = "config-snapshots"
+    scope = "ams"
+
+    @pytest.fixture
+    def tree(self, world: World) -> Tree:
+        tree = build_tree(world)
+        tree.device = f.ConfigSnapshotFactory(device=tree.device)
+        tree.nyc_device = f.ConfigSnapshotFactory(device=tree.nyc_device)
+        return tree
+
+
 @pytest.fixture
 def tree(world: World) -> Tree:
     return build_tree(world)
