@@ -16,10 +16,10 @@ from webnet.locations.within import NODE_FORMAT, SCOPE_KINDS, Node, parse_node
 class ScopeField(serializers.CharField):
     """A membership's scope as `region:3`, `site:7` or `location:12` (null: whole customer)."""
 
-    def to_representation(self, value: tuple[str, int]) -> str:
+    def to_representation(self, value: tuple[str, int]) -> str:  # type: ignore[override]
         return str(Node(*value))
 
-    def to_internal_value(self, data: Any) -> Node:
+    def to_internal_value(self, data: Any) -> Node:  # type: ignore[override]
         try:
             node = parse_node(str(super().to_internal_value(data)))
         except ValueError as exc:
@@ -30,7 +30,7 @@ class ScopeField(serializers.CharField):
 
 
 class RegionSerializer(ScopedSerializer):
-    parent = ScopedRelatedField(Region, required=False, allow_null=True)
+    parent = ScopedRelatedField(Region, required=False, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Region
@@ -62,7 +62,7 @@ class SiteSerializer(ScopedSerializer):
 
 class LocationSerializer(ScopedSerializer):
     site = ScopedRelatedField(Site, required=False)
-    parent = ScopedRelatedField(Location, required=False, allow_null=True)
+    parent = ScopedRelatedField(Location, required=False, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Location
@@ -83,7 +83,7 @@ class LocationSerializer(ScopedSerializer):
 
 class RackSerializer(ScopedSerializer):
     site = ScopedRelatedField(Site, required=False)
-    location = ScopedRelatedField(Location, required=False, allow_null=True)
+    location = ScopedRelatedField(Location, required=False, allow_null=True)  # type: ignore[assignment]
 
     class Meta:
         model = Rack

@@ -73,7 +73,7 @@ MAX_BYTES = 5 * 1024 * 1024
 
 # The columns the row form checks; tags, credential and site are names resolved here.
 FORM_COLUMNS = tuple(c for c in COLUMNS if c not in ("tags", "credential", "site"))
-SITE_NAME_MAX = Site._meta.get_field("name").max_length
+SITE_NAME_MAX = int(Site._meta.get_field("name").max_length or 100)
 
 
 class DeviceRowForm(forms.ModelForm):

@@ -87,7 +87,11 @@ class DeviceStatus(models.TextChoices):
 
 
 # How bad each status is, for the location tree's worst-state roll-up (higher is worse).
-STATUS_SEVERITY = {DeviceStatus.REACHABLE: 0, DeviceStatus.UNKNOWN: 1, DeviceStatus.UNREACHABLE: 2}
+STATUS_SEVERITY: dict[str, int] = {
+    DeviceStatus.REACHABLE: 0,
+    DeviceStatus.UNKNOWN: 1,
+    DeviceStatus.UNREACHABLE: 2,
+}
 
 
 class Device(CustomerOwned):

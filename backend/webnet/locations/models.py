@@ -13,7 +13,7 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from tree_queries.query import TreeQuerySet
+from tree_queries.query import TreeManager, TreeQuerySet
 
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
 from webnet.core.querysets import ScopedQuerySet
@@ -21,6 +21,12 @@ from webnet.core.querysets import ScopedQuerySet
 
 class NodeQuerySet(TreeQuerySet, ScopedQuerySet):
     """The gate's `restrict` and the tree's `descendants` / `ancestors` on one queryset."""
+
+
+class NodeManager(TreeManager.from_queryset(NodeQuerySet)):  # type: ignore[misc]
+    """Manager of the nested models (tree fields only where a query asks for them)."""
+
+    _with_tree_fields = False
 
 
 class LocationStatus(models.TextChoices):
@@ -71,7 +77,7 @@ class Region(NamedCustomerOwned):
     )
     description = models.TextField(blank=True)
 
-    objects = NodeQuerySet.as_manager()
+    objects = NodeManager()  # type: ignore[misc]
 
     def __str__(self) -> str:
         return self.name
@@ -116,7 +122,7 @@ class Location(CustomerOwned):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = NodeQuerySet.as_manager()
+    objects = NodeManager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["site__name", "name"]

@@ -70,6 +70,6 @@ def build_tree(
             key = parents[key]  # type: ignore[assignment]
     roots: list[TreeNode] = []
     for key, node in nodes.items():
-        parent = nodes.get(parents[key] or "")
-        (parent.children if parent is not None else roots).append(node)
+        holder = nodes.get(parents[key] or "")
+        (holder.children if holder is not None else roots).append(node)
     return roots

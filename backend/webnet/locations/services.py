@@ -35,9 +35,8 @@ def _no_cycle(node: models.Model | None, parent: models.Model | None) -> None:
         raise ValidationError({"parent": "A node cannot be placed inside itself or its subtree."})
 
 
-def _customer_id(obj: models.Model | None, data: dict[str, Any]) -> int:
-    customer = data.get("customer")
-    return obj.customer_id if obj is not None else customer.pk  # type: ignore[union-attr]
+def _customer_id(obj: Any, data: dict[str, Any]) -> int:
+    return obj.customer_id if obj is not None else data["customer"].pk
 
 
 def _clean_region(region: Region | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +78,7 @@ def _placed_in_locations() -> list[type[models.Model]]:
         model
         for model in apps.get_models()
         if getattr(model, "location_paths", {}).get("location") == "location"
-        and model.location_paths.get("site") == "site"
+        and getattr(model, "location_paths", {}).get("site") == "site"
     ]
 
 
