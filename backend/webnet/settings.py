@@ -292,6 +292,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN, works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Sites, locations and racks share one status set; name it rather than a hashed collision.
+    "ENUM_NAME_OVERRIDES": {"LocationStatusEnum": "webnet.locations.models.LocationStatus"},
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -29,9 +29,10 @@ from django.db.models import Q, QuerySet
 
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.config_mgmt.redact import Redactor, mask_value
-from webnet.core import broadcasts
+from webnet.core import access, broadcasts
 from webnet.core.numbers import parse_int
 from webnet.customers.models import Customer
+from webnet.devices.models import Device
 from webnet.jobs.lifecycle import log_line
 from webnet.jobs.models import Job, JobDeviceResult, JobLog, JobStatus
 
@@ -226,10 +227,23 @@ def _changes(
     return jobs, devices, rows[-1][0] if rows else after_result
 
 
+@database_sync_to_async
+def _scoped_customer_ids(user: Any) -> frozenset[int]:
+    return frozenset(access.location_scopes(user))
+
+
+@database_sync_to_async
+def _visible_device(user: Any, device_id: int) -> bool:
+    return Device.objects.restrict(user, "view").filter(pk=device_id).exists()
+
+
 class UpdatesConsumer(GuardedConsumer, DatabasePoll):
     """Job and device status changes of every customer the user may see (as that set changes)."""
 
     groups_joined: frozenset[str] = frozenset()
+    # Customers where the user's membership is limited to a location subtree: their device
+    # messages pass the gate one by one (the customer group carries the whole customer's).
+    scoped: frozenset[int] = frozenset()
     visible: Visible
 
     async def connect(self) -> None:
@@ -270,6 +284,7 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         for group in self.groups_joined - wanted:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = wanted
+        self.user, self.scoped = user, await _scoped_customer_ids(user)
         return True
 
     async def disconnect(self, code: int) -> None:
@@ -283,5 +298,8 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         await self.send_json({"type": "job", "job": event["job"]})
 
     async def device_status(self, event: dict[str, Any]) -> None:
-        self.devices[event["device"]["id"]] = event["device"]["status"]
-        await self.send_json({"type": "device", "device": event["device"]})
+        device = event["device"]
+        if device["customer"] in self.scoped and not await _visible_device(self.user, device["id"]):
+            return
+        self.devices[device["id"]] = device["status"]
+        await self.send_json({"type": "device", "device": device})

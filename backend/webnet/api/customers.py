@@ -11,8 +11,10 @@ from rest_framework.response import Response
 from webnet.api.base import ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField
 from webnet.api.filters import FilterSet
+from webnet.api.locations import ScopeField
 from webnet.customers import services
 from webnet.customers.models import Customer, Invitation, Membership, Role
+from webnet.locations.within import scope_fields
 from webnet.users.models import User
 
 
@@ -62,14 +64,26 @@ class MembershipSerializer(ScopedSerializer):
     customer = CustomerField(required=False)
     user = VisibleUserField(help_text="A user you can see; invite anyone else.")
     username = serializers.CharField(source="user.username", read_only=True)
+    scope = ScopeField(
+        required=False,
+        allow_null=True,
+        help_text="Limit the member to a location subtree: region:<id>, site:<id> or "
+        "location:<id> (null: the whole customer).",
+    )
 
     class Meta:
         model = Membership
-        fields = ["id", "customer", "user", "username", "role", "created_at"]
+        fields = ["id", "customer", "user", "username", "role", "scope", "created_at"]
         read_only_fields = ["created_at"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        scoped = "scope" in attrs
+        scope = attrs.pop("scope", None)
         attrs = super().validate(attrs)
+        if scoped:
+            customer = self.instance.customer if self.instance else attrs["customer"]
+            user = self.context["request"].user
+            attrs.update(scope_fields(user, customer.pk, scope))
         if self.instance is not None:
             attrs.pop("user", None)  # a membership moves role, never user
         elif (

@@ -27,6 +27,7 @@ from webnet.devices.models import (
     SSHHostKey,
     Tag,
 )
+from webnet.locations.models import Location, Rack, Site
 
 
 class CredentialSerializer(ScopedSerializer):
@@ -105,6 +106,10 @@ class TagViewSet(ScopedModelViewSet):
 class DeviceSerializer(ScopedSerializer):
     tags = ScopedRelatedField(Tag, many=True, required=False)
     credential = ScopedRelatedField(Credential, required=False, allow_null=True)
+    site = ScopedRelatedField(Site, required=False, allow_null=True)
+    location = ScopedRelatedField(Location, required=False, allow_null=True)
+    rack = ScopedRelatedField(Rack, required=False, allow_null=True)
+    site_name = serializers.CharField(source="site.name", read_only=True, default="")
     tag_names = serializers.SerializerMethodField()
 
     class Meta:
@@ -113,6 +118,7 @@ class DeviceSerializer(ScopedSerializer):
             "id",
             "customer",
             *INVENTORY_FIELDS,
+            "site_name",
             "tags",
             "tag_names",
             "credential",
@@ -130,13 +136,13 @@ class DeviceSerializer(ScopedSerializer):
 
 
 class DeviceViewSet(ScopedModelViewSet):
-    queryset = Device.objects.select_related("credential").prefetch_related(
+    queryset = Device.objects.select_related("credential", "site").prefetch_related(
         Prefetch("tags", queryset=Tag.objects.order_by("name"))
     )
     serializer_class = DeviceSerializer
     filterset_class = DeviceFilterSet
-    search_fields = ["hostname", "management_host", "serial_number", "model", "site"]
-    ordering_fields = ["hostname", "platform", "site", "status", "created_at", "last_seen_at"]
+    search_fields = ["hostname", "management_host", "serial_number", "model", "site__name"]
+    ordering_fields = ["hostname", "platform", "site__name", "status", "created_at", "last_seen_at"]
     permission_actions = {"import_csv": "import"}
     create_with_model = False
     create_service = staticmethod(services.create_device)
@@ -152,6 +158,7 @@ class DeviceViewSet(ScopedModelViewSet):
                 "customer": serializers.IntegerField(required=False),
                 "dry_run": serializers.BooleanField(default=True),
                 "on_existing": serializers.ChoiceField(choices=importer.ON_EXISTING),
+                "create_sites": serializers.BooleanField(default=True),
             },
         ),
         responses={200: dict, 201: dict, 400: dict},
@@ -165,18 +172,20 @@ class DeviceViewSet(ScopedModelViewSet):
     def import_csv(self, request: Request) -> Response:
         """Import devices from CSV (the export's format). `dry_run` (default true) only reports
         per-row errors; `on_existing` says what a row naming an existing device does: `error`
-        (default), `skip`, or `update` it."""
+        (default), `skip`, or `update` it. The `site` column names a site; `create_sites`
+        (default true) creates the missing ones, false makes such a row an error."""
         form = ImportRequestSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
         customer: Customer = form.validated_data["customer"]
         content = form.validated_data["file"].read()
         on_existing = form.validated_data["on_existing"]
+        create_sites = form.validated_data["create_sites"]
         code: int
         if form.validated_data["dry_run"]:
-            report = importer.parse(content, customer, on_existing)
+            report = importer.parse(request.user, content, customer, on_existing, create_sites)
             code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
         else:
-            report = importer.commit(request.user, content, customer, on_existing)
+            report = importer.commit(request.user, content, customer, on_existing, create_sites)
             code = status.HTTP_201_CREATED if report.committed else status.HTTP_400_BAD_REQUEST
         return Response(report.as_dict(), status=code)
 
@@ -186,6 +195,7 @@ class ImportRequestSerializer(serializers.Serializer):
     customer = CustomerField(required=False)
     dry_run = serializers.BooleanField(default=True)
     on_existing = serializers.ChoiceField(choices=importer.ON_EXISTING, default="error")
+    create_sites = serializers.BooleanField(default=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         user = self.context["request"].user

@@ -37,6 +37,7 @@ from webnet.api.monitoring import (
     SeriesView,
     SnmpCredentialViewSet,
 )
+from webnet.api.locations import LocationViewSet, RackViewSet, RegionViewSet, SiteViewSet
 from webnet.api.networkops import (
     CustomerIPRangeViewSet,
     DeviceParentViewSet,
@@ -57,6 +58,10 @@ router.register("devices", DeviceViewSet)
 router.register("tags", TagViewSet)
 router.register("device-groups", DeviceGroupViewSet)
 router.register("ssh-host-keys", SSHHostKeyViewSet)
+router.register("regions", RegionViewSet)
+router.register("sites", SiteViewSet)
+router.register("locations", LocationViewSet)
+router.register("racks", RackViewSet)
 router.register("audit-events", AuditEventViewSet)
 router.register("jobs", JobViewSet)
 router.register("schedules", ScheduleViewSet)

@@ -3,6 +3,7 @@
 from django.db import models
 
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.devices.models import via_device
 
 
 class ChangeKind(models.TextChoices):
@@ -17,6 +18,8 @@ class ConfigSnapshot(CustomerOwned):
     `text` is what the device said; `sha256` hashes `sanitize(platform, text)`, so timestamps and
     byte counts never make a new snapshot. `last_verified_at` moves on every identical backup.
     """
+
+    location_paths = via_device()  # a member scoped to a region reads only its devices' configs
 
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="config_snapshots"

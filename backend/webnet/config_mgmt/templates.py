@@ -100,6 +100,8 @@ def device_context(device: Device) -> dict[str, Any]:
     fields = {name: getattr(device, name) for name in INVENTORY_FIELDS}
     for name in ("latitude", "longitude"):
         fields[name] = None if fields[name] is None else float(fields[name])
+    for name in ("site", "location", "rack"):  # places by name, as templates print them
+        fields[name] = fields[name].name if fields[name] is not None else ""
     groups = _groups_of(device)
     variables: dict[str, Any] = {}
     for _, values in variable_layers(device, groups):

@@ -5,7 +5,7 @@ Permissions are decided by resource and action (view/add/change/delete or a name
 API tokens can narrow a user: to one customer, and/or to read-only (viewer) — see `effective_roles`.
 """
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import IntegerChoices
@@ -67,6 +67,16 @@ TABLE: dict[str, dict[str, Level]] = {
         "delete": Level.OPERATOR,
     },
     "sshhostkey": {"view": Level.VIEWER, "delete": Level.ADMIN},
+    # Locations: the customer's geography; memberships may be scoped to a part of it.
+    **{
+        resource: {
+            "view": Level.VIEWER,
+            "add": Level.ADMIN,
+            "change": Level.ADMIN,
+            "delete": Level.ADMIN,
+        }
+        for resource in ("region", "site", "location", "rack")
+    },
     "auditevent": {"view": Level.ADMIN},
     "job": {"view": Level.VIEWER, "add": Level.OPERATOR, "cancel": Level.OPERATOR},
     "joblog": {"view": Level.VIEWER},
@@ -163,6 +173,10 @@ TABLE: dict[str, dict[str, Level]] = {
 
 ALL = None  # sentinel returned by customer_ids(): every customer
 
+# What spans the whole customer: a membership limited to a location subtree never manages these
+# (a region's admin must not grant a role over all of the customer, nor lift their own scope).
+WHOLE_CUSTOMER = {"membership": None, "invitation": None, "customer": {"change"}}
+
 
 class UnknownPermission(LookupError):
     """A resource/action pair missing from TABLE: a programming error, never a silent allow."""
@@ -175,6 +189,9 @@ def required_level(resource: str, action: str) -> Level:
         raise UnknownPermission(f"{resource}.{action}") from exc
 
 
+Scope = tuple[str, int]  # (node kind, node id) of a membership limited to a location subtree
+
+
 def effective_roles(user: Any) -> dict[int, Level]:
     """customer id → level for an authenticated user, narrowed by the API token in use.
 
@@ -182,31 +199,49 @@ def effective_roles(user: Any) -> dict[int, Level]:
     user object for the current request only (keyed by its request id); outside a request —
     jobs, commands — every call asks the database.
     """
+    return _access(user)[0]
+
+
+def location_scopes(user: Any) -> dict[int, Scope]:
+    """customer id → (node kind, node id) where the user's membership is limited to a location
+    subtree (read with the roles, in the same query; kept the same way). Staff are never scoped.
+    """
+    return _access(user)[1]
+
+
+def _access(user: Any) -> tuple[dict[int, Level], dict[int, Scope]]:
     request_id = current.get().request_id
-    cached = getattr(user, "_webnet_roles", None)
+    cached = getattr(user, "_webnet_access", None)
     if request_id and cached is not None and cached[0] == request_id:
         return cached[1]
-    roles = _load_roles(user)
+    loaded = _load_access(user)
     if request_id and user is not None:
-        user._webnet_roles = (request_id, roles)
-    return roles
+        user._webnet_access = (request_id, loaded)
+    return loaded
 
 
-def _load_roles(user: Any) -> dict[int, Level]:
+def _load_access(user: Any) -> tuple[dict[int, Level], dict[int, Scope]]:
     roles: dict[int, Level] = {}
+    scopes: dict[int, Scope] = {}
     if user is not None and user.is_authenticated and user.is_active:
         token = getattr(user, "api_token", None)
-        for customer_id, role, _ in _memberships(user)[0]:
-            level = RANK[Role(role)]
+        for row in _memberships(user)[0]:
+            level = RANK[Role(row.role)]
             if token is not None and token.read_only:
                 level = Level.VIEWER
-            if token is not None and token.customer_id and token.customer_id != customer_id:
+            if token is not None and token.customer_id and token.customer_id != row.customer_id:
                 continue
-            roles[customer_id] = level
-    return roles
+            roles[row.customer_id] = level
+            if row.scope is not None and not user.is_superuser:
+                scopes[row.customer_id] = row.scope
+    return roles, scopes
 
 
-Row = tuple[int, str, str]  # customer id, role, customer name
+class Row(NamedTuple):
+    customer_id: int
+    role: str
+    name: str  # the customer's
+    scope: Scope | None
 
 
 def _memberships(user: Any) -> tuple[list[Row], list[Row]]:
@@ -218,20 +253,27 @@ def _memberships(user: Any) -> tuple[list[Row], list[Row]]:
     """
     from webnet.customers.models import Membership  # models import the gate's querysets
 
+    kinds = Membership.SCOPE_FIELDS
     rows = Membership.objects.filter(user_id=user.pk, customer__is_active=True).values_list(
-        "customer_id", "role", "customer__name", "customer__require_admin_totp"
+        "customer_id",
+        "role",
+        "customer__name",
+        "customer__require_admin_totp",
+        *(f"{name}_id" for name in kinds.values()),
     )
     counted: list[Row] = []
     held: list[Row] = []
     enrolled: bool | None = None
-    for customer_id, role, name, requires_totp in rows:
+    for customer_id, role, name, requires_totp, *node_ids in rows:
+        scope = next(((k, n) for k, n in zip(kinds, node_ids, strict=True) if n), None)
+        row = Row(customer_id, role, name, scope)
         if requires_totp and role == Role.ADMIN:
             if enrolled is None:
                 enrolled = has_second_factor(user)
             if not enrolled:
-                held.append((customer_id, role, name))
+                held.append(row)
                 continue
-        counted.append((customer_id, role, name))
+        counted.append(row)
     return counted, held
 
 
@@ -245,7 +287,7 @@ def withheld_customers(user: Any) -> dict[int, str]:
     """id → name of the customers whose second-factor rule keeps `user` out until they enrol."""
     if user is None or not user.is_authenticated or not user.is_active:
         return {}
-    return {customer_id: name for customer_id, _, name in _memberships(user)[1]}
+    return {row.customer_id: row.name for row in _memberships(user)[1]}
 
 
 def is_staff(user: Any) -> bool:
@@ -274,7 +316,10 @@ def customer_ids(user: Any, resource: str, action: str) -> set[int] | None:
         return _staff_token_ids(user, needed)
     if needed == Level.STAFF:
         return set()
-    return {cid for cid, level in effective_roles(user).items() if level >= needed}
+    ids = {cid for cid, level in effective_roles(user).items() if level >= needed}
+    if resource in WHOLE_CUSTOMER and action in (WHOLE_CUSTOMER[resource] or {action}):
+        ids -= set(location_scopes(user))
+    return ids
 
 
 def can(user: Any, resource: str, action: str, customer_id: int | None) -> bool:

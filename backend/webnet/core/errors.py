@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
+from django.db.models import ProtectedError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -32,6 +33,10 @@ def _as_drf(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, RequestDataTooBig):  # a body without a length, read past the limit
         return _TooLarge(body_too_large())
+    if isinstance(exc, ProtectedError):  # e.g. a site that still holds devices
+        return exceptions.ValidationError(
+            {"non_field_errors": ["This is still in use; move or delete what uses it first."]}
+        )
     if isinstance(exc, IntegrityError):
         return exceptions.ValidationError(
             {"non_field_errors": ["This conflicts with an existing object."]}

@@ -42,18 +42,55 @@ class Customer(models.Model):
         return self.name
 
 
+def _scope_field(model: str) -> models.ForeignKey:
+    # PROTECT: deleting the node must never silently widen the member to the whole customer.
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Limit this member to this part of the customer (and everything below it).",
+    )
+
+
 class Membership(CustomerOwned):
+    """A user's role in a customer, optionally limited to one location subtree (its scope)."""
+
+    # node kind → field; at most one is set. The gate (core.access) reads them by these names.
+    SCOPE_FIELDS = {"region": "scope_region", "site": "scope_site", "location": "scope_location"}
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    scope_region = _scope_field("locations.Region")
+    scope_site = _scope_field("locations.Site")
+    scope_location = _scope_field("locations.Location")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["customer__name", "user__username"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "customer"], name="unique_membership")
+            models.UniqueConstraint(fields=["user", "customer"], name="unique_membership"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope_region__isnull=True, scope_site__isnull=True)
+                    | models.Q(scope_region__isnull=True, scope_location__isnull=True)
+                    | models.Q(scope_site__isnull=True, scope_location__isnull=True)
+                ),
+                name="membership_one_scope",
+            ),
         ]
+
+    @property
+    def scope(self) -> tuple[str, int] | None:
+        """(kind, id) of the subtree this membership is limited to, or None (all of it)."""
+        for kind, name in self.SCOPE_FIELDS.items():
+            node_id = getattr(self, f"{name}_id")
+            if node_id is not None:
+                return (kind, node_id)
+        return None
 
     def __str__(self) -> str:
         return f"{self.user} — {self.role} in {self.customer}"

@@ -45,9 +45,15 @@ def delete_customer(actor: Any, customer: Customer) -> None:
 
 
 def grant_role(
-    actor: Any, user: Any, customer: Customer, role: str, invitation: Invitation | None = None
+    actor: Any,
+    user: Any,
+    customer: Customer,
+    role: str,
+    invitation: Invitation | None = None,
+    scope: dict[str, Any] | None = None,
 ) -> Membership:
-    """Give `user` `role` in `customer`, creating or changing the membership (audited).
+    """Give `user` `role` in `customer`, creating or changing the membership (audited); `scope`
+    (the membership's scope_* fields) limits it to a location subtree.
 
     The actor must be allowed to manage memberships there, or be `user` accepting their pending
     `invitation` to it; None is the system (management commands).
@@ -65,10 +71,10 @@ def grant_role(
     existing = Membership.objects.for_customer(customer.pk).filter(user=user).first()
     if existing is None:
         granted = changes.create(
-            actor, Membership, {"user": user, "customer": customer, "role": role}
+            actor, Membership, {"user": user, "customer": customer, "role": role, **(scope or {})}
         )
     else:
-        granted = changes.update(actor, existing, {"role": role})
+        granted = changes.update(actor, existing, {"role": role, **(scope or {})})
     broadcasts.recheck_users_on_commit(user.pk)
     return granted
 
@@ -186,4 +192,7 @@ def revoke_invitation(actor: Any, invitation: Invitation) -> None:
 def create_membership(actor: Any, data: dict[str, Any]) -> Membership:
     """The API's membership create: a direct grant (the user field only offers users the actor
     may already see; staff see everyone)."""
-    return grant_role(actor, data["user"], data["customer"], data.get("role", Role.VIEWER))
+    scope = {name: data[name] for name in Membership.SCOPE_FIELDS.values() if name in data}
+    return grant_role(
+        actor, data["user"], data["customer"], data.get("role", Role.VIEWER), scope=scope
+    )

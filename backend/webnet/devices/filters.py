@@ -7,6 +7,8 @@ from django.db.models import Q, QuerySet
 from webnet.core.numbers import IdFilter
 from webnet.devices.models import Device, DeviceStatus
 from webnet.devices.platforms import Platform
+from webnet.locations.filters import WithinFilter
+from webnet.locations.within import NODE_FORMAT
 from webnet.saferegex import PatternError, compile_pattern
 
 
@@ -29,7 +31,8 @@ class DeviceFilterSet(django_filters.FilterSet):
     vendor = django_filters.CharFilter(lookup_expr="iexact")
     model = django_filters.CharFilter(lookup_expr="icontains")
     role = django_filters.CharFilter(lookup_expr="iexact")
-    site = django_filters.CharFilter(lookup_expr="iexact")
+    site = django_filters.CharFilter(field_name="site__name", lookup_expr="iexact")
+    within = WithinFilter(label=f"Within a node ({NODE_FORMAT})")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag names (comma-separated)")
     group = IdFilter(method="filter_group", label="Device group id")
     credential = IdFilter(field_name="credential_id")
@@ -46,7 +49,7 @@ class DeviceFilterSet(django_filters.FilterSet):
             | Q(management_host__icontains=value)
             | Q(serial_number__icontains=value)
             | Q(model__icontains=value)
-            | Q(site__icontains=value)
+            | Q(site__name__icontains=value)
         )
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -6,6 +6,7 @@ from django.db import models
 from webnet.core import crypto
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
 from webnet.devices.platforms import Platform
+from webnet.locations.models import Location, Rack, Site
 
 SECRET_FIELDS = ("password", "enable_secret", "ssh_private_key")
 
@@ -70,6 +71,8 @@ INVENTORY_FIELDS = (
     "os_version",
     "role",
     "site",
+    "location",
+    "rack",
     "latitude",
     "longitude",
     "description",
@@ -83,9 +86,24 @@ class DeviceStatus(models.TextChoices):
     UNREACHABLE = "unreachable", "Unreachable"
 
 
+# How bad each status is, for the location tree's worst-state roll-up (higher is worse).
+STATUS_SEVERITY: dict[str, int] = {
+    DeviceStatus.REACHABLE: 0,
+    DeviceStatus.UNKNOWN: 1,
+    DeviceStatus.UNREACHABLE: 2,
+}
+
+
 class Device(CustomerOwned):
     # Changing these needs device.change_binding (admin): they decide where a password is sent.
     binding_fields = ("management_host", "port", "credential", "credential_id")
+    # Where the device stands: `within(node)` and location-scoped memberships read these.
+    location_paths = {
+        "region": "site__region",
+        "site": "site",
+        "location": "location",
+        "rack": "rack",
+    }
 
     hostname = models.CharField(max_length=100)
     management_host = models.CharField(max_length=255, help_text="IP address or DNS name")
@@ -98,7 +116,20 @@ class Device(CustomerOwned):
     serial_number = models.CharField(max_length=100, blank=True)
     os_version = models.CharField(max_length=100, blank=True)
     role = models.CharField(max_length=50, blank=True)
-    site = models.CharField(max_length=100, blank=True)
+    # PROTECT: a site, location or rack that still holds devices cannot be deleted.
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
+    location = models.ForeignKey(
+        Location,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="devices",
+    )
+    rack = models.ForeignKey(
+        Rack, null=True, blank=True, on_delete=models.PROTECT, related_name="devices"
+    )
     latitude = models.DecimalField(
         max_digits=9,
         decimal_places=6,
@@ -165,8 +196,15 @@ class DeviceGroup(NamedCustomerOwned):
         return self.name
 
 
+def via_device(field: str = "device") -> dict[str, str]:
+    """`location_paths` of a model that stands where its (non-null) `field` device stands."""
+    return {kind: f"{field}__{path}" for kind, path in Device.location_paths.items()}
+
+
 class SSHHostKey(CustomerOwned):
     """A device's SSH host key as first seen (trust on first use) or as pinned by an admin."""
+
+    location_paths = via_device()
 
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="host_keys")
     key_type = models.CharField(max_length=40)

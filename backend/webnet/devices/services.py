@@ -19,6 +19,7 @@ from webnet.devices.models import (
 )
 from webnet.devices.platforms import Platform
 from webnet.drivers import get_platform
+from webnet.locations.services import place_device
 
 
 def _encrypt_secrets(data: dict[str, Any]) -> dict[str, Any]:
@@ -58,12 +59,14 @@ def _with_vendor(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_device(actor: Any, data: dict[str, Any]) -> Device:
+    customer_id = data["customer"].pk if "customer" in data else data["customer_id"]
+    data = place_device(Device(), customer_id, data)
     return changes.create(actor, Device, _with_vendor(data))
 
 
 def update_device(actor: Any, device: Device, data: dict[str, Any]) -> Device:
     _check_binding(actor, device, data)
-    return changes.update(actor, device, data)
+    return changes.update(actor, device, place_device(device, device.customer_id, data))
 
 
 def delete_object(actor: Any, obj: Any) -> None:

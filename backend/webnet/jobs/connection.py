@@ -11,7 +11,7 @@ from webnet.devices.models import Device, SSHHostKey
 from webnet.drivers import ConnectParams, HostKeyPolicy, Timeouts
 from webnet.jobs.registry import DeviceTarget
 
-TARGET_FIELDS = ("vendor", "model", "serial_number", "os_version", "role", "site")
+TARGET_FIELDS = ("vendor", "model", "serial_number", "os_version", "role")
 
 
 def timeouts() -> Timeouts:
@@ -31,7 +31,10 @@ def device_target(device: Device) -> DeviceTarget:
         platform=device.platform,
         host=device.management_host,
         port=device.port,
-        fields={name: getattr(device, name) for name in TARGET_FIELDS},
+        fields={
+            **{name: getattr(device, name) for name in TARGET_FIELDS},
+            "site": device.site.name if device.site else "",
+        },
     )
 
 

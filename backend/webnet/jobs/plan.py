@@ -57,7 +57,7 @@ def load(job_id: int, device_ids: list[int] | None = None) -> JobPlan | None:
             device.pk: device
             for device in Device.objects.for_customer(job.customer_id)
             .filter(pk__in=wanted)
-            .select_related("credential")
+            .select_related("credential", "site")
         }
         targets = [device_target(device) for device in devices.values()]
         plan.missing_ids = [pk for pk in wanted if pk not in devices]

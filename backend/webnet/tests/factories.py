@@ -10,6 +10,7 @@ from webnet.core import crypto
 from webnet.customers.models import Customer, Membership, Role
 from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
+from webnet.locations.models import Location, Rack, Region, Site
 from webnet.users import totp
 from webnet.users.models import User
 
@@ -74,7 +75,53 @@ class TagFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"tag-{n}")
 
 
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"region-{n}")
+
+
+class SiteFactory(DjangoModelFactory):
+    """A customer's site by name: asking twice for one name gives the same site."""
+
+    class Meta:
+        model = Site
+        django_get_or_create = ("customer", "name")
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"site-{n}")
+
+
+class LocationFactory(DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    site = factory.SubFactory(SiteFactory)
+    customer = factory.SelfAttribute("site.customer")
+    name = factory.Sequence(lambda n: f"room-{n}")
+
+
+class RackFactory(DjangoModelFactory):
+    """In `location`'s site when given a location."""
+
+    class Meta:
+        model = Rack
+
+    location = None
+    site = factory.Maybe(
+        "location",
+        yes_declaration=factory.SelfAttribute("location.site"),
+        no_declaration=factory.SubFactory(SiteFactory),
+    )
+    customer = factory.SelfAttribute("site.customer")
+    name = factory.Sequence(lambda n: f"rack-{n}")
+
+
 class DeviceFactory(DjangoModelFactory):
+    """`site` may be a Site or a name: the customer's site of that name (made if missing)."""
+
     class Meta:
         model = Device
         skip_postgeneration_save = True
@@ -84,6 +131,13 @@ class DeviceFactory(DjangoModelFactory):
     management_host = factory.Sequence(lambda n: f"192.0.2.{n % 250 + 1}")
     platform = Platform.CISCO_IOS
     vendor = "Cisco"
+
+    @classmethod
+    def _create(cls, model_class: type[Device], *args: object, **kwargs: object) -> Device:
+        if isinstance(kwargs.get("site"), str):
+            name = kwargs.pop("site")
+            kwargs["site"] = SiteFactory(customer=kwargs["customer"], name=name) if name else None
+        return super()._create(model_class, *args, **kwargs)
 
     @factory.post_generation
     def tags(self, create: bool, extracted: list[Tag] | None, **kwargs: object) -> None:

@@ -14,6 +14,8 @@ from webnet.devices.filters import DeviceFilterSet
 from webnet.devices.groups import member_ids
 from webnet.devices.models import Device, DeviceGroup, DeviceStatus, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
+from webnet.locations.models import Site
+from webnet.locations.within import NODE_MODELS, parse_node
 from webnet.ui.crud import (
     ScopedDeleteView,
     ScopedFormView,
@@ -25,7 +27,7 @@ from webnet.ui.crud import (
 from webnet.ui.forms.devices import DeviceForm
 from webnet.ui.monitoring import device_panel, with_state
 
-FILTER_KEYS = ("q", "platform", "status", "site", "role", "tag")
+FILTER_KEYS = ("q", "platform", "status", "site", "role", "tag", "within")
 
 
 class DeviceMixin(ScopedMixin):
@@ -47,7 +49,7 @@ class DeviceListView(DeviceMixin, ScopedListView):
     def rows(self) -> QuerySet:
         devices = (
             with_state(self.queryset("view"))
-            .select_related("credential")
+            .select_related("credential", "site")
             .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         )
         self.filterset = DeviceFilterSet(self._filter_params(), queryset=devices)
@@ -72,11 +74,21 @@ class DeviceListView(DeviceMixin, ScopedListView):
             "filter_errors": self.filterset.errors,
             "platforms": Platform.choices,
             "statuses": DeviceStatus.choices,
-            "sites": _distinct(every, "site"),
+            "sites": scoped(self.request, Site).values_list("name", flat=True),
             "roles": _distinct(every, "role"),
             "tags": scoped(self.request, Tag).values_list("name", flat=True),
             "export_query": urlencode(export, doseq=True),
+            "within_label": self._within_label(),
         }
+
+    def _within_label(self) -> str:
+        """`site AMS1` for `?within=site:7` when the user sees that node, else empty."""
+        try:
+            node = parse_node(self.request.GET.get("within", ""))
+        except ValueError:
+            return ""
+        found = scoped(self.request, NODE_MODELS[node.kind]).filter(pk=node.id).first()
+        return f"{node.kind} {found}" if found else ""
 
 
 class DeviceDetailView(DeviceMixin, View):

@@ -46,7 +46,9 @@ class GroupMembersView(GroupMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         group = cast(DeviceGroup, self.get_object(pk))
-        members = scoped(request, Device).filter(pk__in=groups.member_ids(group))
+        members = (
+            scoped(request, Device).filter(pk__in=groups.member_ids(group)).select_related("site")
+        )
         members = members.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         page = paginate(request, members.order_by("hostname"))
         context = self.base_context(

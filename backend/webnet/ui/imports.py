@@ -45,7 +45,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         )
         return _render(request, {"form": form}, status=400)
     on_existing = form.cleaned_data["on_existing"]
-    report = importer.parse(content, customer, on_existing)
+    create_sites = not form.cleaned_data["existing_sites_only"]
+    report = importer.parse(request.user, content, customer, on_existing, create_sites)
     digest = hashlib.sha256(content).hexdigest()
     request.session.pop(SESSION_KEY, None)
     if report.ok:
@@ -54,6 +55,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             "digest": digest,
             "content": base64.b64encode(content).decode(),
             "on_existing": on_existing,
+            "create_sites": create_sites,
         }
     context = {
         "form": ImportUploadForm(),
@@ -75,7 +77,9 @@ def commit(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Nothing to import: upload the file again and check the dry run.")
         return HttpResponseRedirect(reverse("ui:import_upload"))
     content = base64.b64decode(pending["content"])
-    report = importer.commit(request.user, content, customer, pending["on_existing"])
+    report = importer.commit(
+        request.user, content, customer, pending["on_existing"], pending["create_sites"]
+    )
     request.session.pop(SESSION_KEY, None)
     if not report.committed:
         return _render(request, {"form": ImportUploadForm(), "report": report}, status=400)

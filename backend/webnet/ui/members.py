@@ -1,4 +1,5 @@
-"""Members of the active customer (admin only): invite, change role, remove — audited by services.
+"""Members of the active customer (admin only): invite, change role and scope, remove — audited
+by services.
 
 An admin adds an existing user only by invitation, answered identically whether the user exists
 (the invited user accepts it from their account page); staff add existing users directly. An
@@ -17,6 +18,7 @@ from django.urls import reverse
 from webnet.core import access
 from webnet.customers import services as customer_services
 from webnet.customers.models import Invitation, InvitationStatus, Membership, Role
+from webnet.locations.within import NODE_MODELS, SCOPE_KINDS, Node, parse_node, scope_fields
 from webnet.ui.crud import active_customer, apply_service_errors, paginate, require, scoped
 from webnet.ui.forms.members import MemberAddForm, MemberRoleForm
 from webnet.users import services as user_services
@@ -25,7 +27,9 @@ from webnet.users.models import User
 
 def _members(request: HttpRequest, action: str = "view") -> QuerySet:
     require(request, "membership", action)
-    return scoped(request, Membership, action).select_related("user")
+    return scoped(request, Membership, action).select_related(
+        "user", "scope_region", "scope_site", "scope_location"
+    )
 
 
 def _list_url() -> HttpResponse:
@@ -119,16 +123,33 @@ def _not_self(request: HttpRequest, membership: Membership, verb: str) -> None:
         raise PermissionDenied(f"You cannot {verb} your own membership.")
 
 
+def _scope_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """Every region, site and location of the active customer the admin sees, as scope choices."""
+    return [
+        (f"{kind}:{pk}", f"{kind.capitalize()} {name}")
+        for kind in SCOPE_KINDS
+        for pk, name in scoped(request, NODE_MODELS[kind]).values_list("pk", "name")
+    ]
+
+
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(_members(request), pk=pk)
     require(request, "membership", "change")
-    form = MemberRoleForm(request.POST or None, initial={"role": membership.role})
+    scope = str(Node(*membership.scope)) if membership.scope else ""
+    form = MemberRoleForm(
+        request.POST or None,
+        initial={"role": membership.role, "scope": scope},
+        scopes=_scope_choices(request),
+    )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["role"] != Role.ADMIN:
             _not_self(request, membership, "demote")
+        chosen = form.cleaned_data["scope"]
+        node = parse_node(chosen) if chosen else None
+        fields = scope_fields(request.user, membership.customer_id, node)
         customer_services.update_membership(
-            request.user, membership, {"role": form.cleaned_data["role"]}
+            request.user, membership, {"role": form.cleaned_data["role"], **fields}
         )
         messages.success(request, f"{membership.user} is now {membership.get_role_display()}.")
         return _list_url()

@@ -16,7 +16,8 @@ from webnet.tests.conftest import World
 def test_operator_edits_metadata_but_not_binding(world: World, api) -> None:
     device = f.DeviceFactory(customer=world.a)
     url = f"/api/v1/devices/{device.pk}/"
-    assert api("operator").patch(url, {"site": "AMS"}, format="json").status_code == 200
+    site = f.SiteFactory(customer=world.a)
+    assert api("operator").patch(url, {"site": site.pk}, format="json").status_code == 200
     for change in (
         {"management_host": "203.0.113.66"},
         {"port": 2222},
@@ -232,7 +233,8 @@ def test_import_commit_creates_all_with_tags_and_audit(world: World, api) -> Non
     assert response.status_code == 201, response.content
     assert Device.objects.for_customer(world.a.pk).count() == 5
     assert Tag.objects.get().name == "lab"
-    assert AuditEvent.objects.filter(action="create").count() == 6  # five devices, one tag
+    # five devices, the tag and the site the rows name
+    assert AuditEvent.objects.filter(action="create").count() == 7
     again = _upload(api("admin"), content, customer=world.a.pk, dry_run="false")
     assert again.status_code == 400 and "already exists" in str(again.json())
 

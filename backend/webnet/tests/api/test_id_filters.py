@@ -14,6 +14,7 @@ from webnet.compliance.models import CompliancePolicy, ComplianceRule, Complianc
 from webnet.customers.models import Customer
 from webnet.devices.models import Credential, Device, DeviceGroup
 from webnet.jobs.models import Job, Schedule
+from webnet.locations.models import Location, Rack, Region, Site
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
 from webnet.users.models import User
@@ -33,6 +34,10 @@ FOREIGN: dict[type[Model], Callable[[World], Model]] = {
     ComplianceRun: lambda world: f.ComplianceRunFactory(customer=world.b),
     CompliancePolicy: lambda world: f.CompliancePolicyFactory(customer=world.b),
     ComplianceRule: lambda world: f.ComplianceRuleFactory(policy__customer=world.b),
+    Region: lambda world: f.RegionFactory(customer=world.b),
+    Site: lambda world: f.SiteFactory(customer=world.b),
+    Location: lambda world: f.LocationFactory(site__customer=world.b),
+    Rack: lambda world: f.RackFactory(site=f.SiteFactory(customer=world.b)),
 }
 
 ID_FILTER_TYPES = (django_filters.NumberFilter, django_filters.ModelChoiceFilter)

@@ -47,6 +47,9 @@ class TestDevices(ResourceContract):
     related = {
         "credential": lambda customer: f.CredentialFactory(customer=customer),
         "tags": lambda customer: f.TagFactory(customer=customer),
+        "site": lambda customer: f.SiteFactory(customer=customer),
+        "location": lambda customer: f.LocationFactory(site__customer=customer),
+        "rack": lambda customer: f.RackFactory(site__customer=customer),
     }
     many_related = frozenset({"tags"})
 
@@ -66,7 +69,7 @@ class TestDevices(ResourceContract):
         }
 
     def update_payload(self, world: World) -> dict:
-        return {"role": "edge", "site": "FRA1"}
+        return {"role": "edge", "site": f.SiteFactory(customer=world.a).pk}
 
 
 class TestDeviceGroups(ResourceContract):

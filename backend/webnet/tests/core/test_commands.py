@@ -5,7 +5,9 @@ from django.core.management import CommandError, call_command
 
 from webnet.core.models import AuditEvent
 from webnet.customers.models import Customer, Membership
-from webnet.devices.models import Credential
+from webnet.devices import importer
+from webnet.devices.models import Credential, Device
+from webnet.locations.models import Site
 from webnet.users.models import APIToken, User
 
 
@@ -58,6 +60,26 @@ def test_seed_demo_is_idempotent_and_prints_password_once(db, monkeypatch) -> No
     assert Customer.objects.count() == 1 and Credential.objects.get().name == "lab"
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and Membership.objects.get(user=admin).role == "admin"
+    ams = Site.objects.get(name="ams1")
+    assert ams.region.name == "Europe" and ams.region.parent.name == "World"
+    assert ams.time_zone == "Europe/Amsterdam" and Site.objects.count() == 5
+
+
+def test_the_lab_inventory_lands_in_the_seeded_sites(db, monkeypatch) -> None:
+    """The lab command imports as the system (no actor): existing sites by name, new ones made."""
+    _run("seed_demo")
+    demo = Customer.objects.get()
+    inventory = (
+        b"hostname,management_host,port,platform,site,credential\n"
+        b"lab-1,127.0.0.1,2201,cisco_ios,ams1,lab\n"
+        b"lab-2,127.0.0.1,2202,cisco_ios,sin1,lab\n"
+    )
+    report = importer.commit(None, inventory, demo, on_existing="skip")
+    assert report.committed, report.as_dict()
+    assert Device.objects.get(hostname="lab-1").site == Site.objects.get(name="ams1")
+    assert Device.objects.get(hostname="lab-2").site.region is None
+    again = importer.commit(None, inventory, demo, on_existing="skip")
+    assert again.committed and Site.objects.count() == 6
 
 
 def test_seed_demo_takes_password_from_env(db, monkeypatch) -> None:

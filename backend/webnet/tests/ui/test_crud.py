@@ -45,7 +45,7 @@ def _device_edit(device: Device) -> dict[str, Any]:
         "management_host": device.management_host,
         "port": device.port,
         "platform": device.platform,
-        "site": "fra2",
+        "site": factories.SiteFactory(customer=device.customer, name="fra2").pk,
         "enabled": "on",
     }
 

@@ -155,7 +155,11 @@ def test_given_another_customers_plan_when_opened_or_posted_then_404(
     rollback = reverse("ui:device_rollback", args=[inventory.other_device.pk])
     assert client.get(rollback).status_code == 404
     assert client.post(rollback, {"snapshot": "1"}).status_code == 404
-    assert "location" not in client.get(reverse("ui:plan_list")).text
+    # (the plan is named "location": its link, not the word, which the nav's Locations has)
+    assert (
+        reverse("ui:plan_detail", args=[other_plan.pk])
+        not in client.get(reverse("ui:plan_list")).text
+    )
 
 
 # --- new change ---------------------------------------------------------------------------

@@ -130,13 +130,13 @@ def test_operator_edits_metadata_but_binding_fields_are_disabled_and_ignored(
             "port": 2222,
             "credential": "",
             "platform": device.platform,
-            "site": "lon1",
+            "site": factories.SiteFactory(customer=device.customer, name="lon1").pk,
             "enabled": "on",
         },
     )
     assert response.status_code == 302
     device.refresh_from_db()
-    assert device.site == "lon1"
+    assert device.site.name == "lon1"
     assert device.management_host != "203.0.113.66"
     assert device.port == 22
     assert device.credential_id == inventory.credential.pk

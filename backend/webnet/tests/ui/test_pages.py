@@ -31,6 +31,12 @@ LIST_PAGES = [
     "ui:job_run_commands",
     "ui:schedule_list",
     "ui:schedule_create",
+    "ui:location_tree",
+    *(
+        f"ui:{kind}_{page}"
+        for kind in ("region", "site", "location", "rack")
+        for page in ("list", "create")
+    ),
 ]
 OBJECT_PAGES = [
     ("ui:device_detail", "device"),

@@ -6,6 +6,7 @@ from django import forms
 
 from webnet.core import access
 from webnet.devices.models import INVENTORY_FIELDS, Credential, Device, Tag
+from webnet.locations.models import Location, Rack, Site
 from webnet.ui.forms.base import ScopedModelForm
 
 BINDING_FIELDS = ("management_host", "port", "credential")
@@ -30,6 +31,8 @@ class DeviceForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.restrict_choices("credential", Credential)
         self.restrict_choices("tags", Tag)
+        for name, model in (("site", Site), ("location", Location), ("rack", Rack)):
+            self.restrict_choices(name, model)
         self.fields["vendor"].help_text = "Left empty, it follows the platform."
         self.fields["os_version"].label = "OS version"
         self.fields["legacy_ssh"].label = "Legacy SSH"

@@ -24,3 +24,7 @@ class ImportUploadForm(StyledForm):
         required=False,
         empty_value="error",
     )
+    existing_sites_only = forms.BooleanField(
+        label="Only existing sites (a row naming an unknown site is an error; else it is created)",
+        required=False,
+    )

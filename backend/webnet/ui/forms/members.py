@@ -1,5 +1,7 @@
 """Membership forms: invite a user or create one, and change a role."""
 
+from typing import Any
+
 from django import forms
 
 from webnet.customers.models import Role
@@ -24,3 +26,12 @@ class MemberAddForm(StyledForm):
 
 class MemberRoleForm(StyledForm):
     role = forms.ChoiceField(choices=Role.choices)
+    scope = forms.ChoiceField(
+        required=False,
+        label="Limited to",
+        help_text="The member then sees only devices (and more) at this node and below it.",
+    )
+
+    def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [("", "The whole customer"), *scopes]

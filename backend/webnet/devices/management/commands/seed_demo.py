@@ -15,11 +15,18 @@ from webnet.customers import services as customer_services
 from webnet.customers.models import Customer, Role
 from webnet.devices import services as device_services
 from webnet.devices.models import Credential
+from webnet.locations import services as location_services
+from webnet.locations.models import Region, Site
 from webnet.users import services as user_services
 from webnet.users.models import User
 
 DEMO_SLUG = "demo"
 LAB_CREDENTIAL = "lab"
+# The lab's sites (webnet.lab.fleet.SITES) in two regions of a parent: the lab import finds them.
+DEMO_REGIONS = {
+    "Europe": {"ams1": "Europe/Amsterdam", "fra1": "Europe/Berlin", "lon1": "Europe/London"},
+    "Americas": {"nyc1": "America/New_York", "sjc1": "America/Los_Angeles"},
+}
 
 
 class Command(BaseCommand):
@@ -67,4 +74,28 @@ class Command(BaseCommand):
                     "description": "Login of the simulated lab devices",
                 },
             )
+        self._seed_locations(customer)
         self.stdout.write(f"demo customer: {customer.name} (id {customer.pk})")
+
+    @staticmethod
+    def _seed_locations(customer: Customer) -> None:
+        """A world region over two regions and their sites, each made only if missing."""
+        regions = Region.objects.for_customer(customer.pk)
+        world = regions.filter(name="World").first() or location_services.create_region(
+            None, {"customer": customer, "name": "World"}
+        )
+        for region_name, sites in DEMO_REGIONS.items():
+            region = regions.filter(name=region_name).first() or location_services.create_region(
+                None, {"customer": customer, "name": region_name, "parent": world}
+            )
+            for site_name, zone in sites.items():
+                if not Site.objects.for_customer(customer.pk).filter(name=site_name).exists():
+                    location_services.create_site(
+                        None,
+                        {
+                            "customer": customer,
+                            "name": site_name,
+                            "region": region,
+                            "time_zone": zone,
+                        },
+                    )
