@@ -28,6 +28,7 @@ from webnet.api.devices import (
     TagViewSet,
 )
 from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
+from webnet.api.locations import LocationViewSet, RackViewSet, RegionViewSet, SiteViewSet
 from webnet.api.monitoring import (
     AvailabilityView,
     DeviceMonitoringViewSet,
@@ -37,7 +38,6 @@ from webnet.api.monitoring import (
     SeriesView,
     SnmpCredentialViewSet,
 )
-from webnet.api.locations import LocationViewSet, RackViewSet, RegionViewSet, SiteViewSet
 from webnet.api.networkops import (
     CustomerIPRangeViewSet,
     DeviceParentViewSet,
