@@ -34,8 +34,12 @@ dev-migrate: backend-install
 dev-seed: dev-migrate
 	$(MANAGE) seed_demo
 
+# The lab's devices answer SNMP (v2c "public", v3 user "lab") on ports from 20001 and send their
+# traps and syslog to webnet's receivers (WEBNET_TRAP_PORT / WEBNET_SYSLOG_PORT defaults).
+LAB_MONITORING_ARGS ?= --snmp --snmp-base-port 20001 --trap-receiver 127.0.0.1:10162 \
+	--syslog-receiver 127.0.0.1:10514
 dev-lab: dev-seed
-	$(MANAGE) lab start --count $(LAB_COUNT) --customer demo
+	$(MANAGE) lab --count $(LAB_COUNT) --customer demo start -- $(LAB_MONITORING_ARGS)
 	$(MANAGE) seed_monitoring --customer demo
 
 dev-lab-stop: backend-install

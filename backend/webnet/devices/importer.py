@@ -3,7 +3,8 @@ all-or-nothing commit, and the export row the import reads back (a round trip).
 
 The header is the lab's inventory format (any column order; unknown columns are an error):
 hostname,management_host,port,platform,vendor,model,serial_number,os_version,role,site,tags,
-credential — plus optional latitude, longitude, description, enabled. `tags` is `;`-separated
+credential — plus optional latitude, longitude, description, enabled (the lab's snmp_* agent
+columns are accepted and skipped: they are monitoring bindings). `tags` is `;`-separated
 (missing tags are created); `credential` names an existing credential of the customer; `site`
 names a Site of the customer, created when missing if the import allows it (`create_sites`) and
 the importer is not limited to part of the customer (a scoped member only places devices in the
@@ -65,6 +66,10 @@ EXPORT_ONLY_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# The lab inventory's SNMP agent columns: monitoring bindings (`manage.py seed_monitoring`
+# reads them), not device fields; the device import accepts and skips them.
+MONITORING_COLUMNS = ("snmp_host", "snmp_port", "snmp_community", "snmp_v3_user")
+IGNORED_COLUMNS = (*EXPORT_ONLY_COLUMNS, *MONITORING_COLUMNS)
 COLUMNS = (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
 ON_EXISTING = ("error", "skip", "update")
 MAX_ROWS = 10_000
@@ -167,7 +172,7 @@ def _decode(content: bytes) -> str:
 
 def _check_header(header: list[str], report: ImportReport) -> None:
     missing = [col for col in REQUIRED_COLUMNS if col not in header]
-    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + EXPORT_ONLY_COLUMNS
+    known = REQUIRED_COLUMNS + OPTIONAL_COLUMNS + IGNORED_COLUMNS
     unknown = [col for col in header if col not in known]
     if missing:
         report.errors.append(f"missing column(s): {', '.join(missing)}")
@@ -212,7 +217,7 @@ def _row_result(
         values["tags"] = values["tag_names"]
     if "site_name" in values:
         values["site"] = values["site_name"]
-    values = {key: value for key, value in values.items() if key not in EXPORT_ONLY_COLUMNS}
+    values = {key: value for key, value in values.items() if key not in IGNORED_COLUMNS}
     if device is not None:  # an update: what the file leaves out stays as it is
         values = {key: _cell(value) for key, value in export_row(device).items()} | values
     result = RowResult(line=line, hostname=values.get("hostname", ""), device=device)

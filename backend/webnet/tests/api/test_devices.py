@@ -239,6 +239,19 @@ def test_import_commit_creates_all_with_tags_and_audit(world: World, api) -> Non
     assert again.status_code == 400 and "already exists" in str(again.json())
 
 
+def test_the_lab_inventory_with_snmp_agent_columns_imports_its_devices(world: World, api) -> None:
+    # given the lab's inventory with its SNMP agent columns (monitoring bindings, not device fields)
+    content = (
+        CSV_HEADER.strip()
+        + ",snmp_host,snmp_port,snmp_community,snmp_v3_user\n"
+        + "r1,127.0.0.1,2201,arista_eos,Arista,vEOS,SN1,4.30,leaf,LAB,lab,,127.0.0.1,20001,public,lab\n"
+    )
+    # when it is imported, then the device is created and the agent columns are skipped
+    response = _upload(api("admin"), content, customer=world.a.pk, dry_run="false")
+    assert response.status_code == 201, response.content
+    assert Device.objects.for_customer(world.a.pk).get().hostname == "r1"
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
