@@ -128,6 +128,27 @@ TABLE: dict[str, dict[str, Level]] = {
     },
     # Approving a candidate creates a device bound to a credential: admin, like device.add.
     "discoverycandidate": {"view": Level.ADMIN, "approve": Level.ADMIN, "reject": Level.ADMIN},
+    # Alarms: operators acknowledge, clear, shelve and silence; admins write rules and tokens.
+    "event": {"view": Level.VIEWER},
+    "alarm": {
+        "view": Level.VIEWER,
+        "acknowledge": Level.OPERATOR,
+        "clear": Level.OPERATOR,
+        "shelve": Level.OPERATOR,
+    },
+    "alarmrule": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "silence": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
+    "webhooktoken": {"view": Level.ADMIN, "add": Level.ADMIN, "revoke": Level.ADMIN},
 }
 
 
