@@ -1,7 +1,9 @@
-"""manage.py serve — Daphne with the embedded job engine started with the server (make run)."""
+"""manage.py serve — Daphne with the embedded job engine (and the trap/syslog receivers) started
+with the server (make run)."""
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 
@@ -17,10 +19,13 @@ class Command(BaseCommand):
         from daphne.server import Server  # installs Twisted's asyncio reactor
         from twisted.internet import reactor
 
+        from webnet.alarms.receivers import service
         from webnet.asgi import application
         from webnet.jobs import embedded
 
         reactor.callWhenRunning(embedded.start)  # type: ignore[attr-defined]
+        if settings.WEBNET_RECEIVERS:
+            reactor.callWhenRunning(service.start_embedded)  # type: ignore[attr-defined]
         endpoints = build_endpoint_description_strings(host=options["host"], port=options["port"])
         self.stdout.write(f"serving on http://{options['host']}:{options['port']}/")
         Server(application=application, endpoints=endpoints, signal_handlers=True).run()
