@@ -13,13 +13,29 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from webnet.alarms import silences, suppression
+from webnet.alarms import bulk, silences, suppression
 from webnet.alarms.conditions import DEVICE_DOWN
 from webnet.alarms.models import OPEN_STATES, Alarm, AlarmRule, AlarmState, Event
 from webnet.alarms.notify import on_alarm_change
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "minor": 2, "major": 3, "critical": 4}
 ParentMap = dict[int, set[int]]
+SAVED_FIELDS = [
+    "state",
+    "severity",
+    "message",
+    "last_seen",
+    "occurrences",
+    "raise_times",
+    "flapping",
+    "cleared_at",
+    "clear_reason",
+    "auto_clear_at",
+    "acknowledged_by",
+    "acknowledged_at",
+    "ack_comment",
+    "awaiting_recheck",
+]
 
 
 @dataclass
@@ -53,14 +69,14 @@ class Batch:
         self.changes: dict[int, str] = {}
         self.dirty: dict[int, Alarm] = {}
 
-    @property
-    def alarms(self) -> list[Alarm]:
-        return list(self.dirty.values())
+    def changed(self) -> list[tuple[Alarm, str]]:
+        return [(alarm, self.changes[key]) for key, alarm in self.dirty.items()]
 
     def mark(self, alarm: Alarm, change: str) -> None:
-        if alarm.pk not in self.changes or change != "updated":
-            self.changes[alarm.pk] = change
-        self.dirty[alarm.pk] = alarm
+        key = id(alarm)  # new alarms have no pk until the batch is saved
+        if key not in self.changes or change != "updated":
+            self.changes[key] = change
+        self.dirty[key] = alarm
 
     def recent(self, decision: Decision, now: datetime) -> Alarm | None:
         """The cleared alarm a flap-damping rule reopens (cleared within its window)."""
@@ -87,26 +103,9 @@ def apply(customer_id: int, decisions: list[Decision]) -> Batch:
         alarm = step(batch, decision)
         if alarm is not None:
             decision.event.alarm = alarm
-    Alarm.objects.bulk_update(
-        list(batch.dirty.values()),
-        [
-            "state",
-            "severity",
-            "message",
-            "last_seen",
-            "occurrences",
-            "raise_times",
-            "flapping",
-            "cleared_at",
-            "clear_reason",
-            "auto_clear_at",
-            "acknowledged_by",
-            "acknowledged_at",
-            "ack_comment",
-            "awaiting_recheck",
-        ],
-    )
-    Event.objects.bulk_update([d.event for d in decisions if d.event.alarm_id], ["alarm"])
+    existing = [alarm for alarm in batch.dirty.values() if alarm.pk is not None]
+    Alarm.objects.bulk_create([alarm for alarm in batch.dirty.values() if alarm.pk is None])
+    bulk.update(existing, SAVED_FIELDS)
     return batch
 
 
@@ -118,7 +117,7 @@ def _raise(batch: Batch, decision: Decision) -> Alarm:
         if alarm is not None:
             _reopen(alarm)
     if alarm is None:
-        alarm = Alarm.objects.create(
+        alarm = Alarm(
             customer_id=batch.customer_id,
             dedup_key=decision.key,
             resource=decision.resource,
@@ -135,7 +134,7 @@ def _raise(batch: Batch, decision: Decision) -> Alarm:
         )
         change = "raised"
     else:
-        change = "raised" if batch.changes.get(alarm.pk) == "cleared" else "updated"
+        change = "raised" if batch.changes.get(id(alarm)) == "cleared" else "updated"
     batch.open[decision.key] = alarm
     alarm.occurrences += 1
     alarm.last_seen = max(alarm.last_seen, event.time)
@@ -198,20 +197,16 @@ def close(alarm: Alarm, when: datetime, reason: str) -> None:
     alarm.auto_clear_at = None
 
 
-def announce(
-    customer_id: int, changed: list[Alarm], changes: dict[int, str], now: datetime
-) -> None:
+def announce(customer_id: int, changed: list[tuple[Alarm, str]], now: datetime) -> None:
     """Silences, then one on_alarm_change per changed alarm (its last change in the batch)."""
     active = silences.active(customer_id, now)
-    updates = []
-    for alarm in changed:
+    for alarm, _ in changed:
         silence = silences.first_match(active, alarm) if alarm.is_open else None
         if (silence.pk if silence else None) != alarm.silenced_by_id:
             alarm.silenced_by = silence
-            updates.append(alarm)
-    Alarm.objects.bulk_update(updates, ["silenced_by"])
-    for alarm in changed:
-        on_alarm_change(alarm, changes[alarm.pk])
+            alarm.save(update_fields=["silenced_by"])
+    for alarm, change in changed:
+        on_alarm_change(alarm, change)
 
 
 def resuppress(customer_id: int, parents: ParentMap, before_down: set[int]) -> None:

@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.alarms import conditions, engine
+from webnet.alarms import bulk, conditions, engine
 from webnet.alarms.models import Alarm, AlarmRule, Event, RuleKind
-from webnet.alarms.notify import on_alarm_change
+from webnet.alarms.notify import collected, on_alarm_change
 from webnet.alarms.rules import Observed, matches_event, threshold_breached
 from webnet.core.querysets import ScopedQuerySet
 
@@ -114,8 +114,9 @@ def record_events(items: Sequence[EventIn], parents_of: ParentsOf | None = None)
         item.time = item.time or now
         by_customer[item.customer_id].append(item)
     stored: list[Event] = []
-    for customer_id, batch in by_customer.items():
-        stored += _record_customer(customer_id, batch, parents_of, now)
+    with collected():
+        for customer_id, batch in by_customer.items():
+            stored += _record_customer(customer_id, batch, parents_of, now)
     return stored
 
 
@@ -150,11 +151,11 @@ def _record_customer(
                 event, item.condition, item.action, item.severity, resource, rule, item.labels
             )
             decisions.append(decision)
-    Event.objects.bulk_create(events)
     touches_down = any(d.condition == conditions.DEVICE_DOWN for d in decisions)
     before_down = engine.down_devices(customer_id) if touches_down else set()
-    batch_state = engine.apply(customer_id, decisions)
-    engine.announce(customer_id, batch_state.alarms, batch_state.changes, now)
+    changed = engine.apply(customer_id, decisions).changed()
+    bulk.insert(events)  # after the alarms, so each event points at its alarm
+    engine.announce(customer_id, changed, now)
     if touches_down:
         engine.resuppress(customer_id, parents_of(customer_id) if parents_of else {}, before_down)
     return events
@@ -207,13 +208,14 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     events older than the retention. Idempotent; the receivers' loop calls it periodically."""
     now = now or timezone.now()
     due = list(Alarm.objects.filter(auto_clear_at__lte=now, state__in=("active", "acknowledged")))
-    for alarm in due:
-        engine.close(alarm, now, "auto")
-        alarm.flapping = False
-        alarm.save(
-            update_fields=["state", "cleared_at", "clear_reason", "auto_clear_at", "flapping"]
-        )
-        on_alarm_change(alarm, "cleared")
+    with collected():
+        for alarm in due:
+            engine.close(alarm, now, "auto")
+            alarm.flapping = False
+            alarm.save(
+                update_fields=["state", "cleared_at", "clear_reason", "auto_clear_at", "flapping"]
+            )
+            on_alarm_change(alarm, "cleared")
     cutoff = now - timedelta(days=settings.WEBNET_EVENT_RETENTION_DAYS)
     pruned, _ = Event.objects.filter(time__lt=cutoff).delete()
     return {"auto_cleared": len(due), "pruned": pruned}

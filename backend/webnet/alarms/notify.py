@@ -7,8 +7,12 @@ waiting for its device to be polled again is shown, never sent — the notificat
 here so its rows are written in this same transaction.
 """
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from django.db import transaction
 from django.utils import timezone
 
@@ -60,9 +64,36 @@ def alarm_message(alarm: Alarm, change: str) -> dict[str, Any]:
     }
 
 
+_collector: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
+    "webnet_alarm_broadcasts", default=None
+)
+
+
+@contextlib.contextmanager
+def collected() -> Iterator[None]:
+    """Inside: changes are broadcast together after commit (one hop to the event loop for a
+    whole batch of a trap storm, not one per alarm). Nothing is sent if the block fails."""
+    pending: list[tuple[str, dict[str, Any]]] = []
+    token = _collector.set(pending)
+    try:
+        yield
+    finally:
+        _collector.reset(token)
+    if pending:
+        transaction.on_commit(lambda: async_to_sync(_send_all)(pending))
+
+
+async def _send_all(pending: list[tuple[str, dict[str, Any]]]) -> None:
+    for group, message in pending:
+        await broadcasts.send(group, message)
+
+
 def on_alarm_change(alarm: Alarm, change: str) -> None:
     """Called by the engine and the alarm services for every change; must run in their atomic."""
     assert change in CHANGES, change
-    message = alarm_message(alarm, change)
-    group = broadcasts.customer_group(alarm.customer_id)
-    transaction.on_commit(lambda: broadcasts.send_sync(group, message))
+    item = (broadcasts.customer_group(alarm.customer_id), alarm_message(alarm, change))
+    pending = _collector.get()
+    if pending is not None:
+        pending.append(item)
+    else:
+        transaction.on_commit(lambda: async_to_sync(_send_all)([item]))

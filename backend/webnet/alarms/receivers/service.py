@@ -171,6 +171,8 @@ def _udp_socket(host: str, port: int) -> socket.socket:
 
 def kernel_drops(sock: socket.socket) -> int:
     """The kernel's drop count for this UDP socket (the last column of /proc/net/udp)."""
+    if sock.fileno() < 0:  # closed
+        return 0
     inode = str(os.fstat(sock.fileno()).st_ino)
     for name in ("/proc/net/udp", "/proc/net/udp6"):
         with contextlib.suppress(OSError), open(name) as table:
@@ -238,7 +240,7 @@ class Receivers:
     """Everything started: close() stops it."""
 
     pipeline: Pipeline
-    ports: dict[str, int]  # trap, syslog_udp, syslog_tcp: as bound (a 0 in the address picks one)
+    ports: dict[str, int]  # trap, syslog (UDP and TCP): as bound (port 0 picks free ones)
     tasks: list[asyncio.Task]
     transports: list[asyncio.BaseTransport]
     servers: list[asyncio.base_events.Server]
@@ -261,6 +263,25 @@ async def _tick_forever() -> None:
             logger.exception("alarm tick failed")
 
 
+async def _syslog_sockets(
+    pipeline: Pipeline, host: str, port: int
+) -> tuple[socket.socket, asyncio.base_events.Server]:
+    """UDP and TCP on one port number (port 0: one that is free for both)."""
+    for _ in range(20):
+        udp = _udp_socket(host, port)
+        try:
+            server = await asyncio.start_server(
+                lambda r, w: _syslog_tcp(pipeline, r, w), host, udp.getsockname()[1]
+            )
+        except OSError:
+            udp.close()
+            if port:
+                raise
+            continue
+        return udp, server
+    raise OSError("no port free for both UDP and TCP syslog")
+
+
 async def start(
     trap_address: tuple[str, int] | None = None,
     syslog_address: tuple[str, int] | None = None,
@@ -279,20 +300,16 @@ async def start(
     trap_transport, _ = await loop.create_datagram_endpoint(
         lambda: TrapProtocol(pipeline, users), sock=trap_sock
     )
-    log_sock = _udp_socket(log_host, log_port)
+    log_sock, server = await _syslog_sockets(pipeline, log_host, log_port)
     log_transport, _ = await loop.create_datagram_endpoint(
         lambda: SyslogUDP(pipeline), sock=log_sock
     )
     KERNEL_DROPS.labels("trap").set_function(lambda: kernel_drops(trap_sock))
     KERNEL_DROPS.labels("syslog").set_function(lambda: kernel_drops(log_sock))
-    server = await asyncio.start_server(
-        lambda r, w: _syslog_tcp(pipeline, r, w), log_host, log_port
-    )
     tasks = [loop.create_task(pipeline.run()), loop.create_task(_tick_forever())]
     ports = {
         "trap": trap_sock.getsockname()[1],
-        "syslog_udp": log_sock.getsockname()[1],
-        "syslog_tcp": server.sockets[0].getsockname()[1],
+        "syslog": log_sock.getsockname()[1],
     }
     logger.info("receivers on %s / %s: %s", trap_host, log_host, ports)
     return Receivers(pipeline, ports, tasks, [trap_transport, log_transport], [server])
