@@ -3,6 +3,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from webnet.api.alarms import (
+    AlarmRuleViewSet,
+    AlarmViewSet,
+    EventViewSet,
+    InboundWebhookView,
+    SilenceViewSet,
+    WebhookTokenViewSet,
+)
 from webnet.api.audit import AuditEventViewSet
 from webnet.api.compliance import (
     CompliancePolicyViewSet,
@@ -63,11 +71,17 @@ router.register("topology-links", TopologyLinkViewSet)
 router.register("ip-ranges", CustomerIPRangeViewSet)
 router.register("discovery-candidates", DiscoveryCandidateViewSet)
 router.register("terminal-sessions", TerminalSessionViewSet)
+router.register("events", EventViewSet)
+router.register("alarms", AlarmViewSet)
+router.register("alarm-rules", AlarmRuleViewSet)
+router.register("silences", SilenceViewSet)
+router.register("webhook-tokens", WebhookTokenViewSet)
 
 app_name = "api"
 urlpatterns = [
     path("job-kinds/", KindsView.as_view(), name="job-kinds"),
     path("compliance/summary/", ComplianceSummaryView.as_view(), name="compliance-summary"),
     path("compliance/remediation/", RemediationView.as_view(), name="compliance-remediation"),
+    path("inbound-events/", InboundWebhookView.as_view(), name="inbound-events"),
     *router.urls,
 ]

@@ -28,6 +28,9 @@ WITHOUT_CONTRACT = {
     "discovery-candidates": "made by scans and discovery; decided, not created",
     "terminal-sessions": "made by the terminal; read only",
     "invitations": "answered by the invited user, not edited; tests/api/test_customers.py",
+    "events": "made by record_events (receivers, polls, webhooks); read only",
+    "alarms": "made by the alarm engine; acted on, not edited; tests/api/test_alarms.py",
+    "webhook-tokens": "created and revoked, never edited; tests/api/test_alarms.py",
 }
 
 
