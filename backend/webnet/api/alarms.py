@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webnet.alarms import services, silences
+from webnet.alarms import grouping, services, silences
 from webnet.alarms.models import Alarm, AlarmRule, Event, Silence, WebhookToken
 from webnet.alarms.notify import notifiable
 from webnet.alarms.rule_yaml import RuleYAMLError
@@ -153,6 +153,7 @@ class AlarmViewSet(*READ_ONLY):
         "clear": "clear",
         "shelve": "shelve",
         "counts": "view",
+        "groups": "view",
     }
 
     def _respond(self, alarm: Alarm) -> Response:
@@ -216,6 +217,34 @@ class AlarmViewSet(*READ_ONLY):
         for severity in rows.values_list("severity", flat=True):
             counted[severity] = counted.get(severity, 0) + 1
         return Response({"open": counted})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("group_by", OpenApiTypes.STR, description="a,b,c")],
+        responses=inline_serializer(
+            "AlarmGroup",
+            {"labels": serializers.DictField(), "alarms": serializers.ListField()},
+            many=True,
+        ),
+    )
+    @action(detail=False, methods=["get"])
+    def groups(self, request: Request) -> Response:
+        """Open alarms grouped like Alertmanager groups alerts (by label values)."""
+        group_by = [n for n in request.query_params.get("group_by", "condition").split(",") if n]
+        if len(group_by) > 10:
+            raise serializers.ValidationError({"group_by": ["At most 10 labels."]})
+        alarms = list(
+            self.filter_queryset(self.get_queryset()).filter(state__in=("active", "acknowledged"))[
+                :5000
+            ]
+        )
+        labelled = [silences.alarm_labels(alarm) for alarm in alarms]
+        found = grouping.groups(labelled, group_by)
+        return Response(
+            [
+                {"labels": dict(sorted(key)), "alarms": [alarms[i].pk for i in members]}
+                for key, members in found.items()
+            ]
+        )
 
 
 class AlarmRuleSerializer(ScopedSerializer):

@@ -117,6 +117,10 @@ def test_lists_show_only_the_users_customers(world: World, api) -> None:
     events = client.get("/api/v1/events/").json()["results"]
     assert {row["customer"] for row in events} == {world.a.pk}
     assert client.get("/api/v1/alarms/counts/").json() == {"open": {"major": 1}}
+    groups = client.get("/api/v1/alarms/groups/?group_by=condition,severity").json()
+    assert groups == [
+        {"labels": {"condition": "interface.down", "severity": "major"}, "alarms": [mine.pk]}
+    ]
 
 
 def test_bulk_acknowledge_refuses_ids_the_user_cannot_see(world: World, api) -> None:
