@@ -122,7 +122,7 @@ def _visible_customer_ids(user: Any) -> list[int]:
 
 
 class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
-    """Job and device status changes of every customer the user may see (as that set changes)."""
+    """Job, device and alarm changes of every customer the user may see (as that set changes)."""
 
     groups_joined: frozenset[str] = frozenset()
 
@@ -155,3 +155,7 @@ class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
 
     async def device_status(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "device", "device": event["device"]})
+
+    async def alarm_change(self, event: dict[str, Any]) -> None:
+        """The alarms topic: an alarm of one of the user's customers changed (alarms/notify.py)."""
+        await self.send_json({"type": "alarm", "change": event["change"], "alarm": event["alarm"]})
