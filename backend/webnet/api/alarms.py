@@ -226,7 +226,7 @@ class AlarmViewSet(*READ_ONLY):
             many=True,
         ),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def groups(self, request: Request) -> Response:
         """Open alarms grouped like Alertmanager groups alerts (by label values)."""
         group_by = [n for n in request.query_params.get("group_by", "condition").split(",") if n]
@@ -305,7 +305,7 @@ class AlarmRuleViewSet(ScopedModelViewSet):
     permission_actions = {"import_yaml": "add", "export_yaml": "view", "test": "view"}
 
     @extend_schema(request=RuleYAMLSerializer, responses=AlarmRuleSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path="import-yaml")
+    @action(detail=False, methods=["post"], url_path="import-yaml", pagination_class=None)
     def import_yaml(self, request: Request) -> Response:
         form = RuleYAMLSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
@@ -330,7 +330,7 @@ class AlarmRuleViewSet(ScopedModelViewSet):
         return HttpResponse(services.export_rules(customer.pk), content_type="application/yaml")
 
     @extend_schema(request=RuleTestSerializer, responses=EventSerializer(many=True))
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], pagination_class=None)
     def test(self, request: Request) -> Response:
         form = RuleTestSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
@@ -435,7 +435,9 @@ class InboundWebhookView(APIView):
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
-        responses=inline_serializer("InboundAccepted", {"events": serializers.IntegerField()}),
+        responses={
+            202: inline_serializer("InboundAccepted", {"events": serializers.IntegerField()})
+        },
     )
     def post(self, request: Request) -> Response:
         header = request.headers.get("Authorization", "")
