@@ -47,13 +47,13 @@ def insert(objs: Sequence[models.Model]) -> None:
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (model identifiers, quoted)
         quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
+        ", ".join(quote(str(f.column)) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
     row = _values(fields, connection)
     rows = []
     for obj in objs:
-        obj._prepare_related_fields_for_save("bulk insert")
+        obj._prepare_related_fields_for_save("bulk insert")  # type: ignore[attr-defined]
         rows.append(row(obj))
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -68,8 +68,8 @@ def update(objs: Sequence[models.Model], names: Sequence[str]) -> None:
     quote = connection.ops.quote_name
     sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608  (model identifiers, quoted)
         quote(model._meta.db_table),
-        ", ".join(f"{quote(f.column)} = %s" for f in fields),
-        quote(model._meta.pk.column),
+        ", ".join(f"{quote(str(f.column))} = %s" for f in fields),
+        quote(str(model._meta.pk.column)),
     )
     row = _values(fields, connection)
     rows = [[*row(obj), obj.pk] for obj in objs]

@@ -124,7 +124,9 @@ def _record_customer(
     customer_id: int, batch: list[EventIn], parents_of: ParentsOf | None, now: datetime
 ) -> list[Event]:
     rules = _customer_rules(customer_id)
-    classified = sorted((_classify(item, rules) for item in batch), key=lambda pair: pair[0].time)
+    classified = sorted(
+        (_classify(item, rules) for item in batch), key=lambda pair: pair[0].time or now
+    )
     decisions: list[engine.Decision] = []
     events = []
     for item, rule in classified:
@@ -133,7 +135,7 @@ def _record_customer(
         )
         event = Event(
             customer_id=customer_id,
-            time=item.time,
+            time=item.time or now,
             source=item.source,
             device_id=item.device_id,
             if_index=item.if_index,

@@ -23,14 +23,6 @@ from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.filters import MAX_ID
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 
-READ_ONLY = (
-    ExportMixin,
-    CustomerScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-)
-
 
 class EventSerializer(serializers.ModelSerializer):
     hostname = serializers.CharField(source="device.hostname", read_only=True, default=None)
@@ -57,7 +49,13 @@ class EventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EventViewSet(*READ_ONLY):
+class EventViewSet(
+    ExportMixin,
+    CustomerScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Stored events (bounded by WEBNET_EVENT_RETENTION_DAYS), searchable by message."""
 
     queryset = Event.objects.select_related("device")
@@ -139,7 +137,13 @@ class ShelveSerializer(serializers.Serializer):
     until = serializers.DateTimeField(allow_null=True)
 
 
-class AlarmViewSet(*READ_ONLY):
+class AlarmViewSet(
+    ExportMixin,
+    CustomerScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """Alarms, one per customer + resource + condition while open; actions change their state."""
 
     queryset = Alarm.objects.select_related("device", "acknowledged_by", "suppressed_by")
@@ -273,7 +277,7 @@ class AlarmRuleSerializer(ScopedSerializer):
         kind = attrs.get("kind", getattr(self.instance, "kind", None))
         spec = attrs.get("spec", getattr(self.instance, "spec", {}))
         try:
-            validate_spec(kind, spec)
+            validate_spec(str(kind), spec)
         except RuleError as exc:
             raise serializers.ValidationError(exc.errors) from exc
         return attrs

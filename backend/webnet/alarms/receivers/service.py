@@ -140,9 +140,8 @@ class Pipeline:
         kept = []
         for received in batch:
             owner = self.sources.lookup(received.address)
-            if not owner:
-                reason = "ambiguous_source" if owner is None else "unknown_source"
-                DROPPED.labels(received.source, reason).inc()
+            if isinstance(owner, str):
+                DROPPED.labels(received.source, owner).inc()
                 continue
             items.append(_event_in(received, *owner))
             kept.append(received)

@@ -49,9 +49,9 @@ class SourceIndex:
             self.index = load()
             self.loaded_at = time.monotonic()
 
-    def lookup(self, address: str) -> tuple[int, int] | bool | None:
-        """(customer, device); None when ambiguous; False when unknown."""
+    def lookup(self, address: str) -> tuple[int, int] | str:
+        """(customer, device), or why not: "unknown_source" or "ambiguous_source"."""
         normal = _normal(address)
         if normal is None or normal not in self.index:
-            return False
-        return self.index[normal]
+            return "unknown_source"
+        return self.index[normal] or "ambiguous_source"
