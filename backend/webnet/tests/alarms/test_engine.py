@@ -249,3 +249,25 @@ def test_a_down_child_is_suppressed_by_its_parents_alarm_and_rechecked_after() -
     ingest.record_event(poll(child, "device.down", "raise"), parents_of=lambda c: parents)
     suppressed.refresh_from_db()
     assert not suppressed.awaiting_recheck and notifiable(suppressed)
+
+
+def test_threshold_rules_raise_and_clear_on_state_changes_only() -> None:
+    device = f.DeviceFactory()
+    f.AlarmRuleFactory(
+        customer=device.customer,
+        kind="threshold",
+        condition="cpu.high",
+        severity="minor",
+        spec={"metric": "cpu.util", "operator": ">=", "value": 90, "consecutive": 2},
+    )
+    now = timezone.now()
+    high = [(now - timedelta(minutes=2), 95.0), (now - timedelta(minutes=1), 97.0)]
+    assert ingest.check_threshold(device.customer_id, device.pk, "mem.util", high) == []
+    assert len(ingest.check_threshold(device.customer_id, device.pk, "cpu.util", high)) == 1
+    alarm = Alarm.objects.get()
+    assert (alarm.condition, alarm.severity, alarm.state) == ("cpu.high", "minor", "active")
+    assert ingest.check_threshold(device.customer_id, device.pk, "cpu.util", high) == []
+    low = [*high, (now, 20.0)]
+    assert len(ingest.check_threshold(device.customer_id, device.pk, "cpu.util", low)) == 1
+    alarm.refresh_from_db()
+    assert alarm.state == AlarmState.CLEARED
