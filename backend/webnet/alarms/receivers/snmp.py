@@ -1,8 +1,8 @@
 """SNMPv2c notifications (traps and informs) decoded by hand, and SNMPv3 through pysnmp.
 
-Why by hand: a v2c trap is a few BER TLVs; decoding them directly costs a few microseconds,
-where pysnmp's full message pipeline costs about a hundred times more (measured by
-`make bench-events`: see the README), and a trap storm is exactly when the receiver must keep up.
+Why by hand: a v2c trap is a few BER TLVs; decoding bench-events' trap here took 33 µs against
+656 µs for pyasn1's decoder with pysnmp's v2c message spec (20×, measured 2026-12-02 on the shared
+2-core machine), and a trap storm is exactly when the receiver must keep up.
 v3 needs USM (authentication, privacy, engine ids), which pysnmp does; v3 datagrams go to it.
 """
 
