@@ -13,7 +13,7 @@ N ?= 200
 MANAGE := cd $(CURDIR)/backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lab bench bench-api bench-calendar bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+.PHONY: run test lab bench bench-api bench-calendar bench-events bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
         test-system-deps bench-lab bench-poll clean dev-services dev-services-stop dev-worker dev-beat test-scaled
 
@@ -120,6 +120,10 @@ bench-api: backend-install
 WINDOWS ?= 5000
 bench-calendar: backend-install
 	cd backend && $(BIN)/python bench/bench_calendar.py --windows $(WINDOWS)
+
+# A trap storm: 10,000 linkDown traps from 500 loopback sources in 10 s → deduplicated alarms.
+bench-events: backend-install
+	cd backend && $(BIN)/python bench/bench_events.py --traps 10000 --sources 500 --seconds 10
 
 bench-drivers: backend-install
 	cd backend && $(BIN)/python bench/bench_drivers.py --count $(N)

@@ -172,6 +172,17 @@ WEBNET_SSH_CONNECT_TIMEOUT = env.float("WEBNET_SSH_CONNECT_TIMEOUT", default=10.
 WEBNET_SSH_AUTH_TIMEOUT = env.float("WEBNET_SSH_AUTH_TIMEOUT", default=15.0)
 WEBNET_SSH_COMMAND_TIMEOUT = env.float("WEBNET_SSH_COMMAND_TIMEOUT", default=60.0)
 
+# Alarms: event retention and the trap / syslog receivers (started by `manage.py serve` unless
+# WEBNET_RECEIVERS is false; `manage.py receive_events` runs them on their own).
+WEBNET_EVENT_RETENTION_DAYS = env.int("WEBNET_EVENT_RETENTION_DAYS", default=30)
+WEBNET_RECEIVERS = env.bool("WEBNET_RECEIVERS", default=True)
+WEBNET_TRAP_HOST = env.str("WEBNET_TRAP_HOST", default="127.0.0.1")
+WEBNET_TRAP_PORT = env.int("WEBNET_TRAP_PORT", default=10162)
+WEBNET_SYSLOG_HOST = env.str("WEBNET_SYSLOG_HOST", default="127.0.0.1")
+WEBNET_SYSLOG_PORT = env.int("WEBNET_SYSLOG_PORT", default=10514)
+WEBNET_RECEIVER_BUFFER = env.int("WEBNET_RECEIVER_BUFFER", default=8 * 1024 * 1024)
+WEBNET_TRAP_V3_USERS = env.list("WEBNET_TRAP_V3_USERS", default=[])
+
 # Browser SSH terminal.
 WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default=900.0)
 WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)

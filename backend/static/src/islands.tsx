@@ -25,6 +25,7 @@ import {
 import { createRoot, type Root } from "react-dom/client";
 
 import { rememberBrowserZone } from "./clock";
+import { AlarmLive } from "./islands/AlarmLive";
 import { AuditChanges } from "./islands/AuditChanges";
 import { ConfigDiff } from "./islands/ConfigDiff";
 import { CopyOnce } from "./islands/CopyOnce";
@@ -44,6 +45,7 @@ const MetricGraphs = lazy(() =>
 export type IslandComponent = ComponentType<any> & { omitFromHistory?: boolean };
 
 const components: Record<string, IslandComponent> = {
+  AlarmLive,
   AuditChanges,
   ConfigDiff,
   CopyOnce,

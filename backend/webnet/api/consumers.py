@@ -238,7 +238,7 @@ def _visible_device(user: Any, device_id: int) -> bool:
 
 
 class UpdatesConsumer(GuardedConsumer, DatabasePoll):
-    """Job and device status changes of every customer the user may see (as that set changes)."""
+    """Job, device and alarm changes of every customer the user may see (as that set changes)."""
 
     groups_joined: frozenset[str] = frozenset()
     # Customers where the user's membership is limited to a location subtree: their device
@@ -303,3 +303,7 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
             return
         self.devices[device["id"]] = device["status"]
         await self.send_json({"type": "device", "device": device})
+
+    async def alarm_change(self, event: dict[str, Any]) -> None:
+        """The alarms topic: an alarm of one of the user's customers changed (alarms/notify.py)."""
+        await self.send_json({"type": "alarm", "change": event["change"], "alarm": event["alarm"]})

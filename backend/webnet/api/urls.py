@@ -3,6 +3,14 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from webnet.api.alarms import (
+    AlarmRuleViewSet,
+    AlarmViewSet,
+    EventViewSet,
+    InboundWebhookView,
+    SilenceViewSet,
+    WebhookTokenViewSet,
+)
 from webnet.api.audit import AuditEventViewSet
 from webnet.api.compliance import (
     CompliancePolicyViewSet,
@@ -84,6 +92,11 @@ router.register("snmp-credentials", SnmpCredentialViewSet)
 router.register("device-monitoring", DeviceMonitoringViewSet)
 router.register("device-states", DeviceStateViewSet)
 router.register("interfaces", InterfaceViewSet)
+router.register("events", EventViewSet)
+router.register("alarms", AlarmViewSet)
+router.register("alarm-rules", AlarmRuleViewSet)
+router.register("silences", SilenceViewSet)
+router.register("webhook-tokens", WebhookTokenViewSet)
 
 app_name = "api"
 urlpatterns = [
@@ -92,5 +105,6 @@ urlpatterns = [
     path("compliance/remediation/", RemediationView.as_view(), name="compliance-remediation"),
     path("monitoring/series/", SeriesView.as_view(), name="monitoring-series"),
     path("monitoring/availability/", AvailabilityView.as_view(), name="monitoring-availability"),
+    path("inbound-events/", InboundWebhookView.as_view(), name="inbound-events"),
     *router.urls,
 ]

@@ -144,6 +144,26 @@ TABLE: dict[str, dict[str, Level]] = {
         "change": Level.OPERATOR,
         "delete": Level.OPERATOR,
     },
+    # Alarms: operators acknowledge, clear, shelve and silence; admins write rules and tokens.
+    "event": {"view": Level.VIEWER},
+    "alarm": {
+        "view": Level.VIEWER,
+        "acknowledge": Level.OPERATOR,
+        "clear": Level.OPERATOR,
+        "shelve": Level.OPERATOR,
+    },
+    "alarmrule": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "silence": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
     # Monitoring: profiles and SNMP credentials are admin (they decide where a community goes).
     "pollprofile": {
         "view": Level.VIEWER,
@@ -168,6 +188,7 @@ TABLE: dict[str, dict[str, Level]] = {
     "statetransition": {"view": Level.VIEWER},
     "sample": {"view": Level.VIEWER},
     "rollup": {"view": Level.VIEWER},
+    "webhooktoken": {"view": Level.ADMIN, "add": Level.ADMIN, "revoke": Level.ADMIN},
 }
 
 

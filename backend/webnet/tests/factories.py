@@ -1,9 +1,11 @@
 """factory_boy factories for every model; secrets go through the real encryption."""
 
 import time
+from datetime import timedelta
 
 import factory
 import pyotp
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from webnet.core import crypto
@@ -302,3 +304,40 @@ class InterfaceFactory(DjangoModelFactory):
     admin_status = 1
     oper_status = 1
     speed_bps = 10**9
+
+
+# Alarms.
+class AlarmRuleFactory(DjangoModelFactory):
+    class Meta:
+        model = "alarms.AlarmRule"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"rule-{n}")
+    kind = "event"
+    condition = "bgp.down"
+    severity = "critical"
+    spec = factory.LazyFunction(lambda: {"source": "trap", "trap_oid": "1.3.6.1.2.1.15.7.2"})
+
+
+class AlarmFactory(DjangoModelFactory):
+    class Meta:
+        model = "alarms.Alarm"
+
+    customer = factory.SubFactory(CustomerFactory)
+    device = factory.SubFactory(DeviceFactory, customer=factory.SelfAttribute("..customer"))
+    condition = "interface.down"
+    if_index = factory.Sequence(lambda n: n + 1)
+    resource = factory.LazyAttribute(lambda o: f"device:{o.device.pk}/ifIndex:{o.if_index}")
+    dedup_key = factory.LazyAttribute(lambda o: f"{o.resource}|{o.condition}")
+    first_seen = factory.LazyFunction(timezone.now)
+    last_seen = factory.SelfAttribute("first_seen")
+
+
+class SilenceFactory(DjangoModelFactory):
+    class Meta:
+        model = "alarms.Silence"
+
+    customer = factory.SubFactory(CustomerFactory)
+    matchers = factory.LazyFunction(lambda: [{"name": "condition", "value": "interface.down"}])
+    starts_at = factory.LazyFunction(timezone.now)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))

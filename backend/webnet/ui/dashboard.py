@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from webnet.alarms.models import OPEN_STATES, Alarm, Severity
 from webnet.core import access
 from webnet.core.models import AuditEvent
 from webnet.devices.models import Credential, Device, DeviceGroup, DeviceStatus, Tag
@@ -38,7 +39,17 @@ def _counts(request: HttpRequest) -> dict[str, Any]:
         "tags": scoped(request, Tag).count(),
         "groups": scoped(request, DeviceGroup).count(),
         "recent_jobs": scoped(request, Job).select_related("requested_by")[:RECENT_JOBS],
+        "open_alarms": _open_alarms(request),
     }
+
+
+def _open_alarms(request: HttpRequest) -> list[tuple[str, str, int]]:
+    """(severity, label, open alarms) from critical down: the dashboard's alarm card."""
+    open_alarms = scoped(request, Alarm).filter(state__in=OPEN_STATES).order_by()
+    by_severity = dict(open_alarms.values_list("severity").annotate(n=Count("pk")))
+    return [
+        (value, label, by_severity.get(value, 0)) for value, label in reversed(Severity.choices)
+    ]
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.urls import path
 
 from webnet.ui import (
     account,
+    alarms,
     audit,
     auth,
     compliance,
@@ -46,6 +47,8 @@ def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list: 
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("alarms/", alarms.alarm_console, name="alarm_console"),
+    path("alarms/acknowledge/", alarms.alarm_bulk_acknowledge, name="alarm_bulk_acknowledge"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
     path("login/totp/", totp.verify_view, name="totp_verify"),

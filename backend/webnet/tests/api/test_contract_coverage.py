@@ -28,6 +28,9 @@ WITHOUT_CONTRACT = {
     "invitations": "answered by the invited user, not edited; tests/api/test_customers.py",
     "device-states": "made by the poller; read only; tests/monitoring/test_api.py",
     "interfaces": "made by the poller; read only; tests/monitoring/test_api.py",
+    "events": "made by record_events (receivers, polls, webhooks); read only",
+    "alarms": "made by the alarm engine; acted on, not edited; tests/api/test_alarms.py",
+    "webhook-tokens": "created and revoked, never edited; tests/api/test_alarms.py",
 }
 
 

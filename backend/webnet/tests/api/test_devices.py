@@ -244,7 +244,8 @@ def test_the_lab_inventory_with_snmp_agent_columns_imports_its_devices(world: Wo
     content = (
         CSV_HEADER.strip()
         + ",snmp_host,snmp_port,snmp_community,snmp_v3_user\n"
-        + "r1,127.0.0.1,2201,arista_eos,Arista,vEOS,SN1,4.30,leaf,LAB,lab,,127.0.0.1,20001,public,lab\n"
+        + "r1,127.0.0.1,2201,arista_eos,Arista,vEOS,SN1,4.30,leaf,LAB,lab,,"
+        + "127.0.0.1,20001,public,lab\n"
     )
     # when it is imported, then the device is created and the agent columns are skipped
     response = _upload(api("admin"), content, customer=world.a.pk, dry_run="false")

@@ -1,0 +1,1 @@
+"""Trap and syslog receivers: decoding (snmp, v3, syslog), source mapping, the asyncio service."""

@@ -1,0 +1,64 @@
+"""Silences: matchers over an alarm's labels, like Alertmanager's (all must match; regexes are
+anchored and run by RE2)."""
+
+from datetime import datetime
+from typing import Any
+
+from webnet.alarms.models import Alarm, Silence
+from webnet.saferegex import PatternError, compile_pattern
+
+MATCHER_KEYS = {"name", "value", "regex"}
+
+
+def alarm_labels(alarm: Alarm) -> dict[str, str]:
+    """The labels matchers see: the alarm's own (webhook alerts) plus its webnet facts."""
+    labels = {str(k): str(v) for k, v in (alarm.labels or {}).items()}
+    labels.update(
+        condition=alarm.condition,
+        severity=alarm.severity,
+        resource=alarm.resource,
+        device=str(alarm.device_id or ""),
+        if_index="" if alarm.if_index is None else str(alarm.if_index),
+    )
+    return labels
+
+
+def validate_matchers(matchers: Any) -> list[dict[str, Any]]:
+    """The matchers, checked; ValueError says what is wrong with which one."""
+    if not isinstance(matchers, list) or not matchers:
+        raise ValueError("give at least one matcher {name, value, regex}")
+    for position, matcher in enumerate(matchers):
+        if not isinstance(matcher, dict) or set(matcher) - MATCHER_KEYS:
+            raise ValueError(f"[{position}]: a matcher has only name, value and regex")
+        if not isinstance(matcher.get("name"), str) or not matcher["name"]:
+            raise ValueError(f"[{position}].name: required")
+        if not isinstance(matcher.get("value"), str):
+            raise ValueError(f"[{position}].value: must be text")
+        if matcher.get("regex"):
+            try:
+                compile_pattern(f"^(?:{matcher['value']})$")
+            except PatternError as exc:
+                raise ValueError(f"[{position}].value: {exc}") from exc
+    return matchers
+
+
+def matches(matchers: list[dict[str, Any]], labels: dict[str, str]) -> bool:
+    for matcher in matchers:
+        value = labels.get(matcher["name"], "")
+        if matcher.get("regex"):
+            if compile_pattern(f"^(?:{matcher['value']})$").search(value) is None:
+                return False
+        elif value != matcher["value"]:
+            return False
+    return True
+
+
+def active(customer_id: int, now: datetime) -> list[Silence]:
+    return list(
+        Silence.objects.for_customer(customer_id).filter(starts_at__lte=now, ends_at__gt=now)
+    )
+
+
+def first_match(silences: list[Silence], alarm: Alarm) -> Silence | None:
+    labels = alarm_labels(alarm)
+    return next((s for s in silences if matches(s.matchers, labels)), None)

@@ -1,0 +1,205 @@
+"""The receivers against independent senders: net-snmp's `snmptrap` (v2c trap and inform, v3
+authPriv) and util-linux's `logger` (UDP and TCP, RFC 3164 and 5424, octet counting)."""
+
+import asyncio
+import socket
+import subprocess
+import time
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from webnet.alarms import conditions
+from webnet.alarms.models import Alarm, AlarmState, Event
+from webnet.alarms.receivers import service, snmp, syslog
+from webnet.tests import factories as f
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ENGINE_ID = "8000000001020304"
+V3_USER = f"noc:SHA:authpass123:AES:privpass123:{ENGINE_ID}"
+
+
+async def run(*argv: str) -> None:
+    process = await asyncio.create_subprocess_exec(
+        *argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, (argv, out, err)
+
+
+async def wait_for(predicate, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = await sync_to_async(predicate)()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+async def receivers(settings):  # type: ignore[no-untyped-def]
+    settings.WEBNET_TRAP_V3_USERS = [V3_USER]
+    started = await service.start(("127.0.0.1", 0), ("127.0.0.1", 0))
+    yield started
+    started.close()
+
+
+@pytest.fixture
+def device(db):  # type: ignore[no-untyped-def]
+    return f.DeviceFactory(management_host="127.0.0.1")
+
+
+def trap_args(port: int, oid: str, if_index: int) -> list[str]:
+    return [
+        f"127.0.0.1:{port}",
+        "",
+        oid,
+        f"{conditions.IF_INDEX}.{if_index}",
+        "i",
+        str(if_index),
+        f"{conditions.IF_DESCR}.{if_index}",
+        "s",
+        f"Gi0/{if_index}",
+    ]
+
+
+async def test_v2c_trap_raises_and_link_up_clears(receivers, device) -> None:
+    port = receivers.ports["trap"]
+    await run("snmptrap", "-v", "2c", "-c", "public", *trap_args(port, conditions.LINK_DOWN, 7))
+    alarm = await wait_for(lambda: Alarm.objects.filter(device=device).first())
+    assert (alarm.condition, alarm.if_index, alarm.customer_id) == (
+        "interface.down",
+        7,
+        device.customer_id,
+    )
+    # An inform is acknowledged (snmptrap -Ci waits for the response and fails without it).
+    await run("snmptrap", "-v", "2c", "-c", "public", "-Ci", "-r", "0", "-t", "3",
+              *trap_args(port, conditions.LINK_UP, 7))  # fmt: skip
+    await wait_for(lambda: Alarm.objects.get(pk=alarm.pk).state == AlarmState.CLEARED)
+    event = await sync_to_async(Event.objects.filter(alarm=alarm).first)()
+    assert event.source_address == "127.0.0.1"
+
+
+async def test_v3_authpriv_trap_is_received(receivers, device) -> None:
+    port = receivers.ports["trap"]
+    await run(
+        "snmptrap", "-v", "3", "-e", ENGINE_ID, "-u", "noc", "-l", "authPriv", "-a", "SHA",
+        "-A", "authpass123", "-x", "AES", "-X", "privpass123",
+        *trap_args(port, conditions.LINK_DOWN, 4),
+    )  # fmt: skip
+    alarm = await wait_for(lambda: Alarm.objects.filter(device=device, if_index=4).first())
+    assert alarm.condition == "interface.down"
+    event = await sync_to_async(Event.objects.get)(alarm=alarm)
+    assert event.data["version"] == "v3"
+
+
+async def test_v3_with_a_wrong_key_is_not_accepted(receivers, device) -> None:
+    port = receivers.ports["trap"]
+    await run(
+        "snmptrap", "-v", "3", "-e", ENGINE_ID, "-u", "noc", "-l", "authPriv", "-a", "SHA",
+        "-A", "wrong-pass-1", "-x", "AES", "-X", "privpass123",
+        *trap_args(port, conditions.LINK_DOWN, 5),
+    )  # fmt: skip
+    await run("snmptrap", "-v", "2c", "-c", "public", *trap_args(port, conditions.LINK_DOWN, 6))
+    await wait_for(lambda: Alarm.objects.filter(if_index=6).exists())
+    assert not await sync_to_async(Alarm.objects.filter(if_index=5).exists)()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["-d", "--rfc3164"],
+        ["-d", "--rfc5424"],
+        ["-T", "--rfc5424", "--octet-count"],
+        ["-T", "--rfc3164"],
+    ],
+)
+async def test_logger_lines_over_udp_and_tcp(receivers, device, options) -> None:
+    port = receivers.ports["syslog"]
+    down = "%LINK-3-UPDOWN: Interface GigabitEthernet0/3, changed state to down"
+    await run("logger", "-n", "127.0.0.1", "-P", str(port), *options, "-t", "router", down)
+    alarm = await wait_for(lambda: Alarm.objects.filter(device=device).first())
+    assert alarm.resource.endswith("/if:GigabitEthernet0/3")
+    event = await sync_to_async(Event.objects.get)(alarm=alarm)
+    assert event.source == "syslog" and event.message == down
+    assert event.data["app"] == "router"
+
+
+async def test_unknown_sources_and_garbage_are_counted_not_stored(receivers) -> None:
+    port = receivers.ports["trap"]
+    before = service.DROPPED.labels("trap", "unknown_source")._value.get()
+    garbage = service.DROPPED.labels("trap", "undecodable")._value.get()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+        sender.sendto(b"\x30\x03\x02\x01", ("127.0.0.1", port))
+    await run("snmptrap", "-v", "2c", "-c", "public", *trap_args(port, conditions.LINK_DOWN, 1))
+    await wait_for(lambda: service.DROPPED.labels("trap", "unknown_source")._value.get() > before)
+    assert service.DROPPED.labels("trap", "undecodable")._value.get() == garbage + 1
+    assert not await sync_to_async(Event.objects.exists)()
+
+
+def test_v2c_decoder_reads_what_pysnmp_encodes() -> None:
+    from pyasn1.codec.ber import encoder
+    from pysnmp.proto import api
+
+    proto = api.PROTOCOL_MODULES[api.SNMP_VERSION_2C]
+    values = {
+        "1.3.6.1.2.1.2.2.1.1.2": proto.Integer(-2),
+        "1.3.6.1.2.1.2.2.1.2.2": proto.OctetString("Gi0/2 uplink"),
+        "1.3.6.1.2.1.2.2.1.10.2": proto.Counter32(4294967295),
+        "1.3.6.1.2.1.31.1.1.1.6.2": proto.Counter64(2**64 - 1),
+        "1.3.6.1.2.1.4.20.1.1.2": proto.IpAddress("10.0.0.1"),
+        "1.3.6.1.2.1.1.2.0": proto.ObjectIdentifier("1.3.6.1.4.1.9.1.1"),
+        "1.3.6.1.4.1.9.9.1": proto.OctetString(b"\xff\x00"),
+    }
+    pdu = proto.SNMPv2TrapPDU()
+    proto.apiTrapPDU.set_defaults(pdu)
+    varbinds = [
+        (proto.ObjectIdentifier(snmp.SYS_UPTIME), proto.TimeTicks(5)),
+        (proto.ObjectIdentifier(snmp.SNMP_TRAP_OID), proto.ObjectIdentifier(conditions.LINK_DOWN)),
+        *[(proto.ObjectIdentifier(k), v) for k, v in values.items()],
+    ]
+    proto.apiTrapPDU.set_varbinds(pdu, varbinds)
+    message = proto.Message()
+    proto.apiMessage.set_defaults(message)
+    proto.apiMessage.set_community(message, "s3cret")
+    proto.apiMessage.set_pdu(message, pdu)
+    packet = encoder.encode(message)
+
+    decoded = snmp.decode_v2c(packet)
+    assert decoded.trap_oid == conditions.LINK_DOWN and decoded.community == "s3cret"
+    assert decoded.varbinds == {
+        snmp.SYS_UPTIME: "5",
+        "1.3.6.1.2.1.2.2.1.1.2": "-2",
+        "1.3.6.1.2.1.2.2.1.2.2": "Gi0/2 uplink",
+        "1.3.6.1.2.1.2.2.1.10.2": "4294967295",
+        "1.3.6.1.2.1.31.1.1.1.6.2": str(2**64 - 1),
+        "1.3.6.1.2.1.4.20.1.1.2": "10.0.0.1",
+        "1.3.6.1.2.1.1.2.0": "1.3.6.1.4.1.9.1.1",
+        "1.3.6.1.4.1.9.9.1": "ff:00",
+    }
+    for cut in (5, len(packet) // 2, len(packet) - 1):
+        with pytest.raises(snmp.DecodeError):
+            snmp.decode_v2c(packet[:cut])
+
+
+def test_syslog_parses_both_formats_and_frames_tcp() -> None:
+    bsd = syslog.parse(
+        b"<187>Dec  2 01:02:03 edge1 %LINK-3-UPDOWN: Interface Gi0/1, changed state to down"
+    )
+    assert (bsd.facility, bsd.severity, bsd.host, bsd.format) == (23, 3, "edge1", "3164")
+    assert bsd.text.startswith("%LINK-3-UPDOWN")
+    modern = syslog.parse(
+        b'<13>1 2026-12-02T01:02:03Z edge1 app 12 ID7 [ex@1 a="b\\]c"][x@2 k="v"] hello'
+    )
+    assert (modern.host, modern.app, modern.text, modern.format) == (
+        "edge1",
+        "app",
+        "hello",
+        "5424",
+    )
+    framer = syslog.Framer()
+    assert framer.feed(b"5 hello6 wor") == [b"hello"]
+    assert framer.feed(b"ld!<13>line one\n<13>line") == [b"world!", b"<13>line one"]
+    assert framer.feed(b" two\n") == [b"<13>line two"]
