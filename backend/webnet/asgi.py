@@ -11,16 +11,27 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (needs Django set u
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from webnet.jobs import embedded as jobs_embedded  # noqa: E402
 from webnet.jobs.embedded import EmbeddedJobsMiddleware  # noqa: E402
+from webnet.notifications import embedded as notifications_embedded  # noqa: E402
+from webnet.notifications.embedded import EmbeddedNotificationsMiddleware  # noqa: E402
 from webnet.routing import websocket_urlpatterns  # noqa: E402
 
-application = EmbeddedJobsMiddleware(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-            ),
-        }
+application = EmbeddedNotificationsMiddleware(
+    EmbeddedJobsMiddleware(
+        ProtocolTypeRouter(
+            {
+                "http": django_asgi_app,
+                "websocket": AllowedHostsOriginValidator(
+                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                ),
+            }
+        )
     )
 )
+
+
+def start_embedded() -> None:
+    """`manage.py serve` starts the in-process engines with the server (no-ops when scaled)."""
+    jobs_embedded.start()
+    notifications_embedded.start()

@@ -122,7 +122,8 @@ def _visible_customer_ids(user: Any) -> list[int]:
 
 
 class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
-    """Job and device status changes of every customer the user may see (as that set changes)."""
+    """Job and device status changes of every customer the user may see (as that set changes),
+    and the user's own inbox."""
 
     groups_joined: frozenset[str] = frozenset()
 
@@ -131,6 +132,8 @@ class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         if user is None:
             return
         await self.still_allowed(user)
+        self.inbox = broadcasts.inbox_group(user.pk)
+        await self.channel_layer.group_add(self.inbox, self.channel_name)
         await self.accept()
 
     async def still_allowed(self, user: Any) -> bool:
@@ -149,9 +152,15 @@ class UpdatesConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         await self.leave_guard()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
+        if hasattr(self, "inbox"):
+            await self.channel_layer.group_discard(self.inbox, self.channel_name)
 
     async def job_status(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "job", "job": event["job"]})
 
     async def device_status(self, event: dict[str, Any]) -> None:
         await self.send_json({"type": "device", "device": event["device"]})
+
+    async def inbox_update(self, event: dict[str, Any]) -> None:
+        """The user's own new notifications and unread count (their group, nobody else's)."""
+        await self.send_json({"type": "inbox", "items": event["items"], "unread": event["unread"]})

@@ -1,7 +1,7 @@
 """Channel-layer groups and messages: the socket is a hint, the database is the truth.
 
 Group names: `job-<id>` (log lines and status of one job), `customer-<id>` (job and device
-status changes of one customer), `user-<id>` and `session-<digest>` (every socket of a user or of
+status changes of one customer), `inbox-<id>` (a user's new notifications), `user-<id>` and `session-<digest>` (every socket of a user or of
 one login session: told to re-check its access after a logout or a permission change). Senders
 never fail a job because a broadcast failed.
 """
@@ -27,6 +27,11 @@ def customer_group(customer_id: int) -> str:
 
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
+
+
+def inbox_group(user_id: int) -> str:
+    """Only the updates socket joins it (other sockets of the user have no inbox handler)."""
+    return f"inbox-{user_id}"
 
 
 def session_group(session_key: str) -> str:

@@ -17,10 +17,9 @@ class Command(BaseCommand):
         from daphne.server import Server  # installs Twisted's asyncio reactor
         from twisted.internet import reactor
 
-        from webnet.asgi import application
-        from webnet.jobs import embedded
+        from webnet.asgi import application, start_embedded
 
-        reactor.callWhenRunning(embedded.start)  # type: ignore[attr-defined]
+        reactor.callWhenRunning(start_embedded)  # type: ignore[attr-defined]
         endpoints = build_endpoint_description_strings(host=options["host"], port=options["port"])
         self.stdout.write(f"serving on http://{options['host']}:{options['port']}/")
         Server(application=application, endpoints=endpoints, signal_handlers=True).run()

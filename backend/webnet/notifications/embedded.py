@@ -1,0 +1,70 @@
+"""Embedded mode: the delivery worker as a small loop on the server's event loop.
+
+Sending blocks (SMTP, HTTP), so each drain runs in its own thread, never the job engine's
+database thread. The loop drains every WEBNET_NOTIFY_INTERVAL seconds, or at once when an outbox
+commit wakes it. `start()` is idempotent (manage.py serve and the ASGI middleware both call it).
+"""
+
+import asyncio
+import contextlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from webnet.notifications import worker
+
+logger = logging.getLogger("webnet.notifications")
+
+_loop: asyncio.AbstractEventLoop | None = None
+_event: asyncio.Event | None = None
+_timer: asyncio.Task | None = None
+_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="webnet-notify-drain")
+
+
+def _drain() -> int:
+    close_old_connections()
+    try:
+        return worker.drain(seconds=settings.WEBNET_NOTIFY_INTERVAL * 10)
+    finally:
+        close_old_connections()
+
+
+async def _run_forever() -> None:
+    assert _event is not None
+    while True:
+        _event.clear()
+        try:
+            await asyncio.get_running_loop().run_in_executor(_thread, _drain)
+        except Exception:  # the loop must survive a failed drain (e.g. database restarting)
+            logger.exception("notification drain failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_event.wait(), settings.WEBNET_NOTIFY_INTERVAL)
+
+
+def start(loop: asyncio.AbstractEventLoop | None = None) -> None:
+    global _loop, _event, _timer
+    if settings.WEBNET_EXECUTOR != "local" or (_timer is not None and not _timer.done()):
+        return
+    _loop = loop or asyncio.get_event_loop()
+    _event = asyncio.Event()
+    _timer = _loop.create_task(_run_forever())
+    logger.info("embedded notification worker started")
+
+
+def wake() -> None:
+    """From any thread: drain now (a no-op when the loop is not running here)."""
+    if _loop is not None and _event is not None and not _loop.is_closed():
+        _loop.call_soon_threadsafe(_event.set)
+
+
+class EmbeddedNotificationsMiddleware:
+    """ASGI middleware: make sure the delivery loop runs on the serving loop."""
+
+    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
+        self.app = app
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        start(asyncio.get_running_loop())
+        return await self.app(scope, receive, send)
