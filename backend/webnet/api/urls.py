@@ -33,6 +33,14 @@ from webnet.api.networkops import (
     DiscoveryCandidateViewSet,
     TopologyLinkViewSet,
 )
+from webnet.api.notifications import (
+    DeliveryViewSet,
+    InboxViewSet,
+    NotificationPreferenceViewSet,
+    NotificationTemplateViewSet,
+    RoutingRuleViewSet,
+    SinkViewSet,
+)
 from webnet.api.terminal import TerminalSessionViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
 
@@ -63,6 +71,12 @@ router.register("topology-links", TopologyLinkViewSet)
 router.register("ip-ranges", CustomerIPRangeViewSet)
 router.register("discovery-candidates", DiscoveryCandidateViewSet)
 router.register("terminal-sessions", TerminalSessionViewSet)
+router.register("notification-sinks", SinkViewSet)
+router.register("routing-rules", RoutingRuleViewSet)
+router.register("notification-templates", NotificationTemplateViewSet)
+router.register("notification-preferences", NotificationPreferenceViewSet)
+router.register("deliveries", DeliveryViewSet)
+router.register("inbox", InboxViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -7,7 +7,6 @@ comes back out. A test sends a sample message through the sink's real template a
 import uuid
 from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -83,14 +82,6 @@ def create_sink(actor: Any, data: dict[str, Any]) -> Sink:
 def update_sink(actor: Any, sink: Sink, data: dict[str, Any]) -> Sink:
     """A `secret` absent from `data` keeps the stored one."""
     return changes.update(actor, sink, _clean_sink(sink, dict(data)))
-
-
-def check_time_zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError({"time_zone": f"Unknown time zone {name!r}."}) from exc
-    return name
 
 
 def create_rule(actor: Any, data: dict[str, Any]) -> RoutingRule:

@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,20 +25,26 @@ class _Mailbox:
         self.messages: list[Any] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class SMTPPeer:
     def __init__(self) -> None:
         self.box = _Mailbox()
-        self.controller = Controller(self.box, hostname="127.0.0.1", port=0)
+        self.port = free_port()
+        self.controller = Controller(self.box, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> "SMTPPeer":
         self.controller.start()
-        self.port = self.controller.server.sockets[0].getsockname()[1]
         return self
 
     def stop(self) -> None:
@@ -88,7 +95,7 @@ class WebhookPeer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 code, extra = peer.answer(self.headers, body)
                 self.send_response(code)
