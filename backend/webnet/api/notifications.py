@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webnet.api.base import ScopedModelViewSet, ScopedSerializer
-from webnet.api.fields import ScopedRelatedField, resolve_customer
+from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.customers.models import Membership
 from webnet.devices.models import DeviceGroup, Tag
@@ -183,7 +183,7 @@ class NotificationTemplateSerializer(ScopedSerializer):
 
 
 class PreviewSerializer(serializers.Serializer):
-    customer = serializers.IntegerField(required=False)
+    customer = CustomerField(required=False)
     topic = serializers.CharField(default="alarm", max_length=40)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.EMAIL)
     subject = serializers.CharField(required=False, allow_blank=True, default="")
@@ -212,10 +212,12 @@ class NotificationTemplateViewSet(ScopedModelViewSet):
     @action(detail=False, methods=["post"])
     def preview(self, request: Request) -> Response:
         """Render a template against a sample message; mistakes answer 400 with the line."""
-        data = PreviewSerializer(data=request.data)
+        data = PreviewSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        customer = resolve_customer(request.user, values.get("customer"), "notificationtemplate")
+        customer = resolve_customer(
+            request.user, values.get("customer"), "notificationtemplate", "preview"
+        )
         try:
             rendered = services.preview(
                 request.user,

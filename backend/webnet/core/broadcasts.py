@@ -1,9 +1,9 @@
 """Channel-layer groups and messages: the socket is a hint, the database is the truth.
 
 Group names: `job-<id>` (log lines and status of one job), `customer-<id>` (job and device
-status changes of one customer), `inbox-<id>` (a user's new notifications), `user-<id>` and `session-<digest>` (every socket of a user or of
+status changes of one customer), `user-<id>` and `session-<digest>` (every socket of a user or of
 one login session: told to re-check its access after a logout or a permission change). Senders
-never fail a job because a broadcast failed.
+never fail a job because a broadcast failed. `inbox-<id>`: a user's new notifications.
 """
 
 import hashlib

@@ -134,6 +134,7 @@ class NotificationPreference(CustomerOwned):
     time_zone = models.CharField(max_length=64, default="UTC")
 
     class Meta:
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["customer", "user"], name="unique_notification_pref")
         ]

@@ -28,6 +28,9 @@ WITHOUT_CONTRACT = {
     "discovery-candidates": "made by scans and discovery; decided, not created",
     "terminal-sessions": "made by the terminal; read only",
     "invitations": "answered by the invited user, not edited; tests/api/test_customers.py",
+    "deliveries": "made by the outbox; read and retry; tests/api/test_notifications.py",
+    "inbox": "each user's own; tests/api/test_notifications.py",
+    "notification-preferences": "each user's own; tests/api/test_notifications.py",
 }
 
 
