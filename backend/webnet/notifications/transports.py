@@ -4,6 +4,7 @@ Each send answers an Outcome the worker turns into state: delivered, retry (with
 Retry-After when it rate-limits), or permanent (a 4xx that a retry cannot fix). No ORM here.
 """
 
+import contextlib
 import json
 import smtplib
 import threading
@@ -15,7 +16,7 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 
 from webnet.notifications import signing
 from webnet.notifications.templates import Rendered
@@ -131,6 +132,38 @@ def webhook_body(envelope: Envelope, rendered: Rendered) -> bytes:
     ).encode()
 
 
+def _mail_connection(fresh: bool = False) -> Any:
+    """This thread's open SMTP connection to the configured server (reused across sends)."""
+    where = (settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_HOST_USER)
+    held = getattr(_local, "mail", None)
+    if held is not None and (fresh or held[0] != where):
+        held[1].close()
+        held = None
+    if held is None:
+        connection = get_connection(fail_silently=False)
+        connection.open()
+        held = _local.mail = (where, connection)
+    return held[1]
+
+
+def _send_mail(mail: EmailMessage) -> None:
+    """Send over the held connection; one reconnect if the server dropped it while idle."""
+    try:
+        mail.connection = _mail_connection()
+        mail.send(fail_silently=False)
+    except smtplib.SMTPServerDisconnected:
+        mail.connection = _mail_connection(fresh=True)
+        mail.send(fail_silently=False)
+
+
+def _forget_mail_connection() -> None:
+    held = getattr(_local, "mail", None)
+    _local.mail = None
+    if held is not None:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            held[1].close()
+
+
 def _email(envelope: Envelope, rendered: Rendered) -> Outcome:
     mail = EmailMessage(
         subject=rendered.subject.replace("\n", " ")[:250],
@@ -143,13 +176,14 @@ def _email(envelope: Envelope, rendered: Rendered) -> Outcome:
         },
     )
     try:
-        mail.send(fail_silently=False)
+        _send_mail(mail)
     except smtplib.SMTPResponseException as exc:
         text = f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"[:500]
         return Outcome(False, exc.smtp_code, text, permanent=exc.smtp_code >= 500)
     except smtplib.SMTPRecipientsRefused as exc:
         return Outcome(False, None, f"recipients refused: {list(exc.recipients)}", permanent=True)
     except (OSError, smtplib.SMTPException) as exc:
+        _forget_mail_connection()
         return Outcome(False, None, f"{type(exc).__name__}: {exc}"[:500])
     return Outcome(True, 250)
 

@@ -12,7 +12,8 @@ import logging
 import random
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -149,19 +150,24 @@ def _envelope(delivery: Delivery) -> Envelope:
 
 
 class Renderer:
-    """Renders each (message, channel) once per batch."""
+    """Per batch: looks each (customer, topic, channel) wording up once and renders each
+    (message, wording) once — channels sharing the default wording share one render."""
 
     def __init__(self) -> None:
-        self.done: dict[tuple[int, str], templates.Rendered] = {}
+        self.sources: dict[tuple[int, str, str], tuple[str, str]] = {}
+        self.done: dict[tuple[int, str, str], templates.Rendered] = {}
 
     def __call__(self, delivery: Delivery) -> templates.Rendered:
-        cache_key = (delivery.message_id, delivery.channel)
-        if cache_key not in self.done:
-            message = delivery.message
-            subject, body = templates.wording(delivery.customer_id, message.topic, delivery.channel)
+        message = delivery.message
+        where = (delivery.customer_id, message.topic, delivery.channel)
+        if where not in self.sources:
+            self.sources[where] = templates.wording(*where)
+        subject, body = self.sources[where]
+        key = (delivery.message_id, subject, body)
+        if key not in self.done:
             context = templates.context_of(message, delivery.customer.name)
-            self.done[cache_key] = templates.render(subject, body, context)
-        return self.done[cache_key]
+            self.done[key] = templates.render(subject, body, context)
+        return self.done[key]
 
 
 def _send_one(delivery: Delivery, rendered: templates.Rendered) -> Attempt:
@@ -186,10 +192,11 @@ def _senders() -> ThreadPoolExecutor:
     return _pool
 
 
-def _attempts(rows: list[Delivery]) -> list[Attempt]:
-    """Send (or store, for the inbox) every claimed row; template errors are permanent."""
+def _attempts(rows: list[Delivery]) -> Iterator[list[Attempt]]:
+    """Send (or store, for the inbox) every claimed row, yielding outcomes as they are known
+    (the stored inbox rows together), so they are recorded at once: a worker killed mid-batch
+    loses only its sends in flight."""
     render = Renderer()
-    done: list[Attempt] = []
     outbound: list[tuple[Delivery, templates.Rendered]] = []
     boxed: list[tuple[Delivery, templates.Rendered]] = []
     for delivery in rows:
@@ -197,15 +204,15 @@ def _attempts(rows: list[Delivery]) -> list[Attempt]:
             rendered = render(delivery)
         except templates.TemplateRenderError as exc:
             failed = Outcome(False, None, f"template: {exc}", permanent=True)
-            done.append(Attempt(delivery, failed, 0))
+            yield [Attempt(delivery, failed, 0)]
             continue
         (boxed if delivery.channel == Channel.INBOX else outbound).append((delivery, rendered))
+    futures = [_senders().submit(_send_one, delivery, rendered) for delivery, rendered in outbound]
     if boxed:
         inbox.store(boxed)
-        done += [Attempt(delivery, Outcome(True), 0) for delivery, _ in boxed]
-    futures = [_senders().submit(_send_one, delivery, rendered) for delivery, rendered in outbound]
-    done += [future.result() for future in futures]
-    return done
+        yield [Attempt(delivery, Outcome(True), 0) for delivery, _ in boxed]
+    for future in as_completed(futures):
+        yield [future.result()]
 
 
 def _record(attempt: Attempt, now: datetime) -> None:
@@ -271,9 +278,10 @@ def deliver_batch(limit: int | None = None) -> int:
     _, rows = claim(limit or settings.WEBNET_NOTIFY_BATCH)
     if not rows:
         return 0
-    for attempt in _attempts(rows):
+    for attempts in _attempts(rows):
         with transaction.atomic():
-            _record(attempt, timezone.now())
+            for attempt in attempts:
+                _record(attempt, timezone.now())
     return len(rows)
 
 

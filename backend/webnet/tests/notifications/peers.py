@@ -9,6 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import socket
 import threading
 from collections import Counter
@@ -35,6 +36,9 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-connection chatter
 
 
 class SMTPPeer:
@@ -78,7 +82,8 @@ class Script:
     rate_limit_next: int = 0
     retry_after: str = "1"
     secret: str = ""
-    seen: Counter = field(default_factory=Counter)  # idempotency key → accepted deliveries
+    seen: Counter = field(default_factory=Counter)  # idempotency key → processed (once each)
+    duplicates: Counter = field(default_factory=Counter)  # re-sent keys, answered 200 unprocessed
     bodies: list[dict] = field(default_factory=list)
     requests: int = 0
     answered: Counter = field(default_factory=Counter)  # status code → count
@@ -123,8 +128,11 @@ class WebhookPeer:
                 code, extra = 401, {}
             else:
                 key = headers.get("webhook-id") or headers.get("Idempotency-Key")
-                script.seen[key] += 1
-                script.bodies.append(json.loads(body))
+                if key in script.seen:  # what a Standard Webhooks receiver does with a re-send
+                    script.duplicates[key] += 1
+                else:
+                    script.seen[key] = 1
+                    script.bodies.append(json.loads(body))
                 code, extra = 200, {}
             script.answered[code] += 1
         return code, extra
