@@ -11,7 +11,7 @@ N ?= 200
 MANAGE := cd $(CURDIR)/backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lab bench bench-api bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+.PHONY: run test lab bench bench-api bench-notify bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
         test-system-deps bench-lab clean dev-services dev-services-stop dev-worker dev-beat test-scaled
 
@@ -108,6 +108,11 @@ bench: backend-install
 API_N ?= 10000
 bench-api: backend-install
 	cd backend && $(BIN)/python bench/bench_api.py --count $(API_N)
+
+# Notification delivery soak: NOTIFY_N messages × 3 sinks, PostgreSQL + Redis + Celery, a worker killed.
+NOTIFY_N ?= 10000
+bench-notify: backend-install
+	cd backend && $(BIN)/python bench/bench_notify.py --messages $(NOTIFY_N)
 
 bench-drivers: backend-install
 	cd backend && $(BIN)/python bench/bench_drivers.py --count $(N)

@@ -33,6 +33,7 @@ from webnet.notifications.models import (
 from webnet.notifications.routing import Criteria, Subject, matches, quiet
 
 Destination = tuple[int | None, int | None, str]  # sink id, user id, channel
+PERSONAL_DEAD_LETTER_SECONDS = 86_400  # a user's inbox or mailbox has no sink to say otherwise
 
 
 class OutsideTransaction(RuntimeError):
@@ -80,8 +81,11 @@ def _subject(
     )
 
 
-def route(message: OutboxMessage, location_path: Iterable[int], at: datetime) -> list[Destination]:
-    """The destinations of `message`: matching rules' enabled sinks and users, in rule order."""
+def route(
+    message: OutboxMessage, location_path: Iterable[int], at: datetime
+) -> tuple[list[Destination], dict[int, Sink]]:
+    """The destinations of `message` (matching rules' enabled sinks and users, in rule order),
+    and those sinks by id."""
     rules = list(
         RoutingRule.objects.for_customer(message.customer_id)
         .filter(enabled=True)
@@ -99,7 +103,7 @@ def route(message: OutboxMessage, location_path: Iterable[int], at: datetime) ->
         if rule.stop:
             break
     found: list[Destination] = [(pk, None, sink.kind) for pk, sink in sinks.items()]
-    return found + _personal(message, users, at)
+    return found + _personal(message, users, at), sinks
 
 
 def _personal(message: OutboxMessage, users: dict[int, Any], at: datetime) -> list[Destination]:
@@ -184,9 +188,9 @@ def enqueue(
     )
     now = timezone.now()
     firing = _firing_deliveries(message) if state != "firing" else {}
-    sinks = {sink.pk: sink for sink in Sink.objects.for_customer(customer.pk).filter(enabled=True)}
+    destinations, sinks = route(message, location_path, now)
     deliveries = []
-    for destination in route(message, location_path, now):
+    for destination in destinations:
         sink = sinks.get(destination[0]) if destination[0] is not None else None
         before = firing.get(destination)
         orphan = state != "firing" and before is None
@@ -202,7 +206,10 @@ def enqueue(
                 last_error="firing was never sent to this destination" if orphan else "",
                 after=before,
                 next_attempt_at=now,
-                dead_at_after=now + timedelta(seconds=sink.dead_letter_seconds if sink else 86_400),
+                dead_at_after=now
+                + timedelta(
+                    seconds=sink.dead_letter_seconds if sink else PERSONAL_DEAD_LETTER_SECONDS
+                ),
             )
         )
     Delivery.objects.bulk_create(deliveries)

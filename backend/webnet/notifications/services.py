@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from webnet.core import access, audit, changes, crypto
-from webnet.notifications import inbox, signing, templates, transports, wake
+from webnet.notifications import inbox, outbox, signing, templates, transports, wake
 from webnet.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -175,7 +175,9 @@ def retry_delivery(actor: Any, delivery: Delivery) -> Delivery:
     if delivery.status != DeliveryStatus.DEAD:
         raise ValidationError({"status": "Only a dead delivery can be retried."})
     now = timezone.now()
-    seconds = delivery.sink.dead_letter_seconds if delivery.sink else 86_400
+    seconds = (
+        delivery.sink.dead_letter_seconds if delivery.sink else outbox.PERSONAL_DEAD_LETTER_SECONDS
+    )
     with transaction.atomic():
         Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.DEAD).update(
             status=DeliveryStatus.PENDING,

@@ -13,9 +13,10 @@ import random
 import time
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -211,43 +212,59 @@ def _attempts(rows: list[Delivery]) -> Iterator[list[Attempt]]:
     if boxed:
         inbox.store(boxed)
         yield [Attempt(delivery, Outcome(True), 0) for delivery, _ in boxed]
-    for future in as_completed(futures):
-        yield [future.result()]
+    pending = set(futures)
+    while pending:  # whatever finished meanwhile is recorded together
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield [future.result() for future in done]
 
 
-def _record(attempt: Attempt, now: datetime) -> None:
-    delivery, outcome = attempt.delivery, attempt.outcome
-    DeliveryAttempt.objects.create(
-        customer_id=delivery.customer_id,
-        delivery=delivery,
-        ok=outcome.ok,
-        status_code=outcome.status_code,
-        error=outcome.error[:500],
-        duration_ms=attempt.duration_ms,
+def _record_all(attempts: list[Attempt], now: datetime) -> None:
+    """The delivery log rows, then each delivery's new state: successes in one update."""
+    DeliveryAttempt.objects.bulk_create(
+        DeliveryAttempt(
+            customer_id=a.delivery.customer_id,
+            delivery=a.delivery,
+            ok=a.outcome.ok,
+            status_code=a.outcome.status_code,
+            error=a.outcome.error[:500],
+            duration_ms=a.duration_ms,
+        )
+        for a in attempts
     )
+    delivered = [a.delivery for a in attempts if a.outcome.ok]
+    Delivery.objects.filter(pk__in=[d.pk for d in delivered], status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.DELIVERED, delivered_at=now, last_error="", **_released()
+    )
+    healthy = {d.sink_id for d in delivered if d.sink_id is not None}
+    if healthy:
+        Sink.objects.filter(pk__in=healthy).update(consecutive_failures=0, circuit_open_until=None)
+    for attempt in attempts:
+        if not attempt.outcome.ok:
+            _record_failure(attempt, now)
+
+
+def _released() -> dict[str, Any]:
+    return {"claim_token": None, "claimed_until": None, "attempts": F("attempts") + 1}
+
+
+def _record_failure(attempt: Attempt, now: datetime) -> None:
+    delivery, outcome = attempt.delivery, attempt.outcome
     rows = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING)
-    released = {"claim_token": None, "claimed_until": None, "attempts": F("attempts") + 1}
-    if outcome.ok:
-        rows.update(status=DeliveryStatus.DELIVERED, delivered_at=now, last_error="", **released)
-        if delivery.sink_id is not None:
-            Sink.objects.filter(pk=delivery.sink_id).update(
-                consecutive_failures=0, circuit_open_until=None
-            )
-        return
+    released = _released()
     if outcome.permanent or now >= delivery.dead_at_after:
         rows.update(status=DeliveryStatus.DEAD, last_error=outcome.error[:500], **released)
         return
-    wait = outcome.retry_after
-    if wait is None:
-        wait = backoff(delivery.attempts + 1)
+    delay = outcome.retry_after
+    if delay is None:
+        delay = backoff(delivery.attempts + 1)
     rows.update(
-        next_attempt_at=now + timedelta(seconds=wait), last_error=outcome.error[:500], **released
+        next_attempt_at=now + timedelta(seconds=delay), last_error=outcome.error[:500], **released
     )
     if delivery.sink_id is None:
         return
     sinks = Sink.objects.filter(pk=delivery.sink_id)
     if outcome.retry_after is not None:  # rate-limited: the sink is fine, just busy
-        pause = now + timedelta(seconds=wait)
+        pause = now + timedelta(seconds=delay)
         sinks.filter(Q(circuit_open_until__isnull=True) | Q(circuit_open_until__lt=pause)).update(
             circuit_open_until=pause
         )
@@ -280,8 +297,7 @@ def deliver_batch(limit: int | None = None) -> int:
         return 0
     for attempts in _attempts(rows):
         with transaction.atomic():
-            for attempt in attempts:
-                _record(attempt, timezone.now())
+            _record_all(attempts, timezone.now())
     return len(rows)
 
 

@@ -127,22 +127,23 @@ class Soak:
         if done.returncode != 0:
             raise AssertionError(f"migrate failed: {done.stderr[-3000:]}")
 
-    def run(self, timeout: float = 240) -> SoakResult:
+    def run(self, timeout: float = 600) -> SoakResult:
+        """Enqueue everything first (as a burst of alarms would), then let two workers at it."""
+        seed = self._spawn(
+            "seed", "-m", "webnet.tests.notifications.seed_soak", "--messages",
+            str(self.messages), "--webhook", self.webhook.url, "--secret", self.script.secret,
+        )  # fmt: skip
+        assert seed.wait(timeout=timeout) == 0, (self.root / "seed.log").read_text()[-3000:]
         started = time.monotonic()
         self._worker(0)
         self._worker(1)
         self._spawn("beat", "-m", "celery", "-A", "webnet.core.celery", "beat", "-s",
                     str(self.root / "beat-schedule"), "--loglevel", "WARNING")  # fmt: skip
-        seed = self._spawn(
-            "seed", "-m", "webnet.tests.notifications.seed_soak", "--messages",
-            str(self.messages), "--webhook", self.webhook.url, "--secret", self.script.secret,
-        )  # fmt: skip
         # Kill a worker while it is busy: a quarter of the mail is out and more keeps coming.
         _wait("a quarter of the mail", lambda: len(self.smtp.keys()) >= self.messages // 4, timeout)
         os.kill(self.processes["worker0"].pid, signal.SIGKILL)
         self.processes["worker0"].wait(timeout=10)
         killed_after = len(self.script.seen)
-        assert seed.wait(timeout=timeout) == 0, (self.root / "seed.log").read_text()[-3000:]
         total = 3 * self.messages
         done = "SELECT count(*) FROM notifications_delivery WHERE status IN ('delivered', 'dead')"
         _wait("every delivery to finish", lambda: self._count(done) >= total, timeout)

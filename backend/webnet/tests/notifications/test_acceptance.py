@@ -1,6 +1,7 @@
 """Acceptance: 2,000 messages × 3 sinks on the scaled path with a flaky, rate-limiting webhook
 and a Celery worker killed with SIGKILL mid-batch → every (message, sink) delivered once."""
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 from webnet.tests.notifications.soak import Soak
 from webnet.tests.scaled.conftest import MISSING
 
-MESSAGES = 2000
+MESSAGES = int(os.environ.get("WEBNET_NOTIFY_SOAK_MESSAGES", "2000"))
 
 
 @pytest.fixture
