@@ -263,11 +263,9 @@ def _record_failure(attempt: Attempt, now: datetime) -> None:
     if delivery.sink_id is None:
         return
     sinks = Sink.objects.filter(pk=delivery.sink_id)
-    if outcome.retry_after is not None:  # rate-limited: the sink is fine, just busy
+    if outcome.retry_after is not None:  # rate-limited: the sink is alive, just busy
         pause = now + timedelta(seconds=delay)
-        sinks.filter(Q(circuit_open_until__isnull=True) | Q(circuit_open_until__lt=pause)).update(
-            circuit_open_until=pause
-        )
+        sinks.update(consecutive_failures=0, circuit_open_until=pause)  # (ends a probe's lease)
         return
     sinks.update(consecutive_failures=F("consecutive_failures") + 1)
     cooldown = now + timedelta(seconds=settings.WEBNET_NOTIFY_CIRCUIT_SECONDS)

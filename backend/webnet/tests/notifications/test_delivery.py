@@ -129,6 +129,25 @@ def test_429_retry_after_pauses_the_whole_sink(
     assert script.answered == {429: 1, 200: 2}
 
 
+@override_settings(**FAST)
+def test_a_429_answering_the_probe_closes_the_circuit_and_pauses_the_sink(
+    world: World, webhook: WebhookPeer, script: Script
+) -> None:
+    hook = hook_sink(world, webhook, script, failure_threshold=1)
+    f.RoutingRuleFactory(customer=world.a, sinks=[hook])
+    script.fail_first, script.rate_limit_next, script.retry_after = 1, 1, "5"
+    fire(world, "a")
+    fire(world, "b")
+    worker.deliver_batch(limit=1)  # 500: the circuit opens
+    with later(61):
+        assert worker.drain() == 1  # the probe is rate-limited: alive, so closed but paused
+        hook.refresh_from_db()
+        assert hook.consecutive_failures == 0
+    with later(67):
+        assert worker.drain() == 2  # both go at once, no probing one by one
+    assert len(script.seen) == 2
+
+
 def test_a_dead_letter_waits_for_a_retry(
     world: World, webhook: WebhookPeer, script: Script, api: Any
 ) -> None:
