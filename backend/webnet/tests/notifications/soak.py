@@ -50,7 +50,7 @@ class SoakResult:
     inbox_items: int
     answered: dict[int, int]
     bad_signatures: int
-    killed_after: int  # webhook keys processed when the worker was killed
+    killed_after: int  # mails received when the worker was killed
 
     def line(self) -> str:
         return (
@@ -143,7 +143,7 @@ class Soak:
         _wait("a quarter of the mail", lambda: len(self.smtp.keys()) >= self.messages // 4, timeout)
         os.kill(self.processes["worker0"].pid, signal.SIGKILL)
         self.processes["worker0"].wait(timeout=10)
-        killed_after = len(self.script.seen)
+        killed_after = len(self.smtp.keys())
         total = 3 * self.messages
         done = "SELECT count(*) FROM notifications_delivery WHERE status IN ('delivered', 'dead')"
         _wait("every delivery to finish", lambda: self._count(done) >= total, timeout)

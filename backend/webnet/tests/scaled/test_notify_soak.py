@@ -1,5 +1,9 @@
 """Acceptance: 2,000 messages × 3 sinks on the scaled path with a flaky, rate-limiting webhook
-and a Celery worker killed with SIGKILL mid-batch → every (message, sink) delivered once."""
+and a Celery worker killed with SIGKILL mid-batch → every (message, sink) delivered once.
+
+It brings its own PostgreSQL and Redis (tests/notifications/soak.py), like `make bench-notify`
+at a larger size; it lives with the scaled-out suite because it needs them.
+"""
 
 import os
 import shutil
@@ -37,7 +41,7 @@ def test_every_message_reaches_every_sink_once_through_failures_and_a_killed_wor
     print(result.line())
     # the receiver misbehaved as scripted, and the worker died while work remained
     assert result.answered[500] == 40 and result.answered[429] == 30
-    assert 0 < result.killed_after < MESSAGES
+    assert MESSAGES // 4 <= result.killed_after < MESSAGES
     # every (message, sink) delivered, none dead
     assert (result.delivered, result.dead) == (3 * MESSAGES, 0)
     # each idempotency key processed exactly once by its receiver, every signature valid
