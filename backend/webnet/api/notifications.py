@@ -5,7 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -28,6 +28,20 @@ from webnet.notifications.models import (
     Sink,
 )
 from webnet.notifications.templates import TemplateRenderError
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$", "example": "08:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time of day in the rule's or user's own zone (no offset): "HH:MM"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("format", "%H:%M")
+        kwargs.setdefault("input_formats", ["%H:%M", "%H:%M:%S"])
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("allow_null", True)
+        super().__init__(**kwargs)
 
 
 def _zone(value: str) -> str:
@@ -116,6 +130,8 @@ class RoutingRuleSerializer(ScopedSerializer):
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6), required=False
     )
+    start_time = LocalTimeField()
+    end_time = LocalTimeField()
 
     class Meta:
         model = RoutingRule
@@ -369,6 +385,9 @@ class InboxViewSet(
 
 
 class NotificationPreferenceSerializer(ScopedSerializer):
+    quiet_start = LocalTimeField()
+    quiet_end = LocalTimeField()
+
     class Meta:
         model = NotificationPreference
         fields = [
