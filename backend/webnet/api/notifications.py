@@ -163,7 +163,7 @@ class RoutingRuleSerializer(ScopedSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        customer = attrs.get("customer") or self.instance.customer
+        customer = attrs["customer"] if self.instance is None else self.instance.customer
         users = attrs.get("users", [])
         members = set(
             Membership.objects.for_customer(customer.pk)

@@ -5,7 +5,7 @@ each user's open /ws/updates/ sockets get the new items and the unread count.
 """
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +53,7 @@ def store(boxed: list[tuple[Delivery, Rendered]]) -> None:
             [
                 InboxItem(
                     customer_id=delivery.customer_id,
-                    user_id=delivery.user_id,
+                    user_id=cast(int, delivery.user_id),  # inbox rows always name one
                     key=delivery.idempotency_key,
                     topic=delivery.message.topic,
                     state=delivery.message.state,

@@ -138,6 +138,7 @@ def _envelope(delivery: Delivery) -> Envelope:
     }
     common = {"key": delivery.idempotency_key, "event_type": f"{message.topic}.{message.state}"}
     if delivery.sink is None:  # a user's mailbox
+        assert delivery.user is not None
         return Envelope(kind="email", data=data, recipients=(delivery.user.email,), **common)
     sink = delivery.sink
     return Envelope(

@@ -96,7 +96,7 @@ class RoutingRuleForm(ScopedModelForm):
         self.restrict_choices("sinks", Sink)
         self.restrict_choices("device_group", DeviceGroup)
         self.restrict_choices("tag", Tag)
-        users = self.fields["users"]
+        users: Any = self.fields["users"]
         users.queryset = users.queryset.filter(memberships__customer=self.customer).distinct()
         if self.instance.pk is not None:
             self.initial["location_ids_text"] = ", ".join(map(str, self.instance.location_ids))
