@@ -14,24 +14,24 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from webnet.jobs import embedded as jobs_embedded  # noqa: E402
 from webnet.jobs.embedded import EmbeddedJobsMiddleware  # noqa: E402
 from webnet.notifications import embedded as notifications_embedded  # noqa: E402
-from webnet.notifications.embedded import EmbeddedNotificationsMiddleware  # noqa: E402
 from webnet.routing import websocket_urlpatterns  # noqa: E402
 
-application = EmbeddedNotificationsMiddleware(
-    EmbeddedJobsMiddleware(
-        ProtocolTypeRouter(
-            {
-                "http": django_asgi_app,
-                "websocket": AllowedHostsOriginValidator(
-                    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-                ),
-            }
-        )
+application = EmbeddedJobsMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
     )
 )
 
 
 def start_embedded() -> None:
-    """`manage.py serve` starts the in-process engines with the server (no-ops when scaled)."""
+    """`manage.py serve` starts the in-process engines with the server (no-ops when scaled).
+
+    The delivery loop starts only here, not on a first connection: it sends mail and webhooks,
+    which a test's or a tool's ASGI application should not do behind its back."""
     jobs_embedded.start()
     notifications_embedded.start()

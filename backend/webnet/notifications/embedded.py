@@ -2,7 +2,7 @@
 
 Sending blocks (SMTP, HTTP), so each drain runs in its own thread, never the job engine's
 database thread. The loop drains every WEBNET_NOTIFY_INTERVAL seconds, or at once when an outbox
-commit wakes it. `start()` is idempotent (manage.py serve and the ASGI middleware both call it).
+commit wakes it. `start()` is idempotent; `manage.py serve` calls it (webnet.asgi.start_embedded).
 """
 
 import asyncio
@@ -57,14 +57,3 @@ def wake() -> None:
     """From any thread: drain now (a no-op when the loop is not running here)."""
     if _loop is not None and _event is not None and not _loop.is_closed():
         _loop.call_soon_threadsafe(_event.set)
-
-
-class EmbeddedNotificationsMiddleware:
-    """ASGI middleware: make sure the delivery loop runs on the serving loop."""
-
-    def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
-        self.app = app
-
-    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
-        start(asyncio.get_running_loop())
-        return await self.app(scope, receive, send)
