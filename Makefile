@@ -13,7 +13,7 @@ N ?= 200
 MANAGE := cd $(CURDIR)/backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lab bench bench-api bench-calendar bench-events bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+.PHONY: run test lab bench bench-api bench-calendar bench-events bench-notify bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
         test-system-deps bench-lab bench-poll clean dev-services dev-services-stop dev-worker dev-beat test-scaled
 
@@ -124,6 +124,11 @@ bench-calendar: backend-install
 # A trap storm: 10,000 linkDown traps from 500 loopback sources in 10 s → deduplicated alarms.
 bench-events: backend-install
 	cd backend && $(BIN)/python bench/bench_events.py --traps 10000 --sources 500 --seconds 10
+
+# Notification delivery soak: NOTIFY_N messages × 3 sinks, PostgreSQL + Redis + Celery, a worker killed.
+NOTIFY_N ?= 10000
+bench-notify: backend-install
+	cd backend && $(BIN)/python bench/bench_notify.py --messages $(NOTIFY_N)
 
 bench-drivers: backend-install
 	cd backend && $(BIN)/python bench/bench_drivers.py --count $(N)

@@ -151,9 +151,29 @@ WEBNET_MAX_REQUEST_BODY = env.int("WEBNET_MAX_REQUEST_BODY", default=5 * 1024 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBNET_MAX_REQUEST_BODY
 WEBNET_JOB_LEASE_SECONDS = env.int("WEBNET_JOB_LEASE_SECONDS", default=60)
 WEBNET_SCHEDULER_INTERVAL = env.float("WEBNET_SCHEDULER_INTERVAL", default=30.0)
+# Notifications: the delivery worker (embedded loop or Celery task) and outgoing mail.
+WEBNET_NOTIFY_INTERVAL = env.float("WEBNET_NOTIFY_INTERVAL", default=2.0)
+WEBNET_NOTIFY_BATCH = env.int("WEBNET_NOTIFY_BATCH", default=100)
+WEBNET_NOTIFY_CONCURRENCY = env.int("WEBNET_NOTIFY_CONCURRENCY", default=8)
+WEBNET_NOTIFY_LEASE_SECONDS = env.float("WEBNET_NOTIFY_LEASE_SECONDS", default=120.0)
+WEBNET_NOTIFY_BACKOFF_BASE = env.float("WEBNET_NOTIFY_BACKOFF_BASE", default=5.0)
+WEBNET_NOTIFY_BACKOFF_CAP = env.float("WEBNET_NOTIFY_BACKOFF_CAP", default=900.0)
+WEBNET_NOTIFY_CIRCUIT_SECONDS = env.float("WEBNET_NOTIFY_CIRCUIT_SECONDS", default=60.0)
+WEBNET_NOTIFY_HTTP_TIMEOUT = env.float("WEBNET_NOTIFY_HTTP_TIMEOUT", default=10.0)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webnet@localhost")
 # Scaled out, Celery beat ticks the same scheduler at the same interval as the embedded timer.
 CELERY_BEAT_SCHEDULE = {
-    "webnet-tick": {"task": "webnet.jobs.tick", "schedule": WEBNET_SCHEDULER_INTERVAL}
+    "webnet-tick": {"task": "webnet.jobs.tick", "schedule": WEBNET_SCHEDULER_INTERVAL},
+    "webnet-notify": {
+        "task": "webnet.notifications.deliver_due",
+        "schedule": WEBNET_NOTIFY_INTERVAL,
+    },
 }
 # Monitoring: one poll cycle per interval (aligned to the clock), devices hashed into shards
 # (scaled out: one Celery task per shard × cycle on queue "poll"), devices polled at a time.

@@ -238,7 +238,8 @@ def _visible_device(user: Any, device_id: int) -> bool:
 
 
 class UpdatesConsumer(GuardedConsumer, DatabasePoll):
-    """Job, device and alarm changes of every customer the user may see (as that set changes)."""
+    """Job, device and alarm changes of every customer the user may see (as that set changes),
+    and the user's own inbox."""
 
     groups_joined: frozenset[str] = frozenset()
     # Customers where the user's membership is limited to a location subtree: their device
@@ -255,6 +256,8 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         self.jobs: dict[int, dict[str, Any]] = {}
         self.devices: dict[int, str] = {}
         self.after_result = await _last_result_pk()
+        self.inbox = broadcasts.inbox_group(user.pk)
+        await self.channel_layer.group_add(self.inbox, self.channel_name)
         await self.accept()
         if isinstance(self.channel_layer, InMemoryChannelLayer):
             jobs, _, _ = await _changes(self.visible, set(), self.after_result)
@@ -292,6 +295,8 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         await self.leave_guard()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
+        if hasattr(self, "inbox"):
+            await self.channel_layer.group_discard(self.inbox, self.channel_name)
 
     async def job_status(self, event: dict[str, Any]) -> None:
         self.jobs[event["job"]["id"]] = event["job"]
@@ -307,3 +312,7 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
     async def alarm_change(self, event: dict[str, Any]) -> None:
         """The alarms topic: an alarm of one of the user's customers changed (alarms/notify.py)."""
         await self.send_json({"type": "alarm", "change": event["change"], "alarm": event["alarm"]})
+
+    async def inbox_update(self, event: dict[str, Any]) -> None:
+        """The user's own new notifications and unread count (their group, nobody else's)."""
+        await self.send_json({"type": "inbox", "items": event["items"], "unread": event["unread"]})

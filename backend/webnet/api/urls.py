@@ -52,6 +52,14 @@ from webnet.api.networkops import (
     DiscoveryCandidateViewSet,
     TopologyLinkViewSet,
 )
+from webnet.api.notifications import (
+    DeliveryViewSet,
+    InboxViewSet,
+    NotificationPreferenceViewSet,
+    NotificationTemplateViewSet,
+    RoutingRuleViewSet,
+    SinkViewSet,
+)
 from webnet.api.terminal import TerminalSessionViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
 
@@ -97,6 +105,12 @@ router.register("alarms", AlarmViewSet)
 router.register("alarm-rules", AlarmRuleViewSet)
 router.register("silences", SilenceViewSet)
 router.register("webhook-tokens", WebhookTokenViewSet)
+router.register("notification-sinks", SinkViewSet)
+router.register("routing-rules", RoutingRuleViewSet)
+router.register("notification-templates", NotificationTemplateViewSet)
+router.register("notification-preferences", NotificationPreferenceViewSet)
+router.register("deliveries", DeliveryViewSet)
+router.register("inbox", InboxViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -189,6 +189,37 @@ TABLE: dict[str, dict[str, Level]] = {
     "sample": {"view": Level.VIEWER},
     "rollup": {"view": Level.VIEWER},
     "webhooktoken": {"view": Level.ADMIN, "add": Level.ADMIN, "revoke": Level.ADMIN},
+    # Notifications: sinks hold secrets and routing decides who is paged, so admins shape them;
+    # everyone reads their own inbox and preferences; operators retry and test deliveries.
+    "sink": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+        "test": Level.OPERATOR,
+    },
+    "routingrule": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "notificationtemplate": {
+        "view": Level.VIEWER,
+        "preview": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "notificationpreference": {
+        "view": Level.VIEWER,
+        "add": Level.VIEWER,
+        "change": Level.VIEWER,
+        "delete": Level.VIEWER,
+    },
+    "outboxmessage": {"view": Level.VIEWER},
+    "delivery": {"view": Level.VIEWER, "retry": Level.OPERATOR},
+    "inboxitem": {"view": Level.VIEWER, "change": Level.VIEWER},
 }
 
 

@@ -3,7 +3,7 @@
 Group names: `job-<id>` (log lines and status of one job), `customer-<id>` (job and device
 status changes of one customer), `user-<id>` and `session-<digest>` (every socket of a user or of
 one login session: told to re-check its access after a logout or a permission change). Senders
-never fail a job because a broadcast failed.
+never fail a job because a broadcast failed. `inbox-<id>`: a user's new notifications.
 """
 
 import hashlib
@@ -27,6 +27,11 @@ def customer_group(customer_id: int) -> str:
 
 def user_group(user_id: int) -> str:
     return f"user-{user_id}"
+
+
+def inbox_group(user_id: int) -> str:
+    """Only the updates socket joins it (other sockets of the user have no inbox handler)."""
+    return f"inbox-{user_id}"
 
 
 def session_group(session_key: str) -> str:

@@ -8,4 +8,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webnet.settings")
 
 app = Celery("webnet")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["webnet.jobs", "webnet.monitoring"])
+app.autodiscover_tasks(["webnet.jobs", "webnet.monitoring", "webnet.notifications"])

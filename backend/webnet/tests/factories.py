@@ -13,6 +13,7 @@ from webnet.customers.models import Customer, Membership, Role
 from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
 from webnet.locations.models import Location, Rack, Region, Site
+from webnet.notifications.models import RoutingRule, Sink
 from webnet.users import totp
 from webnet.users.models import User
 
@@ -341,3 +342,38 @@ class SilenceFactory(DjangoModelFactory):
     matchers = factory.LazyFunction(lambda: [{"name": "condition", "value": "interface.down"}])
     starts_at = factory.LazyFunction(timezone.now)
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+
+
+# Notifications.
+class SinkFactory(DjangoModelFactory):
+    """An email sink by default; pass `secret=...` (plaintext) to store it encrypted."""
+
+    class Meta:
+        model = Sink
+        exclude = ("secret",)
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"sink-{n}")
+    kind = "email"
+    recipients = factory.LazyFunction(lambda: ["noc@example.net"])
+    secret = ""
+    secret_encrypted = factory.LazyAttribute(lambda s: crypto.encrypt(s.secret))
+
+
+class RoutingRuleFactory(DjangoModelFactory):
+    class Meta:
+        model = RoutingRule
+        skip_postgeneration_save = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"rule-{n}")
+
+    @factory.post_generation
+    def sinks(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.sinks.set(extracted)
+
+    @factory.post_generation
+    def users(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.users.set(extracted)

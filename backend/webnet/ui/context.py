@@ -1,10 +1,11 @@
 """Template context for every page: the active customer, the switcher's choices, role flags,
-and the customers withheld until the user sets up two-factor login."""
+the customers withheld until the user sets up two-factor login, and the unread inbox count."""
 
 from django.http import HttpRequest
 
 from webnet.core import access
 from webnet.customers.models import Customer
+from webnet.notifications.models import InboxItem
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -20,4 +21,7 @@ def navigation(request: HttpRequest) -> dict:
         "can_admin": access.can(user, "credential", "change", cid),
         "can_run_jobs": access.can(user, "job", "add", cid),
         "withheld_customers": access.withheld_customers(user),
+        "inbox_unread": InboxItem.objects.restrict(user, "view")
+        .filter(user_id=user.pk, read_at__isnull=True)
+        .count(),
     }

@@ -31,6 +31,9 @@ WITHOUT_CONTRACT = {
     "events": "made by record_events (receivers, polls, webhooks); read only",
     "alarms": "made by the alarm engine; acted on, not edited; tests/api/test_alarms.py",
     "webhook-tokens": "created and revoked, never edited; tests/api/test_alarms.py",
+    "deliveries": "made by the outbox; read and retry; tests/api/test_notifications.py",
+    "inbox": "each user's own; tests/api/test_notifications.py",
+    "notification-preferences": "each user's own; tests/api/test_notifications.py",
 }
 
 
