@@ -6,7 +6,10 @@ class AlarmsConfig(AppConfig):
     verbose_name = "Alarms"
 
     def ready(self) -> None:
+        from webnet.alarms import ingest
         from webnet.alarms.receivers import service
         from webnet.core import background
+        from webnet.monitoring import changes
 
         background.register("alarms.receivers", service.run_embedded)
+        changes.register(ingest.record_state_changes)

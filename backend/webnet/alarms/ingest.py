@@ -22,6 +22,8 @@ from webnet.alarms.models import Alarm, AlarmRule, Event, RuleKind
 from webnet.alarms.notify import collected, on_alarm_change
 from webnet.alarms.rules import Observed, matches_event, threshold_breached
 from webnet.core.querysets import ScopedQuerySet
+from webnet.monitoring.changes import StateChange
+from webnet.networkops import parents
 
 ParentsOf = Callable[[int], engine.ParentMap]
 
@@ -92,6 +94,35 @@ def _classify(item: EventIn, rules: list[AlarmRule]) -> tuple[EventIn, AlarmRule
     return item, rule
 
 
+POLL_SEVERITY = {"device.down": "critical", "interface.down": "major"}
+# Monitoring calls a silent device behind down parents unreachable; for alarms it is a device
+# that does not answer, and the engine's suppression names the root cause it hides behind.
+POLL_CONDITION = {"device.unreachable": conditions.DEVICE_DOWN}
+
+
+def record_state_changes(changes: list[StateChange]) -> None:
+    """The poller's state changes (monitoring.changes listener, inside its transaction)."""
+    record_events(
+        [
+            EventIn(
+                change.customer_id,
+                "poll",
+                time=change.at,
+                device_id=change.device_id,
+                if_index=change.if_index,
+                condition=POLL_CONDITION.get(change.condition, change.condition),
+                action="raise" if change.raised else "clear",
+                severity=POLL_SEVERITY.get(
+                    POLL_CONDITION.get(change.condition, change.condition), "warning"
+                ),
+                message=change.detail or change.condition,
+                data={"condition": change.condition},
+            )
+            for change in changes
+        ]
+    )
+
+
 def _customer_rules(customer_id: int) -> list[AlarmRule]:
     return list(
         AlarmRule.objects.for_customer(customer_id)
@@ -107,7 +138,8 @@ def record_event(item: EventIn, parents_of: ParentsOf | None = None) -> Event:
 @transaction.atomic
 def record_events(items: Sequence[EventIn], parents_of: ParentsOf | None = None) -> list[Event]:
     """Store `items` and apply them to alarms; `parents_of(customer_id)` gives the dependency
-    map for suppression (networkops' parents_of; without it every device is its own root)."""
+    map for suppression (default: the topology's and the manual parents, networkops)."""
+    parents_of = parents_of or parents.parents_of
     now = timezone.now()
     by_customer: dict[int, list[EventIn]] = defaultdict(list)
     for item in items:

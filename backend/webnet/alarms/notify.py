@@ -3,21 +3,23 @@
 Today it broadcasts the change on the customer's updates group once the transaction commits (the
 console updates live; the socket is a hint, the API is the truth). `notifiable(alarm)` is the rule
 for paging people: an alarm that is suppressed by a root cause, silenced, shelved, flapping or
-waiting for its device to be polled again is shown, never sent — the notification outbox joins
-here so its rows are written in this same transaction.
+waiting for its device to be polled again is shown, never sent. The notification outbox's rows
+are written here, in this same transaction.
 """
 
 import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.alarms.models import Alarm
+from webnet.alarms.models import Alarm, AlarmState
 from webnet.core import broadcasts
+from webnet.notifications import outbox
 
 CHANGES = (
     "raised",
@@ -64,23 +66,35 @@ def alarm_message(alarm: Alarm, change: str) -> dict[str, Any]:
     }
 
 
-_collector: ContextVar[list[tuple[str, dict[str, Any]]] | None] = ContextVar(
-    "webnet_alarm_broadcasts", default=None
-)
+@dataclass
+class _Pending:
+    broadcasts: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    outbox: list[tuple[int, str]] = field(default_factory=list)  # (alarm id, change)
+
+
+_collector: ContextVar[_Pending | None] = ContextVar("webnet_alarm_changes", default=None)
 
 
 @contextlib.contextmanager
 def collected() -> Iterator[None]:
     """Inside: changes are broadcast together after commit (one hop to the event loop for a
-    whole batch of a trap storm, not one per alarm). Nothing is sent if the block fails."""
-    pending: list[tuple[str, dict[str, Any]]] = []
+    whole batch of a trap storm, not one per alarm), and the outbox is written at the end of
+    the block, from each alarm's final state — a child raised and then suppressed in the same
+    batch pages nobody. Nothing is sent if the block fails."""
+    pending = _Pending()
     token = _collector.set(pending)
     try:
         yield
     finally:
         _collector.reset(token)
-    if pending:
-        transaction.on_commit(lambda: async_to_sync(_send_all)(pending))
+    if pending.outbox:
+        final = Alarm.objects.select_related("customer", "device").in_bulk(
+            {pk for pk, _ in pending.outbox}
+        )
+        for pk, change in pending.outbox:
+            _enqueue(final[pk], change)
+    if pending.broadcasts:
+        transaction.on_commit(lambda: async_to_sync(_send_all)(pending.broadcasts))
 
 
 async def _send_all(pending: list[tuple[str, dict[str, Any]]]) -> None:
@@ -88,12 +102,50 @@ async def _send_all(pending: list[tuple[str, dict[str, Any]]]) -> None:
         await broadcasts.send(group, message)
 
 
+# Which changes page people, as what: a suppressed or shelved alarm that is released (still
+# active) fires then; a plain occurrence update pages nobody.
+OUTBOX_STATE = {
+    "raised": "firing",
+    "unsuppressed": "firing",
+    "unshelved": "firing",
+    "acknowledged": "acknowledged",
+    "cleared": "resolved",
+}
+
+
+def _enqueue(alarm: Alarm, change: str) -> None:
+    """The notification outbox row, in this same transaction (exactly once at each sink)."""
+    state = OUTBOX_STATE.get(change)
+    if state is None:
+        return
+    if state == "firing" and (not notifiable(alarm) or alarm.state == AlarmState.CLEARED):
+        return
+    key = f"alarm:{alarm.pk}"
+    if state != "firing" and not outbox.fired(alarm.customer_id, "alarm", key):
+        return  # acknowledged or cleared while suppressed or silenced: nobody was paged
+    where = alarm.device.hostname if alarm.device_id else alarm.resource
+    port = f" ifIndex {alarm.if_index}" if alarm.if_index is not None else ""
+    outbox.enqueue(
+        customer=alarm.customer,
+        topic="alarm",
+        key=key,
+        state=state,
+        severity=alarm.severity,
+        title=f"{alarm.condition} on {where}{port}",
+        payload=alarm_message(alarm, change)["alarm"],
+        device_id=alarm.device_id,
+    )
+
+
 def on_alarm_change(alarm: Alarm, change: str) -> None:
     """Called by the engine and the alarm services for every change; must run in their atomic."""
     assert change in CHANGES, change
     item = (broadcasts.customer_group(alarm.customer_id), alarm_message(alarm, change))
     pending = _collector.get()
-    if pending is not None:
-        pending.append(item)
-    else:
+    if pending is None:
+        _enqueue(alarm, change)
         transaction.on_commit(lambda: async_to_sync(_send_all)([item]))
+        return
+    pending.broadcasts.append(item)
+    if change in OUTBOX_STATE:
+        pending.outbox.append((alarm.pk, change))

@@ -153,6 +153,15 @@ def _firing_deliveries(message: OutboxMessage) -> dict[Destination, Delivery]:
     return {(d.sink_id, d.user_id, d.channel): d for d in rows}
 
 
+def fired(customer_id: int, topic: str, key: str) -> bool:
+    """Whether a firing message of this thing was ever enqueued (a follow-up needs one)."""
+    return (
+        OutboxMessage.objects.for_customer(customer_id)
+        .filter(topic=topic, key=key, state="firing")
+        .exists()
+    )
+
+
 def enqueue(
     *,
     customer: Customer,
