@@ -34,10 +34,11 @@ dev-migrate: backend-install
 dev-seed: dev-migrate
 	$(MANAGE) seed_demo
 
-# The lab's devices answer SNMP (v2c "public", v3 user "lab") on ports from 20001 and send their
-# traps and syslog to webnet's receivers (WEBNET_TRAP_PORT / WEBNET_SYSLOG_PORT defaults).
-LAB_MONITORING_ARGS ?= --snmp --snmp-base-port 20001 --trap-receiver 127.0.0.1:10162 \
-	--syslog-receiver 127.0.0.1:10514
+# The lab's devices answer SNMP (v2c "public", v3 user "webnet"), each on its own loopback address
+# from 127.20.0.1 (port 20001), and send their traps and syslog from it to webnet's receivers
+# (WEBNET_TRAP_PORT / WEBNET_SYSLOG_PORT defaults), so each is told apart by source address.
+LAB_MONITORING_ARGS ?= --snmp --snmp-address-base 127.20.0.1 --snmp-base-port 20001 \
+	--trap-receiver 127.0.0.1:10162 --syslog-receiver 127.0.0.1:10514
 dev-lab: dev-seed
 	$(MANAGE) lab --count $(LAB_COUNT) --customer demo start -- $(LAB_MONITORING_ARGS)
 	$(MANAGE) seed_monitoring --customer demo

@@ -15,6 +15,8 @@ WARM_START = "1.3.6.1.6.3.1.1.5.2"
 IF_INDEX = "1.3.6.1.2.1.2.2.1.1"
 IF_DESCR = "1.3.6.1.2.1.2.2.1.2"
 IF_NAME = "1.3.6.1.2.1.31.1.1.1.1"
+IF_ADMIN_STATUS = "1.3.6.1.2.1.2.2.1.7"
+ADMIN_DOWN = "2"
 
 INTERFACE_DOWN = "interface.down"
 CONFIG_CHANGED = "config.changed"
@@ -48,7 +50,10 @@ def of_trap(trap_oid: str, varbinds: dict[str, str]) -> Meaning | None:
         _, name = _varbind(varbinds, IF_NAME)
         if not name:
             _, name = _varbind(varbinds, IF_DESCR)
-        down = trap_oid == LINK_DOWN
+        # a port shut on purpose (ifAdminStatus down) is no fault: it clears, like the poller
+        # that never alarms on administratively down ports
+        _, admin = _varbind(varbinds, IF_ADMIN_STATUS)
+        down = trap_oid == LINK_DOWN and admin != ADMIN_DOWN
         return Meaning(
             INTERFACE_DOWN, "raise" if down else "clear", "major" if down else "info", index, name
         )

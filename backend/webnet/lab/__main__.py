@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     snmp.add_argument(
         "--snmp-address-base",
-        help="give each agent its own loopback address from here (e.g. 127.20.0.1), port 161",
+        help="give each agent its own loopback address from here (e.g. 127.20.0.1), on port"
+        " --snmp-base-port (161 when not given); traps and syslog then come from that address",
     )
     snmp.add_argument("--snmp-community", default="public")
     snmp.add_argument("--snmp-v3-user", default="webnet")

@@ -1,14 +1,18 @@
 """Which device (of which customer) a trap or syslog datagram came from, by source address.
 
-The inventory's management host is the address devices send from. Customers may reuse private
-addresses: an address that two customers' devices share names no device (it is counted as
-ambiguous, never guessed), and an address no device has is counted as unknown.
+A device sends from its own SNMP agent address when monitoring names one (several devices behind
+one management address — a console server, the lab — each have their own), else from its
+management host. Customers may reuse private addresses: an address that two devices share
+names no device (it is counted as ambiguous, never guessed), and an address no device has is
+counted as unknown.
 """
 
 import ipaddress
 import time
+from collections.abc import Iterable
 
 from webnet.devices.models import Device
+from webnet.monitoring.models import DeviceMonitoring
 
 REFRESH_SECONDS = 30.0
 
@@ -23,10 +27,8 @@ def _normal(address: str) -> str | None:
     return str(ip)
 
 
-def load() -> dict[str, tuple[int, int] | None]:
-    """address → (customer id, device id); None where the address is ambiguous."""
+def _indexed(rows: Iterable[tuple[int, int, str]]) -> dict[str, tuple[int, int] | None]:
     index: dict[str, tuple[int, int] | None] = {}
-    rows = Device.objects.filter(enabled=True).values_list("customer_id", "pk", "management_host")
     for customer_id, device_id, host in rows:
         address = _normal(host)
         if address is None:
@@ -34,6 +36,19 @@ def load() -> dict[str, tuple[int, int] | None]:
         seen = index.get(address, (customer_id, device_id))
         index[address] = (customer_id, device_id) if seen == (customer_id, device_id) else None
     return index
+
+
+def load() -> dict[str, tuple[int, int] | None]:
+    """address → (customer id, device id); None where the address is ambiguous."""
+    agents = _indexed(
+        DeviceMonitoring.objects.filter(device__enabled=True)
+        .exclude(snmp_address="")
+        .values_list("customer_id", "device_id", "snmp_address")
+    )
+    hosts = _indexed(
+        Device.objects.filter(enabled=True).values_list("customer_id", "pk", "management_host")
+    )
+    return hosts | agents
 
 
 class SourceIndex:

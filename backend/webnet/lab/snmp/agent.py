@@ -58,8 +58,9 @@ class SnmpOptions:
             raise ValueError(f"priv protocol must be one of {', '.join(usm.PRIV_PROTOCOLS)}")
 
     def address_of(self, index: int) -> tuple[str, int]:
-        if self.address_base:
-            return str(ipaddress.ip_address(self.address_base) + index), self.port
+        if self.address_base:  # every agent on `base_port` when given (no root needed), else 161
+            address = str(ipaddress.ip_address(self.address_base) + index)
+            return address, self.base_port or self.port
         return self.host, self.base_port + index if self.base_port else 0
 
 

@@ -61,6 +61,17 @@ def test_link_down_traps_make_one_alarm_with_a_count_and_link_up_clears_it() -> 
     assert Alarm.objects.count() == 2  # the cleared one stays as history
 
 
+def test_a_link_down_trap_of_a_port_shut_on_purpose_clears_instead_of_raising() -> None:
+    # given a port that went down by itself (an active alarm)
+    device = f.DeviceFactory()
+    ingest.record_event(trap(device, conditions.LINK_DOWN))
+    # when the operator shuts it: linkDown with ifAdminStatus down (2)
+    admin_down = {f"{conditions.IF_ADMIN_STATUS}.3": "2"}
+    ingest.record_event(trap(device, conditions.LINK_DOWN, **admin_down))
+    # then the fault is over: nothing is open for that port
+    assert not Alarm.objects.filter(state=AlarmState.ACTIVE).exists()
+
+
 def test_syslog_updown_lines_share_the_condition_per_interface() -> None:
     device = f.DeviceFactory()
     down = "%LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down"
