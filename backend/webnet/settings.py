@@ -324,7 +324,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # Sites, locations and racks share one status set; name it rather than a hashed collision.
-    "ENUM_NAME_OVERRIDES": {"LocationStatusEnum": "webnet.locations.models.LocationStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "LocationStatusEnum": "webnet.locations.models.LocationStatus",
+        "SeverityEnum": "webnet.notifications.models.Severity",
+        "ComplianceSeverityEnum": "webnet.compliance.models.Severity",
+    },
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

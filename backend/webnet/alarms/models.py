@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.notifications.models import Severity  # one severity scale, alarm to page
 
 
 class Source(models.TextChoices):
@@ -18,14 +19,6 @@ class Source(models.TextChoices):
     SYSLOG = "syslog", "Syslog"
     JOB = "job", "Job"
     WEBHOOK = "webhook", "Inbound webhook"
-
-
-class Severity(models.TextChoices):
-    INFO = "info", "Info"
-    WARNING = "warning", "Warning"
-    MINOR = "minor", "Minor"
-    MAJOR = "major", "Major"
-    CRITICAL = "critical", "Critical"
 
 
 class Action(models.TextChoices):

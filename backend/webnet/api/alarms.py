@@ -400,6 +400,7 @@ class WebhookTokenSerializer(serializers.ModelSerializer):
 
 
 class WebhookTokenViewSet(
+    ExportMixin,
     CustomerScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

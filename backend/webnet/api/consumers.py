@@ -27,6 +27,8 @@ from channels.layers import InMemoryChannelLayer
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from webnet.alarms.models import Alarm, Event
+from webnet.alarms.notify import alarm_message
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.config_mgmt.redact import Redactor, mask_value
 from webnet.core import access, broadcasts
@@ -185,6 +187,8 @@ class Visible:
     customer_ids: frozenset[int]
     jobs: QuerySet[Job]
     results: QuerySet[JobDeviceResult]
+    alarms: QuerySet[Alarm]
+    events: QuerySet[Event]
 
 
 @database_sync_to_async
@@ -193,6 +197,8 @@ def _visible(user: Any) -> Visible:
         frozenset(Customer.objects.restrict(user, "view").values_list("pk", flat=True)),
         Job.objects.restrict(user, "view"),
         JobDeviceResult.objects.restrict(user, "view"),
+        Alarm.objects.restrict(user, "view"),
+        Event.objects.restrict(user, "view"),
     )
 
 
@@ -228,6 +234,26 @@ def _changes(
 
 
 @database_sync_to_async
+def _last_event_pk() -> int:
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@database_sync_to_async
+def _alarm_changes(visible: Visible, after_event: int) -> tuple[list[dict[str, Any]], int]:
+    """Alarms that events stored after `after_event` touched (the receivers and the poller run
+    in the worker process: their broadcasts never reach this one), and the last event pk read."""
+    rows = list(
+        visible.events.filter(pk__gt=after_event, alarm__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "alarm_id")[:REPLAY_BATCH]
+    )
+    if not rows:
+        return [], after_event
+    alarms = visible.alarms.filter(pk__in={alarm for _, alarm in rows})
+    return [alarm_message(alarm, "updated") for alarm in alarms], rows[-1][0]
+
+
+@database_sync_to_async
 def _scoped_customer_ids(user: Any) -> frozenset[int]:
     return frozenset(access.location_scopes(user))
 
@@ -256,6 +282,7 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         self.jobs: dict[int, dict[str, Any]] = {}
         self.devices: dict[int, str] = {}
         self.after_result = await _last_result_pk()
+        self.after_event = await _last_event_pk()
         self.inbox = broadcasts.inbox_group(user.pk)
         await self.channel_layer.group_add(self.inbox, self.channel_name)
         await self.accept()
@@ -277,6 +304,9 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
             if self.jobs.get(job["id"]) != job:
                 await self.job_status({"job": job})
         self.jobs = {pk: job for pk, job in self.jobs.items() if job["status"] in ACTIVE}
+        alarms, self.after_event = await _alarm_changes(self.visible, self.after_event)
+        for message in alarms:
+            await self.alarm_change(message)
 
     async def still_allowed(self, user: Any) -> bool:
         """Follow the gate: join customers the user now sees, leave those they no longer do."""

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from webnet.api.base import ScopedModelViewSet, ScopedSerializer
+from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.customers.models import Membership
@@ -289,6 +289,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class DeliveryViewSet(
+    ExportMixin,
     CustomerScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -345,6 +346,7 @@ class MarkSerializer(serializers.Serializer):
 
 
 class InboxViewSet(
+    ExportMixin,
     CustomerScopedQuerysetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

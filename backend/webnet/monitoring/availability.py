@@ -108,11 +108,13 @@ def by_site(
 ) -> dict[str, Availability]:
     """site name → availability of its devices together ("" for devices without a site)."""
     sites = dict(
-        Device.objects.for_customer(customer_id).filter(pk__in=device_ids).values_list("pk", "site")
+        Device.objects.for_customer(customer_id)
+        .filter(pk__in=device_ids)
+        .values_list("pk", "site__name")
     )
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for (device_id, _), result in availability(customer_id, device_ids, start, end).items():
-        total = totals[sites.get(device_id, "")]
+        total = totals[sites.get(device_id) or ""]
         total[0] += result.up_s
         total[1] += result.down_s
     return {site: Availability(up, down) for site, (up, down) in totals.items()}

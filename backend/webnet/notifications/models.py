@@ -98,6 +98,13 @@ class RoutingRule(NamedCustomerOwned):
     users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     stop = models.BooleanField(default=False)
 
+    @property
+    def hours(self) -> str:
+        """The rule's time-of-day window in its own zone (a wall-clock range, not an instant)."""
+        if self.start_time is None or self.end_time is None:
+            return ""
+        return f"{self.start_time:%H:%M}–{self.end_time:%H:%M} {self.time_zone}"
+
     class Meta(NamedCustomerOwned.Meta):
         ordering = ["position", "name"]
 

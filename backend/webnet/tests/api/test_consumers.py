@@ -184,3 +184,30 @@ async def test_updates_follow_a_job_another_process_runs(settings) -> None:  # t
     assert await theirs.receive_nothing(timeout=0.1)
     await mine.disconnect()
     await theirs.disconnect()
+
+
+async def test_alarms_another_process_raises_reach_the_customers_sockets(settings) -> None:  # type: ignore[no-untyped-def]
+    """The receivers and the poller run in the embedded worker: their alarms reach the web
+    process's sockets from the database (its events), and only the alarm's customer's."""
+    from channels.db import database_sync_to_async as db
+
+    from webnet.alarms.models import Alarm, Event
+
+    settings.WEBNET_WS_POLL_SECONDS = 0.05
+    job, viewer, outsider = await db(_setup)()
+    mine, _, _ = await _connect("/ws/updates/", viewer)
+    theirs, _, _ = await _connect("/ws/updates/", outsider)
+
+    def raised_elsewhere() -> Alarm:  # what record_events stores, without its broadcast
+        device = f.DeviceFactory(customer=job.customer)
+        alarm = f.AlarmFactory(customer=job.customer, device=device)
+        Event.objects.create(customer=job.customer, source="trap", device=alarm.device, alarm=alarm,
+                             time=alarm.first_seen, message="linkDown")  # fmt: skip
+        return alarm
+
+    alarm = await db(raised_elsewhere)()
+    got = await _until(mine, lambda m: m["type"] == "alarm")
+    assert got[-1]["alarm"]["id"] == alarm.pk and got[-1]["alarm"]["condition"] == "interface.down"
+    assert await theirs.receive_nothing(timeout=0.2)
+    await mine.disconnect()
+    await theirs.disconnect()

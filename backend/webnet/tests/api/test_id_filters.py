@@ -8,6 +8,7 @@ import django_filters
 import pytest
 from django.db.models import Max, Model
 
+from webnet.alarms.models import Alarm
 from webnet.api.filters import FilterBackend
 from webnet.api.urls import router
 from webnet.compliance.models import CompliancePolicy, ComplianceRule, ComplianceRun
@@ -15,6 +16,8 @@ from webnet.customers.models import Customer
 from webnet.devices.models import Credential, Device, DeviceGroup
 from webnet.jobs.models import Job, Schedule
 from webnet.locations.models import Location, Rack, Region, Site
+from webnet.monitoring.models import PollProfile, SnmpCredential
+from webnet.notifications.models import OutboxMessage, Sink
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
 from webnet.users.models import User
@@ -38,7 +41,16 @@ FOREIGN: dict[type[Model], Callable[[World], Model]] = {
     Site: lambda world: f.SiteFactory(customer=world.b),
     Location: lambda world: f.LocationFactory(site__customer=world.b),
     Rack: lambda world: f.RackFactory(site=f.SiteFactory(customer=world.b)),
+    SnmpCredential: lambda world: f.SnmpCredentialFactory(customer=world.b),
+    PollProfile: lambda world: f.PollProfileFactory(customer=world.b),
+    Alarm: lambda world: f.AlarmFactory(customer=world.b),
+    Sink: lambda world: f.SinkFactory(customer=world.b),
+    OutboxMessage: lambda world: OutboxMessage.objects.create(
+        customer=world.b, topic="alarm", key="k", state="firing", severity="minor", title="t"
+    ),
 }
+# Number filters whose value is a reading, not an object's id (an interface index, a status).
+VALUE_FILTERS = {"if_index", "oper_status", "admin_status"}
 
 ID_FILTER_TYPES = (django_filters.NumberFilter, django_filters.ModelChoiceFilter)
 
@@ -62,6 +74,8 @@ def _id_filters() -> list[tuple[str, str, type[Model] | None]]:
         filterset = FilterBackend().get_filterset_class(view, queryset)
         for name, flt in (filterset.base_filters if filterset else {}).items():
             related = _related_model(queryset.model, name, flt)
+            if name in VALUE_FILTERS and related is None:
+                continue
             if related is not None or isinstance(flt, ID_FILTER_TYPES):
                 found.append((prefix, name, related))
     return found

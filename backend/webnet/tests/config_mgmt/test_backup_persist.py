@@ -81,7 +81,8 @@ def test_a_flush_of_backups_costs_the_same_queries_at_any_size() -> None:
     # when one flush of their results is stored for each
     small, large = _flush(job, devices[:5]), _flush(job, devices[5:])
     # then the number of queries does not grow with the devices
-    assert small == large <= 22, (small, large)
+    # (22 for the backups, 3 for the sign-of-life listener: monitoring.liveness.mark_seen)
+    assert small == large <= 25, (small, large)
     # and each device ends as a one-at-a-time backup would leave it
     for i, device in enumerate(devices[5:]):
         snapshots = list(ConfigSnapshot.objects.filter(device=device).order_by("id"))
