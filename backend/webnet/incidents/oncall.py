@@ -43,7 +43,8 @@ class Rotation:
         """The member on call at `at` (an override first), or None."""
         covering = [o for o in self.overrides if o.start <= at < o.end]
         if covering:
-            return max(covering, key=lambda o: o.created_at).member
+            # the newest wins; of two made at once, the later listed
+            return max(reversed(covering), key=lambda o: o.created_at).member
         shift = self._shift_index(at)
         if shift is None or not self.members:
             return None

@@ -30,6 +30,8 @@ def _alarms(request: HttpRequest) -> Any:
     if request.GET.get("severity") in Severity.values:
         alarms = alarms.filter(severity=request.GET["severity"])
     if device := request.GET.get("device", "").strip():
+        if "\x00" in device:  # no host name holds NUL (and PostgreSQL refuses it in a query)
+            return alarms.none()
         alarms = alarms.filter(device__hostname__icontains=device)
     return alarms
 
