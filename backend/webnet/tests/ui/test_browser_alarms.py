@@ -41,6 +41,19 @@ def _free_port(kind: int = socket.SOCK_STREAM) -> int:
         return sock.getsockname()[1]
 
 
+def _wait_until_bound(port: int, process: subprocess.Popen, tmp_path: Path) -> None:
+    """The receivers run in the job worker `serve` starts: wait until it holds the trap port."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return
+        time.sleep(0.3)
+    raise RuntimeError((tmp_path / "serve.log").read_text()[-2000:])
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
     from webnet.tests.factories import DEFAULT_PASSWORD
@@ -76,6 +89,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, int]]:
                 process.kill()
                 raise RuntimeError((tmp_path / "serve.log").read_text()[-2000:]) from None
             time.sleep(0.3)
+    _wait_until_bound(trap_port, process, tmp_path)
     try:
         yield base, trap_port
     finally:
