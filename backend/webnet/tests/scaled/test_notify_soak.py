@@ -48,6 +48,8 @@ def test_every_message_reaches_every_sink_once_through_failures_and_a_killed_wor
     assert set(soak.script.seen) == soak.keys("webhook")
     assert set(soak.smtp.keys()) == soak.keys("email")
     assert result.inbox_items == MESSAGES and result.bad_signatures == 0
-    # re-sends happen only for sends in flight when the worker died (at most its concurrency
-    # per sink); a delivered row is never sent again
-    assert result.webhook_resent <= 8 and result.smtp_resent <= 8
+    # re-sends happen only for sends of the batch the worker was in when it died — sent, but
+    # their outcome not yet stored (at most one claimed batch); a stored delivery is never sent
+    # again, and the receivers see each idempotency key once (counted above)
+    batch = 100  # WEBNET_NOTIFY_BATCH's default, the rows one worker claims at a time
+    assert result.webhook_resent <= batch and result.smtp_resent <= batch
