@@ -102,25 +102,24 @@ POLL_CONDITION = {"device.unreachable": conditions.DEVICE_DOWN}
 
 def record_state_changes(changes: list[StateChange]) -> None:
     """The poller's state changes (monitoring.changes listener, inside its transaction)."""
-    record_events(
-        [
+    items = []
+    for change in changes:
+        condition = POLL_CONDITION.get(change.condition, change.condition)
+        items.append(
             EventIn(
                 change.customer_id,
                 "poll",
                 time=change.at,
                 device_id=change.device_id,
                 if_index=change.if_index,
-                condition=POLL_CONDITION.get(change.condition, change.condition),
+                condition=condition,
                 action="raise" if change.raised else "clear",
-                severity=POLL_SEVERITY.get(
-                    POLL_CONDITION.get(change.condition, change.condition), "warning"
-                ),
+                severity=POLL_SEVERITY.get(condition, "warning"),
                 message=change.detail or change.condition,
                 data={"condition": change.condition},
             )
-            for change in changes
-        ]
-    )
+        )
+    record_events(items)
 
 
 def _customer_rules(customer_id: int) -> list[AlarmRule]:
