@@ -63,7 +63,11 @@ INSTALLED_APPS = [
     "webnet.networkops",
     "webnet.monitoring",
     "webnet.notifications",
+    "webnet.maintenance",
     "webnet.alarms",
+    "webnet.aaa",
+    "webnet.subscribers",
+    "webnet.incidents",
     "webnet.api",
     "webnet.ui",
 ]

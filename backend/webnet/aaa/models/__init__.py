@@ -1,0 +1,1 @@
+"""AAA models: FreeRADIUS's rlm_sql tables, the NAS registry and sessions."""

@@ -1,0 +1,4 @@
+"""Maintenance models: one submodule per concern (windows and freezes, announcements, status page).
+
+Each submodule's models are re-exported here so Django finds them in ``webnet.maintenance.models``.
+"""

@@ -1,0 +1,1 @@
+"""Subscribers and their services, provisioned to devices and to FreeRADIUS."""

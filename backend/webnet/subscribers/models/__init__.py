@@ -1,0 +1,1 @@
+"""Subscriber models: service plans, subscribers, service instances, provisioning plans."""
