@@ -17,6 +17,7 @@ from asgiref.sync import async_to_sync
 from django.db import transaction
 from django.utils import timezone
 
+from webnet.alarms import listeners
 from webnet.alarms.models import Alarm, AlarmState
 from webnet.core import broadcasts
 from webnet.notifications import outbox
@@ -93,6 +94,7 @@ def collected() -> Iterator[None]:
         )
         for pk, change in pending.outbox:
             _enqueue(final[pk], change)
+            listeners.changed(final[pk], change)
     if pending.broadcasts:
         transaction.on_commit(lambda: async_to_sync(_send_all)(pending.broadcasts))
 
@@ -144,6 +146,8 @@ def on_alarm_change(alarm: Alarm, change: str) -> None:
     pending = _collector.get()
     if pending is None:
         _enqueue(alarm, change)
+        if change in OUTBOX_STATE:
+            listeners.changed(alarm, change)
         transaction.on_commit(lambda: async_to_sync(_send_all)([item]))
         return
     pending.broadcasts.append(item)
