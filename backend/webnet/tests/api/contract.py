@@ -162,3 +162,44 @@ class ResourceContract:
         with CaptureQueriesContext(connection) as large:
             assert client.get(self.url()).status_code == 200
         assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+
+
+class ReadOnlyContract(ResourceContract):
+    """The contract of a resource that jobs, the poller or the engines make: readable by the
+    least role, never created or edited through its endpoint (405 or 403, nothing audited), and
+    deleted only where ``least_role["delete"]`` says so."""
+
+    least_role: ClassVar[dict[str, str | None]]  # "view" and "delete" (None: not deletable)
+
+    def create_payload(self, world: World) -> dict[str, Any]:
+        return {"customer": world.a.pk}
+
+    def update_payload(self, world: World) -> dict[str, Any]:
+        return {"customer": world.b.pk}
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_create(self, world: World, api: Any, role: str) -> None:
+        before = AuditEvent.objects.count()
+        response = api(role).post(self.url(), self.create_payload(world), format="json")
+        assert response.status_code in (401, 403, 405), response.content
+        assert AuditEvent.objects.count() == before
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_update(self, world: World, api: Any, role: str) -> None:
+        obj = self.make(world)
+        before = AuditEvent.objects.count()
+        response = api(role).patch(self.url(obj.pk), self.update_payload(world), format="json")
+        assert response.status_code in (401, 403, 404, 405), response.content
+        obj.refresh_from_db()
+        assert obj.customer_id == world.a.pk
+        assert AuditEvent.objects.count() == before
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_delete(self, world: World, api: Any, role: str) -> None:
+        if self.least_role.get("delete"):
+            super().test_delete(world, api, role)
+            return
+        obj = self.make(world)
+        response = api(role).delete(self.url(obj.pk))
+        assert response.status_code in (401, 403, 404, 405), response.content
+        assert type(obj)._default_manager.filter(pk=obj.pk).exists()
