@@ -140,7 +140,7 @@ bench-lab: backend-install
 	cd backend && $(BIN)/python bench/bench_lab.py --count $(N) --concurrency 100
 
 # SNMP polling of N devices × 24 interfaces: webnet's poller vs snmpbulkwalk 50 at a time.
-# POLL_SOURCE=snmpd (net-snmp agents in a namespace the bench creates) or snmpsim.
+# POLL_SOURCE=snmpd (net-snmp agents in a namespace the bench creates), lab (the lab's agents) or snmpsim.
 POLL_SOURCE ?= snmpd
 bench-poll: backend-install test-system-deps
 	cd backend && $(BIN)/python bench/bench_poll.py --count $(N) --source $(POLL_SOURCE)

@@ -8,6 +8,10 @@ Agent sources (`--source`):
            inside a network namespace it creates, with 12 veth pairs (24 interfaces besides lo);
            each device is its own 127.1.x.y address, answered by a few snmpd processes
            listening on the namespace's wildcard. Nothing leaves that namespace.
+  lab      the lab's own SNMP agents (webnet/lab/snmp): `--agents` lab processes
+           (`python -m webnet.lab --snmp --ports 24`), each running its share of the devices'
+           agents on one event loop, on ephemeral loopback ports read back from the inventory
+           CSV each writes; values follow each device's simulated state.
   snmpsim  snmpsim processes serving the 24-port walk of webnet/tests/monitoring/agents.py on
            loopback ports (a Python agent, ~300 ms CPU per device poll: a few devices, low
            concurrency, e.g. --count 20 --agents 10 --concurrency 10 --timeout 5).
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import csv
 import functools
 import math
 import os
@@ -126,7 +131,48 @@ def snmpsim_agents(count: int, processes: int) -> Iterator[tuple[list[tuple[str,
         yield [("127.0.0.1", p) for p in ports], [s.proc.pid for s in sims]
 
 
-SOURCES = {"snmpd": snmpd_agents, "snmpsim": snmpsim_agents}
+@contextlib.contextmanager
+def lab_agents(count: int, processes: int) -> Iterator[tuple[list[tuple[str, int]], list[int]]]:
+    """(device endpoints, lab pids): lab processes with SNMP agents, `count` devices in all."""
+    share = math.ceil(count / processes)
+    workdir = Path(tempfile.mkdtemp(prefix="webnet-bench-lab-"))
+    procs: list[subprocess.Popen] = []
+    try:
+        for n, first in enumerate(range(0, count, share)):
+            state = workdir / str(n)
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "webnet.lab", "--count", str(min(share, count - first)),
+                     "--ports", "24", "--snmp", "--hostname-prefix", f"L{n}-",
+                     "--state-dir", str(state)],
+                    cwd=BACKEND, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+            )  # fmt: skip
+        endpoints: list[tuple[str, int]] = []
+        for n in range(len(procs)):
+            endpoints += _lab_endpoints(workdir / str(n) / "inventory.csv", procs[n])
+        for host, port in endpoints[: len(procs)]:
+            agents.wait_answering(host, port, "public", 20)
+        yield endpoints, [p.pid for p in procs]
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(30)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _lab_endpoints(inventory: Path, proc: subprocess.Popen) -> list[tuple[str, int]]:
+    """The SNMP (host, port) of every device in a lab's inventory, once the lab has written it."""
+    deadline = time.monotonic() + 300
+    while not inventory.exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the lab did not start (exit {proc.returncode})")
+        time.sleep(0.2)
+    with inventory.open() as rows:
+        return [(row["snmp_host"], int(row["snmp_port"])) for row in csv.DictReader(rows)]
+
+
+SOURCES = {"snmpd": snmpd_agents, "snmpsim": snmpsim_agents, "lab": lab_agents}
 
 
 def namespaced(argv: list[str]) -> int:

@@ -186,6 +186,7 @@ class Visible:
 
     customer_ids: frozenset[int]
     jobs: QuerySet[Job]
+    devices: QuerySet[Device]
     results: QuerySet[JobDeviceResult]
     alarms: QuerySet[Alarm]
     events: QuerySet[Event]
@@ -196,6 +197,7 @@ def _visible(user: Any) -> Visible:
     return Visible(
         frozenset(Customer.objects.restrict(user, "view").values_list("pk", flat=True)),
         Job.objects.restrict(user, "view"),
+        Device.objects.restrict(user, "view"),
         JobDeviceResult.objects.restrict(user, "view"),
         Alarm.objects.restrict(user, "view"),
         Event.objects.restrict(user, "view"),
@@ -259,8 +261,8 @@ def _scoped_customer_ids(user: Any) -> frozenset[int]:
 
 
 @database_sync_to_async
-def _visible_device(user: Any, device_id: int) -> bool:
-    return Device.objects.restrict(user, "view").filter(pk=device_id).exists()
+def _holds(rows: QuerySet, pk: int) -> bool:
+    return rows.filter(pk=pk).exists()
 
 
 class UpdatesConsumer(GuardedConsumer, DatabasePoll):
@@ -268,8 +270,9 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
     and the user's own inbox."""
 
     groups_joined: frozenset[str] = frozenset()
-    # Customers where the user's membership is limited to a location subtree: their device
-    # messages pass the gate one by one (the customer group carries the whole customer's).
+    # Customers where the user's membership is limited to a location subtree: their job,
+    # device and alarm messages pass the gate one by one (the customer group carries the
+    # whole customer's).
     scoped: frozenset[int] = frozenset()
     visible: Visible
 
@@ -317,7 +320,7 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         for group in self.groups_joined - wanted:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = wanted
-        self.user, self.scoped = user, await _scoped_customer_ids(user)
+        self.scoped = await _scoped_customer_ids(user)
         return True
 
     async def disconnect(self, code: int) -> None:
@@ -328,19 +331,26 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         if hasattr(self, "inbox"):
             await self.channel_layer.group_discard(self.inbox, self.channel_name)
 
+    async def _in_scope(self, rows: QuerySet, item: dict[str, Any]) -> bool:
+        return item["customer"] not in self.scoped or await _holds(rows, item["id"])
+
     async def job_status(self, event: dict[str, Any]) -> None:
+        if not await self._in_scope(self.visible.jobs, event["job"]):
+            return
         self.jobs[event["job"]["id"]] = event["job"]
         await self.send_json({"type": "job", "job": event["job"]})
 
     async def device_status(self, event: dict[str, Any]) -> None:
         device = event["device"]
-        if device["customer"] in self.scoped and not await _visible_device(self.user, device["id"]):
+        if not await self._in_scope(self.visible.devices, device):
             return
         self.devices[device["id"]] = device["status"]
         await self.send_json({"type": "device", "device": device})
 
     async def alarm_change(self, event: dict[str, Any]) -> None:
         """The alarms topic: an alarm of one of the user's customers changed (alarms/notify.py)."""
+        if not await self._in_scope(self.visible.alarms, event["alarm"]):
+            return
         await self.send_json({"type": "alarm", "change": event["change"], "alarm": event["alarm"]})
 
     async def inbox_update(self, event: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.core import access
 from webnet.devices.models import Credential, Device
 from webnet.devices.platforms import Platform
-from webnet.networkops import discovery, scan, topology
+from webnet.networkops import discovery, parents, scan, topology
 from webnet.networkops.models import (
     CustomerIPRange,
     DeviceParent,
@@ -252,6 +252,12 @@ class DeviceParentSerializer(ScopedSerializer):
             "parent", getattr(self.instance, "parent", None)
         ):
             raise serializers.ValidationError({"parent": ["A device cannot be its own parent."]})
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        if device is not None and parent is not None:
+            loop = parents.cycle_through(device, parent, getattr(self.instance, "pk", None))
+            if loop:
+                message = f"This would make a loop of parents: {' → '.join(loop)}."
+                raise serializers.ValidationError({"parent": [message]})
         return super().validate(attrs)
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.devices.models import via_device
 
 
 class Severity(models.TextChoices):
@@ -83,6 +84,8 @@ class PolicyFixture(CustomerOwned):
 
 
 class ComplianceWaiver(CustomerOwned):
+    location_paths = via_device()
+
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="compliance_waivers"
     )
@@ -102,6 +105,9 @@ class ComplianceWaiver(CustomerOwned):
 
 
 class ComplianceRun(CustomerOwned):
+    location_paths = via_device("job__target_devices")
+    location_every = "job__target_devices"  # its scores cover every device of the job
+
     job = models.OneToOneField(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="compliance_run"
     )
@@ -119,6 +125,8 @@ class ComplianceRun(CustomerOwned):
 
 
 class ComplianceResult(CustomerOwned):
+    location_paths = via_device()
+
     run = models.ForeignKey(ComplianceRun, on_delete=models.CASCADE, related_name="results")
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="compliance_results"

@@ -53,6 +53,8 @@ class ConfigSnapshot(CustomerOwned):
 class BackupState(CustomerOwned):
     """Per device: when webnet last tried, last succeeded, why it last failed, last verified."""
 
+    location_paths = via_device()
+
     device = models.OneToOneField(
         "devices.Device", on_delete=models.CASCADE, related_name="backup_state"
     )
@@ -75,6 +77,8 @@ class BackupState(CustomerOwned):
 
 class ExpectedConfig(CustomerOwned):
     """A deploy announced the sanitized hash it is about to produce on a device (drift marks)."""
+
+    location_paths = via_device()
 
     device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="expected_configs"
@@ -122,6 +126,8 @@ class TemplateVariables(CustomerOwned):
 
     Precedence when a template renders: device > group > customer (then the schema default).
     """
+
+    location_paths = via_device()  # customer- and group-wide rows are for unscoped members
 
     device = models.OneToOneField(
         "devices.Device",

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from webnet.core.models import CustomerOwned
+from webnet.devices.models import via_device
 
 
 class PlanStatus(models.TextChoices):
@@ -31,6 +32,9 @@ class PlanSource(models.TextChoices):
 
 
 class ChangePlan(CustomerOwned):
+    location_paths = via_device("devices__device")
+    location_every = "devices__device"
+
     name = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=12, choices=PlanSource.choices, default=PlanSource.LINES)
     status = models.CharField(
@@ -76,6 +80,8 @@ class PlanDeviceStatus(models.TextChoices):
 
 
 class PlanDevice(CustomerOwned):
+    location_paths = via_device()
+
     plan = models.ForeignKey(ChangePlan, on_delete=models.CASCADE, related_name="devices")
     device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField(default=0)

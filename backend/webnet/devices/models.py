@@ -86,14 +86,6 @@ class DeviceStatus(models.TextChoices):
     UNREACHABLE = "unreachable", "Unreachable"
 
 
-# How bad each status is, for the location tree's worst-state roll-up (higher is worse).
-STATUS_SEVERITY: dict[str, int] = {
-    DeviceStatus.REACHABLE: 0,
-    DeviceStatus.UNKNOWN: 1,
-    DeviceStatus.UNREACHABLE: 2,
-}
-
-
 class Device(CustomerOwned):
     # Changing these needs device.change_binding (admin): they decide where a password is sent.
     binding_fields = ("management_host", "port", "credential", "credential_id")

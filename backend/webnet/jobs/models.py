@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.devices.models import via_device
 
 
 class JobStatus(models.TextChoices):
@@ -24,8 +25,12 @@ class Job(CustomerOwned):
     `targets` is what the user asked for (ids, tags, groups, filter); `device_ids` is what the
     gate resolved it to when the job was created. `log_seq` is the last log sequence number
     handed out (see lifecycle.append_log); `lease_expires_at` lets the reaper find jobs whose
-    worker died.
+    worker died. `target_devices` holds `device_ids` as a relation: a location-scoped member
+    sees a job only if every target device is inside the scope (locations/within.py).
     """
+
+    location_paths = via_device("target_devices")
+    location_every = "target_devices"
 
     kind = models.CharField(max_length=60, db_index=True)
     status = models.CharField(
@@ -46,6 +51,7 @@ class Job(CustomerOwned):
     )
     targets = models.JSONField(default=dict, blank=True)
     device_ids = models.JSONField(default=list, blank=True)
+    target_devices = models.ManyToManyField("devices.Device", blank=True, related_name="+")
     # host:port targets of a kind that targets addresses (a scan), as its kind resolved them
     addresses = models.JSONField(default=list, blank=True)
     params = models.JSONField(default=dict, blank=True)
@@ -87,6 +93,8 @@ class LogLevel(models.TextChoices):
 class JobLog(CustomerOwned):
     """One stored log line; `seq` is gap-free and increasing within a job (clients resume by it)."""
 
+    location_paths = via_device()  # job-wide lines (no device) are read through their job
+
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="logs")
     seq = models.PositiveBigIntegerField()
     time = models.DateTimeField()
@@ -114,6 +122,8 @@ class ResultStatus(models.TextChoices):
 
 
 class JobDeviceResult(CustomerOwned):
+    location_paths = via_device()
+
     job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="results")
     device = models.ForeignKey(
         "devices.Device",

@@ -100,6 +100,7 @@ class JobService:
                 params=job_params,
                 total=len(device_ids) + len(addresses),
             )
+            job.target_devices.set(device_ids)
             audit.record(
                 "create",
                 actor=user,

@@ -1,8 +1,8 @@
 """The location tree with device counts and a worst-state roll-up per node.
 
-`build_tree` takes plain rows, not querysets, so anything that knows device states can feed it:
-today the devices' reachability status, later monitoring's up/down/degraded with its own
-severity order. A node's count and worst state cover everything at it and below it.
+`build_tree` takes plain rows, not querysets: the UI feeds it monitoring's device states
+(up/down/unreachable/degraded/flapping/poll_timeout) and their severity order. A node's count
+and worst state cover everything at it and below it.
 """
 
 from collections.abc import Iterable, Mapping

@@ -3,7 +3,9 @@
 A node is named `<kind>:<id>` — `region:3`, `site:7`, `location:12`, `rack:4` — in API and UI
 filters, exports and membership scopes alike. A model takes part by declaring `location_paths`
 (kind → lookup); a kind it has no path for matches none of its rows (a region holds no rack
-scope; a site scope holds no region).
+scope; a site scope holds no region). A row bound to several devices (a job and its targets)
+also declares `location_every`, the lookup of those devices: it stands inside a node only if
+every one of them does, so a scoped member never reads a job that touched a device outside.
 """
 
 from dataclasses import dataclass
@@ -61,7 +63,29 @@ def within_q(model: type[models.Model], node: Node) -> Q:
     path = getattr(model, "location_paths", {}).get(node.kind)
     if path is None:
         return Q(pk__in=[])
+    every = getattr(model, "location_every", None)
+    if every is not None:
+        return _every_inside(model, every, node)
     return Q(**{f"{path}__in": subtree_ids(node)})
+
+
+def _model_at(model: type[models.Model], lookup: str) -> type[models.Model]:
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def _every_inside(model: type[models.Model], every: str, node: Node) -> Q:
+    """Rows with at least one device at `every` inside `node` and none outside it (a row with
+    no device there, a scan of addresses, is of the whole customer)."""
+    device_model = _model_at(model, every)
+    devices: Any = device_model._default_manager
+    inside = devices.filter(within_q(device_model, node)).values("pk")
+    outside = devices.exclude(pk__in=inside).values("pk")
+    rows: Any = model._default_manager
+    touching = rows.filter(**{f"{every}__in": inside}).values("pk")
+    leaving = rows.filter(**{f"{every}__in": outside}).values("pk")
+    return Q(pk__in=touching) & ~Q(pk__in=leaving)
 
 
 def within(queryset: QuerySet, node: Node) -> QuerySet:

@@ -11,8 +11,9 @@ class MonitoringConfig(AppConfig):
         # Explicit hooks into the engine below us (DESIGN §3: jobs cannot import monitoring).
         from webnet.core import background
         from webnet.jobs import outcomes, periodic
-        from webnet.monitoring import liveness, loop, rollups
+        from webnet.monitoring import freshness, liveness, loop, rollups
 
         periodic.register("monitoring", rollups.tick)
         outcomes.register(liveness.mark_seen)
         background.register("monitoring.poll", loop.run_embedded)
+        freshness.register()

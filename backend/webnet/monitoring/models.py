@@ -11,6 +11,7 @@ from django.db import models
 
 from webnet.core import crypto
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.devices.models import via_device
 
 PARTS = ("icmp", "system", "interfaces", "cpu_mem", "custom")
 DEFAULT_PARTS = ["icmp", "system", "interfaces", "cpu_mem"]
@@ -104,6 +105,8 @@ class DeviceMonitoring(CustomerOwned):
     # Changing these needs device.change_binding (admin): they decide where a community is sent.
     binding_fields = ("snmp_address", "snmp_port", "snmp_credential", "snmp_credential_id")
 
+    location_paths = via_device()
+
     device = models.OneToOneField(
         "devices.Device", on_delete=models.CASCADE, related_name="monitoring"
     )
@@ -137,9 +140,18 @@ class State(models.TextChoices):
     ADMIN_DOWN = "admin_down", "Admin down"  # interfaces only
 
 
+# Device states, worst first: the dashboard's order, and the location tree's roll-up rank.
+PROBLEMS = (State.DOWN, State.UNREACHABLE, State.FLAPPING, State.POLL_TIMEOUT, State.DEGRADED)
+SEVERITY: dict[str, int] = {
+    state: rank for rank, state in enumerate(reversed((*PROBLEMS, State.UNKNOWN, State.UP)))
+}
+
+
 class DeviceState(CustomerOwned):
     """The device's current state. `observed` is the last polled state before flap damping;
     `recent_changes` the epoch seconds of its recent changes (the flap window)."""
+
+    location_paths = via_device()
 
     device = models.OneToOneField("devices.Device", on_delete=models.CASCADE, related_name="+")
     state = models.CharField(max_length=12, choices=State.choices, default=State.UNKNOWN)
@@ -168,6 +180,8 @@ class DeviceState(CustomerOwned):
 
 class Interface(CustomerOwned):
     """One interface by ifIndex, with the last counters read (for the next rate) and rates."""
+
+    location_paths = via_device()
 
     device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
     if_index = models.PositiveIntegerField()
@@ -203,6 +217,8 @@ class StateTransition(CustomerOwned):
     """A device (if_index 0) or interface entered `state` at `at`: availability is read from
     these rows, never counted."""
 
+    location_paths = via_device()
+
     device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
     if_index = models.PositiveIntegerField(default=DEVICE)
     state = models.CharField(max_length=12, choices=State.choices)
@@ -215,6 +231,8 @@ class StateTransition(CustomerOwned):
 
 
 class Sample(CustomerOwned):
+    location_paths = via_device()
+
     device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
     if_index = models.PositiveIntegerField(default=DEVICE)
     metric = models.CharField(max_length=100)
@@ -236,6 +254,8 @@ class Sample(CustomerOwned):
 
 class Rollup(CustomerOwned):
     """min/avg/max/p95 of the raw samples in [bucket, bucket + step_s)."""
+
+    location_paths = via_device()
 
     device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
     if_index = models.PositiveIntegerField(default=DEVICE)

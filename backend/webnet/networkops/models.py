@@ -4,6 +4,7 @@ device discovery queue."""
 from django.db import models
 
 from webnet.core.models import CustomerOwned
+from webnet.devices.models import via_device
 
 
 class Protocol(models.TextChoices):
@@ -13,6 +14,8 @@ class Protocol(models.TextChoices):
 
 class TopologyLink(CustomerOwned):
     """What `local_device` hears on `local_interface`: a known device, or only a name/address."""
+
+    location_paths = via_device("local_device")
 
     local_device = models.ForeignKey(
         "devices.Device", on_delete=models.CASCADE, related_name="topology_links"
@@ -50,6 +53,8 @@ class TopologyLink(CustomerOwned):
 class DeviceParent(CustomerOwned):
     """`parent` is upstream of `device`, named by hand: it overrides the LLDP neighbours when
     monitoring decides whether a down device is only unreachable behind it."""
+
+    location_paths = via_device()
 
     device = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
     parent = models.ForeignKey("devices.Device", on_delete=models.CASCADE, related_name="+")
@@ -103,6 +108,8 @@ class CandidateStatus(models.TextChoices):
 
 class DiscoveryCandidate(CustomerOwned):
     """A device webnet found but does not manage yet, waiting for an admin's decision."""
+
+    location_paths = via_device("seen_by")  # found by a scan (no device): unscoped members only
 
     source = models.CharField(max_length=4, choices=CandidateSource.choices)
     status = models.CharField(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from webnet.core.models import CustomerOwned
+from webnet.devices.models import via_device
 
 
 class EndReason(models.TextChoices):
@@ -17,6 +18,8 @@ class EndReason(models.TextChoices):
 
 class TerminalSession(CustomerOwned):
     """One browser ↔ device SSH session. `transcript` holds the typed lines (secrets masked)."""
+
+    location_paths = via_device()
 
     device = models.ForeignKey(
         "devices.Device", null=True, on_delete=models.SET_NULL, related_name="terminal_sessions"

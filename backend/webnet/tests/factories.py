@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from typing import Any
 
 import factory
 import pyotp
@@ -238,10 +239,17 @@ class JobFactory(DjangoModelFactory):
 
     class Meta:
         model = "jobs.Job"
+        skip_postgeneration_save = True
 
     customer = factory.SubFactory(CustomerFactory)
     kind = "config.backup"
     status = "success"
+
+    @factory.post_generation
+    def target_devices(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Like JobService: the relation follows `device_ids`."""
+        if create:
+            self.target_devices.set(self.device_ids)  # type: ignore[attr-defined]
 
 
 class ScheduleFactory(DjangoModelFactory):

@@ -28,6 +28,7 @@ from webnet.ui.clock import clock_props
 from webnet.ui.crud import ScopedListView, ScopedMixin, active_customer, paginate, require, scoped
 from webnet.ui.errors import get_or_404
 from webnet.ui.forms.jobs import JobFilterSet
+from webnet.ui.monitoring import states_of
 
 RESULTS_PER_PAGE = 100
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -142,7 +143,13 @@ def results_context(request: HttpRequest, job: Job) -> dict[str, Any]:
                 [row.output, row.error_message, row.commands, row.data_json],
                 platform,
             )
-    return {"job": job, "results_page": page, "is_active": job.status in ACTIVE}
+    states = states_of(request, (row.device_id for row in page.object_list))
+    return {
+        "job": job,
+        "results_page": page,
+        "result_rows": [(row, states.get(row.device_id or 0)) for row in page.object_list],
+        "is_active": job.status in ACTIVE,
+    }
 
 
 def _log_props(job: Job) -> dict[str, Any]:

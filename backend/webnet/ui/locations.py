@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.views import View
 
 from webnet.core import access
-from webnet.devices.models import STATUS_SEVERITY, Device
+from webnet.devices.models import Device
 from webnet.locations import services
 from webnet.locations.models import Location, Rack, Region, Site
 from webnet.locations.rollup import Placement, build_tree
+from webnet.monitoring.models import SEVERITY
 from webnet.ui.crud import (
     ScopedDeleteView,
     ScopedFormView,
@@ -26,11 +27,12 @@ from webnet.ui.crud import (
     scoped,
 )
 from webnet.ui.forms.locations import LocationForm, RackForm, RegionForm, SiteForm
+from webnet.ui.monitoring import with_state
 
 
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    """Regions → sites → locations, each with its device count and worst device status."""
+    """Regions → sites → locations, each with its device count and worst monitoring state."""
     roots = build_tree(
         scoped(request, Region).values_list("pk", "name", "parent_id"),
         scoped(request, Site).values_list("pk", "name", "region_id"),
@@ -39,9 +41,11 @@ def tree(request: HttpRequest) -> HttpResponse:
         .values_list("pk", "name", "site_id", "parent_id"),
         (
             Placement(*row)
-            for row in scoped(request, Device).values_list("site_id", "location_id", "status")
+            for row in with_state(scoped(request, Device)).values_list(
+                "site_id", "location_id", "monitor_state"
+            )
         ),
-        STATUS_SEVERITY,
+        SEVERITY,
     )
     customer = active_customer(request)
     can_add = {

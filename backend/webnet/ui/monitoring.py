@@ -1,6 +1,7 @@
 """Monitoring on pages: state badges for device lists, the device page panel (state, graphs,
 interfaces) and the dashboard's worst devices and top talkers. Reads only, through the gate."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
@@ -8,12 +9,10 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpRequest
 
 from webnet.devices.models import Device
-from webnet.monitoring.models import DeviceState, Interface, State
+from webnet.monitoring.models import PROBLEMS, DeviceState, Interface, State
 from webnet.ui.crud import scoped
 
 PANEL_ROWS = 10
-# Worst first on the dashboard.
-SEVERITY = [State.DOWN, State.UNREACHABLE, State.FLAPPING, State.POLL_TIMEOUT, State.DEGRADED]
 GRAPHS = [
     {"key": "traffic", "title": "Traffic", "metrics": ["in_bps", "out_bps"], "unit": "bit/s"},
     {
@@ -35,6 +34,15 @@ def with_state(devices: QuerySet) -> QuerySet:
     return devices.annotate(monitor_state=Coalesce(Subquery(state), Value(State.UNKNOWN.value)))
 
 
+def states_of(request: HttpRequest, device_ids: Iterable[int | None]) -> dict[int, str]:
+    """device id → its monitoring state, for pages that show a badge beside each device."""
+    ids = {pk for pk in device_ids if pk is not None}
+    found = dict(
+        scoped(request, DeviceState).filter(device_id__in=ids).values_list("device_id", "state")
+    )
+    return {pk: found.get(pk, State.UNKNOWN.value) for pk in ids}
+
+
 def device_panel(request: HttpRequest, device: Device) -> dict[str, Any]:
     interfaces = list(scoped(request, Interface).filter(device=device).order_by("if_index"))
     return {
@@ -53,12 +61,12 @@ def device_panel(request: HttpRequest, device: Device) -> dict[str, Any]:
 
 def dashboard_panel(request: HttpRequest) -> dict[str, Any]:
     rank = Case(
-        *[When(state=state, then=Value(n)) for n, state in enumerate(SEVERITY)],
+        *[When(state=state, then=Value(n)) for n, state in enumerate(PROBLEMS)],
         output_field=IntegerField(),
     )
     worst = (
         scoped(request, DeviceState)
-        .filter(state__in=SEVERITY)
+        .filter(state__in=PROBLEMS)
         .select_related("device")
         .annotate(rank=rank)
         .order_by("rank", "since")[:PANEL_ROWS]

@@ -12,12 +12,16 @@ from webnet.core import access
 from webnet.jobs.services import JobService
 from webnet.networkops import topology
 from webnet.ui.crud import active_customer, require
+from webnet.ui.monitoring import states_of
 
 
 @login_required
 def topology_view(request: HttpRequest) -> HttpResponse:
     customer = active_customer(request)
     graph = topology.graph(request.user, customer.pk)
+    states = states_of(request, (node["device"] for node in graph["nodes"]))
+    for node in graph["nodes"]:
+        node["state"] = states.get(node["device"])  # monitoring's, beside the job-seen status
     props = {**graph, "deviceUrl": reverse("ui:device_detail", args=[0]).replace("/0/", "/{id}/")}
     context = {
         "props": props,

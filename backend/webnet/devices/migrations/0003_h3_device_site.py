@@ -3,6 +3,11 @@
 Each customer's distinct free-text values become that customer's Site rows (same name, active,
 no region), and every device points at its own; nothing is lost. Reversing writes the site names
 back into the text column.
+
+Not atomic: on PostgreSQL the data step's row updates leave deferred foreign-key checks pending,
+and a later ALTER TABLE in the same transaction fails ("pending trigger events"). Each schema
+step runs on its own and the data step in its own transaction (RunPython's atomic), so the
+checks are flushed in between, both ways. The final schema is the same.
 """
 
 import django.db.models.deletion
@@ -30,6 +35,7 @@ def sites_to_text(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False
     dependencies = [
         ("devices", "0002_customer_owned"),
         ("locations", "0001_initial"),

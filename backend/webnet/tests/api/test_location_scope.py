@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from webnet.alarms.notify import alarm_message
 from webnet.core import broadcasts
 from webnet.customers.models import Membership
 from webnet.jobs.services import JobService
@@ -144,19 +145,37 @@ def test_the_ui_device_list_of_a_scoped_viewer(world: World, tree: Tree) -> None
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_updates_socket_skips_devices_outside_the_scope() -> None:
+async def test_the_sockets_skip_what_is_outside_the_scope() -> None:
+    """Device, alarm and job messages of another region never reach a region-scoped viewer on
+    the updates socket (the customer group carries them all); that region's job log refuses."""
+
     def setup() -> tuple:
         a, b = f.CustomerFactory(), f.CustomerFactory()
         world = World(a=a, b=b, viewer=None, operator=None, admin=None, outsider=None, staff=None)
         tree = build_tree(world)
-        return tree, scope_user(world, "viewer", tree.eu)
+        messages = (
+            (lambda d: d, broadcasts.device_status_message),
+            (lambda d: f.AlarmFactory(customer=a, device=d), lambda x: alarm_message(x, "updated")),
+            (lambda d: f.JobFactory(customer=a, device_ids=[d.pk]), broadcasts.job_status_message),
+        )
+        pairs = [
+            (message(make(tree.nyc_device)), message(make(tree.device)))
+            for make, message in messages
+        ]
+        outside_job = pairs[2][0]["job"]["id"]
+        return tree, scope_user(world, "viewer", tree.eu), pairs, outside_job
 
-    tree, viewer = await database_sync_to_async(setup)()
+    tree, viewer, pairs, outside_job = await database_sync_to_async(setup)()
+    _log, connected, code = await _connect(f"/ws/jobs/{outside_job}/", viewer)
+    assert not connected and code == 4404
     socket, connected, _ = await _connect("/ws/updates/", viewer)
     assert connected
     group = broadcasts.customer_group(tree.device.customer_id)
-    await broadcasts.send(group, broadcasts.device_status_message(tree.nyc_device))
-    await broadcasts.send(group, broadcasts.device_status_message(tree.device))
-    assert (await socket.receive_json_from())["device"]["hostname"] == "ams-edge"
+    for outside, inside in pairs:
+        await broadcasts.send(group, outside)
+        await broadcasts.send(group, inside)
+        received = await socket.receive_json_from()
+        key = {"device": "device", "alarm": "alarm", "job": "job"}[received["type"]]
+        assert received[key]["id"] == inside[key]["id"], received
     assert await socket.receive_nothing(timeout=0.3)
     await socket.disconnect()

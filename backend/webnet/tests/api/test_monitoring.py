@@ -84,3 +84,32 @@ class TestDeviceParents(ResourceContract):
 
     def update_payload(self, world: World) -> dict:
         return {"parent": f.DeviceFactory(customer=world.a).pk}
+
+
+def test_a_manual_parent_that_closes_a_loop_is_refused_naming_it(world: World, api) -> None:
+    # given core ← dist ← access (access's parent is dist, dist's is core)
+    core, dist, edge = (
+        f.DeviceFactory(customer=world.a, hostname=n) for n in ["core", "dist", "access"]
+    )
+    DeviceParent.objects.create(customer=world.a, device=edge, parent=dist)
+    DeviceParent.objects.create(customer=world.a, device=dist, parent=core)
+    client = api("operator")
+    # when core is given access as its parent, or the access → dist row is turned around
+    loop = {"customer": world.a.pk, "device": core.pk, "parent": edge.pk}
+    created = client.post("/api/v1/device-parents/", loop, format="json")
+    turned = DeviceParent.objects.get(device=dist)
+    changed = client.patch(f"/api/v1/device-parents/{turned.pk}/", {"parent": edge.pk})
+    # then both are 400s that name the loop, and nothing was stored
+    assert created.status_code == 400
+    assert created.json()["parent"] == [
+        "This would make a loop of parents: core → access → dist → core."
+    ]
+    assert changed.status_code == 400 and "dist → access → dist" in changed.json()["parent"][0]
+    assert (
+        DeviceParent.objects.count() == 2 and DeviceParent.objects.get(pk=turned.pk).parent == core
+    )
+    # a parent row replaced by one that is no loop is fine
+    ok = client.patch(
+        f"/api/v1/device-parents/{turned.pk}/", {"parent": f.DeviceFactory(customer=world.a).pk}
+    )
+    assert ok.status_code == 200, ok.content

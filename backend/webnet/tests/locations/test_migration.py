@@ -16,11 +16,6 @@ def _migrate(targets: list[tuple[str, str]]):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="unapplying 0003_h3_device_site fails on PostgreSQL (known, open): the test must go "
-    "back to insert old-shaped rows, and a failed unapply leaves the shared test database broken",
-)
 def test_distinct_site_texts_become_sites_of_their_own_customer() -> None:
     # given devices with free-text sites in two customers, before the migration
     old = _migrate(BEFORE)

@@ -21,19 +21,21 @@ def _node(html: str, key: str) -> str:
 def test_the_tree_counts_devices_below_each_node_and_shows_the_worst_state(
     world: World, ui: Callable[[str], Client]
 ) -> None:
-    # given EU ⊃ NL ⊃ AMS1 with one reachable device in a hall and one unreachable at the site
+    # given EU ⊃ NL ⊃ AMS1 with a device up in a hall and one down at the site (the last job
+    # reached both: monitoring's state counts, not job reachability), NYC1's never polled
     tree = build_tree(world)
-    tree.device.status = DeviceStatus.REACHABLE
-    tree.device.save()
-    f.DeviceFactory(customer=world.a, site=tree.ams, status=DeviceStatus.UNREACHABLE)
+    f.DeviceStateFactory(device=tree.device, state="up")
+    down = f.DeviceFactory(customer=world.a, site=tree.ams, status=DeviceStatus.REACHABLE)
+    f.DeviceStateFactory(device=down, state="down")
     # when the tree is shown
     html = ui("viewer").get(reverse("ui:location_tree")).content.decode()
     # then each node counts what is below it and rolls up the worst state
     assert "2 devices" in _node(html, f"region:{tree.eu.pk}")
-    assert 'data-state="unreachable"' in _node(html, f"region:{tree.eu.pk}")
+    assert 'data-state="down"' in _node(html, f"region:{tree.eu.pk}")
     assert "1 device<" in _node(html, f"location:{tree.hall.pk}")
-    assert 'data-state="reachable"' in _node(html, f"location:{tree.hall.pk}")
+    assert 'data-state="up"' in _node(html, f"location:{tree.hall.pk}")
     assert "1 device<" in _node(html, f"region:{tree.us.pk}")
+    assert 'data-state="unknown"' in _node(html, f"region:{tree.us.pk}")
     assert f"?within=site%3A{tree.ams.pk}" in html
 
 
