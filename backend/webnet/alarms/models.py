@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.devices.models import via_device
 from webnet.notifications.models import Severity  # one severity scale, alarm to page
 
 
@@ -28,6 +29,9 @@ class Action(models.TextChoices):
 
 
 class Event(CustomerOwned):
+    # A member scoped to a region reads its devices' events and alarms (none without a device).
+    location_paths = via_device()
+
     time = models.DateTimeField(db_index=True)
     source = models.CharField(max_length=8, choices=Source.choices)
     device = models.ForeignKey(
@@ -93,6 +97,8 @@ OPEN_STATES = (AlarmState.ACTIVE, AlarmState.ACKNOWLEDGED)
 
 class Alarm(CustomerOwned):
     """One problem: at most one open alarm per customer and dedup key (resource + condition)."""
+
+    location_paths = via_device()
 
     dedup_key = models.CharField(max_length=320)
     resource = models.CharField(max_length=200)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webnet.alarms import grouping, services, silences
+from webnet.alarms.filters import AlarmFilterSet, EventFilterSet
 from webnet.alarms.models import Alarm, AlarmRule, Event, Silence, WebhookToken
 from webnet.alarms.notify import notifiable
 from webnet.alarms.rule_yaml import RuleYAMLError
@@ -60,16 +61,7 @@ class EventViewSet(
 
     queryset = Event.objects.select_related("device")
     serializer_class = EventSerializer
-    filterset_fields = {
-        "customer": ["exact"],
-        "device": ["exact"],
-        "if_index": ["exact"],
-        "source": ["exact"],
-        "condition": ["exact"],
-        "severity": ["exact"],
-        "alarm": ["exact"],
-        "time": ["gte", "lt"],
-    }
+    filterset_class = EventFilterSet
     search_fields = ["message", "condition", "resource"]
     ordering_fields = ["time"]
 
@@ -148,7 +140,7 @@ class AlarmViewSet(
 
     queryset = Alarm.objects.select_related("device", "acknowledged_by", "suppressed_by")
     serializer_class = AlarmSerializer
-    filterset_fields = ["customer", "device", "state", "severity", "condition", "if_index"]
+    filterset_class = AlarmFilterSet
     search_fields = ["condition", "resource", "message", "device__hostname"]
     ordering_fields = ["last_seen", "first_seen", "severity", "occurrences"]
     permission_actions = {

@@ -1,6 +1,7 @@
 """Alarm API: generated contracts for rules and silences; alarm actions, events, webhook tokens
 and the inbound webhook through the gate (another customer's alarm is 404, never 403)."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -260,3 +261,36 @@ def test_webhook_tokens_alertmanager_and_plain_posts_and_revocation(world: World
     )
     assert response.status_code == 401
     assert Event.objects.filter(source="webhook").count() == 2
+
+
+def test_alarms_and_events_filter_by_location_subtree_in_list_and_export(world: World, api) -> None:
+    eu = f.RegionFactory(customer=world.a, name="EU")
+    ams = f.SiteFactory(
+        customer=world.a, name="AMS1", region=f.RegionFactory(customer=world.a, parent=eu)
+    )
+    hall = f.LocationFactory(site=ams)
+    inside = f.DeviceFactory(customer=world.a, hostname="ams-r1", site=ams, location=hall)
+    outside = f.DeviceFactory(customer=world.a, hostname="nyc-r1", site="NYC1")
+    for device in (inside, outside):
+        varbinds = {f"{conditions.IF_INDEX}.1": "1"}
+        ingest.record_event(
+            EventIn(
+                world.a.pk,
+                "trap",
+                device_id=device.pk,
+                data={"trap_oid": conditions.LINK_DOWN, "varbinds": varbinds},
+            )
+        )
+    client = api("viewer")
+    for node in (f"region:{eu.pk}", f"site:{ams.pk}", f"location:{hall.pk}"):
+        alarms = client.get(f"/api/v1/alarms/?within={node}").json()["results"]
+        assert [row["device"] for row in alarms] == [inside.pk], node
+        events = client.get(f"/api/v1/events/?within={node}").json()["results"]
+        assert [row["device"] for row in events] == [inside.pk], node
+    export = client.get(f"/api/v1/alarms/export/?file_format=json&within=site:{ams.pk}")
+    rows = json.loads(b"".join(export.streaming_content))
+    assert export.status_code == 200 and [row["device"] for row in rows] == [inside.pk]
+    for bad in ("planet:1", "site:x", "site:1\x00"):
+        for path in ("alarms", "events", "alarms/export"):
+            response = client.get(f"/api/v1/{path}/", {"within": bad})
+            assert response.status_code == 400 and "within" in response.json(), (path, bad)
