@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.alarms import bulk, conditions, engine
+from webnet.alarms import bulk, conditions, engine, interfaces
 from webnet.alarms.models import Alarm, AlarmRule, Event, RuleKind
 from webnet.alarms.notify import collected, on_alarm_change
 from webnet.alarms.rules import Observed, matches_event, threshold_breached
@@ -158,6 +158,7 @@ def _record_customer(
     classified = sorted(
         (_classify(item, rules) for item in batch), key=lambda pair: pair[0].time or now
     )
+    _resolve_interfaces(customer_id, [item for item, _ in classified])
     decisions: list[engine.Decision] = []
     events = []
     for item, rule in classified:
@@ -192,6 +193,14 @@ def _record_customer(
     if touches_down:
         engine.resuppress(customer_id, parents_of(customer_id) if parents_of else {}, before_down)
     return events
+
+
+def _resolve_interfaces(customer_id: int, items: list[EventIn]) -> None:
+    """A link named (syslog) becomes the ifIndex a trap or a poll keys it by (one query)."""
+    named = [i for i in items if i.device_id and i.interface and i.if_index is None]
+    found = interfaces.resolve(((i.device_id, i.interface) for i in named), customer_id)
+    for item in named:
+        item.if_index = found.get((item.device_id, item.interface))
 
 
 def check_threshold(
