@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.alarms import bulk, conditions, engine, interfaces
+from webnet.alarms import bulk, conditions, engine, inhibition, interfaces
 from webnet.alarms.models import Alarm, AlarmRule, Event, RuleKind
 from webnet.alarms.notify import collected, on_alarm_change
 from webnet.alarms.rules import Observed, matches_event, threshold_breached
@@ -192,6 +192,8 @@ def _record_customer(
     engine.announce(customer_id, changed, now)
     if touches_down:
         engine.resuppress(customer_id, parents_of(customer_id) if parents_of else {}, before_down)
+    if changed:
+        inhibition.reapply(customer_id)
     return events
 
 
@@ -258,6 +260,8 @@ def tick(now: datetime | None = None) -> dict[str, int]:
                 update_fields=["state", "cleared_at", "clear_reason", "auto_clear_at", "flapping"]
             )
             on_alarm_change(alarm, "cleared")
+        for customer_id in {alarm.customer_id for alarm in due}:
+            inhibition.reapply(customer_id)
     cutoff = now - timedelta(days=settings.WEBNET_EVENT_RETENTION_DAYS)
     pruned, _ = Event.objects.filter(time__lt=cutoff).delete()
     return {"auto_cleared": len(due), "pruned": pruned}

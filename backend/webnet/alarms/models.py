@@ -140,6 +140,9 @@ class Alarm(CustomerOwned):
     )
     awaiting_recheck = models.BooleanField(default=False)
     auto_clear_at = models.DateTimeField(null=True, blank=True)
+    inhibited_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="inhibiting"
+    )
 
     class Meta:
         ordering = ["-last_seen", "-id"]
@@ -177,6 +180,20 @@ class Silence(CustomerOwned):
 
     def __str__(self) -> str:
         return f"silence {self.pk} until {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class InhibitRule(NamedCustomerOwned):
+    """Alertmanager's inhibit rule: an open alarm matching the target matchers is kept but not
+    notified while another open alarm matching the source matchers has the same `equal` labels."""
+
+    enabled = models.BooleanField(default=True)
+    source_matchers = models.JSONField(default=list)  # [{"name", "value", "regex": bool}]
+    target_matchers = models.JSONField(default=list)
+    equal = models.JSONField(default=list, blank=True)  # label names
+    description = models.TextField(blank=True)
+
+    class Meta(NamedCustomerOwned.Meta):
+        pass
 
 
 class WebhookToken(CustomerOwned):

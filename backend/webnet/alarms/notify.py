@@ -2,9 +2,9 @@
 
 Today it broadcasts the change on the customer's updates group once the transaction commits (the
 console updates live; the socket is a hint, the API is the truth). `notifiable(alarm)` is the rule
-for paging people: an alarm that is suppressed by a root cause, silenced, shelved, flapping or
-waiting for its device to be polled again is shown, never sent. The notification outbox's rows
-are written here, in this same transaction.
+for paging people: an alarm that is suppressed by a root cause, inhibited, silenced, shelved,
+flapping or waiting for its device to be polled again is shown, never sent. The notification
+outbox's rows are written here, in this same transaction.
 """
 
 import contextlib
@@ -40,6 +40,7 @@ def notifiable(alarm: Alarm) -> bool:
     shelved = alarm.shelved_until is not None and alarm.shelved_until > timezone.now()
     return not (
         alarm.suppressed_by_id
+        or alarm.inhibited_by_id
         or alarm.silenced_by_id
         or alarm.awaiting_recheck
         or alarm.flapping
@@ -63,6 +64,7 @@ def alarm_message(alarm: Alarm, change: str) -> dict[str, Any]:
             "occurrences": alarm.occurrences,
             "message": alarm.message,
             "suppressed_by": alarm.suppressed_by_id,
+            "inhibited_by": alarm.inhibited_by_id,
             "notifiable": notifiable(alarm),
             "last_seen": alarm.last_seen.isoformat(),
         },

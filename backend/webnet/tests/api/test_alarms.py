@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from webnet.alarms import conditions, ingest
 from webnet.alarms.ingest import EventIn
-from webnet.alarms.models import Alarm, AlarmRule, Event
+from webnet.alarms.models import Alarm, AlarmRule, Event, InhibitRule
 from webnet.tests import factories as f
 from webnet.tests.api.contract import ResourceContract
 from webnet.tests.conftest import World
@@ -58,6 +58,67 @@ class TestSilences(ResourceContract):
 
     def update_payload(self, world: World) -> dict:
         return {"comment": "extended"}
+
+
+class TestInhibitRules(ResourceContract):
+    endpoint = "inhibit-rules"
+    least_role = {"view": "viewer", "add": "admin", "change": "admin", "delete": "admin"}
+
+    def make(self, world: World) -> Any:
+        return InhibitRule.objects.create(
+            customer=world.a,
+            name=f"down-mutes-links-{InhibitRule.objects.count()}",
+            source_matchers=[{"name": "condition", "value": "device.down"}],
+            target_matchers=[{"name": "condition", "value": "interface.down"}],
+            equal=["device"],
+        )
+
+    def create_payload(self, world: World) -> dict:
+        return {
+            "customer": world.a.pk,
+            "name": "critical-mutes-minor",
+            "source_matchers": [{"name": "severity", "value": "critical"}],
+            "target_matchers": [{"name": "severity", "value": "minor|warning", "regex": True}],
+            "equal": ["device"],
+        }
+
+    def update_payload(self, world: World) -> dict:
+        return {"enabled": False}
+
+
+def test_inhibit_rules_round_trip_through_the_rules_yaml_and_bad_ones_are_400(
+    world: World, api
+) -> None:
+    client = api("admin")
+    text = """
+rules: []
+inhibit_rules:
+  - name: down-mutes-links
+    source_matchers: [{name: condition, value: device.down}]
+    target_matchers: [{name: condition, value: interface.down}]
+    equal: [device]
+"""
+    url = "/api/v1/alarm-rules/import-yaml/"
+    response = client.post(url, {"customer": world.a.pk, "yaml": text}, format="json")
+    assert response.status_code == 200, response.content
+    exported = client.get(f"/api/v1/alarm-rules/export-yaml/?customer={world.a.pk}").content
+    assert b"inhibit_rules:" in exported and b"down-mutes-links" in exported
+    again = client.post(url, {"customer": world.a.pk, "yaml": exported.decode()}, format="json")
+    assert again.status_code == 200 and InhibitRule.objects.get().equal == ["device"]
+    bad_yaml = "rules: []\ninhibit_rules:\n  - name: x\n    source_matchers: []\n"
+    bad = client.post(url, {"customer": world.a.pk, "yaml": bad_yaml}, format="json")
+    errors = bad.json()["yaml"]
+    assert bad.status_code == 400 and any("inhibit_rules[0].source_matchers" in m for m in errors)
+    assert any("inhibit_rules[0].target_matchers" in m for m in errors)
+    payload = {
+        "customer": world.a.pk,
+        "name": "y",
+        "source_matchers": [{"name": "a"}],
+        "target_matchers": [{"name": "b", "value": "(", "regex": True}],
+    }
+    response = client.post("/api/v1/inhibit-rules/", payload, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"source_matchers", "target_matchers"}
 
 
 def test_bad_rule_specs_and_silences_are_400_with_field_messages(world: World, api) -> None:
