@@ -6,10 +6,12 @@ class AlarmsConfig(AppConfig):
     verbose_name = "Alarms"
 
     def ready(self) -> None:
-        from webnet.alarms import ingest
+        from webnet.alarms import ingest, job_events
         from webnet.alarms.receivers import service
         from webnet.core import background
+        from webnet.jobs import outcomes
         from webnet.monitoring import changes
 
         background.register("alarms.receivers", service.run_embedded)
         changes.register(ingest.record_state_changes)
+        outcomes.register_results("alarms.job_events", job_events.record_job_outcomes)

@@ -22,6 +22,10 @@ INTERFACE_DOWN = "interface.down"
 CONFIG_CHANGED = "config.changed"
 DEVICE_RESTARTED = "device.restarted"
 DEVICE_DOWN = "device.down"
+BACKUP_FAILED = "backup.failed"
+CONFIG_DRIFT = "config.drift"
+COMPLIANCE_FAILING = "compliance.rule_failing"
+DEPLOY_ROLLED_BACK = "deploy.rolled_back"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from webnet.alarms.silences import matches
+from webnet.alarms.matchers import matches
 
 Labels = dict[str, str]
 
@@ -36,21 +36,31 @@ def groups(alerts: Sequence[Labels], group_by: Sequence[str]) -> dict[frozenset,
     return found
 
 
-def inhibited(alerts: Sequence[Labels], rules: Sequence[InhibitRule]) -> set[int]:
-    """Indexes of the alerts some rule mutes."""
-    muted = set()
+def inhibitors(alerts: Sequence[Labels], rules: Sequence[InhibitRule]) -> dict[int, int]:
+    """Index of each muted alert → the index of the first alert that mutes it."""
+    muted: dict[int, int] = {}
     for index, labels in enumerate(alerts):
         for rule in rules:
             if not matches(list(rule.target), labels):
                 continue
             two_sided = matches(list(rule.source), labels)
-            if any(
-                other != index
-                and matches(list(rule.source), source)
-                and all(source.get(n, "") == labels.get(n, "") for n in rule.equal)
-                and not (two_sided and matches(list(rule.target), source))
-                for other, source in enumerate(alerts)
-            ):
-                muted.add(index)
+            source = next(
+                (
+                    other
+                    for other, source in enumerate(alerts)
+                    if other != index
+                    and matches(list(rule.source), source)
+                    and all(source.get(n, "") == labels.get(n, "") for n in rule.equal)
+                    and not (two_sided and matches(list(rule.target), source))
+                ),
+                None,
+            )
+            if source is not None:
+                muted[index] = source
                 break
     return muted
+
+
+def inhibited(alerts: Sequence[Labels], rules: Sequence[InhibitRule]) -> set[int]:
+    """Indexes of the alerts some rule mutes."""
+    return set(inhibitors(alerts, rules))

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.alarms import bulk, conditions, engine
+from webnet.alarms import bulk, conditions, engine, inhibition, interfaces
 from webnet.alarms.models import Alarm, AlarmRule, Event, RuleKind
 from webnet.alarms.notify import collected, on_alarm_change
 from webnet.alarms.rules import Observed, matches_event, threshold_breached
@@ -158,6 +158,7 @@ def _record_customer(
     classified = sorted(
         (_classify(item, rules) for item in batch), key=lambda pair: pair[0].time or now
     )
+    _resolve_interfaces(customer_id, [item for item, _ in classified])
     decisions: list[engine.Decision] = []
     events = []
     for item, rule in classified:
@@ -191,7 +192,17 @@ def _record_customer(
     engine.announce(customer_id, changed, now)
     if touches_down:
         engine.resuppress(customer_id, parents_of(customer_id) if parents_of else {}, before_down)
+    if changed:
+        inhibition.reapply(customer_id)
     return events
+
+
+def _resolve_interfaces(customer_id: int, items: list[EventIn]) -> None:
+    """A link named (syslog) becomes the ifIndex a trap or a poll keys it by (one query)."""
+    named = [i for i in items if i.device_id and i.interface and i.if_index is None]
+    found = interfaces.resolve(((i.device_id, i.interface) for i in named), customer_id)
+    for item in named:
+        item.if_index = found.get((item.device_id, item.interface))
 
 
 def check_threshold(
@@ -249,6 +260,8 @@ def tick(now: datetime | None = None) -> dict[str, int]:
                 update_fields=["state", "cleared_at", "clear_reason", "auto_clear_at", "flapping"]
             )
             on_alarm_change(alarm, "cleared")
+        for customer_id in {alarm.customer_id for alarm in due}:
+            inhibition.reapply(customer_id)
     cutoff = now - timedelta(days=settings.WEBNET_EVENT_RETENTION_DAYS)
     pruned, _ = Event.objects.filter(time__lt=cutoff).delete()
     return {"auto_cleared": len(due), "pruned": pruned}

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
 
 
 class Event(CustomerOwned):
+    # A member scoped to a region reads its devices' events and alarms (none without a device).
     location_paths = via_device()
 
     time = models.DateTimeField(db_index=True)
@@ -97,7 +98,7 @@ OPEN_STATES = (AlarmState.ACTIVE, AlarmState.ACKNOWLEDGED)
 class Alarm(CustomerOwned):
     """One problem: at most one open alarm per customer and dedup key (resource + condition)."""
 
-    location_paths = via_device()  # an alarm of no device (a webhook's) is of the whole customer
+    location_paths = via_device()  # an alarm of no device (a webhook's): unscoped members only
 
     dedup_key = models.CharField(max_length=320)
     resource = models.CharField(max_length=200)
@@ -139,6 +140,9 @@ class Alarm(CustomerOwned):
     )
     awaiting_recheck = models.BooleanField(default=False)
     auto_clear_at = models.DateTimeField(null=True, blank=True)
+    inhibited_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="inhibiting"
+    )
 
     class Meta:
         ordering = ["-last_seen", "-id"]
@@ -176,6 +180,20 @@ class Silence(CustomerOwned):
 
     def __str__(self) -> str:
         return f"silence {self.pk} until {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class InhibitRule(NamedCustomerOwned):
+    """Alertmanager's inhibit rule: an open alarm matching the target matchers is kept but not
+    notified while another open alarm matching the source matchers has the same `equal` labels."""
+
+    enabled = models.BooleanField(default=True)
+    source_matchers = models.JSONField(default=list)  # [{"name", "value", "regex": bool}]
+    target_matchers = models.JSONField(default=list)
+    equal = models.JSONField(default=list, blank=True)  # label names
+    description = models.TextField(blank=True)
+
+    class Meta(NamedCustomerOwned.Meta):
+        pass
 
 
 class WebhookToken(CustomerOwned):

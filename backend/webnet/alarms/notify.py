@@ -2,12 +2,13 @@
 
 Today it broadcasts the change on the customer's updates group once the transaction commits (the
 console updates live; the socket is a hint, the API is the truth). `notifiable(alarm)` is the rule
-for paging people: an alarm that is suppressed by a root cause, silenced, shelved, flapping or
-waiting for its device to be polled again is shown, never sent. The notification outbox's rows
-are written here, in this same transaction.
+for paging people: an alarm that is suppressed by a root cause, inhibited, silenced, shelved,
+flapping or waiting for its device to be polled again is shown, never sent. The notification
+outbox's rows are written here, in this same transaction.
 """
 
 import contextlib
+from collections import defaultdict
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.utils import timezone
 from webnet.alarms import listeners
 from webnet.alarms.models import Alarm, AlarmState
 from webnet.core import broadcasts
+from webnet.locations.models import Location
 from webnet.notifications import outbox
 
 CHANGES = (
@@ -38,6 +40,7 @@ def notifiable(alarm: Alarm) -> bool:
     shelved = alarm.shelved_until is not None and alarm.shelved_until > timezone.now()
     return not (
         alarm.suppressed_by_id
+        or alarm.inhibited_by_id
         or alarm.silenced_by_id
         or alarm.awaiting_recheck
         or alarm.flapping
@@ -61,6 +64,7 @@ def alarm_message(alarm: Alarm, change: str) -> dict[str, Any]:
             "occurrences": alarm.occurrences,
             "message": alarm.message,
             "suppressed_by": alarm.suppressed_by_id,
+            "inhibited_by": alarm.inhibited_by_id,
             "notifiable": notifiable(alarm),
             "last_seen": alarm.last_seen.isoformat(),
         },
@@ -92,8 +96,9 @@ def collected() -> Iterator[None]:
         final = Alarm.objects.select_related("customer", "device").in_bulk(
             {pk for pk, _ in pending.outbox}
         )
+        known = _Known.of(list(final.values()))
         for pk, change in pending.outbox:
-            _enqueue(final[pk], change)
+            _enqueue(final[pk], change, known)
             listeners.changed(final[pk], change)
     if pending.broadcasts:
         transaction.on_commit(lambda: async_to_sync(_send_all)(pending.broadcasts))
@@ -115,18 +120,44 @@ OUTBOX_STATE = {
 }
 
 
-def _enqueue(alarm: Alarm, change: str) -> None:
+@dataclass
+class _Known:
+    """What the outbox rows of a batch need, read once for all its alarms: which alarms were
+    ever paged (firing enqueued) and each device location's path (itself and its ancestors,
+    for routing rules that name a subtree)."""
+
+    fired: set[str]
+    paths: dict[int, list[int]]
+
+    @classmethod
+    def of(cls, alarms: list[Alarm]) -> "_Known":
+        keys: dict[int, list[str]] = defaultdict(list)
+        for alarm in alarms:
+            keys[alarm.customer_id].append(_key(alarm))
+        fired = set().union(*(outbox.fired(cid, "alarm", ks) for cid, ks in keys.items()))
+        where = {a.device.location_id for a in alarms if a.device_id and a.device.location_id}
+        nodes = Location.objects.with_tree_fields().filter(pk__in=where) if where else []
+        return cls(fired, {node.pk: list(node.tree_path) for node in nodes})
+
+
+def _key(alarm: Alarm) -> str:
+    return f"alarm:{alarm.pk}"
+
+
+def _enqueue(alarm: Alarm, change: str, known: _Known | None = None) -> None:
     """The notification outbox row, in this same transaction (exactly once at each sink)."""
     state = OUTBOX_STATE.get(change)
     if state is None:
         return
     if state == "firing" and (not notifiable(alarm) or alarm.state == AlarmState.CLEARED):
         return
-    key = f"alarm:{alarm.pk}"
-    if state != "firing" and not outbox.fired(alarm.customer_id, "alarm", key):
+    known = known or _Known.of([alarm])
+    key = _key(alarm)
+    if state != "firing" and key not in known.fired:
         return  # acknowledged or cleared while suppressed or silenced: nobody was paged
     where = alarm.device.hostname if alarm.device_id else alarm.resource
     port = f" ifIndex {alarm.if_index}" if alarm.if_index is not None else ""
+    location_id = alarm.device.location_id if alarm.device_id else None
     outbox.enqueue(
         customer=alarm.customer,
         topic="alarm",
@@ -136,7 +167,11 @@ def _enqueue(alarm: Alarm, change: str) -> None:
         title=f"{alarm.condition} on {where}{port}",
         payload=alarm_message(alarm, change)["alarm"],
         device_id=alarm.device_id,
+        location_id=location_id,
+        location_path=known.paths.get(location_id, []) if location_id else [],
     )
+    if state == "firing":
+        known.fired.add(key)
 
 
 def on_alarm_change(alarm: Alarm, change: str) -> None:

@@ -9,6 +9,11 @@
         auto_clear_seconds: 3600
         flap_count: 3
         flap_window_seconds: 600
+    inhibit_rules:           # optional, Alertmanager's inhibit_rules
+      - name: node-down-mutes-links
+        source_matchers: [{name: condition, value: device.down}]
+        target_matchers: [{name: condition, value: interface.down}]
+        equal: [device]
 
 Errors name the YAML path of the bad value (`rules[2].spec.operator: …`).
 """
@@ -17,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from webnet.alarms.matchers import validate_matchers
 from webnet.alarms.rules import KINDS, SEVERITIES, RuleError, validate_spec
 
 RULE_KEYS = {
@@ -80,28 +86,74 @@ def check_rule(raw: Any, path: str = "") -> tuple[dict[str, Any], list[str]]:
     return rule, errors
 
 
-def load(text: str) -> list[dict[str, Any]]:
+INHIBIT_KEYS = {"name", "enabled", "source_matchers", "target_matchers", "equal", "description"}
+INHIBIT_DEFAULTS: dict[str, Any] = {"enabled": True, "equal": [], "description": ""}
+
+
+def check_inhibit_rule(raw: Any, path: str) -> tuple[dict[str, Any], list[str]]:
+    """One inhibit rule with defaults filled in, and the path-qualified errors found in it."""
+    if not isinstance(raw, dict):
+        return {}, [f"{path}: must be a mapping"]
+    errors = [f"{path}.{key}: unknown key" for key in sorted(set(map(str, raw)) - INHIBIT_KEYS)]
+    rule = {**INHIBIT_DEFAULTS, **raw}
+    if not isinstance(rule.get("name"), str) or not rule.get("name") or len(rule["name"]) > 100:
+        errors.append(f"{path}.name: required text (at most 100 characters)")
+    for key in ("source_matchers", "target_matchers"):
+        try:
+            validate_matchers(rule.get(key))
+        except ValueError as exc:
+            errors.append(f"{path}.{key}{'' if str(exc).startswith('[') else ': '}{exc}")
+    equal = rule["equal"]
+    if not isinstance(equal, list) or not all(isinstance(n, str) and n for n in equal):
+        errors.append(f"{path}.equal: a list of label names")
+    if not isinstance(rule["enabled"], bool):
+        errors.append(f"{path}.enabled: must be true or false")
+    if not isinstance(rule["description"], str):
+        errors.append(f"{path}.description: must be text")
+    return rule, errors
+
+
+def _checked(items: Any, key: str, check: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    rules, errors, names = [], [], set()
+    for position, raw in enumerate(items):
+        rule, found = check(raw, f"{key}[{position}]")
+        errors += found
+        if rule.get("name") in names:
+            errors.append(f"{key}[{position}].name: {rule['name']!r} appears twice")
+        names.add(rule.get("name"))
+        rules.append(rule)
+    return rules, errors
+
+
+def load(text: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(alarm rules, inhibit rules) of a document; RuleYAMLError lists every problem."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RuleYAMLError([f"yaml: {exc}"]) from exc
-    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
-        raise RuleYAMLError(["rules: the document is a mapping with one key, rules (a list)"])
-    rules, errors, names = [], [], set()
-    for position, raw in enumerate(data["rules"]):
-        rule, found = check_rule(raw, f"rules[{position}]")
-        errors += found
-        if rule.get("name") in names:
-            errors.append(f"rules[{position}].name: {rule['name']!r} appears twice")
-        names.add(rule.get("name"))
-        rules.append(rule)
-    if errors:
-        raise RuleYAMLError(errors)
-    return rules
+    if (
+        not isinstance(data, dict)
+        or "rules" not in data
+        or set(data) - {"rules", "inhibit_rules"}
+        or not isinstance(data["rules"], list)
+        or not isinstance(data.get("inhibit_rules", []), list)
+    ):
+        raise RuleYAMLError(
+            ["rules: the document is a mapping of rules (a list) and optionally inhibit_rules"]
+        )
+    rules, errors = _checked(data["rules"], "rules", check_rule)
+    inhibits, more = _checked(data.get("inhibit_rules", []), "inhibit_rules", check_inhibit_rule)
+    if errors or more:
+        raise RuleYAMLError(errors + more)
+    return rules, inhibits
 
 
-def dump(rules: list[dict[str, Any]]) -> str:
+def dump(rules: list[dict[str, Any]], inhibits: list[dict[str, Any]]) -> str:
     ordered = [
         {key: rule[key] for key in ["name", "kind", "condition", *DEFAULTS]} for rule in rules
     ]
-    return yaml.safe_dump({"rules": ordered}, sort_keys=False, allow_unicode=True)
+    document: dict[str, Any] = {"rules": ordered}
+    if inhibits:
+        keys = ["name", "enabled", "source_matchers", "target_matchers", "equal", "description"]
+        document["inhibit_rules"] = [{key: rule[key] for key in keys} for rule in inhibits]
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)

@@ -13,9 +13,17 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.alarms import conditions, ingest, rule_yaml, webhooks
+from webnet.alarms import conditions, ingest, inhibition, rule_yaml, webhooks
 from webnet.alarms.engine import close
-from webnet.alarms.models import OPEN_STATES, Alarm, AlarmRule, AlarmState, Event, WebhookToken
+from webnet.alarms.models import (
+    OPEN_STATES,
+    Alarm,
+    AlarmRule,
+    AlarmState,
+    Event,
+    InhibitRule,
+    WebhookToken,
+)
 from webnet.alarms.notify import collected, on_alarm_change
 from webnet.alarms.rules import Observed, matches_event
 from webnet.core import access, audit, changes
@@ -66,7 +74,9 @@ def clear_by_hand(actor: Any, alarm: Alarm, comment: str = "") -> Alarm:
             update_fields=["state", "cleared_at", "clear_reason", "auto_clear_at", "cleared_by"]
         )
         _audit(actor, "alarm.clear", alarm, comment=comment)
-        on_alarm_change(alarm, "cleared")
+        with collected():
+            on_alarm_change(alarm, "cleared")
+            inhibition.reapply(alarm.customer_id)  # its targets fire now
     return alarm
 
 
@@ -87,24 +97,33 @@ def rule_data(rule: AlarmRule) -> dict[str, Any]:
 
 @transaction.atomic
 def import_rules(actor: Any, customer: Customer, text: str) -> list[AlarmRule]:
-    """Create or replace (by name) the customer's rules from YAML; RuleYAMLError if invalid."""
-    rules = rule_yaml.load(text)
-    existing = {r.name: r for r in AlarmRule.objects.for_customer(customer.pk)}
-    needed = {"change" if rule["name"] in existing else "add" for rule in rules}
-    for action in needed:
-        _require(actor, "alarmrule", action, customer.pk)
+    """Create or replace (by name) the customer's alarm and inhibit rules from YAML;
+    RuleYAMLError if invalid. Returns the alarm rules saved."""
+    rules, inhibits = rule_yaml.load(text)
+    saved = _upsert(actor, customer, AlarmRule, "alarmrule", rules)
+    _upsert(actor, customer, InhibitRule, "inhibitrule", inhibits)
+    return saved
+
+
+def _upsert(actor: Any, customer: Customer, model: Any, resource: str, rows: list) -> list:
+    existing = {r.name: r for r in model.objects.for_customer(customer.pk)}
+    for action in {"change" if row["name"] in existing else "add" for row in rows}:
+        _require(actor, resource, action, customer.pk)
     saved = []
-    for rule in rules:
-        if rule["name"] in existing:
-            saved.append(changes.update(actor, existing[rule["name"]], rule))
+    for row in rows:
+        if row["name"] in existing:
+            saved.append(changes.update(actor, existing[row["name"]], row))
         else:
-            saved.append(changes.create(actor, AlarmRule, {**rule, "customer": customer}))
+            saved.append(changes.create(actor, model, {**row, "customer": customer}))
     return saved
 
 
 def export_rules(customer_id: int) -> str:
+    keys = [*rule_yaml.INHIBIT_KEYS]
+    inhibits = InhibitRule.objects.for_customer(customer_id).order_by("name").values(*keys)
     return rule_yaml.dump(
-        [rule_data(r) for r in AlarmRule.objects.for_customer(customer_id).order_by("name")]
+        [rule_data(r) for r in AlarmRule.objects.for_customer(customer_id).order_by("name")],
+        list(inhibits),
     )
 
 

@@ -12,8 +12,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webnet.alarms import grouping, services, silences
-from webnet.alarms.models import Alarm, AlarmRule, Event, Silence, WebhookToken
+from webnet.alarms import grouping, matchers, services, silences
+from webnet.alarms.filters import AlarmFilterSet, EventFilterSet
+from webnet.alarms.models import Alarm, AlarmRule, Event, InhibitRule, Silence, WebhookToken
 from webnet.alarms.notify import notifiable
 from webnet.alarms.rule_yaml import RuleYAMLError
 from webnet.alarms.rules import RuleError, validate_spec
@@ -60,16 +61,7 @@ class EventViewSet(
 
     queryset = Event.objects.select_related("device")
     serializer_class = EventSerializer
-    filterset_fields = {
-        "customer": ["exact"],
-        "device": ["exact"],
-        "if_index": ["exact"],
-        "source": ["exact"],
-        "condition": ["exact"],
-        "severity": ["exact"],
-        "alarm": ["exact"],
-        "time": ["gte", "lt"],
-    }
+    filterset_class = EventFilterSet
     search_fields = ["message", "condition", "resource"]
     ordering_fields = ["time"]
 
@@ -109,6 +101,7 @@ class AlarmSerializer(serializers.ModelSerializer):
             "silenced_by",
             "suppressed_by",
             "suppressed_by_label",
+            "inhibited_by",
             "awaiting_recheck",
             "notifiable",
             "rule",
@@ -148,7 +141,7 @@ class AlarmViewSet(
 
     queryset = Alarm.objects.select_related("device", "acknowledged_by", "suppressed_by")
     serializer_class = AlarmSerializer
-    filterset_fields = ["customer", "device", "state", "severity", "condition", "if_index"]
+    filterset_class = AlarmFilterSet
     search_fields = ["condition", "resource", "message", "device__hostname"]
     ordering_fields = ["last_seen", "first_seen", "severity", "occurrences"]
     permission_actions = {
@@ -367,7 +360,7 @@ class SilenceSerializer(ScopedSerializer):
 
     def validate_matchers(self, value: Any) -> Any:
         try:
-            return silences.validate_matchers(value)
+            return matchers.validate_matchers(value)
         except ValueError as exc:
             raise serializers.ValidationError(str(exc)) from exc
 
@@ -388,6 +381,51 @@ class SilenceViewSet(ScopedModelViewSet):
     filterset_fields = ["customer"]
     search_fields = ["comment"]
     ordering_fields = ["starts_at", "ends_at"]
+
+
+class InhibitRuleSerializer(ScopedSerializer):
+    equal = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=50
+    )
+
+    class Meta:
+        model = InhibitRule
+        fields = [
+            "id",
+            "customer",
+            "name",
+            "enabled",
+            "source_matchers",
+            "target_matchers",
+            "equal",
+            "description",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_source_matchers(self, value: Any) -> Any:
+        return _matchers(value)
+
+    def validate_target_matchers(self, value: Any) -> Any:
+        return _matchers(value)
+
+
+def _matchers(value: Any) -> Any:
+    try:
+        return matchers.validate_matchers(value)
+    except ValueError as exc:
+        raise serializers.ValidationError(str(exc)) from exc
+
+
+class InhibitRuleViewSet(ScopedModelViewSet):
+    """Alertmanager-style inhibit rules (also in the rules' YAML, under `inhibit_rules`)."""
+
+    queryset = InhibitRule.objects.all()
+    serializer_class = InhibitRuleSerializer
+    filterset_fields = ["customer", "enabled"]
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "created_at"]
 
 
 class WebhookTokenSerializer(serializers.ModelSerializer):

@@ -8,6 +8,7 @@ from webnet.api.alarms import (
     AlarmViewSet,
     EventViewSet,
     InboundWebhookView,
+    InhibitRuleViewSet,
     SilenceViewSet,
     WebhookTokenViewSet,
 )
@@ -104,6 +105,7 @@ router.register("events", EventViewSet)
 router.register("alarms", AlarmViewSet)
 router.register("alarm-rules", AlarmRuleViewSet)
 router.register("silences", SilenceViewSet)
+router.register("inhibit-rules", InhibitRuleViewSet)
 router.register("webhook-tokens", WebhookTokenViewSet)
 router.register("notification-sinks", SinkViewSet)
 router.register("routing-rules", RoutingRuleViewSet)

@@ -158,6 +158,12 @@ TABLE: dict[str, dict[str, Level]] = {
         "change": Level.ADMIN,
         "delete": Level.ADMIN,
     },
+    "inhibitrule": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
     "silence": {
         "view": Level.VIEWER,
         "add": Level.OPERATOR,

@@ -197,12 +197,13 @@ class JobWriter:
         return messages
 
     def _persist(self, results: list[PendingResult], devices: dict[int, Device]) -> list[dict]:
-        persist = self.plan.kind.persist
-        if persist is None:
-            return []
+        """The kind stores its results, then the result listeners hear the inventory ones."""
         items = []
         for r in results:
             subject = devices.get(r.device_id) if r.device_id else r.target
             if subject is not None and r.status in (ResultStatus.SUCCESS, ResultStatus.FAILED):
                 items.append((subject, r.outcome))
-        return (persist(self.job, items) or []) if items else []
+        persist = self.plan.kind.persist
+        messages = (persist(self.job, items) or []) if persist is not None and items else []
+        outcomes.notify_results(self.job, [(s, o) for s, o in items if isinstance(s, Device)])
+        return messages

@@ -153,12 +153,13 @@ def _firing_deliveries(message: OutboxMessage) -> dict[Destination, Delivery]:
     return {(d.sink_id, d.user_id, d.channel): d for d in rows}
 
 
-def fired(customer_id: int, topic: str, key: str) -> bool:
-    """Whether a firing message of this thing was ever enqueued (a follow-up needs one)."""
-    return (
+def fired(customer_id: int, topic: str, keys: Iterable[str]) -> set[str]:
+    """Which of `keys` had a firing message enqueued (a follow-up needs one), in one query."""
+    return set(
         OutboxMessage.objects.for_customer(customer_id)
-        .filter(topic=topic, key=key, state="firing")
-        .exists()
+        .filter(topic=topic, key__in=set(keys), state="firing")
+        .values_list("key", flat=True)
+        .distinct()
     )
 
 

@@ -1,7 +1,6 @@
-"""The alarm console: the active customer's alarms, filtered by severity, state and device,
-acknowledged in bulk; the table re-renders when /ws/updates/ says an alarm changed."""
-
-from typing import Any
+"""The alarm console: the active customer's alarms, filtered by severity, state, device and
+location subtree (alarms.filters, shared with the API), acknowledged in bulk; the table
+re-renders when /ws/updates/ says an alarm changed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from webnet.alarms import services
-from webnet.alarms.models import OPEN_STATES, Alarm, AlarmState, Severity
+from webnet.alarms.filters import STATE_CHOICES, AlarmFilterSet
+from webnet.alarms.models import Alarm, Severity
 from webnet.core import access
 from webnet.core.numbers import parse_int
 from webnet.ui.crud import active_customer, paginate, querystring_without_page, scoped
@@ -20,32 +20,36 @@ from webnet.ui.crud import active_customer, paginate, querystring_without_page, 
 PER_PAGE = 100
 
 
-def _alarms(request: HttpRequest) -> Any:
+FILTER_KEYS = ("state", "severity", "device", "within")
+
+
+def _filter_params(request: HttpRequest) -> dict[str, str]:
+    """The console's query (device is a host name here) in the FilterSet's terms; open by
+    default."""
+    data = {key: request.GET.get(key, "").strip() for key in FILTER_KEYS}
+    data["state"] = data["state"] or "open"
+    data["hostname"] = data.pop("device")
+    return {key: value for key, value in data.items() if value}
+
+
+def _alarms(request: HttpRequest) -> AlarmFilterSet:
     alarms = scoped(request, Alarm).select_related("device", "acknowledged_by", "suppressed_by")
-    state = request.GET.get("state", "open")
-    if state == "open":
-        alarms = alarms.filter(state__in=OPEN_STATES)
-    elif state in AlarmState.values:
-        alarms = alarms.filter(state=state)
-    if request.GET.get("severity") in Severity.values:
-        alarms = alarms.filter(severity=request.GET["severity"])
-    if device := request.GET.get("device", "").strip():
-        if "\x00" in device:  # no host name holds NUL (and PostgreSQL refuses it in a query)
-            return alarms.none()
-        alarms = alarms.filter(device__hostname__icontains=device)
-    return alarms
+    return AlarmFilterSet(_filter_params(request), queryset=alarms)
 
 
 @login_required
 def alarm_console(request: HttpRequest) -> HttpResponse:
     customer = active_customer(request)
+    filterset = _alarms(request)
+    alarms = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     context = {
         "nav": "alarms",
-        "page": paginate(request, _alarms(request), PER_PAGE),
+        "page": paginate(request, alarms, PER_PAGE),
         "querystring": querystring_without_page(request),
-        "states": [("open", "Open"), *AlarmState.choices],
+        "states": STATE_CHOICES,
         "severities": Severity.choices,
-        "filters": {k: request.GET.get(k, "") for k in ("state", "severity", "device")},
+        "filters": {key: request.GET.get(key, "") for key in FILTER_KEYS},
+        "filter_errors": filterset.errors,
         "can_acknowledge": access.can(request.user, "alarm", "acknowledge", customer.pk),
     }
     partial = request.headers.get("HX-Request")

@@ -5,8 +5,9 @@ Datagrams are decoded on the event loop and queued; a single writer drains the q
 (up to BATCH items or LINGER seconds), maps source addresses to devices and stores them. The UDP
 sockets get a large receive buffer (WEBNET_RECEIVER_BUFFER) so a burst waits in the kernel rather
 than being lost; what is lost anyway is counted: `webnet_events_dropped_total{reason}` (queue
-full, undecodable, unknown or ambiguous source) and `webnet_receiver_kernel_drops` (the kernel's
-own drop counter of each socket, read from /proc/net/udp).
+full, undecodable, unknown or ambiguous source, a v1/v2c community the customer does not use)
+and `webnet_receiver_kernel_drops` (the kernel's own drop counter of each socket, read from
+/proc/net/udp).
 """
 
 import asyncio
@@ -142,6 +143,14 @@ class Pipeline:
             owner = self.sources.lookup(received.address)
             if isinstance(owner, str):
                 DROPPED.labels(received.source, owner).inc()
+                continue
+            item = received.item
+            if (
+                isinstance(item, snmp.Notification)
+                and item.version != "v3"
+                and not self.sources.community_accepted(owner[0], item.community)
+            ):
+                DROPPED.labels(received.source, "unknown_community").inc()
                 continue
             items.append(_event_in(received, *owner))
             kept.append(received)

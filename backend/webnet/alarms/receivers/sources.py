@@ -5,6 +5,10 @@ one management address — a console server, the lab — each have their own), e
 management host. Customers may reuse private addresses: an address that two devices share
 names no device (it is counted as ambiguous, never guessed), and an address no device has is
 counted as unknown.
+
+A v1/v2c trap must also carry one of its customer's SNMP communities (the v1/v2c SNMP
+credentials' communities, decrypted here, in the receiver only); any other is dropped and
+counted as unknown_community. A customer that has named no community yet is not checked.
 """
 
 import ipaddress
@@ -12,7 +16,7 @@ import time
 from collections.abc import Iterable
 
 from webnet.devices.models import Device
-from webnet.monitoring.models import DeviceMonitoring
+from webnet.monitoring.models import DeviceMonitoring, SnmpCredential, SnmpVersion
 
 REFRESH_SECONDS = 30.0
 
@@ -51,17 +55,30 @@ def load() -> dict[str, tuple[int, int] | None]:
     return hosts | agents
 
 
+def communities() -> dict[int, set[str]]:
+    """customer id → the communities its traps may carry."""
+    found: dict[int, set[str]] = {}
+    credentials = SnmpCredential.objects.exclude(version=SnmpVersion.V3).exclude(
+        community_encrypted=""
+    )
+    for credential in credentials:
+        found.setdefault(credential.customer_id, set()).add(credential.reveal("community"))
+    return found
+
+
 class SourceIndex:
     """A cached `load()`, refreshed every REFRESH_SECONDS (call `refresh_if_stale` in the DB
     thread)."""
 
     def __init__(self) -> None:
         self.index: dict[str, tuple[int, int] | None] = {}
+        self.communities: dict[int, set[str]] = {}
         self.loaded_at = float("-inf")
 
     def refresh_if_stale(self) -> None:
         if time.monotonic() - self.loaded_at >= REFRESH_SECONDS:
             self.index = load()
+            self.communities = communities()
             self.loaded_at = time.monotonic()
 
     def lookup(self, address: str) -> tuple[int, int] | str:
@@ -70,3 +87,7 @@ class SourceIndex:
         if normal is None or normal not in self.index:
             return "unknown_source"
         return self.index[normal] or "ambiguous_source"
+
+    def community_accepted(self, customer_id: int, community: str) -> bool:
+        allowed = self.communities.get(customer_id)
+        return allowed is None or community in allowed

@@ -3,7 +3,8 @@
 Debian's prometheus-alertmanager runs on a loopback port with the same group_by and inhibit rules.
 Each random alert set carries its own `run` label (in group_by and in every rule's `equal`), so
 sets never meet inside the one Alertmanager; its groups and inhibited alerts are read back through
-the v2 API once they are stable.
+the v2 API once they are stable. The same rules, stored as a customer's InhibitRules, must mute
+the same alarms when the alerts arrive through the alarm engine (in two batches).
 """
 
 import json
@@ -20,7 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from webnet.alarms import ingest
 from webnet.alarms.grouping import InhibitRule, group_key, groups, inhibited
+from webnet.alarms.ingest import EventIn
+from webnet.alarms.models import Alarm
+from webnet.alarms.models import InhibitRule as StoredInhibitRule
+from webnet.tests import factories as f
 
 AM = shutil.which("prometheus-alertmanager")
 pytestmark = pytest.mark.skipif(AM is None, reason="prometheus-alertmanager is not installed")
@@ -146,6 +152,37 @@ def alertmanager(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
 RUNS = count()
 
 
+def _engine_muted(alerts: list[dict[str, str]]) -> set[tuple]:
+    """The alerts the alarm engine inhibits under RULES stored as a fresh customer's rules."""
+    customer = f.CustomerFactory()
+    for position, rule in enumerate(RULES):
+        StoredInhibitRule.objects.create(
+            customer=customer,
+            name=f"rule-{position}",
+            source_matchers=list(rule.source),
+            target_matchers=list(rule.target),
+            equal=list(rule.equal),
+        )
+    items = [
+        EventIn(
+            customer.pk,
+            "webhook",
+            condition=alert["alertname"],
+            action="raise",
+            severity=alert["severity"],
+            resource=f"alert:{position}",
+            labels=alert,
+        )
+        for position, alert in enumerate(alerts)
+    ]
+    half = len(items) // 2
+    ingest.record_events(items[:half])
+    ingest.record_events(items[half:])
+    muted = Alarm.objects.for_customer(customer.pk).filter(inhibited_by__isnull=False)
+    return {_key(alerts[int(alarm.resource.split(":")[1])]) for alarm in muted}
+
+
+@pytest.mark.django_db
 @settings(
     max_examples=12,
     deadline=None,
@@ -163,6 +200,7 @@ def test_grouping_and_inhibition_match_alertmanager(alertmanager: Alertmanager, 
     our_muted = {_key(alerts[i]) for i in inhibited(alerts, RULES)}
     assert our_groups == am_groups
     assert our_muted == am_muted
+    assert _engine_muted(alerts) == am_muted
 
 
 def test_group_key_leaves_out_missing_labels() -> None:

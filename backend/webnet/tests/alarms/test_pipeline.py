@@ -40,3 +40,24 @@ def test_a_core_failure_pages_once_and_its_children_are_suppressed() -> None:
         (f"alarm:{root.pk}", "firing"),
         (f"alarm:{root.pk}", "resolved"),
     }
+
+
+def test_a_routing_rule_by_location_pages_for_devices_anywhere_in_its_subtree() -> None:
+    # given a building with a room inside it, and a rule for the building's NOC
+    building = f.LocationFactory(name="B1")
+    customer = building.customer
+    room = f.LocationFactory(site=building.site, parent=building, name="R101")
+    elsewhere = f.LocationFactory(site=building.site, name="B2")
+    inside = f.DeviceFactory(customer=customer, site=building.site, location=room)
+    outside = f.DeviceFactory(customer=customer, site=building.site, location=elsewhere)
+    noc = f.MembershipFactory(customer=customer, role="operator").user
+    f.RoutingRuleFactory(customer=customer, users=[noc], location_ids=[building.pk])
+    record_polls([poll(d, 0) for d in (inside, outside)])
+    # when both devices go down, then only the one in the building's subtree pages its NOC
+    record_polls([down(d, 1) for d in (inside, outside)])
+    (delivery,) = Delivery.objects.filter(user=noc)
+    assert delivery.message.device_id == inside.pk
+    assert delivery.message.location_id == room.pk
+    # and its recovery resolves to the same destination
+    record_polls([poll(d, 2) for d in (inside, outside)])
+    assert Delivery.objects.filter(user=noc).count() == 2

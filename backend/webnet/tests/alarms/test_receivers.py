@@ -1,5 +1,5 @@
-"""The receivers against independent senders: net-snmp's `snmptrap` (v2c trap and inform, v3
-authPriv) and util-linux's `logger` (UDP and TCP, RFC 3164 and 5424, octet counting)."""
+"""The receivers against independent senders: net-snmp's `snmptrap` (v1 trap, v2c trap and
+inform, v3 authPriv) and util-linux's `logger` (UDP and TCP, RFC 3164 and 5424, octet counting)."""
 
 import asyncio
 import socket
@@ -125,6 +125,29 @@ async def test_logger_lines_over_udp_and_tcp(receivers, device, options) -> None
     event = await sync_to_async(Event.objects.get)(alarm=alarm)
     assert event.source == "syslog" and event.message == down
     assert event.data["app"] == "router"
+
+
+async def test_v1_trap_is_read_and_an_unknown_community_is_dropped_and_counted(
+    receivers, device
+) -> None:
+    # given the customer names its SNMP community
+    await sync_to_async(f.SnmpCredentialFactory)(customer=device.customer, community="s3cret")
+    port = receivers.ports["trap"]
+    refused = service.DROPPED.labels("trap", "unknown_community")._value.get()
+    v1 = ["snmptrap", "-v", "1", f"127.0.0.1:{port}", "1.3.6.1.4.1.8072", "127.0.0.1", "2", "0", ""]
+    varbinds = [f"{conditions.IF_INDEX}.5", "i", "5"]
+    # when a v1 linkDown (generic-trap 2) comes with another community, then it is counted only
+    await run(*v1[:3], "-c", "public", *v1[3:], *varbinds)
+    await wait_for(
+        lambda: service.DROPPED.labels("trap", "unknown_community")._value.get() > refused
+    )
+    assert not await sync_to_async(Event.objects.exists)()
+    # and with the customer's community it raises the interface's alarm
+    await run(*v1[:3], "-c", "s3cret", *v1[3:], *varbinds)
+    alarm = await wait_for(lambda: Alarm.objects.filter(device=device).first())
+    assert (alarm.condition, alarm.if_index) == ("interface.down", 5)
+    event = await sync_to_async(Event.objects.get)()
+    assert event.data["version"] == "v1" and event.data["trap_oid"] == conditions.LINK_DOWN
 
 
 async def test_unknown_sources_and_garbage_are_counted_not_stored(receivers) -> None:

@@ -1,6 +1,7 @@
 """Alarm API: generated contracts for rules and silences; alarm actions, events, webhook tokens
 and the inbound webhook through the gate (another customer's alarm is 404, never 403)."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from rest_framework.test import APIClient
 
 from webnet.alarms import conditions, ingest
 from webnet.alarms.ingest import EventIn
-from webnet.alarms.models import Alarm, AlarmRule, Event
+from webnet.alarms.models import Alarm, AlarmRule, Event, InhibitRule
 from webnet.tests import factories as f
 from webnet.tests.api.contract import ResourceContract
 from webnet.tests.conftest import World
@@ -57,6 +58,67 @@ class TestSilences(ResourceContract):
 
     def update_payload(self, world: World) -> dict:
         return {"comment": "extended"}
+
+
+class TestInhibitRules(ResourceContract):
+    endpoint = "inhibit-rules"
+    least_role = {"view": "viewer", "add": "admin", "change": "admin", "delete": "admin"}
+
+    def make(self, world: World) -> Any:
+        return InhibitRule.objects.create(
+            customer=world.a,
+            name=f"down-mutes-links-{InhibitRule.objects.count()}",
+            source_matchers=[{"name": "condition", "value": "device.down"}],
+            target_matchers=[{"name": "condition", "value": "interface.down"}],
+            equal=["device"],
+        )
+
+    def create_payload(self, world: World) -> dict:
+        return {
+            "customer": world.a.pk,
+            "name": "critical-mutes-minor",
+            "source_matchers": [{"name": "severity", "value": "critical"}],
+            "target_matchers": [{"name": "severity", "value": "minor|warning", "regex": True}],
+            "equal": ["device"],
+        }
+
+    def update_payload(self, world: World) -> dict:
+        return {"enabled": False}
+
+
+def test_inhibit_rules_round_trip_through_the_rules_yaml_and_bad_ones_are_400(
+    world: World, api
+) -> None:
+    client = api("admin")
+    text = """
+rules: []
+inhibit_rules:
+  - name: down-mutes-links
+    source_matchers: [{name: condition, value: device.down}]
+    target_matchers: [{name: condition, value: interface.down}]
+    equal: [device]
+"""
+    url = "/api/v1/alarm-rules/import-yaml/"
+    response = client.post(url, {"customer": world.a.pk, "yaml": text}, format="json")
+    assert response.status_code == 200, response.content
+    exported = client.get(f"/api/v1/alarm-rules/export-yaml/?customer={world.a.pk}").content
+    assert b"inhibit_rules:" in exported and b"down-mutes-links" in exported
+    again = client.post(url, {"customer": world.a.pk, "yaml": exported.decode()}, format="json")
+    assert again.status_code == 200 and InhibitRule.objects.get().equal == ["device"]
+    bad_yaml = "rules: []\ninhibit_rules:\n  - name: x\n    source_matchers: []\n"
+    bad = client.post(url, {"customer": world.a.pk, "yaml": bad_yaml}, format="json")
+    errors = bad.json()["yaml"]
+    assert bad.status_code == 400 and any("inhibit_rules[0].source_matchers" in m for m in errors)
+    assert any("inhibit_rules[0].target_matchers" in m for m in errors)
+    payload = {
+        "customer": world.a.pk,
+        "name": "y",
+        "source_matchers": [{"name": "a"}],
+        "target_matchers": [{"name": "b", "value": "(", "regex": True}],
+    }
+    response = client.post("/api/v1/inhibit-rules/", payload, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"source_matchers", "target_matchers"}
 
 
 def test_bad_rule_specs_and_silences_are_400_with_field_messages(world: World, api) -> None:
@@ -260,3 +322,36 @@ def test_webhook_tokens_alertmanager_and_plain_posts_and_revocation(world: World
     )
     assert response.status_code == 401
     assert Event.objects.filter(source="webhook").count() == 2
+
+
+def test_alarms_and_events_filter_by_location_subtree_in_list_and_export(world: World, api) -> None:
+    eu = f.RegionFactory(customer=world.a, name="EU")
+    ams = f.SiteFactory(
+        customer=world.a, name="AMS1", region=f.RegionFactory(customer=world.a, parent=eu)
+    )
+    hall = f.LocationFactory(site=ams)
+    inside = f.DeviceFactory(customer=world.a, hostname="ams-r1", site=ams, location=hall)
+    outside = f.DeviceFactory(customer=world.a, hostname="nyc-r1", site="NYC1")
+    for device in (inside, outside):
+        varbinds = {f"{conditions.IF_INDEX}.1": "1"}
+        ingest.record_event(
+            EventIn(
+                world.a.pk,
+                "trap",
+                device_id=device.pk,
+                data={"trap_oid": conditions.LINK_DOWN, "varbinds": varbinds},
+            )
+        )
+    client = api("viewer")
+    for node in (f"region:{eu.pk}", f"site:{ams.pk}", f"location:{hall.pk}"):
+        alarms = client.get(f"/api/v1/alarms/?within={node}").json()["results"]
+        assert [row["device"] for row in alarms] == [inside.pk], node
+        events = client.get(f"/api/v1/events/?within={node}").json()["results"]
+        assert [row["device"] for row in events] == [inside.pk], node
+    export = client.get(f"/api/v1/alarms/export/?file_format=json&within=site:{ams.pk}")
+    rows = json.loads(b"".join(export.streaming_content))
+    assert export.status_code == 200 and [row["device"] for row in rows] == [inside.pk]
+    for bad in ("planet:1", "site:x", "site:1\x00"):
+        for path in ("alarms", "events", "alarms/export"):
+            response = client.get(f"/api/v1/{path}/", {"within": bad})
+            assert response.status_code == 400 and "within" in response.json(), (path, bad)

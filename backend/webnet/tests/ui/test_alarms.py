@@ -7,6 +7,7 @@ import pytest
 from webnet.alarms import conditions, ingest
 from webnet.alarms.ingest import EventIn
 from webnet.alarms.models import Alarm
+from webnet.devices.models import Device
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
 
@@ -61,3 +62,18 @@ def test_dashboard_shows_open_alarm_counts(world: World, ui) -> None:
     _alarm(world.b, "edge-b1")
     page = ui("viewer").get("/").content.decode()
     assert 'data-alarm-count="major">2<' in page and 'data-alarm-count="critical">1<' in page
+
+
+def test_console_filters_by_location_subtree_and_explains_bad_filters(world: World, ui) -> None:
+    region = f.RegionFactory(customer=world.a)
+    site = f.SiteFactory(customer=world.a, name="AMS1", region=region)
+    Device.objects.filter(pk=_alarm(world.a, "edge-a1").device_id).update(site=site)
+    _alarm(world.a, "core-a2")
+    client = ui("viewer")
+    page = client.get(f"/alarms/?within=region:{region.pk}").content.decode()
+    assert "edge-a1" in page and "core-a2" not in page
+    for query in ({"within": "planet:9"}, {"device": "edge\x00"}, {"state": "bogus"}):
+        response = client.get("/alarms/", query, HTTP_HX_REQUEST="true")
+        body = response.content.decode()
+        assert response.status_code == 200 and 'id="alarm-filter-errors"' in body, query
+        assert "edge-a1" not in body
