@@ -9,7 +9,7 @@ every one of them does, so a scoped member never reads a job that touched a devi
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -71,7 +71,7 @@ def within_q(model: type[models.Model], node: Node) -> Q:
 
 def _model_at(model: type[models.Model], lookup: str) -> type[models.Model]:
     for name in lookup.split("__"):
-        model = model._meta.get_field(name).related_model
+        model = cast(type[models.Model], model._meta.get_field(name).related_model)
     return model
 
 
