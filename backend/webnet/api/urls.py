@@ -27,7 +27,7 @@ from webnet.api.config import (
     TemplateVariablesViewSet,
 )
 from webnet.api.customers import CustomerViewSet, InvitationViewSet, MembershipViewSet
-from webnet.api.deploy import ChangePlanViewSet
+from webnet.api.deploy import ApprovalPolicyViewSet, ChangePlanViewSet
 from webnet.api.devices import (
     CredentialViewSet,
     DeviceGroupViewSet,
@@ -82,6 +82,7 @@ router.register("audit-events", AuditEventViewSet)
 router.register("jobs", JobViewSet)
 router.register("schedules", ScheduleViewSet)
 router.register("change-plans", ChangePlanViewSet)
+router.register("approval-policies", ApprovalPolicyViewSet)
 router.register("config-snapshots", ConfigSnapshotViewSet)
 router.register("backup-states", BackupStateViewSet)
 router.register("config-templates", ConfigTemplateViewSet)

@@ -86,8 +86,20 @@ TABLE: dict[str, dict[str, Level]] = {
         "add": Level.OPERATOR,
         "confirm": Level.OPERATOR,
         "commit": Level.OPERATOR,
+        # The approval policy may ask more of approvers (approver_role); four eyes always.
+        "submit": Level.OPERATOR,
+        "approve": Level.OPERATOR,
+        "reject": Level.OPERATOR,
+        "override": Level.ADMIN,  # pass an overridable freeze/conflict finding, with a reason
     },
     "plandevice": {"view": Level.VIEWER},
+    "approvalpolicy": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "planapproval": {"view": Level.VIEWER},
     "schedule": {
         "view": Level.VIEWER,
         "add": Level.OPERATOR,
