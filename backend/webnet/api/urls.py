@@ -11,6 +11,7 @@ from webnet.api.alarms import (
     SilenceViewSet,
     WebhookTokenViewSet,
 )
+from webnet.api.announcements import AnnouncementViewSet, StatusPageViewSet
 from webnet.api.audit import AuditEventViewSet
 from webnet.api.compliance import (
     CompliancePolicyViewSet,
@@ -83,6 +84,8 @@ router.register("jobs", JobViewSet)
 router.register("schedules", ScheduleViewSet)
 router.register("change-plans", ChangePlanViewSet)
 router.register("approval-policies", ApprovalPolicyViewSet)
+router.register("announcements", AnnouncementViewSet)
+router.register("status-pages", StatusPageViewSet)
 router.register("config-snapshots", ConfigSnapshotViewSet)
 router.register("backup-states", BackupStateViewSet)
 router.register("config-templates", ConfigTemplateViewSet)
