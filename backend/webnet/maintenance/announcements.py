@@ -4,9 +4,10 @@ Visibility is computed from the times on every read (`shown_q`); the tick only s
 status so lists and filters can use it. Every write invalidates the customer's status page.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -181,3 +182,8 @@ def apply_statuses(now: datetime) -> int:
     for customer_id in touched:
         status_page.invalidate(customer_id)
     return changed
+
+
+def notice_publish_at(starts: datetime) -> datetime:
+    """When a notice of work starting at `starts` goes up: WEBNET_NOTICE_LEAD_HOURS ahead."""
+    return starts - timedelta(hours=settings.WEBNET_NOTICE_LEAD_HOURS)

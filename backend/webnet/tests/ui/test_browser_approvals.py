@@ -40,6 +40,7 @@ def test_two_approvals_by_two_users_before_commit(
 
     first = log_in(browser, base, "approver-1")
     first.goto(url)
+    first.click("#plan-devices summary")
     assert "+snmp-server location x" in first.inner_text("#plan-devices")  # the predicted diff
     first.fill("#approval-comment", "fine by me")
     first.click("button:has-text('Approve')")
