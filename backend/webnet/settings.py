@@ -334,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "LocationStatusEnum": "webnet.locations.models.LocationStatus",
         "SeverityEnum": "webnet.notifications.models.Severity",
         "ComplianceSeverityEnum": "webnet.compliance.models.Severity",
+        "RoleEnum": "webnet.customers.roles.Role",
     },
 }
 

@@ -18,10 +18,10 @@ from webnet.config_mgmt.approvals import ApprovalPolicy, Decision, PlanApproval
 from webnet.config_mgmt.plans import (
     IN_REVIEW,
     ChangePlan,
+    PlanDevice,
     PlanDeviceStatus,
     PlanStatus,
     current_hash,
-    plan_rows,
 )
 from webnet.core import access, audit
 from webnet.customers.roles import Role
@@ -49,12 +49,12 @@ def policy_for(plan: ChangePlan) -> ApprovalPolicy | None:
         return None
     if policy.min_devices is None and policy.risky_tag_id is None:
         return policy
-    rows = [row for row in plan_rows(plan) if row.status == PlanDeviceStatus.READY]
-    if policy.min_devices is not None and len(rows) > policy.min_devices:
+    ready = PlanDevice.objects.for_customer(plan.customer_id).filter(
+        plan=plan, status=PlanDeviceStatus.READY
+    )
+    if policy.min_devices is not None and ready.count() > policy.min_devices:
         return policy
-    if policy.risky_tag_id is not None and any(
-        policy.risky_tag_id in {tag.pk for tag in row.device.tags.all()} for row in rows
-    ):
+    if policy.risky_tag_id is not None and ready.filter(device__tags=policy.risky_tag_id).exists():
         return policy
     return None
 

@@ -57,13 +57,13 @@ def invalidate(customer_id: int) -> None:
 
 def find_page(slug: str, token: str) -> StatusPage | None:
     """The status page for `slug` the caller may read: public, or the token matches; else None."""
-    page = (
-        StatusPage.objects.select_related("customer")
-        .filter(customer__slug=slug, customer__is_active=True)
-        .first()
-    )
+    customer = Customer.objects.filter(slug=slug, is_active=True).first()
+    if customer is None:
+        return None
+    page = StatusPage.objects.for_customer(customer.pk).first()
     if page is None:
         return None
+    page.customer = customer
     if page.is_public:
         return page
     if token and page.token_hash and secrets.compare_digest(page.token_hash, hash_token(token)):

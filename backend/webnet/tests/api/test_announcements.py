@@ -4,9 +4,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from webnet.maintenance.models import Announcement, StatusPage
+from webnet.maintenance.models import Announcement, AnnouncementUpdate, StatusPage
 from webnet.tests import factories
+from webnet.tests.api.contract import ResourceContract
 from webnet.tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +40,6 @@ def test_create_renders_markdown_and_derives_status(world: World, api: Any) -> N
 
 
 def test_another_customers_notice_is_404(world: World, api: Any) -> None:
-    from django.utils import timezone
-
     notice = Announcement.objects.create(customer=world.b, title="b", publish_at=timezone.now())
     assert api("admin").get(f"{NOTICES}{notice.pk}/").status_code == 404
     assert api("admin").patch(f"{NOTICES}{notice.pk}/", {"title": "x"}).status_code == 404
@@ -57,3 +57,41 @@ def test_status_page_token_is_shown_once_and_revocable(world: World, api: Any) -
     api("admin").post(f"{PAGES}{pk}/revoke_token/")
     assert Client().get(f"/status/{world.a.slug}/", {"token": token}).status_code == 404
     assert api("outsider").post(f"{PAGES}{pk}/rotate_token/").status_code == 404
+
+
+class TestAnnouncements(ResourceContract):
+    endpoint = "announcements"
+    least_role = {"view": "viewer", "add": "operator", "change": "operator", "delete": "operator"}
+    related = {
+        "audience_region": lambda customer: factories.RegionFactory(customer=customer),
+        "audience_site": lambda customer: factories.SiteFactory(customer=customer),
+    }
+
+    def make(self, world: World) -> Any:
+        notice = Announcement.objects.create(
+            customer=world.a, title="n", publish_at=timezone.now(), on_status_page=True
+        )
+        AnnouncementUpdate.objects.create(customer=world.a, announcement=notice, body="later")
+        return notice
+
+    def create_payload(self, world: World) -> dict:
+        return {"customer": world.a.pk, "title": "Upgrade", "publish_at": "2030-01-01T00:00:00Z"}
+
+    def update_payload(self, world: World) -> dict:
+        return {"title": "Upgrade postponed"}
+
+
+class TestStatusPages(ResourceContract):
+    endpoint = "status-pages"
+    least_role = {"view": "viewer", "add": "admin", "change": "admin", "delete": "admin"}
+
+    def make(self, world: World) -> Any:
+        """One page per customer: a new one replaces the last (the list tests make several)."""
+        StatusPage.objects.filter(customer=world.a).delete()
+        return StatusPage.objects.create(customer=world.a)
+
+    def create_payload(self, world: World) -> dict:
+        return {"customer": world.a.pk, "title": "Alpha status", "is_public": True}
+
+    def update_payload(self, world: World) -> dict:
+        return {"is_public": True}

@@ -8,6 +8,7 @@ from webnet.config_mgmt.approvals import ApprovalPolicy
 from webnet.config_mgmt.plans import current_hash
 from webnet.customers.models import Role
 from webnet.tests import factories
+from webnet.tests.api.contract import ResourceContract
 from webnet.tests.conftest import World, client_for
 from webnet.tests.ui.test_deploy import previewed_plan
 
@@ -75,3 +76,20 @@ def test_policy_is_admin_only_and_validated(world: World, api: Any) -> None:
     assert api("admin").post(POLICIES, body, format="json").status_code == 201
     twice = api("admin").post(POLICIES, body, format="json")
     assert twice.status_code == 400
+
+
+class TestApprovalPolicies(ResourceContract):
+    endpoint = "approval-policies"
+    least_role = {"view": "viewer", "add": "admin", "change": "admin", "delete": "admin"}
+    related = {"risky_tag": lambda customer: factories.TagFactory(customer=customer)}
+
+    def make(self, world: World) -> Any:
+        """One policy per customer: a new one replaces the last (the list tests make several)."""
+        ApprovalPolicy.objects.filter(customer=world.a).delete()
+        return ApprovalPolicy.objects.create(customer=world.a, required_approvers=2)
+
+    def create_payload(self, world: World) -> dict:
+        return {"customer": world.a.pk, "required_approvers": 2, "approver_role": "operator"}
+
+    def update_payload(self, world: World) -> dict:
+        return {"min_devices": 10}
