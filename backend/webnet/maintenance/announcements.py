@@ -39,7 +39,7 @@ def _inside(node: Node, subtree: Node) -> bool:
     return model._default_manager.filter(Q(pk=node.id) & within_q(model, subtree)).exists()
 
 
-def _reaches(announcement: Announcement, user: Any, level: int) -> bool:
+def _reaches(announcement: Announcement, user: Any, level: int | None) -> bool:
     roles = announcement.audience_roles
     if roles and not any(access.RANK.get(role) == level for role in roles):
         return False
@@ -55,19 +55,16 @@ def banners_for(user: Any, customer: Customer | None, now: datetime) -> list[Ann
     """The console banners `user` should see now in `customer` (their role and location scope)."""
     if customer is None or not getattr(user, "is_authenticated", False):
         return []
-    level = access.effective_roles(user).get(customer.pk)
-    if level is None and not access.is_staff(user):
+    level, staff = access.effective_roles(user).get(customer.pk), access.is_staff(user)
+    if level is None and not staff:
         return []
     found = Announcement.objects.for_customer(customer.pk).filter(shown_q(now), on_banner=True)
-    staff = access.is_staff(user)
-    return [a for a in found[: BANNER_LIMIT * 4] if staff or _reaches(a, user, level)][
-        :BANNER_LIMIT
-    ]
+    shown = [a for a in found[: BANNER_LIMIT * 4] if staff or _reaches(a, user, level)]
+    return shown[:BANNER_LIMIT]
 
 
 def create_announcement(actor: Any, data: dict[str, Any]) -> Announcement:
     with transaction.atomic():
-        data.setdefault("status", AnnouncementStatus.DRAFT)
         announcement = changes.create(actor, Announcement, data)
         _store_status(announcement, timezone.now())
     status_page.invalidate(announcement.customer_id)
