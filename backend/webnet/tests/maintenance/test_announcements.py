@@ -139,3 +139,9 @@ def test_registered_sections_appear(world: World, pages: dict[str, Any], monkeyp
     section = status_page.Section("Current maintenance", [{"title": "W1", "detail": "until 10:00"}])
     monkeypatch.setitem(status_page._sections, "fake", lambda customer, now: section)
     assert "W1 — until 10:00" in Client().get("/status/alpha/").text
+
+
+def test_the_scheduler_tick_applies_announcement_statuses() -> None:
+    from webnet.jobs import periodic
+
+    assert periodic._registry["maintenance.announcements"] is announcements.apply_statuses
