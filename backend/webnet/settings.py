@@ -210,6 +210,8 @@ WEBNET_TRAP_V3_USERS = env.list("WEBNET_TRAP_V3_USERS", default=[])
 # Browser SSH terminal.
 WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default=900.0)
 WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)
+# Announcements: notices of maintenance windows go up this many hours before the work.
+WEBNET_NOTICE_LEAD_HOURS = env.int("WEBNET_NOTICE_LEAD_HOURS", default=24)
 # Open sockets re-check their session and access this often (besides the broadcast re-checks).
 WEBNET_WS_RECHECK_SECONDS = env.float("WEBNET_WS_RECHECK_SECONDS", default=60.0)
 # With the in-memory channel layer (embedded), live sockets read new lines and states this often.
@@ -332,6 +334,7 @@ SPECTACULAR_SETTINGS = {
         "LocationStatusEnum": "webnet.locations.models.LocationStatus",
         "SeverityEnum": "webnet.notifications.models.Severity",
         "ComplianceSeverityEnum": "webnet.compliance.models.Severity",
+        "RoleEnum": "webnet.customers.roles.Role",
     },
 }
 

@@ -1,4 +1,5 @@
-"""Change plans: preview (lines, a golden template, or a rollback), confirm by hash, commit."""
+"""Change plans: preview (lines, a golden template, or a rollback), submit for approval,
+approve or reject (by the hash shown), confirm by hash, commit; the approval policy."""
 
 from typing import Any
 
@@ -8,14 +9,15 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from webnet.api.base import ExportMixin
+from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.api.redaction import redactor
-from webnet.config_mgmt import deploy
+from webnet.config_mgmt import deploy, review
+from webnet.config_mgmt.approvals import ApprovalPolicy, PlanApproval
 from webnet.config_mgmt.models import ConfigSnapshot, ConfigTemplate
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice
-from webnet.devices.models import Device
+from webnet.devices.models import Device, Tag
 
 
 class PlanDeviceSerializer(serializers.ModelSerializer):
@@ -36,8 +38,28 @@ class PlanDeviceSerializer(serializers.ModelSerializer):
         return {**data, **shown}
 
 
+class PlanApprovalSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True, default=None)
+
+    class Meta:
+        model = PlanApproval
+        fields = [
+            "user",
+            "username",
+            "decision",
+            "content_hash",
+            "comment",
+            "created_at",
+            "voided_at",
+            "void_reason",
+        ]
+        read_only_fields = fields
+
+
 class ChangePlanSerializer(serializers.ModelSerializer):
     devices = serializers.SerializerMethodField()
+    approvals = PlanApprovalSerializer(many=True, read_only=True)
+    approvals_needed = serializers.SerializerMethodField()
     content_hash = serializers.SerializerMethodField()
     preview_status = serializers.CharField(source="preview_job.status", default=None)
     commit_status = serializers.CharField(source="commit_job.status", default=None)
@@ -56,6 +78,13 @@ class ChangePlanSerializer(serializers.ModelSerializer):
             "preview_job",
             "preview_status",
             "content_hash",
+            "approvals_needed",
+            "submitted_hash",
+            "submitted_by",
+            "submitted_at",
+            "approvals",
+            "scheduled_start",
+            "scheduled_end",
             "confirmed_hash",
             "confirmed_by",
             "confirmed_at",
@@ -67,6 +96,10 @@ class ChangePlanSerializer(serializers.ModelSerializer):
 
     def get_devices(self, plan: ChangePlan) -> list[dict[str, Any]]:
         return PlanDeviceSerializer(deploy.plan_rows(plan), many=True, context=self.context).data
+
+    def get_approvals_needed(self, plan: ChangePlan) -> int:
+        """Approvals of one version the customer's policy asks of this plan (0: none)."""
+        return review.approvals_needed(plan)
 
     def get_content_hash(self, plan: ChangePlan) -> str:
         """What a confirmer approves: the hash of every device's commands and pre-state."""
@@ -91,6 +124,20 @@ class PlanCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class DecisionSerializer(serializers.Serializer):
+    content_hash = serializers.CharField(help_text="the hash of the version you were shown")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
+
+
+class CommitSerializer(serializers.Serializer):
+    override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500
+    )
+
+
 class RollbackSerializer(serializers.Serializer):
     device = ScopedRelatedField(Device)
     snapshot = ScopedRelatedField(ConfigSnapshot)
@@ -105,11 +152,20 @@ class ChangePlanViewSet(
 ):
     """Safe deploy: POST a plan (previewed on fresh configs), confirm its hash, commit it."""
 
-    queryset = ChangePlan.objects.select_related("preview_job", "commit_job")
+    queryset = ChangePlan.objects.select_related("preview_job", "commit_job").prefetch_related(
+        "approvals__user"
+    )
     serializer_class = ChangePlanSerializer
     filterset_fields = ["customer", "status", "source"]
     ordering_fields = ["created_at"]
-    permission_actions = {"confirm": "confirm", "commit": "commit", "rollback": "add"}
+    permission_actions = {
+        "confirm": "confirm",
+        "commit": "commit",
+        "rollback": "add",
+        "submit": "submit",
+        "approve": "approve",
+        "reject": "reject",
+    }
 
     def get_serializer_class(self) -> Any:
         return PlanCreateSerializer if self.action == "create" else ChangePlanSerializer
@@ -152,11 +208,55 @@ class ChangePlanViewSet(
         plan = deploy.confirm_plan(request.user, self.get_object(), shown)
         return Response(self.shown(plan))
 
-    @extend_schema(request=None, responses={202: ChangePlanSerializer})
+    @extend_schema(request=CommitSerializer, responses={202: ChangePlanSerializer})
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, pk: str | None = None) -> Response:
-        plan = deploy.commit_plan(request.user, self.get_object())
+        """Refused until approvals are met; an admin may override a gate with a reason."""
+        form = CommitSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        plan = deploy.commit_plan(
+            request.user, self.get_object(), override_reason=form.validated_data["override_reason"]
+        )
         return Response(self.shown(plan), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=inline_serializer("SubmitPlan", {"content_hash": serializers.CharField()}),
+        responses=ChangePlanSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Ask for approval of the version whose hash you were shown."""
+        shown = str(request.data.get("content_hash", ""))
+        plan = review.submit_plan(request.user, self.get_object(), shown)
+        return Response(self.shown(plan))
+
+    @extend_schema(request=DecisionSerializer, responses=ChangePlanSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str | None = None) -> Response:
+        """Approve the version (and predicted diff) you were shown; never your own change."""
+        form = DecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        plan = review.approve_plan(
+            request.user,
+            self.get_object(),
+            data["content_hash"],
+            comment=data["comment"],
+            override_reason=data["override_reason"],
+        )
+        return Response(self.shown(plan))
+
+    @extend_schema(request=DecisionSerializer, responses=ChangePlanSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request: Request, pk: str | None = None) -> Response:
+        """Turn the change down (a comment is required); it goes back to draft."""
+        form = DecisionSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        plan = review.reject_plan(
+            request.user, self.get_object(), data["content_hash"], comment=data["comment"]
+        )
+        return Response(self.shown(plan))
 
     @extend_schema(request=RollbackSerializer, responses={202: ChangePlanSerializer})
     @action(detail=False, methods=["post"])
@@ -168,3 +268,29 @@ class ChangePlanViewSet(
             request.user, form.validated_data["device"], form.validated_data["snapshot"]
         )
         return Response(self.shown(plan), status=status.HTTP_202_ACCEPTED)
+
+
+class ApprovalPolicySerializer(ScopedSerializer):
+    risky_tag = ScopedRelatedField(Tag, required=False, allow_null=True)
+
+    class Meta:
+        model = ApprovalPolicy
+        fields = [
+            "id",
+            "customer",
+            "required_approvers",
+            "approver_role",
+            "min_devices",
+            "risky_tag",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class ApprovalPolicyViewSet(ScopedModelViewSet):
+    """One per customer: how many approvers of which role its change plans need (admins set it)."""
+
+    queryset = ApprovalPolicy.objects.select_related("risky_tag")
+    serializer_class = ApprovalPolicySerializer
+    filterset_fields = ["customer"]
+    ordering_fields = ["updated_at"]

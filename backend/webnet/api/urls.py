@@ -12,6 +12,7 @@ from webnet.api.alarms import (
     SilenceViewSet,
     WebhookTokenViewSet,
 )
+from webnet.api.announcements import AnnouncementViewSet, StatusPageViewSet
 from webnet.api.audit import AuditEventViewSet
 from webnet.api.compliance import (
     CompliancePolicyViewSet,
@@ -28,7 +29,7 @@ from webnet.api.config import (
     TemplateVariablesViewSet,
 )
 from webnet.api.customers import CustomerViewSet, InvitationViewSet, MembershipViewSet
-from webnet.api.deploy import ChangePlanViewSet
+from webnet.api.deploy import ApprovalPolicyViewSet, ChangePlanViewSet
 from webnet.api.devices import (
     CredentialViewSet,
     DeviceGroupViewSet,
@@ -83,6 +84,9 @@ router.register("audit-events", AuditEventViewSet)
 router.register("jobs", JobViewSet)
 router.register("schedules", ScheduleViewSet)
 router.register("change-plans", ChangePlanViewSet)
+router.register("approval-policies", ApprovalPolicyViewSet)
+router.register("announcements", AnnouncementViewSet)
+router.register("status-pages", StatusPageViewSet)
 router.register("config-snapshots", ConfigSnapshotViewSet)
 router.register("backup-states", BackupStateViewSet)
 router.register("config-templates", ConfigTemplateViewSet)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from webnet.config_mgmt import review
 from webnet.config_mgmt.plans import (
     ChangePlan,
     PlanDevice,
@@ -17,6 +18,10 @@ from webnet.config_mgmt.plans import (
     PlanSource,
     PlanStatus,
     content_hash,
+    plan_rows,
+)
+from webnet.config_mgmt.plans import (
+    current_hash as current_hash,
 )
 from webnet.config_mgmt.render import TemplateRenderError
 from webnet.config_mgmt.templates import render
@@ -106,61 +111,73 @@ def preview_change(
     return plan
 
 
-def plan_rows(plan: ChangePlan) -> list[PlanDevice]:
-    return list(
-        PlanDevice.objects.for_customer(plan.customer_id).filter(plan=plan).select_related("device")
-    )
-
-
-def current_hash(plan: ChangePlan) -> str:
-    return content_hash(plan_rows(plan))
-
-
 def _preview_finished(plan: ChangePlan) -> bool:
     return plan.preview_job is not None and plan.preview_job.status in FINISHED
 
 
-@transaction.atomic
 def confirm_plan(user: Any, plan: ChangePlan, shown_hash: str) -> ChangePlan:
-    """Approve exactly the previewed change: the hash shown to the confirmer must still match."""
+    """Bind the commit to exactly the previewed change: the hash shown must still match.
+
+    A plan an approval policy covers is confirmed once approved, for the hash its approvers saw.
+    """
     _check(user, plan.customer_id, "confirm")
-    plan = (
-        ChangePlan.objects.select_for_update(of=("self",))
-        .select_related("preview_job")
-        .get(pk=plan.pk)
-    )
-    if plan.status not in (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED) or not (
-        _preview_finished(plan)
-    ):
-        raise ValidationError({"status": f"the plan cannot be confirmed while {plan.status}"})
-    rows = plan_rows(plan)
-    if not any(row.status == PlanDeviceStatus.READY for row in rows):
-        raise ValidationError({"status": "no device has anything to change"})
-    if shown_hash != content_hash(rows):
-        raise ValidationError({"content_hash": "the plan changed since you looked at it"})
-    plan.status, plan.confirmed_hash = PlanStatus.CONFIRMED, shown_hash
-    plan.confirmed_by, plan.confirmed_at = user, timezone.now()
-    plan.save(update_fields=["status", "confirmed_hash", "confirmed_by", "confirmed_at"])
-    audit.record(
-        "confirm",
-        actor=user,
-        customer_id=plan.customer_id,
-        obj=plan,
-        changes={"content_hash": [None, shown_hash]},
-    )
+    review.ensure_unchanged(plan, actor=user)
+    with transaction.atomic():
+        plan = (
+            ChangePlan.objects.select_for_update(of=("self",))
+            .select_related("preview_job")
+            .get(pk=plan.pk)
+        )
+        needed = review.approvals_needed(plan)
+        allowed = (
+            (PlanStatus.APPROVED,) if needed else (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED)
+        )
+        if plan.status not in allowed or not _preview_finished(plan):
+            hint = ": submit it for approval first" if needed else ""
+            raise ValidationError(
+                {"status": f"the plan cannot be confirmed while {plan.status}{hint}"}
+            )
+        rows = plan_rows(plan)
+        if not any(row.status == PlanDeviceStatus.READY for row in rows):
+            raise ValidationError({"status": "no device has anything to change"})
+        if shown_hash != content_hash(rows):
+            raise ValidationError({"content_hash": "the plan changed since you looked at it"})
+        plan.status, plan.confirmed_hash = PlanStatus.CONFIRMED, shown_hash
+        plan.confirmed_by, plan.confirmed_at = user, timezone.now()
+        plan.save(update_fields=["status", "confirmed_hash", "confirmed_by", "confirmed_at"])
+        audit.record(
+            "confirm",
+            actor=user,
+            customer_id=plan.customer_id,
+            obj=plan,
+            changes={"content_hash": [None, shown_hash]},
+        )
     return plan
 
 
-@transaction.atomic
-def commit_plan(user: Any, plan: ChangePlan) -> ChangePlan:
-    """Start the deploy job of a confirmed plan; refuses if the plan changed since confirmation."""
+def commit_plan(user: Any, plan: ChangePlan, *, override_reason: str = "") -> ChangePlan:
+    """Start the deploy job of a confirmed (or scheduled) plan that has its approvals.
+
+    Refuses if the plan changed since confirmation (it goes back to draft) or a change gate
+    blocks its window (an admin may override an overridable finding with a reason).
+    """
     _check(user, plan.customer_id, "commit")
+    review.ensure_unchanged(plan, actor=user)
+    with transaction.atomic():
+        return _commit(user, plan, override_reason)
+
+
+def _commit(user: Any, plan: ChangePlan, override_reason: str) -> ChangePlan:
     plan = ChangePlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.CONFIRMED:
+    if plan.status not in (PlanStatus.CONFIRMED, PlanStatus.SCHEDULED):
         raise ValidationError({"status": f"only a confirmed plan can be committed ({plan.status})"})
     rows = [row for row in plan_rows(plan) if row.status == PlanDeviceStatus.READY]
     if content_hash(rows) != plan.confirmed_hash:
         raise ValidationError({"content_hash": "the plan changed since it was confirmed"})
+    needed = review.approvals_needed(plan)
+    if len(review.live_approvals(plan, plan.confirmed_hash)) < needed:
+        raise ValidationError({"approvals": f"the plan needs {needed} approvals of this version"})
+    review.enforce_gates(user, plan, *review.commit_window(plan), override_reason=override_reason)
     order = [row.device_id for row in sorted(rows, key=lambda r: r.position)]
     job = JobService.create_job(
         user,

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from webnet.config_mgmt import changeset, drift, outcomes, snapshots
+from webnet.config_mgmt import changeset, drift, outcomes, review, snapshots
 from webnet.config_mgmt.deploy import replan
 from webnet.config_mgmt.plans import (
     ChangePlan,
@@ -241,9 +241,19 @@ def store_deploy(job: Any, device: Device, outcome: DeviceOutcome) -> list[dict]
     return []
 
 
+def _deploy_outcome(reached: set[str]) -> str:
+    if reached & {PlanDeviceStatus.FAILED, PlanDeviceStatus.ROLLBACK_FAILED}:
+        return PlanStatus.FAILED
+    if PlanDeviceStatus.ROLLED_BACK in reached:
+        return PlanStatus.ROLLED_BACK
+    return PlanStatus.DONE
+
+
 def _close_plan(job: Any, unfinished: str, row_status: str, plan_status: str) -> None:
     """When a deploy job ends, devices it never reached say so and the plan moves on."""
     rows = PlanDevice.objects.for_customer(job.customer_id).filter(plan_id=job.params["plan"])
+    if plan_status == PlanStatus.DONE:  # the outcome of the devices the deploy reached
+        plan_status = _deploy_outcome(set(rows.values_list("status", flat=True)))
     rows.filter(status=unfinished).update(
         status=row_status, message=f"the {job.kind} job ended ({job.status}) before this device"
     )
@@ -253,6 +263,10 @@ def _close_plan(job: Any, unfinished: str, row_status: str, plan_status: str) ->
 
 
 def preview_finished(job: Any) -> None:
+    """A finished preview rewrote the plan's rows: approvals of an earlier version are void."""
+    plan = ChangePlan.objects.for_customer(job.customer_id).filter(pk=job.params["plan"]).first()
+    if plan is not None:
+        review.return_to_draft(plan, "the plan was previewed again")
     _close_plan(
         job, PlanDeviceStatus.PENDING, PlanDeviceStatus.PREVIEW_FAILED, PlanStatus.PREVIEWED
     )

@@ -165,5 +165,6 @@ class TemplateVariables(CustomerOwned):
         return f"variables of {self.device or self.group or self.customer}"
 
 
-# Change plans live in their own module; importing them here registers the models.
+# Change plans and approvals live in their own modules; importing them registers the models.
+from webnet.config_mgmt.approvals import ApprovalPolicy, PlanApproval  # noqa: E402, F401
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Change plans: the unit of a safe deploy (preview → confirm → commit → verify → rollback).
+"""Change plans: the unit of a safe deploy (preview → approve → confirm → commit → rollback).
 
 A plan is previewed against fresh running configurations; its content hash covers every
 device's commands and pre-state, so a confirmation binds to exactly what was shown, and a commit
@@ -16,12 +16,31 @@ from webnet.devices.models import via_device
 
 
 class PlanStatus(models.TextChoices):
-    PREVIEWING = "previewing", "Previewing"
-    PREVIEWED = "previewed", "Previewed"
+    """The change workflow: draft (previewing, previewed) → pending approval → approved →
+    confirmed (bound to the hash the committer saw) → scheduled → running (committing) →
+    succeeded (done) / failed / rolled back. A plan no policy covers skips the approval states.
+    """
+
+    PREVIEWING = "previewing", "Draft (previewing)"
+    PREVIEWED = "previewed", "Draft (previewed)"
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    APPROVED = "approved", "Approved"
     CONFIRMED = "confirmed", "Confirmed"
-    COMMITTING = "committing", "Committing"
-    DONE = "done", "Done"
+    SCHEDULED = "scheduled", "Scheduled"
+    COMMITTING = "committing", "Running"
+    DONE = "done", "Succeeded"
+    FAILED = "failed", "Failed"
+    ROLLED_BACK = "rolled_back", "Rolled back"
     CANCELLED = "cancelled", "Cancelled"
+
+
+# A change to the plan while it is in one of these states sends it back to draft.
+IN_REVIEW = (
+    PlanStatus.PENDING_APPROVAL,
+    PlanStatus.APPROVED,
+    PlanStatus.CONFIRMED,
+    PlanStatus.SCHEDULED,
+)
 
 
 class PlanSource(models.TextChoices):
@@ -38,7 +57,7 @@ class ChangePlan(CustomerOwned):
     name = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=12, choices=PlanSource.choices, default=PlanSource.LINES)
     status = models.CharField(
-        max_length=12, choices=PlanStatus.choices, default=PlanStatus.PREVIEWING
+        max_length=16, choices=PlanStatus.choices, default=PlanStatus.PREVIEWING
     )
     canary = models.PositiveIntegerField(
         default=0,
@@ -50,6 +69,13 @@ class ChangePlan(CustomerOwned):
     preview_job = models.ForeignKey(
         "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    submitted_hash = models.CharField(max_length=64, blank=True, help_text="sent for approval")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    scheduled_start = models.DateTimeField(null=True, blank=True)
+    scheduled_end = models.DateTimeField(null=True, blank=True)
     confirmed_hash = models.CharField(max_length=64, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -112,3 +138,13 @@ def content_hash(rows: list[PlanDevice]) -> str:
         if row.status == PlanDeviceStatus.READY
     ]
     return hashlib.sha256(json.dumps(body, separators=(",", ":")).encode()).hexdigest()
+
+
+def plan_rows(plan: ChangePlan) -> list[PlanDevice]:
+    return list(
+        PlanDevice.objects.for_customer(plan.customer_id).filter(plan=plan).select_related("device")
+    )
+
+
+def current_hash(plan: ChangePlan) -> str:
+    return content_hash(plan_rows(plan))

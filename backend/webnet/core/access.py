@@ -86,8 +86,20 @@ TABLE: dict[str, dict[str, Level]] = {
         "add": Level.OPERATOR,
         "confirm": Level.OPERATOR,
         "commit": Level.OPERATOR,
+        # The approval policy may ask more of approvers (approver_role); four eyes always.
+        "submit": Level.OPERATOR,
+        "approve": Level.OPERATOR,
+        "reject": Level.OPERATOR,
+        "override": Level.ADMIN,  # pass an overridable freeze/conflict finding, with a reason
     },
     "plandevice": {"view": Level.VIEWER},
+    "approvalpolicy": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "planapproval": {"view": Level.VIEWER},
     "schedule": {
         "view": Level.VIEWER,
         "add": Level.OPERATOR,
@@ -226,6 +238,21 @@ TABLE: dict[str, dict[str, Level]] = {
     "outboxmessage": {"view": Level.VIEWER},
     "delivery": {"view": Level.VIEWER, "retry": Level.OPERATOR},
     "inboxitem": {"view": Level.VIEWER, "change": Level.VIEWER},
+    # Maintenance: operators post notices; the status page (who may read it) is admin.
+    "announcement": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
+    "announcementupdate": {"view": Level.VIEWER},
+    "statuspage": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+        "rotate_token": Level.ADMIN,
+    },
 }
 
 

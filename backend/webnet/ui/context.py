@@ -1,10 +1,13 @@
 """Template context for every page: the active customer, the switcher's choices, role flags,
-the customers withheld until the user sets up two-factor login, and the unread inbox count."""
+the customers withheld until the user sets up two-factor login, the unread inbox count, and the
+announcement banners meant for the user's role and location scope."""
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from webnet.core import access
 from webnet.customers.models import Customer
+from webnet.maintenance.announcements import banners_for
 from webnet.notifications.models import InboxItem
 
 
@@ -21,6 +24,7 @@ def navigation(request: HttpRequest) -> dict:
         "can_admin": access.can(user, "credential", "change", cid),
         "can_run_jobs": access.can(user, "job", "add", cid),
         "withheld_customers": access.withheld_customers(user),
+        "banners": banners_for(user, customer, timezone.now()),
         "inbox_unread": InboxItem.objects.restrict(user, "view")
         .filter(user_id=user.pk, read_at__isnull=True)
         .count(),

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views import View
 
-from webnet.config_mgmt import deploy
+from webnet.config_mgmt import deploy, review
+from webnet.config_mgmt.approvals import PlanApproval
 from webnet.config_mgmt.models import ConfigSnapshot
 from webnet.config_mgmt.plans import (
     ChangePlan,
@@ -103,7 +104,9 @@ def plan_context(request: HttpRequest, plan: ChangePlan, **extra: Any) -> dict[s
     ready = [row for row in rows if row.status == PlanDeviceStatus.READY]
     preview_done = plan.preview_job is not None and plan.preview_job.is_finished
     stage = _stage(plan)
-    confirmable = stage in (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED) and preview_done
+    needed = review.approvals_needed(plan)
+    draft = stage in (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED) and preview_done
+    confirmable = (stage == PlanStatus.APPROVED if needed else draft) and preview_done
     redactor = Redactor(request.user)
     shown = [
         # Commands, diff and message quote configuration (a rollback's whole one): masked.
@@ -125,10 +128,39 @@ def plan_context(request: HttpRequest, plan: ChangePlan, **extra: Any) -> dict[s
         "can_confirm": confirmable
         and bool(ready)
         and access.can(request.user, "changeplan", "confirm", customer_id),
-        "nothing_to_change": confirmable and not ready,
-        "can_commit": plan.status == PlanStatus.CONFIRMED
+        "nothing_to_change": (draft or confirmable) and not ready,
+        **approval_context(request, plan, needed, draft and bool(ready)),
+        "can_commit": plan.status in (PlanStatus.CONFIRMED, PlanStatus.SCHEDULED)
         and access.can(request.user, "changeplan", "commit", customer_id),
+        "can_override": access.can(request.user, "changeplan", "override", customer_id),
         **extra,
+    }
+
+
+def approval_context(
+    request: HttpRequest, plan: ChangePlan, needed: int, submittable: bool
+) -> dict[str, Any]:
+    """The approvals block: who decided on which version, and what this user may do now."""
+    user, customer_id = request.user, plan.customer_id
+    decisions = list(
+        PlanApproval.objects.for_customer(customer_id).filter(plan=plan).select_related("user")
+    )
+    requester = user.pk in (plan.created_by_id, plan.submitted_by_id)
+    decided = any(d.user_id == user.pk and d.voided_at is None for d in decisions)
+    pending = plan.status == PlanStatus.PENDING_APPROVAL
+    return {
+        "approvals_needed": needed,
+        "decisions": decisions,
+        "approved_count": len(review.live_approvals(plan, plan.submitted_hash))
+        if plan.submitted_hash
+        else 0,
+        "can_submit": needed
+        and submittable
+        and access.can(user, "changeplan", "submit", customer_id),
+        "can_decide": pending
+        and not requester
+        and not decided
+        and access.can(user, "changeplan", "approve", customer_id),
     }
 
 
@@ -255,7 +287,9 @@ class PlanCommitView(PlanMixin, View):
         plan = self.get_plan(pk)
         require(request, "changeplan", "commit")
         try:
-            plan = deploy.commit_plan(request.user, plan)
+            plan = deploy.commit_plan(
+                request.user, plan, override_reason=request.POST.get("override_reason", "")
+            )
         except ValidationError as exc:
             messages.error(request, f"Not committed: {' '.join(exc.messages)}")
         else:

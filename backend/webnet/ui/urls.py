@@ -5,6 +5,7 @@ from django.urls import path
 from webnet.ui import (
     account,
     alarms,
+    announcements,
     audit,
     auth,
     compliance,
@@ -24,6 +25,7 @@ from webnet.ui import (
     notifications,
     onboarding,
     profile,
+    review,
     schedules,
     tags,
     terminal,
@@ -51,6 +53,18 @@ urlpatterns = [
     path("alarms/", alarms.alarm_console, name="alarm_console"),
     path("alarms/acknowledge/", alarms.alarm_bulk_acknowledge, name="alarm_bulk_acknowledge"),
     path("login/", auth.login_view, name="login"),
+    path("status/<slug:slug>/", announcements.public_status_page, name="status_page"),
+    path("announcements/", announcements.AnnouncementListView.as_view(), name="announcement_list"),
+    path(
+        "announcements/new/",
+        announcements.AnnouncementFormView.as_view(),
+        name="announcement_create",
+    ),
+    path(
+        "announcements/<int:pk>/edit/",
+        announcements.AnnouncementFormView.as_view(),
+        name="announcement_edit",
+    ),
     path("logout/", auth.logout_view, name="logout"),
     path("login/totp/", totp.verify_view, name="totp_verify"),
     path("account/", account.account, name="account"),
@@ -204,6 +218,14 @@ urlpatterns = [
     path("deploy/<int:pk>/body/", deploy.PlanBodyView.as_view(), name="plan_body"),
     path("deploy/<int:pk>/confirm/", deploy.PlanConfirmView.as_view(), name="plan_confirm"),
     path("deploy/<int:pk>/commit/", deploy.PlanCommitView.as_view(), name="plan_commit"),
+    *[
+        path(
+            f"deploy/<int:pk>/{step}/",
+            review.PlanReviewView.as_view(step=step),
+            name=f"plan_{step}",
+        )
+        for step in review.STEPS
+    ],
     path("devices/<int:pk>/rollback/", deploy.DeviceRollbackView.as_view(), name="device_rollback"),
     *_crud(
         "schedule",

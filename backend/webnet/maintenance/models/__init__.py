@@ -2,3 +2,9 @@
 
 Each submodule's models are re-exported here so Django finds them in ``webnet.maintenance.models``.
 """
+
+from webnet.maintenance.models.announcements import (  # noqa: F401
+    Announcement,
+    AnnouncementUpdate,
+    StatusPage,
+)

@@ -141,6 +141,17 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
     ("get", "/api/v1/compliance-results/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/compliance/summary/", None, (200, 200, 200, 400, 401)),
     ("post", "/api/v1/compliance-policies/", {"name": "p"}, (403, 403, 201, 403, 401)),
+    ("get", "/api/v1/approval-policies/", None, (200, 200, 200, 200, 401)),
+    ("post", "/api/v1/approval-policies/", {"required_approvers": 2}, (403, 403, 201, 403, 401)),
+    ("get", "/api/v1/announcements/", None, (200, 200, 200, 200, 401)),
+    (
+        "post",
+        "/api/v1/announcements/",
+        {"title": "t", "publish_at": "2026-01-01T00:00:00Z"},
+        (403, 201, 201, 403, 401),
+    ),
+    ("get", "/api/v1/status-pages/", None, (200, 200, 200, 200, 401)),
+    ("post", "/api/v1/status-pages/", {"is_public": True}, (403, 403, 201, 403, 401)),
     (
         "post",
         "/api/v1/compliance-policies/import-yaml/",
@@ -197,6 +208,9 @@ ROUTES_COVERED = {
     "compliance-waivers",
     "compliance-runs",
     "compliance-results",
+    "approval-policies",
+    "announcements",
+    "status-pages",
 }
 
 

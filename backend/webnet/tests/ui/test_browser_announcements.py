@@ -1,0 +1,53 @@
+"""Browser: an operator posts a notice for the status page ahead of the work; it is on the
+customer's public status page and the console banner, and gone from both once it expires."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from webnet.customers.models import Role
+from webnet.maintenance.models import StatusPage
+from webnet.tests import factories
+from webnet.tests.ui.browsing import log_in
+from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+FORM = "%Y-%m-%dT%H:%M"
+
+
+def test_a_notice_appears_on_the_status_page_and_disappears_after_expiry(
+    transactional_db: None,
+    live_server: object,
+    browser: object,  # noqa: F811
+) -> None:
+    membership = factories.MembershipFactory(role=Role.OPERATOR, user__username="notice-op")
+    customer = membership.customer
+    StatusPage.objects.create(customer=customer, is_public=True)
+    base = live_server.url  # type: ignore[attr-defined]
+    now = timezone.now()
+    page = log_in(browser, base, "notice-op")
+
+    page.goto(f"{base}/announcements/new/")
+    page.fill("#id_title", "Core router upgrade")
+    page.fill("#id_body", "Expect **short** outages.")
+    page.check("#id_on_status_page")
+    page.fill("#id_publish_at", (now - timedelta(days=1)).strftime(FORM))
+    page.fill("#id_expire_at", (now + timedelta(days=1)).strftime(FORM))
+    page.click("button:has-text('Create')")
+    page.wait_for_selector("#announcements [data-status=published]")
+    assert "Core router upgrade" in page.inner_text("#announcement-banners")
+
+    public = browser.new_page()  # type: ignore[attr-defined]  # nobody logged in
+    public.goto(f"{base}/status/{customer.slug}/")
+    assert "Core router upgrade" in public.inner_text("#status-notices")
+    assert "short" in public.inner_text("#status-notices strong")
+
+    with time_machine.travel(now + timedelta(days=2), tick=True):
+        public.reload()
+        assert "Core router upgrade" not in public.inner_text("#status-notices")
+        assert "Core router upgrade" in public.inner_text("#status-history")
+        page.goto(f"{base}/announcements/")
+        assert page.locator("#announcement-banners").count() == 0
+        assert page.locator("#announcements [data-status=expired]").count() == 1
