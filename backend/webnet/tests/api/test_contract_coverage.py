@@ -34,6 +34,7 @@ WITHOUT_CONTRACT = {
     "deliveries": "made by the outbox; read and retry; tests/api/test_notifications.py",
     "inbox": "each user's own; tests/api/test_notifications.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
+    "incidents": "opened and worked through services, never edited; tests/api/test_incidents.py",
 }
 
 
