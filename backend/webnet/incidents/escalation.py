@@ -134,7 +134,7 @@ def _fire_one(row_id: int, token: uuid.UUID, now: datetime) -> str:
     """Fire (or hold) one claimed step; "" when the claim was lost (cancelled, re-claimed)."""
     with transaction.atomic():
         row = (
-            EscalationRunStep.objects.select_for_update()
+            EscalationRunStep.objects.select_for_update(of=("self",))
             .filter(pk=row_id, claim_token=token, status__in=WAITING)
             .select_related("run__incident__customer", "step__user", "step__team", "step__schedule")
             .first()
