@@ -335,6 +335,8 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "webnet.notifications.models.Severity",
         "ComplianceSeverityEnum": "webnet.compliance.models.Severity",
         "RoleEnum": "webnet.customers.roles.Role",
+        "IncidentStatusEnum": "webnet.incidents.models.Status",
+        "IncidentPriorityEnum": "webnet.incidents.models.Priority",
     },
 }
 

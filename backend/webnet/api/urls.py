@@ -37,6 +37,7 @@ from webnet.api.devices import (
     SSHHostKeyViewSet,
     TagViewSet,
 )
+from webnet.api.incidents import IncidentRuleViewSet, IncidentViewSet
 from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
 from webnet.api.locations import LocationViewSet, RackViewSet, RegionViewSet, SiteViewSet
 from webnet.api.monitoring import (
@@ -61,6 +62,17 @@ from webnet.api.notifications import (
     NotificationTemplateViewSet,
     RoutingRuleViewSet,
     SinkViewSet,
+)
+from webnet.api.oncall import (
+    BusinessCalendarViewSet,
+    EscalationChainViewSet,
+    EscalationStepViewSet,
+    OnCallScheduleViewSet,
+    OverrideViewSet,
+    RotationMemberViewSet,
+    RotationViewSet,
+    SlaPolicyViewSet,
+    TeamViewSet,
 )
 from webnet.api.terminal import TerminalSessionViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
@@ -117,6 +129,17 @@ router.register("notification-templates", NotificationTemplateViewSet)
 router.register("notification-preferences", NotificationPreferenceViewSet)
 router.register("deliveries", DeliveryViewSet)
 router.register("inbox", InboxViewSet)
+router.register("incidents", IncidentViewSet)
+router.register("incident-rules", IncidentRuleViewSet)
+router.register("teams", TeamViewSet)
+router.register("sla-policies", SlaPolicyViewSet)
+router.register("business-calendars", BusinessCalendarViewSet)
+router.register("escalation-chains", EscalationChainViewSet)
+router.register("escalation-steps", EscalationStepViewSet)
+router.register("oncall-schedules", OnCallScheduleViewSet)
+router.register("rotations", RotationViewSet)
+router.register("rotation-members", RotationMemberViewSet)
+router.register("oncall-overrides", OverrideViewSet)
 
 app_name = "api"
 urlpatterns = [

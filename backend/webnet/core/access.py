@@ -253,6 +253,43 @@ TABLE: dict[str, dict[str, Level]] = {
         "delete": Level.ADMIN,
         "rotate_token": Level.ADMIN,
     },
+    # Incidents: operators open and work them; admins shape rules, SLAs, chains and schedules;
+    # operators swap on-call shifts with overrides. The log and clocks are read-only records.
+    "incident": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "acknowledge": Level.OPERATOR,
+    },
+    "incidentevent": {"view": Level.VIEWER},
+    "slaclockstate": {"view": Level.VIEWER},
+    "escalationrun": {"view": Level.VIEWER},
+    "escalationrunstep": {"view": Level.VIEWER},
+    **{
+        resource: {
+            "view": Level.VIEWER,
+            "add": Level.ADMIN,
+            "change": Level.ADMIN,
+            "delete": Level.ADMIN,
+        }
+        for resource in (
+            "team",
+            "incidentrule",
+            "slapolicy",
+            "businesscalendar",
+            "escalationchain",
+            "escalationstep",
+            "oncallschedule",
+            "rotation",
+            "rotationmember",
+        )
+    },
+    "override": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
 }
 
 

@@ -21,6 +21,7 @@ WITHOUT_CONTRACT = {
     "webhook-tokens": "created and revoked, never edited; tests/api/test_alarms.py",
     "inbox": "each user's own; tests/api/test_notifications.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
+    "incidents": "opened and worked through services, never edited; tests/api/test_incidents.py",
 }
 
 
