@@ -164,6 +164,10 @@ WEBNET_NOTIFY_BACKOFF_BASE = env.float("WEBNET_NOTIFY_BACKOFF_BASE", default=5.0
 WEBNET_NOTIFY_BACKOFF_CAP = env.float("WEBNET_NOTIFY_BACKOFF_CAP", default=900.0)
 WEBNET_NOTIFY_CIRCUIT_SECONDS = env.float("WEBNET_NOTIFY_CIRCUIT_SECONDS", default=60.0)
 WEBNET_NOTIFY_HTTP_TIMEOUT = env.float("WEBNET_NOTIFY_HTTP_TIMEOUT", default=10.0)
+# CIDRs tenant webhooks may reach although private/loopback (SSRF guard; tests: 127.0.0.0/8).
+WEBNET_WEBHOOK_ALLOWED_NETWORKS = env.list("WEBNET_WEBHOOK_ALLOWED_NETWORKS", default=[])
+# Inbound webhook POSTs per token (/api/v1/inbound-events/), not the anonymous rate.
+WEBNET_INBOUND_WEBHOOK_RATE = env.str("WEBNET_INBOUND_WEBHOOK_RATE", default="600/min")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")

@@ -6,7 +6,7 @@ class AlarmsConfig(AppConfig):
     verbose_name = "Alarms"
 
     def ready(self) -> None:
-        from webnet.alarms import ingest, job_events
+        from webnet.alarms import ingest, job_events, thresholds
         from webnet.alarms.receivers import service
         from webnet.core import background
         from webnet.jobs import outcomes
@@ -14,4 +14,5 @@ class AlarmsConfig(AppConfig):
 
         background.register("alarms.receivers", service.run_embedded)
         changes.register(ingest.record_state_changes)
+        changes.register_samples("alarms.thresholds", thresholds.evaluate_samples)
         outcomes.register_results("alarms.job_events", job_events.record_job_outcomes)

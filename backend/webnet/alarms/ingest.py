@@ -205,6 +205,9 @@ def _resolve_interfaces(customer_id: int, items: list[EventIn]) -> None:
         item.if_index = found.get((item.device_id, item.interface))
 
 
+Series = tuple[int, int | None, str]  # (device id, if_index or None for the device, metric)
+
+
 def check_threshold(
     customer_id: int,
     device_id: int,
@@ -214,15 +217,37 @@ def check_threshold(
 ) -> list[Event]:
     """Evaluate the customer's threshold rules on `metric`'s readings (oldest first): raise when
     breached, clear an open alarm when no longer. Only a change of state makes an event."""
-    rules = AlarmRule.objects.for_customer(customer_id).filter(
-        enabled=True, kind=RuleKind.THRESHOLD, spec__metric=metric
+    rules = list(
+        AlarmRule.objects.for_customer(customer_id).filter(
+            enabled=True, kind=RuleKind.THRESHOLD, spec__metric=metric
+        )
+    )
+    items = threshold_events(customer_id, rules, {(device_id, if_index, metric): readings})
+    return record_events(items) if items else []
+
+
+def threshold_events(
+    customer_id: int,
+    rules: list[AlarmRule],
+    series: dict[Series, Sequence[tuple[datetime, float]]],
+) -> list[EventIn]:
+    """The raise/clear events of threshold `rules` over each series' readings (oldest first):
+    one where the breach differs from whether its alarm is open (one query for the open ones)."""
+    keyed = [
+        (rule, key, readings, conditions.resource_of(key[0], key[1], "", ""))
+        for key, readings in series.items()
+        for rule in rules
+        if rule.spec.get("metric") == key[2]
+    ]
+    open_keys = set(
+        _open(customer_id)
+        .filter(dedup_key__in={f"{resource}|{rule.condition}" for rule, _, _, resource in keyed})
+        .values_list("dedup_key", flat=True)
     )
     items = []
-    for rule in rules:
+    for rule, (device_id, if_index, metric), readings, resource in keyed:
         breached = threshold_breached(rule.spec, readings)
-        resource = conditions.resource_of(device_id, if_index, "", "")
-        is_open = _open(customer_id).filter(dedup_key=f"{resource}|{rule.condition}").exists()
-        if breached == is_open:
+        if breached == (f"{resource}|{rule.condition}" in open_keys):
             continue
         items.append(
             EventIn(
@@ -239,7 +264,7 @@ def check_threshold(
                 data={"metric": metric, "rule": rule.name},
             )
         )
-    return record_events(items) if items else []
+    return items
 
 
 def _open(customer_id: int) -> ScopedQuerySet:

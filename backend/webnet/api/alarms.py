@@ -3,6 +3,7 @@ tester), silences, webhook tokens (revocable) and the inbound webhook itself."""
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -10,6 +11,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from webnet.alarms import grouping, matchers, services, silences
@@ -469,12 +471,48 @@ class WebhookTokenViewSet(
         return Response(self.get_serializer(token).data)
 
 
+def _webhook_token(request: Request) -> WebhookToken | None:
+    """The request's live webhook token, looked up once (the throttle and the view share it)."""
+    if not hasattr(request, "_webhook_token"):
+        header = request.headers.get("Authorization", "")
+        raw = header.removeprefix("Bearer ").strip() or request.headers.get("X-Webnet-Token", "")
+        request._webhook_token = services.token_customer(raw)  # type: ignore[attr-defined]
+    return request._webhook_token  # type: ignore[attr-defined]
+
+
+class InboundWebhookThrottle(SimpleRateThrottle):
+    """Per token (WEBNET_INBOUND_WEBHOOK_RATE): a monitoring system posting for a whole network
+    is not an anonymous visitor. A request without a live token gets the anonymous rate per
+    client address, so guessing tokens is throttled like any anonymous request."""
+
+    scope = "inbound_webhook"
+    anonymous: AnonRateThrottle | None = None
+
+    def get_rate(self) -> str:
+        return settings.WEBNET_INBOUND_WEBHOOK_RATE
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if _webhook_token(request) is None:
+            self.anonymous = AnonRateThrottle()
+            return self.anonymous.allow_request(request, view)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        token = _webhook_token(request)
+        assert token is not None  # allow_request sent tokenless requests to the anonymous rate
+        return f"throttle_inbound_webhook_{token.pk}"
+
+    def wait(self) -> float | None:
+        return self.anonymous.wait() if self.anonymous is not None else super().wait()
+
+
 class InboundWebhookView(APIView):
     """POST events with `Authorization: Bearer whk_…` (or `X-Webnet-Token`): Alertmanager's
     webhook JSON or the plain format (alarms/webhooks.py). The token names the customer."""
 
     authentication_classes: list[Any] = []
     permission_classes: list[Any] = []
+    throttle_classes = [InboundWebhookThrottle]
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
@@ -483,9 +521,7 @@ class InboundWebhookView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        header = request.headers.get("Authorization", "")
-        raw = header.removeprefix("Bearer ").strip() or request.headers.get("X-Webnet-Token", "")
-        token = services.token_customer(raw)
+        token = _webhook_token(request)
         if token is None:
             return Response(
                 {"detail": "Invalid or revoked webhook token."}, status=status.HTTP_401_UNAUTHORIZED

@@ -2,12 +2,14 @@
 
 `record_polls` builds a list of `StateChange` per batch and calls every registered listener
 with it inside the same transaction, so a listener's own rows (the alarms app's events) commit
-or roll back together with the state they describe. Listeners register explicitly at app ready.
+or roll back together with the state they describe. Sample listeners hear each batch's stored
+samples the same way (the alarms app's threshold rules). Listeners register at app ready.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +46,21 @@ def emit(changes: list[StateChange]) -> None:
         return
     for listener in list(_listeners):
         listener(changes)
+
+
+# (customer_id, device_id, if_index, metric, cycle, at, value) rows, as monitoring.bulk stores them
+SamplesListener = Callable[[Sequence[tuple[Any, ...]]], None]
+
+_sample_listeners: dict[str, SamplesListener] = {}
+
+
+def register_samples(name: str, listener: SamplesListener) -> None:
+    """Add (or replace, on a repeated ready()) the samples listener called `name`."""
+    _sample_listeners[name] = listener
+
+
+def emit_samples(rows: Sequence[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    for listener in list(_sample_listeners.values()):
+        listener(rows)

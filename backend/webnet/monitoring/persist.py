@@ -118,6 +118,7 @@ def record_polls(polls: list[DevicePoll]) -> list[StateChange]:
         insert_samples(out.samples)
         StateTransition.objects.bulk_create(out.transitions)
         changes.emit(out.changes)
+        changes.emit_samples(out.samples)
     return out.changes
 
 

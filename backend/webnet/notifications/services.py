@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from webnet.core import access, audit, changes, crypto
-from webnet.notifications import inbox, outbox, signing, templates, transports, wake
+from webnet.notifications import egress, inbox, outbox, signing, templates, transports, wake
 from webnet.notifications.models import (
     Delivery,
     DeliveryStatus,
@@ -35,6 +35,15 @@ def _require(actor: Any, resource: str, action: str, customer_id: int) -> None:
         raise PermissionDenied(f"You may not {action} this {resource}.")
 
 
+def _refused(url: str) -> str:
+    """Why webhooks may not go to `url` (SSRF guard), or "" when they may."""
+    try:
+        egress.check_url(url)
+    except egress.Blocked as exc:
+        return str(exc)
+    return ""
+
+
 def _clean_sink(sink: Sink | None, data: dict[str, Any]) -> dict[str, Any]:
     """Kind-specific checks; `secret` (plain) becomes `secret_encrypted`. Field-level errors."""
     kind = data.get("kind", sink.kind if sink else "")
@@ -51,8 +60,11 @@ def _clean_sink(sink: Sink | None, data: dict[str, Any]) -> dict[str, Any]:
             except ValidationError:
                 errors["recipients"] = f"{address!r} is not an email address."
     elif kind == SinkKind.WEBHOOK:
-        if not data.get("url", sink.url if sink else ""):
+        url = data.get("url", sink.url if sink else "")
+        if not url:
             errors["url"] = "A webhook sink needs its URL."
+        elif reason := _refused(url):
+            errors["url"] = reason
         if secret:
             try:
                 signing.secret_bytes(secret)
@@ -64,8 +76,11 @@ def _clean_sink(sink: Sink | None, data: dict[str, Any]) -> dict[str, Any]:
         if secret:
             try:
                 URLValidator(schemes=["http", "https"])(secret)
+                reason = _refused(secret)
             except ValidationError:
-                errors["secret"] = "The incoming-webhook URL is not a valid http(s) URL."
+                reason = "The incoming-webhook URL is not a valid http(s) URL."
+            if reason:
+                errors["secret"] = reason
         elif not has_secret:
             errors["secret"] = "Paste the service's incoming-webhook URL here."
     if errors:

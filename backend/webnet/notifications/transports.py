@@ -17,8 +17,10 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from requests.adapters import HTTPAdapter
+from requests.models import PreparedRequest
 
-from webnet.notifications import signing
+from webnet.notifications import egress, signing
 from webnet.notifications.templates import Rendered
 
 USER_AGENT = "webnet-notifications/1"
@@ -49,10 +51,33 @@ class Envelope:
 _local = threading.local()
 
 
+class PinnedAdapter(HTTPAdapter):
+    """Connects to the address egress checked (`request.pinned_address`), not to a second DNS
+    answer; TLS still verifies the certificate for the URL's host name (SNI included)."""
+
+    def build_connection_pool_key_attributes(
+        self, request: PreparedRequest, verify: Any, cert: Any = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert
+        )
+        pinned = getattr(request, "pinned_address", None)
+        if pinned is not None:
+            if host_params["scheme"] == "https":
+                pool_kwargs["server_hostname"] = host_params["host"]
+                pool_kwargs["assert_hostname"] = host_params["host"]
+            host_params["host"] = pinned
+        return host_params, pool_kwargs
+
+
 def _session() -> requests.Session:
     if not hasattr(_local, "session"):
-        _local.session = requests.Session()
-        _local.session.headers["User-Agent"] = USER_AGENT
+        session = requests.Session()
+        session.headers["User-Agent"] = USER_AGENT
+        session.trust_env = False  # no proxy from the environment: the checked address is used
+        session.mount("http://", PinnedAdapter())
+        session.mount("https://", PinnedAdapter())
+        _local.session = session
     return _local.session
 
 
@@ -88,12 +113,19 @@ def _http_outcome(response: requests.Response) -> Outcome:
 
 def _post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     try:
-        response = _session().post(
-            url,
-            data=body,
-            headers={"Content-Type": "application/json", **headers},
-            timeout=settings.WEBNET_NOTIFY_HTTP_TIMEOUT,
-            allow_redirects=False,
+        pinned = egress.pinned_address(url)
+    except egress.Blocked as exc:
+        return Outcome(False, None, f"refused: {exc}"[:500], permanent=True)
+    session = _session()
+    prepared = session.prepare_request(
+        requests.Request(
+            "POST", url, data=body, headers={"Content-Type": "application/json", **headers}
+        )
+    )
+    prepared.pinned_address = pinned  # type: ignore[attr-defined]
+    try:
+        response = session.send(
+            prepared, timeout=settings.WEBNET_NOTIFY_HTTP_TIMEOUT, allow_redirects=False
         )
     except requests.RequestException as exc:
         return Outcome(False, None, f"{type(exc).__name__}: {exc}"[:500])

@@ -6,6 +6,7 @@ the factories) must never appear in an HTTP response, a log record or an audit e
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -27,6 +28,10 @@ settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Jobs a test submits run in the test process (no worker process beside pytest); the served-app
 # tests (`manage.py serve` subprocesses) run the embedded worker.
 settings.WEBNET_EXECUTOR = "local"
+# Webhook receivers in tests listen on loopback, which the SSRF guard refuses otherwise (served
+# subprocesses read it from the environment).
+os.environ.setdefault("WEBNET_WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8")
+settings.WEBNET_WEBHOOK_ALLOWED_NETWORKS = ["127.0.0.0/8"]
 
 CANARY = factories.CANARY
 

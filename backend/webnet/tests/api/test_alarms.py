@@ -355,3 +355,25 @@ def test_alarms_and_events_filter_by_location_subtree_in_list_and_export(world: 
         for path in ("alarms", "events", "alarms/export"):
             response = client.get(f"/api/v1/{path}/", {"within": bad})
             assert response.status_code == 400 and "within" in response.json(), (path, bad)
+
+
+def test_inbound_webhooks_have_their_own_throttle_per_token(world: World, api) -> None:
+    # given a token (the anonymous rate is 60/min: a burst from Alertmanager would exceed it)
+    raw = api("admin").post("/api/v1/webhook-tokens/", {"customer": world.a.pk, "name": "am"})
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw.json()['token']}"}
+    hook = APIClient()
+
+    def alert(n: int) -> dict:
+        return {"status": "firing", "labels": {"alertname": f"A{n}", "severity": "warning"}}
+
+    burst = {"version": "4", "status": "firing", "alerts": [alert(n) for n in range(200)]}
+    response = hook.post("/api/v1/inbound-events/", burst, format="json", **auth)
+    assert response.status_code == 202 and response.json() == {"events": 200}
+    # when it posts 100 times within a minute, then every post is accepted
+    one = {"version": "4", "status": "firing", "alerts": [alert(0)]}
+    for n in range(100):
+        response = hook.post("/api/v1/inbound-events/", one, format="json", **auth)
+        assert response.status_code == 202, (n, response.content)
+    assert Alarm.objects.get(condition="A0").occurrences == 101
+    bad = hook.post("/api/v1/inbound-events/", burst, format="json", HTTP_AUTHORIZATION="Bearer x")
+    assert bad.status_code == 401

@@ -32,6 +32,7 @@ FAST = {
     "WEBNET_NOTIFY_INTERVAL": "1",
     "WEBNET_NOTIFY_BATCH": "50",
     "WEBNET_NOTIFY_CONCURRENCY": "8",
+    "WEBNET_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the soak's receivers are on loopback
     "LOG_LEVEL": "WARNING",
     "LOG_FORMAT": "text",
 }
