@@ -2,6 +2,7 @@
 
 import time
 from datetime import timedelta
+from typing import Any
 
 import factory
 import pyotp
@@ -13,6 +14,8 @@ from webnet.customers.models import Customer, Membership, Role
 from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
 from webnet.locations.models import Location, Rack, Region, Site
+from webnet.maintenance.models import FreezeWindow, MaintenanceWindow
+from webnet.maintenance.services import stamp
 from webnet.notifications.models import RoutingRule, Sink
 from webnet.users import totp
 from webnet.users.models import User
@@ -377,3 +380,36 @@ class RoutingRuleFactory(DjangoModelFactory):
     def users(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
             self.users.set(extracted)
+
+
+class MaintenanceWindowFactory(DjangoModelFactory):
+    """An hour-long one-off window from now, with its derived columns (`devices=[...]`)."""
+
+    class Meta:
+        model = MaintenanceWindow
+        skip_postgeneration_save = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"window-{n}")
+    starts_at = factory.LazyFunction(timezone.now)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+
+    @classmethod
+    def _create(cls, model_class: type[Any], *args: object, **kwargs: Any) -> Any:
+        window = model_class(**kwargs)
+        stamp(window, timezone.now())
+        window.save()
+        return window
+
+    @factory.post_generation
+    def devices(self, create: bool, extracted: list[Device] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.devices.set(extracted)
+
+
+class FreezeWindowFactory(MaintenanceWindowFactory):
+    class Meta:
+        model = FreezeWindow
+
+    name = factory.Sequence(lambda n: f"freeze-{n}")
+    devices = None

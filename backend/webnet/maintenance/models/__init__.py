@@ -2,3 +2,13 @@
 
 Each submodule's models are re-exported here so Django finds them in ``webnet.maintenance.models``.
 """
+
+from webnet.maintenance.models.windows import (  # noqa: F401
+    Behaviour,
+    FreezeMode,
+    FreezeWindow,
+    MaintenanceWindow,
+    ScheduledChange,
+    ScheduledStatus,
+    WindowStatus,
+)
