@@ -43,6 +43,9 @@ SCOPE_FIELDS = ("devices", "groups", "regions", "sites", "locations")
 
 def coverage(customer_id: int, windows: Iterable[MaintenanceWindow]) -> dict[int, set[int]]:
     """window id → the devices it covers, children in topology included."""
+    windows = list(windows)
+    if not windows:
+        return {}
     parents = parents_of(customer_id)
     return {w.pk: scope.with_children(scope.direct_device_ids(w), parents) for w in windows}
 
@@ -67,6 +70,14 @@ def active_for(
         for device_id in covered[window.pk] & wanted:
             found.setdefault(device_id, (window, window.behaviour))
     return found
+
+
+def active_customer_ids(at: datetime) -> set[int]:
+    """Customers with a window open at `at` (for the alarms' re-evaluation tick)."""
+    windows = overlapping(
+        MaintenanceWindow.objects.filter(cancelled=False), at, at + timedelta(microseconds=1)
+    )
+    return {w.customer_id for w in windows if w.current_status(at) == WindowStatus.ACTIVE}
 
 
 def maintained_intervals(
