@@ -7,9 +7,12 @@ class MaintenanceConfig(AppConfig):
 
     def ready(self) -> None:
         # Hooks into the layers below (DESIGN §3: they cannot import maintenance).
+        from webnet.config_mgmt import change_gates
         from webnet.jobs import periodic
-        from webnet.maintenance import services
+        from webnet.maintenance import gates, services, tick
         from webnet.monitoring import availability
 
-        periodic.register("maintenance", services.tick)
+        periodic.register("maintenance", tick.tick)
         availability.register_exclusions(services.maintained_intervals)
+        change_gates.register("freeze", gates.freeze_gate)
+        change_gates.register("conflict", gates.conflict_gate)

@@ -7,6 +7,7 @@ router goes dark with it, one with a second uplink elsewhere stays reachable and
 """
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from webnet.devices.groups import member_ids
 from webnet.devices.models import Device
@@ -16,16 +17,39 @@ from webnet.maintenance.models import MaintenanceWindow
 
 def direct_device_ids(window: MaintenanceWindow) -> set[int]:
     """Devices the window names, directly, by group or by location subtree."""
-    found = {device.pk for device in window.devices.all()}
-    for group in window.groups.all():
+    return named_device_ids(
+        window.customer_id,
+        devices=window.devices.all(),
+        groups=window.groups.all(),
+        nodes=nodes_of(window.regions.all(), window.sites.all(), window.locations.all()),
+    )
+
+
+def nodes_of(regions: Iterable[Any], sites: Iterable[Any], locations: Iterable[Any]) -> list[Node]:
+    return (
+        [Node("region", r.pk) for r in regions]
+        + [Node("site", s.pk) for s in sites]
+        + [Node("location", loc.pk) for loc in locations]
+    )
+
+
+def named_device_ids(
+    customer_id: int, *, devices: Iterable[Any], groups: Iterable[Any], nodes: Iterable[Node]
+) -> set[int]:
+    """The devices given, the members of the groups and the devices inside the nodes."""
+    found = {device.pk for device in devices}
+    for group in groups:
         found |= member_ids(group)
-    nodes = [Node("region", r.pk) for r in window.regions.all()]
-    nodes += [Node("site", s.pk) for s in window.sites.all()]
-    nodes += [Node("location", loc.pk) for loc in window.locations.all()]
-    devices = Device.objects.for_customer(window.customer_id)
+    inventory = Device.objects.for_customer(customer_id)
     for node in nodes:
-        found |= set(within(devices, node).values_list("pk", flat=True))
+        found |= set(within(inventory, node).values_list("pk", flat=True))
     return found
+
+
+def site_ids(customer_id: int, device_ids: Iterable[int]) -> set[int]:
+    """The sites the devices stand in (for the calendar's same-site check)."""
+    rows = Device.objects.for_customer(customer_id).filter(pk__in=list(device_ids))
+    return {pk for pk in rows.values_list("site_id", flat=True) if pk is not None}
 
 
 def with_children(direct: Iterable[int], parents: Mapping[int, Iterable[int]]) -> set[int]:

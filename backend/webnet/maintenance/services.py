@@ -5,6 +5,7 @@ Status and coverage are derived from the stored definitions on every call (recur
 read and the tick give the same answer; the tick only stores it for lists and filters.
 """
 
+import copy
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -128,7 +129,10 @@ def validate_timing(item: Timed) -> None:
 
 
 def stamp(item: Timed, now: datetime) -> None:
-    """Derived columns before a write: the last end, and a window's status."""
+    """Derived columns before a write: the last end, and a window's status. Times are kept to
+    the second (a recurrence rule has no sub-second starts)."""
+    item.starts_at = item.starts_at.replace(microsecond=0)
+    item.ends_at = item.ends_at.replace(microsecond=0)
     validate_timing(item)
     item.refresh_last_end()
     if isinstance(item, MaintenanceWindow):
@@ -138,12 +142,13 @@ def stamp(item: Timed, now: datetime) -> None:
 @transaction.atomic
 def save_timed(actor: Any, model: type[Timed], data: dict[str, Any], obj: Any = None) -> Any:
     """Create (obj None) or update a window or freeze, audited, with its derived columns."""
-    candidate = obj or model()
+    candidate = copy.copy(obj) if obj is not None else model()  # obj stays "before" for audit
     plain = {k: v for k, v in data.items() if k not in SCOPE_FIELDS}
     for name, value in plain.items():
         setattr(candidate, name, value)
     stamp(candidate, timezone.now())
-    derived = {"last_end": candidate.last_end}
+    derived = {"last_end": candidate.last_end, "starts_at": candidate.starts_at}
+    derived["ends_at"] = candidate.ends_at
     if isinstance(candidate, MaintenanceWindow):
         derived["status"] = candidate.status
     full = {**data, **derived}
@@ -174,7 +179,7 @@ def end_early(
     return window
 
 
-def tick(now: datetime) -> dict[str, int]:
+def store_statuses(now: datetime) -> dict[str, int]:
     """Store every window's derived status (idempotent: only differing rows are written)."""
     candidates = MaintenanceWindow.objects.exclude(
         status__in=[WindowStatus.COMPLETED, WindowStatus.CANCELLED], cancelled=False

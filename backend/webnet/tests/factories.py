@@ -382,15 +382,13 @@ class RoutingRuleFactory(DjangoModelFactory):
             self.users.set(extracted)
 
 
-class MaintenanceWindowFactory(DjangoModelFactory):
-    """An hour-long one-off window from now, with its derived columns (`devices=[...]`)."""
+class TimedFactory(DjangoModelFactory):
+    """An hour-long one-off window or freeze from now, with its derived columns."""
 
     class Meta:
-        model = MaintenanceWindow
-        skip_postgeneration_save = True
+        abstract = True
 
     customer = factory.SubFactory(CustomerFactory)
-    name = factory.Sequence(lambda n: f"window-{n}")
     starts_at = factory.LazyFunction(timezone.now)
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
 
@@ -401,15 +399,24 @@ class MaintenanceWindowFactory(DjangoModelFactory):
         window.save()
         return window
 
+
+class MaintenanceWindowFactory(TimedFactory):
+    """`devices=[...]` puts them in the window."""
+
+    class Meta:
+        model = MaintenanceWindow
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"window-{n}")
+
     @factory.post_generation
     def devices(self, create: bool, extracted: list[Device] | None, **kwargs: object) -> None:
         if create and extracted:
             self.devices.set(extracted)
 
 
-class FreezeWindowFactory(MaintenanceWindowFactory):
+class FreezeWindowFactory(TimedFactory):
     class Meta:
         model = FreezeWindow
 
     name = factory.Sequence(lambda n: f"freeze-{n}")
-    devices = None

@@ -47,8 +47,8 @@ def test_status_on_read_matches_the_tick_at_every_hour_across_dst():
     # then at every hour the tick stores what a read derives, and a repeated tick writes nothing
     for hour in range(0, 24 * 24, 7):
         now = start + timedelta(hours=hour)
-        services.tick(now)
-        assert services.tick(now) == {"windows": 0}
+        services.store_statuses(now)
+        assert services.store_statuses(now) == {"windows": 0}
         for stored in MaintenanceWindow.objects.all():
             assert stored.status == stored.current_status(now), (now, stored)
     # and the last occurrence's end is stored for the calendar's database filter
