@@ -37,6 +37,12 @@ from webnet.api.devices import (
 )
 from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
 from webnet.api.locations import LocationViewSet, RackViewSet, RegionViewSet, SiteViewSet
+from webnet.api.maintenance import (
+    CalendarTokenViewSet,
+    FreezeWindowViewSet,
+    MaintenanceWindowViewSet,
+    ScheduledChangeViewSet,
+)
 from webnet.api.monitoring import (
     AvailabilityView,
     DeviceMonitoringViewSet,
@@ -111,6 +117,10 @@ router.register("notification-templates", NotificationTemplateViewSet)
 router.register("notification-preferences", NotificationPreferenceViewSet)
 router.register("deliveries", DeliveryViewSet)
 router.register("inbox", InboxViewSet)
+router.register("maintenance-windows", MaintenanceWindowViewSet)
+router.register("freeze-windows", FreezeWindowViewSet)
+router.register("scheduled-changes", ScheduledChangeViewSet)
+router.register("calendar-tokens", CalendarTokenViewSet)
 
 app_name = "api"
 urlpatterns = [

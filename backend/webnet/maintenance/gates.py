@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.utils import timezone
-
 from webnet.config_mgmt.change_gates import GateFinding
 from webnet.config_mgmt.plans import PlanDevice
 from webnet.locations.within import Node
@@ -170,6 +168,7 @@ def conflict_gate(plan: Any, starts: datetime, ends: datetime) -> list[GateFindi
     ]
 
 
-def horizon_spans(occurrences: Any, start: datetime) -> list[tuple[datetime, datetime]]:
-    """A candidate window's occurrences from `start` to the horizon (recurring ones are long)."""
-    return occurrences(start, max(start, timezone.now()) + HORIZON)
+def upcoming(item: Any, now: datetime) -> list[tuple[datetime, datetime]]:
+    """A candidate window's open and future occurrences up to the horizon (past ones cannot
+    collide with anything any more)."""
+    return item.occurrences(now, now + HORIZON)

@@ -142,6 +142,8 @@ def stamp(item: Timed, now: datetime) -> None:
 @transaction.atomic
 def save_timed(actor: Any, model: type[Timed], data: dict[str, Any], obj: Any = None) -> Any:
     """Create (obj None) or update a window or freeze, audited, with its derived columns."""
+    customer_id = obj.customer_id if obj is not None else data["customer"].pk
+    _check(actor, model._meta.model_name, "add" if obj is None else "change", customer_id)
     candidate = copy.copy(obj) if obj is not None else model()  # obj stays "before" for audit
     plain = {k: v for k, v in data.items() if k not in SCOPE_FIELDS}
     for name, value in plain.items():
@@ -155,6 +157,10 @@ def save_timed(actor: Any, model: type[Timed], data: dict[str, Any], obj: Any = 
     if obj is None:
         return changes.create(actor, model, full)
     return changes.update(actor, obj, full)
+
+
+def update_timed(actor: Any, obj: Any, data: dict[str, Any]) -> Any:
+    return save_timed(actor, type(obj), data, obj)
 
 
 @transaction.atomic

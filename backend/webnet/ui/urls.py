@@ -20,6 +20,7 @@ from webnet.ui import (
     job_start,
     jobs,
     locations,
+    maintenance,
     members,
     notifications,
     onboarding,
@@ -48,6 +49,7 @@ def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list: 
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("calendar/<str:token>.ics", maintenance.calendar_feed, name="calendar_feed"),
     path("alarms/", alarms.alarm_console, name="alarm_console"),
     path("alarms/acknowledge/", alarms.alarm_bulk_acknowledge, name="alarm_bulk_acknowledge"),
     path("login/", auth.login_view, name="login"),

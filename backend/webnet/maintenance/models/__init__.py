@@ -5,6 +5,7 @@ Each submodule's models are re-exported here so Django finds them in ``webnet.ma
 
 from webnet.maintenance.models.windows import (  # noqa: F401
     Behaviour,
+    CalendarToken,
     FreezeMode,
     FreezeWindow,
     MaintenanceWindow,

@@ -34,6 +34,9 @@ WITHOUT_CONTRACT = {
     "deliveries": "made by the outbox; read and retry; tests/api/test_notifications.py",
     "inbox": "each user's own; tests/api/test_notifications.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
+    "scheduled-changes": "made from a confirmed plan, cancelled, never edited; "
+    "tests/api/test_maintenance.py",
+    "calendar-tokens": "created and revoked, never edited; tests/api/test_maintenance.py",
 }
 
 
