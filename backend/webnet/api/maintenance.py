@@ -105,8 +105,6 @@ class MaintenanceWindowSerializer(TimedSerializer):
         attrs = super().validate(attrs)
         candidate = self._candidate(attrs)
         customer_id = candidate.customer_id
-        if candidate.cancelled:
-            return attrs
 
         def chosen(name: str) -> Any:
             if name in attrs:
@@ -119,13 +117,10 @@ class MaintenanceWindowSerializer(TimedSerializer):
             groups=chosen("groups"),
             nodes=scope.nodes_of(chosen("regions"), chosen("sites"), chosen("locations")),
         )
-        key = f"maintenance:{self.instance.pk if self.instance else 'new'}"
-        spans = gates.upcoming(candidate, timezone.now())
-        calendar, conflicts = gates.window_conflicts(customer_id, key, spans, device_ids)
-        refusing = [calendar.describe(c) for c in conflicts if c.refuses]
-        if refusing:
-            raise serializers.ValidationError({"conflicts": refusing})
-        self.context["warnings"] = [calendar.describe(c) for c in conflicts]
+        try:
+            self.context["warnings"] = gates.check_window(candidate, device_ids, timezone.now())
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from exc
         return attrs
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from webnet.config_mgmt.change_gates import GateFinding
 from webnet.config_mgmt.plans import PlanDevice
 from webnet.locations.within import Node
@@ -169,6 +171,21 @@ def conflict_gate(plan: Any, starts: datetime, ends: datetime) -> list[GateFindi
 
 
 def upcoming(item: Any, now: datetime) -> list[tuple[datetime, datetime]]:
-    """A candidate window's open and future occurrences up to the horizon (past ones cannot
-    collide with anything any more)."""
-    return item.occurrences(now, now + HORIZON)
+    """A candidate window's open and future occurrences up to a horizon after its first start
+    (past ones cannot collide with anything any more)."""
+    return item.occurrences(now, max(now, item.starts_at) + HORIZON)
+
+
+def check_window(window: Any, device_ids: set[int], now: datetime) -> list[str]:
+    """A window about to be written: refused (ValidationError on `conflicts`, naming each item)
+    when it collides on the same device or with a freeze; else the warnings to show."""
+    if window.cancelled:
+        return []
+    key = f"maintenance:{window.pk or 'new'}"
+    calendar, conflicts = window_conflicts(
+        window.customer_id, key, upcoming(window, now), device_ids
+    )
+    refusing = [calendar.describe(c) for c in conflicts if c.refuses]
+    if refusing:
+        raise ValidationError({"conflicts": refusing})
+    return [calendar.describe(c) for c in conflicts]

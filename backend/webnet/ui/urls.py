@@ -49,7 +49,15 @@ def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list: 
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("calendar/", maintenance.calendar, name="calendar"),
     path("calendar/<str:token>.ics", maintenance.calendar_feed, name="calendar_feed"),
+    *_crud(
+        "maintenance",
+        "maintenance",
+        maintenance.WindowListView,
+        maintenance.WindowFormView,
+        maintenance.WindowDeleteView,
+    ),
     path("alarms/", alarms.alarm_console, name="alarm_console"),
     path("alarms/acknowledge/", alarms.alarm_bulk_acknowledge, name="alarm_bulk_acknowledge"),
     path("login/", auth.login_view, name="login"),
