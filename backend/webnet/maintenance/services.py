@@ -112,6 +112,10 @@ def _check(actor: Any, resource: str, action: str, customer_id: int) -> None:
         raise PermissionDenied("Your role in this customer does not allow this.")
 
 
+MAX_OCCURRENCES = 5000  # COUNT; an open-ended rule is fine, it is expanded per range only
+MAX_SPAN = timedelta(days=20 * 366)  # UNTIL, after the first start
+
+
 def validate_timing(item: Timed) -> None:
     """The definition must make sense: end after start, a parseable, not too frequent rule."""
     if item.ends_at <= item.starts_at:
@@ -123,9 +127,14 @@ def validate_timing(item: Timed) -> None:
         if any(f"FREQ={f}" in rule for f in ("SECONDLY", "MINUTELY", "HOURLY")):
             raise ValidationError({"rrule": "A window repeats at most daily."})
     try:
-        item.definition().occurrences(item.starts_at, item.ends_at)
+        definition = item.definition()
+        definition.occurrences(item.starts_at, item.ends_at)
     except (ValueError, TypeError) as exc:
         raise ValidationError({"rrule": f"Not a valid RRULE: {exc}"}) from exc
+    if rule and not definition.bounded(MAX_OCCURRENCES, MAX_SPAN):
+        raise ValidationError(
+            {"rrule": f"At most {MAX_OCCURRENCES} occurrences (COUNT) and UNTIL within 20 years."}
+        )
 
 
 def stamp(item: Timed, now: datetime) -> None:

@@ -143,7 +143,13 @@ def test_availability_leaves_out_exactly_the_maintained_time():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("rrule", "FREQ=MINUTELY"), ("rrule", "BYDAY=XX"), ("rrule", "FREQ=DAILY;BYHOUR=99")],
+    [
+        ("rrule", "FREQ=MINUTELY"),
+        ("rrule", "BYDAY=XX"),
+        ("rrule", "FREQ=DAILY;BYHOUR=99"),
+        ("rrule", "FREQ=DAILY;COUNT=100000000"),
+        ("rrule", "FREQ=DAILY;UNTIL=99991231T000000"),
+    ],
 )
 def test_bad_timing_is_a_field_error(field, value):
     window = MaintenanceWindow(
