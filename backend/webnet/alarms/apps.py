@@ -6,13 +6,14 @@ class AlarmsConfig(AppConfig):
     verbose_name = "Alarms"
 
     def ready(self) -> None:
-        from webnet.alarms import ingest, job_events, thresholds
+        from webnet.alarms import ingest, job_events, maintenance, thresholds
         from webnet.alarms.receivers import service
         from webnet.core import background
-        from webnet.jobs import outcomes
+        from webnet.jobs import outcomes, periodic
         from webnet.monitoring import changes
 
         background.register("alarms.receivers", service.run_embedded)
         changes.register(ingest.record_state_changes)
         changes.register_samples("alarms.thresholds", thresholds.evaluate_samples)
         outcomes.register_results("alarms.job_events", job_events.record_job_outcomes)
+        periodic.register("alarms.maintenance", maintenance.reevaluate)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
-from webnet.alarms import bulk, silences, suppression
+from webnet.alarms import bulk, maintenance, silences, suppression
 from webnet.alarms.conditions import DEVICE_DOWN
 from webnet.alarms.models import OPEN_STATES, Alarm, AlarmRule, AlarmState, Event
 from webnet.alarms.notify import on_alarm_change
@@ -205,6 +205,7 @@ def announce(customer_id: int, changed: list[tuple[Alarm, str]], now: datetime) 
         if (silence.pk if silence else None) != alarm.silenced_by_id:
             alarm.silenced_by = silence
             alarm.save(update_fields=["silenced_by"])
+    maintenance.mark(customer_id, [alarm for alarm, _ in changed], now)
     for alarm, change in changed:
         on_alarm_change(alarm, change)
 

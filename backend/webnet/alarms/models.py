@@ -139,6 +139,14 @@ class Alarm(CustomerOwned):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="suppressing"
     )
     awaiting_recheck = models.BooleanField(default=False)
+    maintenance = models.ForeignKey(
+        "maintenance.MaintenanceWindow",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    maintenance_behaviour = models.CharField(max_length=10, blank=True)  # suppress | mute | flag
     auto_clear_at = models.DateTimeField(null=True, blank=True)
     inhibited_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="inhibiting"

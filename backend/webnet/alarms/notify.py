@@ -45,6 +45,7 @@ def notifiable(alarm: Alarm) -> bool:
         or alarm.awaiting_recheck
         or alarm.flapping
         or shelved
+        or alarm.maintenance_behaviour in ("suppress", "mute")
     )
 
 

@@ -40,6 +40,12 @@ from webnet.api.devices import (
 from webnet.api.incidents import IncidentRuleViewSet, IncidentViewSet
 from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
 from webnet.api.locations import LocationViewSet, RackViewSet, RegionViewSet, SiteViewSet
+from webnet.api.maintenance import (
+    CalendarTokenViewSet,
+    FreezeWindowViewSet,
+    MaintenanceWindowViewSet,
+    ScheduledChangeViewSet,
+)
 from webnet.api.monitoring import (
     AvailabilityView,
     DeviceMonitoringViewSet,
@@ -140,6 +146,10 @@ router.register("oncall-schedules", OnCallScheduleViewSet)
 router.register("rotations", RotationViewSet)
 router.register("rotation-members", RotationMemberViewSet)
 router.register("oncall-overrides", OverrideViewSet)
+router.register("maintenance-windows", MaintenanceWindowViewSet)
+router.register("freeze-windows", FreezeWindowViewSet)
+router.register("scheduled-changes", ScheduledChangeViewSet)
+router.register("calendar-tokens", CalendarTokenViewSet)
 
 app_name = "api"
 urlpatterns = [

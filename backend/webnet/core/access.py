@@ -238,6 +238,24 @@ TABLE: dict[str, dict[str, Level]] = {
     "outboxmessage": {"view": Level.VIEWER},
     "delivery": {"view": Level.VIEWER, "retry": Level.OPERATOR},
     "inboxitem": {"view": Level.VIEWER, "change": Level.VIEWER},
+    # Maintenance: the NOC's operators plan windows and schedule changes into them; freezes
+    # (and overriding one) and the calendar feed's tokens are the customer admin's.
+    "maintenancewindow": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+        "end": Level.OPERATOR,
+    },
+    "freezewindow": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+        "override": Level.ADMIN,
+    },
+    "scheduledchange": {"view": Level.VIEWER, "add": Level.OPERATOR, "cancel": Level.OPERATOR},
+    "calendartoken": {"view": Level.ADMIN, "add": Level.ADMIN, "revoke": Level.ADMIN},
     # Maintenance: operators post notices; the status page (who may read it) is admin.
     "announcement": {
         "view": Level.VIEWER,

@@ -25,7 +25,9 @@ def current_incidents(customer: Customer, now: datetime) -> Section:
     )
     items = [
         {
-            "title": f"Service disruption — {row.site.name}" if row.site_id else "Service disruption",
+            "title": f"Service disruption — {row.site.name}"
+            if row.site_id
+            else "Service disruption",
             "detail": f"since {row.opened_at:%Y-%m-%d %H:%M:%S} UTC",
         }
         for row in rows

@@ -70,6 +70,29 @@ class WindowDefinition:
         )
         return "scheduled" if any(_utc(w, zone) > now for w in later) else "completed"
 
+    def last_end(self) -> datetime | None:
+        """UTC end of the last occurrence (before any early end); None when the rule never
+        ends (no COUNT or UNTIL)."""
+        zone = ZoneInfo(self.zone)
+        if not self.rule:
+            return _utc(self.first_start + self.duration, zone)
+        rule: rrule = rrulestr(self.rule, dtstart=self.first_start)  # type: ignore[assignment]
+        if rule._count is None and rule._until is None:  # dateutil keeps COUNT and UNTIL here
+            return None
+        last = rule.before(datetime.max, inc=True)
+        return None if last is None else _utc(last + self.duration, zone)
+
+    def bounded(self, count: int, span: timedelta) -> bool:
+        """COUNT at most `count` and UNTIL at most `span` after the first start (so finding the
+        last occurrence stays cheap)."""
+        if not self.rule:
+            return True
+        rule: rrule = rrulestr(self.rule, dtstart=self.first_start)  # type: ignore[assignment]
+        if rule._count is not None and rule._count > count:
+            return False
+        until = rule._until
+        return until is None or until.replace(tzinfo=None) - self.first_start <= span
+
     def _wall_starts(self, lo: datetime, hi: datetime | None) -> list[datetime]:
         """Naive wall-time starts in [lo, hi] (hi None: the next few after lo)."""
         if not self.rule:

@@ -15,6 +15,8 @@ from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, T
 from webnet.devices.platforms import Platform
 from webnet.incidents.log import append_event
 from webnet.locations.models import Location, Rack, Region, Site
+from webnet.maintenance.models import FreezeWindow, MaintenanceWindow
+from webnet.maintenance.services import stamp
 from webnet.notifications.models import RoutingRule, Sink
 from webnet.users import totp
 from webnet.users.models import User
@@ -455,3 +457,43 @@ class SlaPolicyFactory(DjangoModelFactory):
             "p3": {"acknowledge": 3600, "resolve_first": 86400},
         }
     )
+
+
+class TimedFactory(DjangoModelFactory):
+    """An hour-long one-off window or freeze from now, with its derived columns."""
+
+    class Meta:
+        abstract = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    starts_at = factory.LazyFunction(timezone.now)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+
+    @classmethod
+    def _create(cls, model_class: type[Any], *args: object, **kwargs: Any) -> Any:
+        window = model_class(**kwargs)
+        stamp(window, timezone.now())
+        window.save()
+        return window
+
+
+class MaintenanceWindowFactory(TimedFactory):
+    """`devices=[...]` puts them in the window."""
+
+    class Meta:
+        model = MaintenanceWindow
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"window-{n}")
+
+    @factory.post_generation
+    def devices(self, create: bool, extracted: list[Device] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.devices.set(extracted)
+
+
+class FreezeWindowFactory(TimedFactory):
+    class Meta:
+        model = FreezeWindow
+
+    name = factory.Sequence(lambda n: f"freeze-{n}")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from webnet.maintenance import announcements, status_page
 from webnet.maintenance.models import Announcement
 from webnet.ui.crud import ScopedFormView, ScopedListView, ScopedMixin
-from webnet.ui.forms.maintenance import AnnouncementForm
+from webnet.ui.forms.announcements import AnnouncementForm
 
 
 class AnnouncementMixin(ScopedMixin):

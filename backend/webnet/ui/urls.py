@@ -22,6 +22,7 @@ from webnet.ui import (
     job_start,
     jobs,
     locations,
+    maintenance,
     members,
     notifications,
     onboarding,
@@ -51,6 +52,15 @@ def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list: 
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("calendar/", maintenance.calendar, name="calendar"),
+    path("calendar/<str:token>.ics", maintenance.calendar_feed, name="calendar_feed"),
+    *_crud(
+        "maintenance",
+        "maintenance",
+        maintenance.WindowListView,
+        maintenance.WindowFormView,
+        maintenance.WindowDeleteView,
+    ),
     path("alarms/", alarms.alarm_console, name="alarm_console"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/open/", incidents.incident_open, name="incident_open"),

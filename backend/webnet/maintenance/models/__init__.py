@@ -8,3 +8,13 @@ from webnet.maintenance.models.announcements import (  # noqa: F401
     AnnouncementUpdate,
     StatusPage,
 )
+from webnet.maintenance.models.windows import (  # noqa: F401
+    Behaviour,
+    CalendarToken,
+    FreezeMode,
+    FreezeWindow,
+    MaintenanceWindow,
+    ScheduledChange,
+    ScheduledStatus,
+    WindowStatus,
+)

@@ -22,6 +22,9 @@ WITHOUT_CONTRACT = {
     "inbox": "each user's own; tests/api/test_notifications.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
     "incidents": "opened and worked through services, never edited; tests/api/test_incidents.py",
+    "scheduled-changes": "made from a confirmed plan, cancelled, never edited; "
+    "tests/api/test_maintenance.py",
+    "calendar-tokens": "created and revoked, never edited; tests/api/test_maintenance.py",
 }
 
 

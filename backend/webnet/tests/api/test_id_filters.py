@@ -12,11 +12,13 @@ from webnet.alarms.models import Alarm
 from webnet.api.filters import FilterBackend
 from webnet.api.urls import router
 from webnet.compliance.models import CompliancePolicy, ComplianceRule, ComplianceRun
+from webnet.config_mgmt.plans import ChangePlan
 from webnet.customers.models import Customer
 from webnet.devices.models import Credential, Device, DeviceGroup
 from webnet.incidents.models import EscalationChain, OnCallSchedule, Rotation, Team
 from webnet.jobs.models import Job, Schedule
 from webnet.locations.models import Location, Rack, Region, Site
+from webnet.maintenance.models import MaintenanceWindow
 from webnet.monitoring.models import PollProfile, SnmpCredential
 from webnet.notifications.models import OutboxMessage, Sink
 from webnet.tests import factories as f
@@ -45,6 +47,8 @@ FOREIGN: dict[type[Model], Callable[[World], Model]] = {
     SnmpCredential: lambda world: f.SnmpCredentialFactory(customer=world.b),
     PollProfile: lambda world: f.PollProfileFactory(customer=world.b),
     Alarm: lambda world: f.AlarmFactory(customer=world.b),
+    ChangePlan: lambda world: ChangePlan.objects.create(customer=world.b),
+    MaintenanceWindow: lambda world: f.MaintenanceWindowFactory(customer=world.b),
     Sink: lambda world: f.SinkFactory(customer=world.b),
     Team: lambda world: f.TeamFactory(customer=world.b),
     EscalationChain: lambda world: f.EscalationChainFactory(customer=world.b),

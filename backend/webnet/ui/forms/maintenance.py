@@ -1,52 +1,51 @@
-"""Announcement form: audience nodes come through the gate; times are aware (the user's zone)."""
+"""The maintenance window form: scope pickers offered through the gate, times in the user's zone
+(the page's active zone), recurrence as an RRULE body."""
 
 from typing import Any
 
 from django import forms
 
-from webnet.customers.roles import Role
-from webnet.locations.models import Region, Site
-from webnet.maintenance.models import Announcement
+from webnet.devices.models import Device, DeviceGroup
+from webnet.locations.models import Location, Region, Site
+from webnet.maintenance.models import MaintenanceWindow
 from webnet.ui.forms.base import ScopedModelForm
 
-WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+SCOPE = {
+    "devices": Device,
+    "groups": DeviceGroup,
+    "regions": Region,
+    "sites": Site,
+    "locations": Location,
+}
 
 
-class AnnouncementForm(ScopedModelForm):
-    audience_roles = forms.MultipleChoiceField(
-        choices=Role.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Banner audience; none ticked: every role.",
-    )
+class MaintenanceWindowForm(ScopedModelForm):
+    unique_in_customer = ("name",)
 
     class Meta:
-        model = Announcement
+        model = MaintenanceWindow
         fields = [
-            "title",
-            "body",
-            "priority",
-            "on_banner",
-            "on_status_page",
-            "audience_roles",
-            "audience_region",
-            "audience_site",
-            "is_draft",
-            "publish_at",
-            "expire_at",
+            "name",
+            "description",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "rrule",
+            "behaviour",
+            *SCOPE,
+            "cancelled",
         ]
-        widgets = {"body": forms.Textarea(attrs={"rows": 5}), "publish_at": WHEN, "expire_at": WHEN}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.restrict_choices("audience_region", Region)
-        self.restrict_choices("audience_site", Site)
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        publish, expire = cleaned.get("publish_at"), cleaned.get("expire_at")
-        if publish and expire and expire <= publish:
-            self.add_error("expire_at", "Must be after the publish time.")
-        if cleaned.get("audience_region") and cleaned.get("audience_site"):
-            self.add_error("audience_site", "Give a region or a site, not both.")
-        return cleaned
+        for name, model in SCOPE.items():
+            self.restrict_choices(name, model)
+            self.fields[name].required = False
+        self.fields["starts_at"].help_text = "In your time zone."
+        self.fields["time_zone"].help_text = "The zone the recurrence is written in (IANA)."
+        self.fields["rrule"].help_text = "Optional, e.g. FREQ=WEEKLY;BYDAY=SU;COUNT=10"

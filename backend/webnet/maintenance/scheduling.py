@@ -1,0 +1,146 @@
+"""Changes scheduled into a maintenance window: checked against the calendar's gates when they
+are scheduled, and started by the tick through the deploy front door at the occurrence's start —
+never outside it (a tick that comes after the occurrence closed marks the change missed).
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from webnet.config_mgmt import change_gates, deploy
+from webnet.config_mgmt.change_gates import GateFinding
+from webnet.config_mgmt.plans import PlanStatus
+from webnet.core import access, audit, changes
+from webnet.maintenance.models import MaintenanceWindow, ScheduledChange, ScheduledStatus
+
+Span = tuple[datetime, datetime]
+
+
+def _check(actor: Any, resource: str, action: str, customer_id: int) -> None:
+    if not access.can(actor, resource, action, customer_id):
+        raise PermissionDenied("Your role in this customer does not allow this.")
+
+
+def check_gates(
+    actor: Any, plan: Any, starts: datetime, ends: datetime, *, override: bool = False
+) -> list[GateFinding]:
+    """The warnings of running `plan` in [starts, ends); a blocking finding refuses (400 naming
+    it) unless every blocking one is overridable, `override` is asked and `actor` may override
+    freezes — then the override is audited."""
+    found = change_gates.findings(plan, starts, ends)
+    blocking = [f for f in found if f.blocking]
+    if blocking and not (override and all(f.overridable for f in blocking)):
+        raise ValidationError({"plan": [f.message for f in blocking]})
+    if blocking:
+        _check(actor, "freezewindow", "override", plan.customer_id)
+        audit.record(
+            "override_freeze",
+            actor=actor,
+            customer_id=plan.customer_id,
+            obj=plan,
+            changes={"findings": [None, [f.message for f in blocking]]},
+        )
+    return [f for f in found if not f.blocking]
+
+
+def occurrence_at(window: MaintenanceWindow, start: datetime) -> Span | None:
+    """The window's occurrence that starts exactly at `start` (None: there is none)."""
+    spans = window.occurrences(start, start + timedelta(microseconds=1))
+    return next((span for span in spans if span[0] == start), None)
+
+
+@transaction.atomic
+def schedule_change(
+    actor: Any,
+    plan: Any,
+    window: MaintenanceWindow,
+    occurrence_start: datetime,
+    *,
+    now: datetime,
+    override: bool = False,
+) -> tuple[ScheduledChange, list[GateFinding]]:
+    """Schedule a confirmed plan into one future occurrence of `window`; returns the warnings."""
+    _check(actor, "scheduledchange", "add", plan.customer_id)
+    if window.customer_id != plan.customer_id:
+        raise ValidationError({"window": "The window belongs to another customer."})
+    if plan.status != PlanStatus.CONFIRMED:
+        raise ValidationError({"plan": f"Only a confirmed plan can be scheduled ({plan.status})."})
+    span = occurrence_at(window, occurrence_start)
+    if span is None:
+        raise ValidationError({"occurrence_start": "The window has no occurrence starting then."})
+    if span[1] <= now:
+        raise ValidationError({"occurrence_start": "That occurrence is over."})
+    warnings = check_gates(actor, plan, span[0], span[1], override=override)
+    scheduled = changes.create(
+        actor,
+        ScheduledChange,
+        {
+            "customer_id": plan.customer_id,
+            "plan": plan,
+            "window": window,
+            "occurrence_start": span[0],
+            "occurrence_end": span[1],
+            "created_by": actor,
+        },
+    )
+    return scheduled, warnings
+
+
+@transaction.atomic
+def cancel_change(actor: Any, scheduled: ScheduledChange) -> ScheduledChange:
+    _check(actor, "scheduledchange", "cancel", scheduled.customer_id)
+    if scheduled.status != ScheduledStatus.SCHEDULED:
+        raise ValidationError({"status": "Only a scheduled change can be cancelled."})
+    return changes.update(actor, scheduled, {"status": ScheduledStatus.CANCELLED})
+
+
+def start_due(now: datetime) -> dict[str, int]:
+    """Start every scheduled change whose occurrence has begun and is still open; mark missed
+    the ones whose occurrence closed (or vanished: cancelled, ended early, rule edited)."""
+    counts = {"started": 0, "missed": 0, "failed": 0}
+    due = ScheduledChange.objects.filter(
+        status=ScheduledStatus.SCHEDULED, occurrence_start__lte=now
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        counts[_start_one(pk, now)] += 1
+    return counts
+
+
+@transaction.atomic
+def _start_one(pk: int, now: datetime) -> str:
+    scheduled = (
+        ScheduledChange.objects.select_for_update()
+        .select_related("plan", "window", "created_by")
+        .get(pk=pk)
+    )
+    if scheduled.status != ScheduledStatus.SCHEDULED:
+        return "started"  # another tick got here first
+    span = occurrence_at(scheduled.window, scheduled.occurrence_start)
+    if span is None or span[1] <= now:
+        return _finish(scheduled, ScheduledStatus.MISSED, "The window closed before it started.")
+    try:
+        with transaction.atomic():
+            plan = deploy.commit_plan(scheduled.created_by, scheduled.plan)
+    except (ValidationError, PermissionDenied) as exc:
+        return _finish(scheduled, ScheduledStatus.FAILED, _text(exc))
+    scheduled.job_id, scheduled.started_at = plan.commit_job_id, now
+    return _finish(scheduled, ScheduledStatus.STARTED, "")
+
+
+def _finish(scheduled: ScheduledChange, status: str, reason: str) -> str:
+    scheduled.status, scheduled.reason = status, reason
+    scheduled.save(update_fields=["status", "reason", "job", "started_at"])
+    audit.record(
+        f"change_{status}",
+        customer_id=scheduled.customer_id,
+        obj=scheduled,
+        changes={"status": [ScheduledStatus.SCHEDULED, status], "reason": [None, reason]},
+    )
+    return "started" if status == ScheduledStatus.STARTED else str(status)
+
+
+def _text(exc: Exception) -> str:
+    messages = getattr(exc, "messages", None) or [str(exc)]
+    return "; ".join(str(m) for m in messages)
