@@ -18,6 +18,12 @@ class UnknownNas(LookupError):
     """The session's NAS address is not in its customer's NAS registry: nothing to sign with."""
 
 
+def unknown_attributes(names: object) -> list[str]:
+    """The attribute names the RADIUS dictionary does not know (a CoA could not carry them)."""
+    known = radius.dictionary().attributes
+    return sorted(str(name) for name in names if name not in known)  # type: ignore[attr-defined]
+
+
 def change_session(session: RadAcct, attributes: dict[str, object]) -> CoaOutcome:
     """Send a CoA-Request carrying `attributes` (e.g. {"Mikrotik-Rate-Limit": "2M/2M"})."""
     return _send(session, CoaAttempt.Kind.COA, attributes)

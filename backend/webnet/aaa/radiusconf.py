@@ -100,8 +100,11 @@ def _client(client: RadiusClient) -> str:
 
 def _sql(database: Database) -> str:
     if database.dialect == "sqlite":
+        # WAL is the file's (Django set it); NORMAL sync: a commit is not an fsync, as in Django.
         driver = (
-            f"\tsqlite {{\n\t\tfilename = {quoted(database.name)}\n\t\tbusy_timeout = 2000\n\t}}\n"
+            f"\tsqlite {{\n\t\tfilename = {quoted(database.name)}\n"
+            "\t\tbusy_timeout = 10000\n\t}\n"
+            '\topen_query = "PRAGMA synchronous = NORMAL"\n'
         )
     else:
         driver = (

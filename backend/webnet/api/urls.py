@@ -3,6 +3,15 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from webnet.api.aaa import (
+    CoaAttemptViewSet,
+    NasViewSet,
+    RadCheckViewSet,
+    RadPostAuthViewSet,
+    RadReplyViewSet,
+    RadUserGroupViewSet,
+    SessionViewSet,
+)
 from webnet.api.alarms import (
     AlarmRuleViewSet,
     AlarmViewSet,
@@ -111,6 +120,13 @@ router.register("notification-templates", NotificationTemplateViewSet)
 router.register("notification-preferences", NotificationPreferenceViewSet)
 router.register("deliveries", DeliveryViewSet)
 router.register("inbox", InboxViewSet)
+router.register("nas", NasViewSet)
+router.register("radius-sessions", SessionViewSet)
+router.register("coa-attempts", CoaAttemptViewSet)
+router.register("radius-check", RadCheckViewSet)
+router.register("radius-reply", RadReplyViewSet)
+router.register("radius-user-groups", RadUserGroupViewSet)
+router.register("radius-post-auth", RadPostAuthViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -220,6 +220,22 @@ TABLE: dict[str, dict[str, Level]] = {
     "outboxmessage": {"view": Level.VIEWER},
     "delivery": {"view": Level.VIEWER, "retry": Level.OPERATOR},
     "inboxitem": {"view": Level.VIEWER, "change": Level.VIEWER},
+    # AAA: a NAS binds an address to a secret, so admins shape the registry; operators change
+    # and end sessions; FreeRADIUS's user rows (passwords masked) are read by admins only.
+    "nas": {"view": Level.VIEWER, "add": Level.ADMIN, "change": Level.ADMIN, "delete": Level.ADMIN},
+    "radacct": {"view": Level.VIEWER, "coa": Level.OPERATOR, "disconnect": Level.OPERATOR},
+    "coaattempt": {"view": Level.VIEWER},
+    **{
+        resource: {"view": Level.ADMIN}
+        for resource in (
+            "radcheck",
+            "radreply",
+            "radgroupcheck",
+            "radgroupreply",
+            "radusergroup",
+            "radpostauth",
+        )
+    },
 }
 
 

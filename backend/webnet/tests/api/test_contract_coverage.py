@@ -34,6 +34,12 @@ WITHOUT_CONTRACT = {
     "deliveries": "made by the outbox; read and retry; tests/api/test_notifications.py",
     "inbox": "each user's own; tests/api/test_notifications.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
+    "radius-sessions": "made by FreeRADIUS's accounting; read, CoA, disconnect; test_aaa.py",
+    "coa-attempts": "made by CoA and Disconnect; read only; tests/api/test_aaa.py",
+    "radius-check": "made by aaa.provisioning; read only (admins); tests/api/test_aaa.py",
+    "radius-reply": "made by aaa.provisioning; read only (admins)",
+    "radius-user-groups": "made by aaa.provisioning; read only (admins)",
+    "radius-post-auth": "made by FreeRADIUS's post-auth; read only (admins)",
 }
 
 
