@@ -5,6 +5,7 @@ in-memory channel layer and in-process jobs under WEBNET_STATE_DIR. Scaled-out m
 DATABASE_URL / CELERY_BROKER_URL / REDIS_URL.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -123,7 +124,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     # The test database is a file, not memory: FreeRADIUS (another process) reads it in tests.
-    DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / "test.sqlite3")}
+    # One per test process, so two runs in one state directory never share (Django deletes it).
+    DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / f"test-{os.getpid()}.sqlite3")}
 # Reused connections: a new SQLite connection costs ~3 ms of CPU (Django registers its SQL
 # functions, the PRAGMAs run), a third of a device-list page's own work.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)

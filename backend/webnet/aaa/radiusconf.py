@@ -219,7 +219,8 @@ def _queries(dialect: str) -> str:
 
 def _server(address: str, auth_port: int, acct_port: int, backend: str) -> str:
     accounting = "\t\tsql\n" if backend == "sql" else ""
-    post_auth = "\t\tsql\n" if backend == "sql" else ""
+    # radpostauth logs rejects only: an accept opens a session in radacct anyway, and an insert
+    # per accept would serialise every Access-Request on SQLite's single writer.
     reject = "\t\tPost-Auth-Type REJECT {\n\t\t\tsql\n\t\t}\n" if backend == "sql" else ""
     return (
         "server default {\n"
@@ -232,7 +233,7 @@ def _server(address: str, auth_port: int, acct_port: int, backend: str) -> str:
         '%{NAS-IP-Address},%{NAS-Identifier},%{NAS-Port-ID},%{NAS-Port}}"\n'
         "\t\t}\n\t}\n"
         f"\taccounting {{\n{accounting}\t\tok\n\t}}\n"
-        f"\tpost-auth {{\n{post_auth}{reject}\t}}\n"
+        f"\tpost-auth {{\n{reject}\t}}\n"
         "}\n"
     )
 

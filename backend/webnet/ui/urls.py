@@ -3,6 +3,7 @@
 from django.urls import path
 
 from webnet.ui import (
+    aaa,
     account,
     alarms,
     audit,
@@ -49,6 +50,7 @@ def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list: 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("alarms/", alarms.alarm_console, name="alarm_console"),
+    path("radius/sessions/", aaa.SessionListView.as_view(), name="radius_session_list"),
     path("alarms/acknowledge/", alarms.alarm_bulk_acknowledge, name="alarm_bulk_acknowledge"),
     path("login/", auth.login_view, name="login"),
     path("logout/", auth.logout_view, name="logout"),
