@@ -3,7 +3,8 @@
 import asyncio
 import subprocess
 
-from webnet.lab.bng import Bng, BngOptions, Session
+from webnet.lab.__main__ import build_parser
+from webnet.lab.bng import Bng, BngOptions, Session, run
 
 SECRET = "coa-secret-1"
 
@@ -56,3 +57,15 @@ def test_bng_answers_radclient_coa_and_disconnect():
     assert "Received Disconnect-ACK" in bye, bye
     assert bng.sessions == {}
     assert bng.coa_log[0] == "coa ack s-1 rate=2M/2M"
+
+
+def test_the_lab_cli_selects_a_bng():
+    # given
+    argv = ["--bng", "127.0.0.9", "--bng-secret", SECRET, "--bng-radius", "127.0.0.1:1:2"]
+    args = build_parser().parse_args([*argv, "--bng-subscriber", "alice:pw", "--bng-interim", "5"])
+    # when
+    options = run.options(args)
+    # then
+    assert (options.address, options.auth_port, options.acct_port) == ("127.0.0.9", 1, 2)
+    assert (options.secret, options.coa_port) == (SECRET, 3799)
+    assert args.bng_subscriber == ["alice:pw"] and args.bng_interim == 5.0
