@@ -74,8 +74,8 @@ dev-services-stop:
 	rm -f $(SERVICES_ENV)
 
 # FreeRADIUS in the foreground on webnet's database, clients from the NAS registry (Ctrl-C stops).
-radius: dev-migrate test-system-deps
-	$(SCALED) $(MANAGE) radius
+radius: backend-install test-system-deps
+	$(SCALED) $(MANAGE) migrate --no-input && $(SCALED) $(MANAGE) radius
 
 dev-worker: backend-install
 	$(SCALED) cd backend && $(BIN)/celery -A webnet.core.celery worker -Q celery,poll -n $(WORKER)@%h --loglevel INFO

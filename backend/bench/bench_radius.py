@@ -1,13 +1,14 @@
 """`make bench-radius`: Access-Requests/s and p99 of FreeRADIUS on webnet's schema.
 
-Usage: python bench/bench_radius.py [--users 1000] [--requests 20000] [--parallel 64]
+Usage: python bench/bench_radius.py [--users 1000] [--requests 20000] [--parallel 64] [--postgres]
 
-A fresh state directory (SQLite, migrated), two customers with the same `--users` usernames
-(customer isolation in every query is part of the cost), one NAS on 127.0.0.1. Two Debian
-FreeRADIUS servers, each rendered by webnet's radiusconf: rlm_sql on webnet's tables (authorize
-from radcheck/radreply/radusergroup, post-auth logged to radpostauth), and the no-database peer
-with the same users in a `files` users file. Load is `radclient -p 64` (freeradius-utils) over
-`--requests` PAP requests with a Message-Authenticator; every reply must be an Access-Accept.
+A fresh state directory (SQLite, or with --postgres a throwaway PostgreSQL; migrated), two
+customers with the same `--users` usernames (customer isolation in every query is part of the
+cost), one NAS on 127.0.0.1. Two Debian FreeRADIUS servers, each rendered by webnet's radiusconf:
+rlm_sql on webnet's tables (authorize from radcheck/radreply/radusergroup and the groups; rejects
+logged to radpostauth), and the no-database peer with the same users in a `files` users file.
+Load is `radclient -p 64` (freeradius-utils) over `--requests` PAP requests with a
+Message-Authenticator; every reply must be an Access-Accept.
 p99 is measured while the load runs by a probe that sends one request every 10 ms (pyrad).
 Ends with one machine-readable line:
 
@@ -30,9 +31,24 @@ BACKEND = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret-1"
 
 
+def start_postgres(state: Path) -> Path:
+    """A throwaway PostgreSQL (scripts/pg-redis.sh) whose URL becomes DATABASE_URL."""
+    services = state / "services"
+    services.mkdir(parents=True, exist_ok=True)
+    services.chmod(0o755)
+    state.chmod(0o755)
+    script = BACKEND.parent / "scripts" / "pg-redis.sh"
+    lines = subprocess.run(
+        ["bash", str(script), "start", str(services)], capture_output=True, text=True, check=True
+    ).stdout
+    url = re.search(r"DATABASE_URL=(\S+)", lines)
+    assert url is not None, lines
+    os.environ["DATABASE_URL"] = url.group(1)
+    return services
+
+
 def setup_django(state: Path) -> None:
     os.environ["WEBNET_STATE_DIR"] = str(state)
-    os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webnet.settings")
     sys.path.insert(0, str(BACKEND))
     import django
@@ -146,11 +162,16 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--parallel", type=int, default=64)
-    parser.add_argument("--state-dir", type=Path, help="keep (and reuse) the database here")
+    parser.add_argument("--state-dir", type=Path, help="keep (and reuse) the SQLite database here")
+    parser.add_argument(
+        "--postgres", action="store_true", help="webnet's schema on a throwaway PostgreSQL"
+    )
     args = parser.parse_args()
+    os.environ.pop("DATABASE_URL", None)
     with tempfile.TemporaryDirectory(prefix="bench-radius-") as tmp:
         state = args.state_dir or Path(tmp)
-        fresh = not (state / "webnet.sqlite3").exists()
+        services = start_postgres(state) if args.postgres else None
+        fresh = args.postgres or not (state / "webnet.sqlite3").exists()
         t0 = time.perf_counter()
         setup_django(state)
         if fresh:
@@ -194,6 +215,9 @@ def main() -> None:
             for process in servers.values():
                 process.terminate()
                 process.wait(timeout=10)
+            if services is not None:
+                script = BACKEND.parent / "scripts" / "pg-redis.sh"
+                subprocess.run(["bash", str(script), "stop", str(services)], check=False)
         from webnet.aaa.models import RadPostAuth
 
         logged = RadPostAuth.objects.count()

@@ -6,6 +6,8 @@ bounded retries — is stored as a CoaAttempt. Callers (subscribers' transitions
 passed the gate for the session.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 
 from webnet.aaa.models import CoaAttempt, Nas, RadAcct
@@ -18,10 +20,10 @@ class UnknownNas(LookupError):
     """The session's NAS address is not in its customer's NAS registry: nothing to sign with."""
 
 
-def unknown_attributes(names: object) -> list[str]:
+def unknown_attributes(names: Iterable[str]) -> list[str]:
     """The attribute names the RADIUS dictionary does not know (a CoA could not carry them)."""
     known = radius.dictionary().attributes
-    return sorted(str(name) for name in names if name not in known)  # type: ignore[attr-defined]
+    return sorted(name for name in names if name not in known)
 
 
 def change_session(session: RadAcct, attributes: dict[str, object]) -> CoaOutcome:
