@@ -218,10 +218,6 @@ def main() -> None:
             if services is not None:
                 script = BACKEND.parent / "scripts" / "pg-redis.sh"
                 subprocess.run(["bash", str(script), "stop", str(services)], check=False)
-        from webnet.aaa.models import RadPostAuth
-
-        logged = RadPostAuth.objects.count()
-        print(f"radpostauth rows written by the webnet run: {logged}")
         load_avg = os.getloadavg()[0]
         print(f"load average (1 min) at the end: {load_avg:.2f} on {os.cpu_count()} CPUs")
         webnet_rps, peer_rps = results["webnet"][0], results["peer"][0]
