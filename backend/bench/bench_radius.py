@@ -89,7 +89,7 @@ def users_file(users: int) -> str:
 def start(directory: Path, **render: object) -> subprocess.Popen:
     from webnet.aaa import radiusconf
 
-    radiusconf.render(directory, threads=16, **render)  # type: ignore[arg-type]
+    radiusconf.render(directory, **render)  # type: ignore[arg-type]
     log = directory / "log" / "radius.log"
     log.unlink(missing_ok=True)
     process = subprocess.Popen(["freeradius", "-f", "-d", str(directory)])
@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=20000)
     parser.add_argument("--parallel", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=4, help="FreeRADIUS worker threads")
     parser.add_argument("--state-dir", type=Path, help="keep (and reuse) the SQLite database here")
     parser.add_argument(
         "--postgres", action="store_true", help="webnet's schema on a throwaway PostgreSQL"
@@ -195,6 +196,7 @@ def main() -> None:
                 auth_port=ports["webnet"][0],
                 acct_port=ports["webnet"][1],
                 database=radius_database(),
+                threads=args.threads,
             ),
             "peer": start(
                 state / "radius-files",
@@ -202,6 +204,7 @@ def main() -> None:
                 auth_port=ports["peer"][0],
                 acct_port=ports["peer"][1],
                 users=users_file(args.users),
+                threads=args.threads,
             ),
         }
         results = {}
