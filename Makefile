@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lab bench bench-api bench-calendar bench-events bench-notify bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
-        test-system-deps bench-lab bench-poll clean dev-services dev-services-stop dev-worker dev-beat test-scaled
+        test-system-deps bench-lab bench-poll clean radius bench-radius dev-services dev-services-stop dev-worker dev-beat test-scaled
 
 $(STAMP): backend/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,14 +62,20 @@ SERVICES_ENV := $(WEBNET_STATE_DIR)/services.env
 SCALED := set -a; if [ -f $(SERVICES_ENV) ]; then . $(SERVICES_ENV); fi; set +a;
 WORKER ?= worker1
 
-dev-services:
+dev-services: backend-install
 	mkdir -p $(WEBNET_STATE_DIR) && chmod 755 $(WEBNET_STATE_DIR)
 	bash scripts/pg-redis.sh start $(WEBNET_STATE_DIR)/services > $(SERVICES_ENV)
 	cat $(SERVICES_ENV)
+	$(SCALED) $(MANAGE) migrate --no-input && $(SCALED) $(MANAGE) radius --background
 
 dev-services-stop:
+	-$(MANAGE) radius --stop
 	bash scripts/pg-redis.sh stop $(WEBNET_STATE_DIR)/services
 	rm -f $(SERVICES_ENV)
+
+# FreeRADIUS in the foreground on webnet's database, clients from the NAS registry (Ctrl-C stops).
+radius: backend-install test-system-deps
+	$(SCALED) $(MANAGE) migrate --no-input && $(SCALED) $(MANAGE) radius
 
 dev-worker: backend-install
 	$(SCALED) cd backend && $(BIN)/celery -A webnet.core.celery worker -Q celery,poll -n $(WORKER)@%h --loglevel INFO
@@ -144,6 +150,10 @@ bench-lab: backend-install
 POLL_SOURCE ?= snmpd
 bench-poll: backend-install test-system-deps
 	cd backend && $(BIN)/python bench/bench_poll.py --count $(N) --source $(POLL_SOURCE)
+
+# Access-Requests/s and p99 of radclient -p 64: FreeRADIUS on webnet's schema vs the files module.
+bench-radius: backend-install test-system-deps
+	cd backend && $(BIN)/python bench/bench_radius.py
 
 clean:
 	rm -rf $(VENV) $(WEBNET_STATE_DIR)

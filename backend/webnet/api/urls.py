@@ -3,6 +3,15 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from webnet.api.aaa import (
+    CoaAttemptViewSet,
+    NasViewSet,
+    RadCheckViewSet,
+    RadPostAuthViewSet,
+    RadReplyViewSet,
+    RadUserGroupViewSet,
+    SessionViewSet,
+)
 from webnet.api.alarms import (
     AlarmRuleViewSet,
     AlarmViewSet,
@@ -150,6 +159,13 @@ router.register("maintenance-windows", MaintenanceWindowViewSet)
 router.register("freeze-windows", FreezeWindowViewSet)
 router.register("scheduled-changes", ScheduledChangeViewSet)
 router.register("calendar-tokens", CalendarTokenViewSet)
+router.register("nas", NasViewSet)
+router.register("radius-sessions", SessionViewSet)
+router.register("coa-attempts", CoaAttemptViewSet)
+router.register("radius-check", RadCheckViewSet)
+router.register("radius-reply", RadReplyViewSet)
+router.register("radius-user-groups", RadUserGroupViewSet)
+router.register("radius-post-auth", RadPostAuthViewSet)
 
 app_name = "api"
 urlpatterns = [

@@ -308,6 +308,22 @@ TABLE: dict[str, dict[str, Level]] = {
         "change": Level.OPERATOR,
         "delete": Level.OPERATOR,
     },
+    # AAA: a NAS binds an address to a secret, so admins shape the registry; operators change
+    # and end sessions; FreeRADIUS's user rows (passwords masked) are read by admins only.
+    "nas": {"view": Level.VIEWER, "add": Level.ADMIN, "change": Level.ADMIN, "delete": Level.ADMIN},
+    "radacct": {"view": Level.VIEWER, "coa": Level.OPERATOR, "disconnect": Level.OPERATOR},
+    "coaattempt": {"view": Level.VIEWER},
+    **{
+        resource: {"view": Level.ADMIN}
+        for resource in (
+            "radcheck",
+            "radreply",
+            "radgroupcheck",
+            "radgroupreply",
+            "radusergroup",
+            "radpostauth",
+        )
+    },
 }
 
 

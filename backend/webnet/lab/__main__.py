@@ -17,6 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
+from .bng import run as bng_run
 from .faults import FaultPlan
 from .fleet import Fleet
 from .inventory import write_inventory_csv
@@ -100,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="HOST:PORT",
         help="send every device's syslog lines here too; repeatable",
     )
+    bng_run.add_arguments(p)
     p.add_argument("-v", "--verbose", action="store_true")
     return p
 
@@ -177,8 +179,14 @@ async def run(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    bng = None
+    if args.bng:
+        status = args.state_dir / "bng-status.txt" if args.state_dir else None
+        bng = asyncio.create_task(bng_run.serve(args, status, stop))
     try:
         await stop.wait()
+        if bng is not None:
+            await bng
     finally:
         await lab.stop()
         if pid_file is not None:

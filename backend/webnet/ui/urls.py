@@ -3,6 +3,7 @@
 from django.urls import path
 
 from webnet.ui import (
+    aaa,
     account,
     alarms,
     announcements,
@@ -67,6 +68,7 @@ urlpatterns = [
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/action/", incidents.incident_action, name="incident_action"),
     path("on-call/", incidents.oncall_page, name="oncall"),
+    path("radius/sessions/", aaa.SessionListView.as_view(), name="radius_session_list"),
     path("alarms/acknowledge/", alarms.alarm_bulk_acknowledge, name="alarm_bulk_acknowledge"),
     path("login/", auth.login_view, name="login"),
     path("status/<slug:slug>/", announcements.public_status_page, name="status_page"),

@@ -25,6 +25,12 @@ WITHOUT_CONTRACT = {
     "scheduled-changes": "made from a confirmed plan, cancelled, never edited; "
     "tests/api/test_maintenance.py",
     "calendar-tokens": "created and revoked, never edited; tests/api/test_maintenance.py",
+    "radius-sessions": "made by FreeRADIUS's accounting; read, CoA, disconnect; test_aaa.py",
+    "coa-attempts": "made by CoA and Disconnect; read only; tests/api/test_aaa.py",
+    "radius-check": "made by aaa.provisioning; read only (admins); tests/api/test_aaa.py",
+    "radius-reply": "made by aaa.provisioning; read only (admins)",
+    "radius-user-groups": "made by aaa.provisioning; read only (admins)",
+    "radius-post-auth": "made by FreeRADIUS's post-auth; read only (admins)",
 }
 
 

@@ -8,6 +8,7 @@ import django_filters
 import pytest
 from django.db.models import Max, Model
 
+from webnet.aaa.models import Nas, RadAcct
 from webnet.alarms.models import Alarm
 from webnet.api.filters import FilterBackend
 from webnet.api.urls import router
@@ -60,6 +61,8 @@ FOREIGN: dict[type[Model], Callable[[World], Model]] = {
         handoff_time="09:00",
         start_date="2026-01-05",
     ),
+    Nas: lambda world: f.NasFactory(customer=world.b),
+    RadAcct: lambda world: f.RadAcctFactory(customer=world.b),
     OutboxMessage: lambda world: OutboxMessage.objects.create(
         customer=world.b, topic="alarm", key="k", state="firing", severity="minor", title="t"
     ),

@@ -180,6 +180,19 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
         {"yaml": "name: y\n"},
         (403, 403, 201, 403, 401),
     ),
+    ("get", "/api/v1/nas/", None, (200, 200, 200, 200, 401)),
+    (
+        "post",
+        "/api/v1/nas/",
+        {"name": "bng", "nasname": "127.0.0.9", "secret": "s3cret-1"},
+        (403, 403, 201, 403, 401),
+    ),
+    ("get", "/api/v1/radius-sessions/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/coa-attempts/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/radius-check/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/radius-reply/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/radius-user-groups/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/radius-post-auth/", None, (200, 200, 200, 200, 401)),
 ]
 
 ROUTES_COVERED = {
@@ -249,6 +262,13 @@ ROUTES_COVERED = {
     "rotations",
     "rotation-members",
     "oncall-overrides",
+    "nas",
+    "radius-sessions",
+    "coa-attempts",
+    "radius-check",
+    "radius-reply",
+    "radius-user-groups",
+    "radius-post-auth",
 }
 
 
