@@ -220,6 +220,29 @@ TABLE: dict[str, dict[str, Level]] = {
     "outboxmessage": {"view": Level.VIEWER},
     "delivery": {"view": Level.VIEWER, "retry": Level.OPERATOR},
     "inboxitem": {"view": Level.VIEWER, "change": Level.VIEWER},
+    # Subscribers: plans shape what is pushed to devices (admin); operators run the services
+    # (create, suspend, restore, change plan: each pushes through the deploy engine).
+    "serviceplan": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "subscriber": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.ADMIN,
+        "import": Level.OPERATOR,
+    },
+    "serviceinstance": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.ADMIN,
+        "provision": Level.OPERATOR,
+    },
+    "provisioningplan": {"view": Level.VIEWER},
 }
 
 
