@@ -60,6 +60,13 @@ from webnet.api.notifications import (
     RoutingRuleViewSet,
     SinkViewSet,
 )
+from webnet.api.subscribers import (
+    BillingView,
+    ProvisioningPlanViewSet,
+    ServiceInstanceViewSet,
+    ServicePlanViewSet,
+    SubscriberViewSet,
+)
 from webnet.api.terminal import TerminalSessionViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
 
@@ -111,6 +118,10 @@ router.register("notification-templates", NotificationTemplateViewSet)
 router.register("notification-preferences", NotificationPreferenceViewSet)
 router.register("deliveries", DeliveryViewSet)
 router.register("inbox", InboxViewSet)
+router.register("service-plans", ServicePlanViewSet)
+router.register("subscribers", SubscriberViewSet)
+router.register("services", ServiceInstanceViewSet)
+router.register("provisioning-plans", ProvisioningPlanViewSet)
 
 app_name = "api"
 urlpatterns = [
@@ -120,5 +131,6 @@ urlpatterns = [
     path("monitoring/series/", SeriesView.as_view(), name="monitoring-series"),
     path("monitoring/availability/", AvailabilityView.as_view(), name="monitoring-availability"),
     path("inbound-events/", InboundWebhookView.as_view(), name="inbound-events"),
+    path("billing/requests/", BillingView.as_view(), name="billing-requests"),
     *router.urls,
 ]

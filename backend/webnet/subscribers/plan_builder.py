@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 PASSWORD_PLACEHOLDER = "{service.password}"
+RATE_ATTRIBUTE = "Mikrotik-Rate-Limit"
 
 # transition → (statuses it may start from, the status it leads to; None: stays as it is).
 # A transition re-run from its own result is allowed: it builds the same plan, hence a no-op.
@@ -77,11 +78,9 @@ def _row(attribute: str, op: str, value: Any) -> dict[str, str]:
 
 
 def _rate(down_kbps: int, up_kbps: int) -> list[dict[str, str]]:
-    """Rates as WISPr attributes (bit/s), which FreeRADIUS's dictionary and most NASes know."""
-    return [
-        _row("WISPr-Bandwidth-Max-Down", ":=", down_kbps * 1000),
-        _row("WISPr-Bandwidth-Max-Up", ":=", up_kbps * 1000),
-    ]
+    """The rate as Mikrotik-Rate-Limit (`<up>k/<down>k`, rx/tx seen from the NAS), which
+    FreeRADIUS's dictionary, MikroTik, many BNGs and the lab BNG read."""
+    return [_row(RATE_ATTRIBUTE, ":=", f"{up_kbps}k/{down_kbps}k")]
 
 
 def session_attributes(service: ServiceFacts, status: str) -> list[dict[str, str]]:
@@ -165,11 +164,11 @@ def device_lines(
 
 
 def content_hash(body: dict[str, Any], password_rev: str) -> str:
-    """sha256 of the desired state (status, RADIUS rows, device lines, password revision).
+    """sha256 of the desired state (status, plan, RADIUS rows, device lines, password revision).
 
     The session action is left out: it follows from the move between states, so re-running a
     transition that already reached its state hashes the same and does nothing."""
-    desired = {key: body[key] for key in ("service", "status", "radius", "device")}
+    desired = {key: body[key] for key in ("service", "status", "plan", "radius", "device")}
     canonical = json.dumps([desired, password_rev], sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -186,6 +185,7 @@ def build(
     body = {
         "service": service.service_id,
         "status": after,
+        "plan": service.plan.name,
         "radius": radius_rows(service, after),
         "device": device_lines(service, after, templates, render),
         "session": session_action(service, service.status, after),

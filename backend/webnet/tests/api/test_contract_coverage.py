@@ -34,6 +34,7 @@ WITHOUT_CONTRACT = {
     "deliveries": "made by the outbox; read and retry; tests/api/test_notifications.py",
     "inbox": "each user's own; tests/api/test_notifications.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
+    "provisioning-plans": "made by service transitions; read only; tests/api/test_subscribers.py",
 }
 
 

@@ -38,13 +38,10 @@ def attrs(rows: list[dict[str, str]]) -> dict[str, str]:
 def test_given_an_active_service_when_suspended_by_throttle_then_rows_and_coa_carry_the_floor():
     body, _ = build(SERVICE, "suspend")
     assert body["status"] == "suspended"
-    assert attrs(body["radius"]["reply"])["WISPr-Bandwidth-Max-Down"] == "256000"
+    assert attrs(body["radius"]["reply"])["Mikrotik-Rate-Limit"] == "256k/256k"
     assert body["session"] == {
         "action": "coa",
-        "attributes": [
-            {"attribute": "WISPr-Bandwidth-Max-Down", "op": ":=", "value": "256000"},
-            {"attribute": "WISPr-Bandwidth-Max-Up", "op": ":=", "value": "256000"},
-        ],
+        "attributes": [{"attribute": "Mikrotik-Rate-Limit", "op": ":=", "value": "256k/256k"}],
     }
 
 
@@ -56,7 +53,7 @@ def test_block_rejects_and_disconnects_redirect_sets_the_walled_garden():
         replace(SERVICE, plan=replace(PLAN, suspend_strategy="redirect")), "suspend"
     )
     assert attrs(redirected["radius"]["reply"])["Filter-Id"] == "walled-garden"
-    assert attrs(redirected["session"]["attributes"])["WISPr-Bandwidth-Max-Down"] == "100000000"
+    assert attrs(redirected["session"]["attributes"])["Mikrotik-Rate-Limit"] == "20000k/100000k"
 
 
 def test_the_password_never_enters_the_body_but_its_revision_changes_the_hash():
@@ -104,5 +101,6 @@ def test_a_transition_rerun_from_its_own_result_hashes_the_same(status, strategy
         again, same = build(replace(service, status=body["status"]), transition)
         assert same == digest
         for row in (again["radius"] or {}).get("reply", []):
-            if row["attribute"].startswith("WISPr-Bandwidth"):
-                assert int(row["value"]) > 0  # never throttled to 0
+            if row["attribute"] == "Mikrotik-Rate-Limit":
+                up, down = row["value"].split("/")
+                assert int(up[:-1]) > 0 and int(down[:-1]) > 0  # never throttled to 0
