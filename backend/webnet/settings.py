@@ -122,6 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The test database is a file, not memory: FreeRADIUS (another process) reads it in tests.
+    DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / "test.sqlite3")}
 # Reused connections: a new SQLite connection costs ~3 ms of CPU (Django registers its SQL
 # functions, the PRAGMAs run), a third of a device-list page's own work.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
@@ -206,6 +208,12 @@ WEBNET_TRAP_HOST = env.str("WEBNET_TRAP_HOST", default="127.0.0.1")
 WEBNET_TRAP_PORT = env.int("WEBNET_TRAP_PORT", default=10162)
 WEBNET_SYSLOG_HOST = env.str("WEBNET_SYSLOG_HOST", default="127.0.0.1")
 WEBNET_SYSLOG_PORT = env.int("WEBNET_SYSLOG_PORT", default=10514)
+# FreeRADIUS (`make radius`) on loopback, and the CoA/Disconnect sender.
+WEBNET_RADIUS_AUTH_PORT = env.int("WEBNET_RADIUS_AUTH_PORT", default=18120)
+WEBNET_RADIUS_ACCT_PORT = env.int("WEBNET_RADIUS_ACCT_PORT", default=18130)
+WEBNET_RADIUS_COA_TIMEOUT = env.float("WEBNET_RADIUS_COA_TIMEOUT", default=1.0)
+WEBNET_RADIUS_COA_TRIES = env.int("WEBNET_RADIUS_COA_TRIES", default=3)
+WEBNET_RADIUS_INTERIM_SECONDS = env.int("WEBNET_RADIUS_INTERIM_SECONDS", default=300)
 WEBNET_RECEIVER_BUFFER = env.int("WEBNET_RECEIVER_BUFFER", default=8 * 1024 * 1024)
 WEBNET_TRAP_V3_USERS = env.list("WEBNET_TRAP_V3_USERS", default=[])
 

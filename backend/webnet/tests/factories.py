@@ -8,6 +8,7 @@ import pyotp
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from webnet.aaa.models import Nas, RadAcct
 from webnet.core import crypto
 from webnet.customers.models import Customer, Membership, Role
 from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
@@ -415,3 +416,35 @@ class ServiceInstanceFactory(DjangoModelFactory):
     login = factory.Sequence(lambda n: f"user{n}")
     password_encrypted = factory.LazyAttribute(lambda o: crypto.encrypt(o.password))
     password_changed_at = factory.LazyFunction(timezone.now)
+
+
+# AAA.
+class NasFactory(DjangoModelFactory):
+    """A RADIUS client on loopback; its secret is the canary unless `secret=...` is given."""
+
+    class Meta:
+        model = Nas
+        exclude = ("secret",)
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"bng-{n}")
+    nasname = factory.Sequence(lambda n: f"127.0.{n // 250 + 10}.{n % 250 + 1}")
+    type = "other"
+    secret = CANARY
+    secret_encrypted = factory.LazyAttribute(lambda s: crypto.encrypt(s.secret))
+
+
+class RadAcctFactory(DjangoModelFactory):
+    """An online accounting session started a minute ago."""
+
+    class Meta:
+        model = RadAcct
+
+    customer = factory.SubFactory(CustomerFactory)
+    acctsessionid = factory.Sequence(lambda n: f"sess-{n}")
+    acctuniqueid = factory.Sequence(lambda n: f"{n:032x}")
+    username = factory.Sequence(lambda n: f"sub{n}")
+    nasipaddress = "127.0.0.1"
+    acctstarttime = factory.LazyFunction(lambda: timezone.now() - timedelta(minutes=1))
+    acctupdatetime = factory.LazyAttribute(lambda s: s.acctstarttime)
+    acctinterval = 60
