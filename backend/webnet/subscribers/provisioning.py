@@ -1,8 +1,9 @@
 """Service transitions: build the immutable provisioning plan, then execute it.
 
 `transition()` checks the actor, builds the plan with the pure builder, and in one transaction
-stores it, moves the service, announces the change to billing (outbox webhook) and starts the
-device change as a config_mgmt ChangePlan preview. When the new plan hashes the same as the last
+stores it, moves the service, writes the login's RADIUS rows, announces the change to billing
+(outbox webhook) and starts the device change as a config_mgmt ChangePlan preview; after the
+commit, live sessions get their CoA or Disconnect. When the new plan hashes the same as the last
 one executed, nothing happens (a re-run, e.g. billing retrying a suspend). `advance()` confirms
 and commits the device change once its preview finished: the transition is the confirmation.
 """
@@ -22,7 +23,7 @@ from webnet.config_mgmt.templates import device_context
 from webnet.core import access, audit
 from webnet.jobs.models import FINISHED
 from webnet.notifications import outbox
-from webnet.subscribers import plan_builder
+from webnet.subscribers import plan_builder, radius
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, ServicePlan
 
 WEBHOOK_TOPICS = {
@@ -127,11 +128,25 @@ def _announce(service: ServiceInstance, transition: str, pplan: ProvisioningPlan
     )
 
 
-@transaction.atomic
 def transition(
     actor: Any, service: ServiceInstance, name: str, *, plan: ServicePlan | None = None
 ) -> tuple[ProvisioningPlan, bool]:
-    """Run transition `name`; (its plan, True) or (the last executed plan, False) on a re-run."""
+    """Run transition `name`; (its plan, True) or (the last executed plan, False) on a re-run.
+
+    The rows, the service and the webhook commit together; the CoA/Disconnect goes out after
+    the commit (the NAS must find the new rows) and its answers are stored on the plan."""
+    pplan, created = _transition(actor, service, name, plan)
+    if created and pplan.body.get("session"):
+        sessions = radius.send(pplan.service, pplan.body["session"])
+        pplan.outcome = {**pplan.outcome, "sessions": sessions}
+        pplan.save(update_fields=["outcome"])
+    return pplan, created
+
+
+@transaction.atomic
+def _transition(
+    actor: Any, service: ServiceInstance, name: str, plan: ServicePlan | None
+) -> tuple[ProvisioningPlan, bool]:
     if not access.can(actor, "serviceinstance", "provision", service.customer_id):
         raise PermissionDenied("Your role in this customer does not allow provisioning.")
     if plan is not None and plan.customer_id != service.customer_id:
@@ -177,9 +192,9 @@ def transition(
 
 
 def _execute(actor: Any, service: ServiceInstance, pplan: ProvisioningPlan) -> None:
-    """Write what the plan says: the device change goes to the deploy engine as a preview."""
+    """Write what the plan says: RADIUS rows now, the device change to the deploy engine."""
     device_part = pplan.body.get("device")
-    outcome: dict[str, Any] = {}
+    outcome: dict[str, Any] = {"radius": radius.write_rows(service, pplan.body.get("radius"))}
     if device_part:
         change = deploy.preview_change(
             actor,
