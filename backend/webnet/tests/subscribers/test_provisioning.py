@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from webnet.aaa import coa, provisioning as aaa
+from webnet.aaa import coa
+from webnet.aaa import provisioning as aaa
 from webnet.drivers.radius import Answer
 from webnet.subscribers import provisioning
 from webnet.tests import factories as f
