@@ -3,9 +3,12 @@
 import pytest
 from asgiref.sync import sync_to_async
 
+from webnet.aaa import provisioning as aaa
 from webnet.config_mgmt.plans import ChangePlan
 from webnet.jobs import executors
+from webnet.jobs.models import Job
 from webnet.jobs.runner import run_job
+from webnet.jobs.services import JobService
 from webnet.subscribers import provisioning
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance
 from webnet.tests import factories as f
@@ -64,3 +67,31 @@ async def test_activate_then_suspend_reaches_the_device_and_a_rerun_does_nothing
         world.operator, service, "suspend"
     )
     assert (again.pk, created, submitted) == (pplan.pk, False, [])
+
+
+async def _reconcile(world, submitted) -> dict:  # type: ignore[no-untyped-def]
+    job = await sync_to_async(JobService.create_job)(
+        world.operator,
+        world.customer,
+        "subscribers.reconcile",
+        {"devices": [world.devices["R1"].pk]},
+        {},
+    )
+    await _run(submitted)
+    job = await sync_to_async(Job.objects.get)(pk=job.pk)
+    result = await sync_to_async(job.results.get)()
+    return result.data
+
+
+async def test_reconcile_reports_device_and_radius_drift(start_lab, submitted) -> None:
+    world = await start_lab(platforms=["cisco_ios"], count=1)
+    service = await _service(world)
+    await _step(world, submitted, service, "activate")
+    clean = await _reconcile(world, submitted)
+    assert clean["out_of_sync"] == 0 and clean["services"][0]["live_sessions"] == 0
+    await world.by_hand("R1", ["interface Ethernet1", " description changed by hand"])
+    await sync_to_async(aaa.remove_user)(world.customer, service.login)
+    report = (await _reconcile(world, submitted))["services"][0]
+    assert report["device"]["missing"] == [" description svc A-42 active 50000k"]
+    assert report["radius"]["missing"] == ["Cleartext-Password", "Mikrotik-Rate-Limit"]
+    assert report["in_sync"] is False and "pppoe-secret" not in str(report)
