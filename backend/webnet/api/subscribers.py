@@ -20,7 +20,7 @@ from webnet.locations.filters import NodeField, WithinFilter
 from webnet.locations.models import Location
 from webnet.locations.within import NODE_FORMAT
 from webnet.subscribers import affected as affected_service
-from webnet.subscribers import billing, provisioning, services
+from webnet.subscribers import billing, provisioning, services, usage
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, ServicePlan, Subscriber
 
 
@@ -161,6 +161,26 @@ class SubscriberFilter(FilterSet):
         fields = ["customer", "account_number", "external_id", "location"]
 
 
+class UsageQuery(serializers.Serializer):
+    customer = CustomerField(required=False)
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField()
+    file_format = serializers.ChoiceField(choices=["json", "csv"], default="json")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["until"] <= attrs["since"]:
+            raise serializers.ValidationError({"until": ["Must be after since."]})
+        return attrs
+
+
+def _rows_response(view: Any, rows: list[dict[str, Any]], file_format: str, name: str) -> Any:
+    if file_format == "csv":
+        response = StreamingHttpResponse(view._csv(iter(rows)), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    return Response(rows)
+
+
 class SubscriberViewSet(ScopedModelViewSet):
     queryset = Subscriber.objects.select_related("location")
     serializer_class = SubscriberSerializer
@@ -170,6 +190,20 @@ class SubscriberViewSet(ScopedModelViewSet):
     create_with_model = False
     create_service = staticmethod(services.create_subscriber)
     update_service = staticmethod(services.update_subscriber)
+    permission_actions = {"usage": "view"}
+
+    @extend_schema(
+        parameters=[UsageQuery], responses={200: {"type": "array", "items": {"type": "object"}}}
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def usage(self, request: Request) -> Response | StreamingHttpResponse:
+        """Per-subscriber sessions, seconds and octets from accounting in [since, until)."""
+        query = UsageQuery(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        customer = resolve_customer(request.user, data.get("customer"))
+        rows = usage.usage(request.user, customer.pk, data["since"], data["until"])
+        return _rows_response(self, rows, data["file_format"], "usage")
 
 
 class ServiceInstanceFilter(FilterSet):
@@ -260,11 +294,7 @@ class ServiceInstanceViewSet(ScopedModelViewSet):
                 within=data.get("within"),
             )
         ]
-        if data["file_format"] == "csv":
-            response = StreamingHttpResponse(self._csv(iter(rows)), content_type="text/csv")
-            response["Content-Disposition"] = 'attachment; filename="affected.csv"'
-            return response
-        return Response(rows)
+        return _rows_response(self, rows, data["file_format"], "affected")
 
 
 class ProvisioningPlanViewSet(

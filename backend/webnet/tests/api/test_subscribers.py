@@ -171,3 +171,33 @@ def test_a_billing_token_suspends_restores_and_changes_plan_idempotently(
     assert missing.status_code == 400 and "account_number" in missing.json()
     assert call(action="explode").status_code == 400
     assert call(action="change_plan", account_number="ACC-1", plan="?").json().keys() == {"plan"}
+
+
+def test_usage_export_sums_accounting_per_subscriber(world, api, service) -> None:
+    for seconds in (60, 120):
+        f.RadAcctFactory(
+            customer=world.a,
+            username=service.login,
+            acctsessiontime=seconds,
+            acctinputoctets=1000,
+            acctoutputoctets=5000,
+        )
+    f.RadAcctFactory(customer=world.b, username=service.login, acctsessiontime=999)
+    url = "/api/v1/subscribers/usage/?since=2000-01-01T00:00Z&until=2100-01-01T00:00Z"
+    rows = api("viewer").get(url).json()
+    assert rows == [
+        {
+            "account_number": "ACC-1",
+            "subscriber_external_id": "",
+            "service": service.pk,
+            "login": service.login,
+            "sessions": 2,
+            "seconds": 180,
+            "input_octets": 2000,
+            "output_octets": 10000,
+        }
+    ]
+    csv = api("viewer").get(url + "&file_format=csv")
+    assert b"ACC-1" in b"".join(csv.streaming_content)
+    bad = api("viewer").get("/api/v1/subscribers/usage/?since=2020-01-02T00:00Z&until=2020-01-01")
+    assert bad.status_code == 400 and "until" in bad.json()
