@@ -4,8 +4,9 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +21,7 @@ from webnet.locations.filters import NodeField, WithinFilter
 from webnet.locations.models import Location
 from webnet.locations.within import NODE_FORMAT
 from webnet.subscribers import affected as affected_service
-from webnet.subscribers import billing, provisioning, services, usage
+from webnet.subscribers import billing, importer, provisioning, services, usage
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, ServicePlan, Subscriber
 
 
@@ -181,6 +182,13 @@ def _rows_response(view: Any, rows: list[dict[str, Any]], file_format: str, name
     return Response(rows)
 
 
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    customer = CustomerField(required=False)
+    dry_run = serializers.BooleanField(default=True)
+    on_existing = serializers.ChoiceField(choices=importer.ON_EXISTING, default="error")
+
+
 class SubscriberViewSet(ScopedModelViewSet):
     queryset = Subscriber.objects.select_related("location")
     serializer_class = SubscriberSerializer
@@ -190,7 +198,31 @@ class SubscriberViewSet(ScopedModelViewSet):
     create_with_model = False
     create_service = staticmethod(services.create_subscriber)
     update_service = staticmethod(services.update_subscriber)
-    permission_actions = {"usage": "view"}
+    permission_actions = {"usage": "view", "import_csv": "import"}
+    export_row = staticmethod(importer.export_row)  # the import's columns: a round trip
+
+    @extend_schema(request=ImportRequestSerializer, responses={200: dict, 201: dict, 400: dict})
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_csv(self, request: Request) -> Response:
+        """Import subscribers (and their services) from CSV; `dry_run` (default true) only
+        reports per-row errors; `on_existing`: `error` (default) or `skip` a known account."""
+        form = ImportRequestSerializer(data=request.data, context=self.get_serializer_context())
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        customer = resolve_customer(request.user, data.get("customer"), "subscriber", "import")
+        content = data["file"].read()
+        if data["dry_run"]:
+            report = importer.parse(request.user, content, customer, data["on_existing"])
+            code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
+        else:
+            report = importer.commit(request.user, content, customer, data["on_existing"])
+            code = status.HTTP_201_CREATED if report.committed else status.HTTP_400_BAD_REQUEST
+        return Response(report.as_dict(), status=code)
 
     @extend_schema(
         parameters=[UsageQuery], responses={200: {"type": "array", "items": {"type": "object"}}}

@@ -4,10 +4,12 @@ and the billing system's requests."""
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from webnet.core.models import AuditEvent
 from webnet.jobs import executors
 from webnet.notifications.models import OutboxMessage
+from webnet.subscribers.models import ServiceInstance, Subscriber
 from webnet.tests import factories as f
 from webnet.tests.api.contract import ResourceContract
 from webnet.tests.conftest import World
@@ -201,3 +203,44 @@ def test_usage_export_sums_accounting_per_subscriber(world, api, service) -> Non
     assert b"ACC-1" in b"".join(csv.streaming_content)
     bad = api("viewer").get("/api/v1/subscribers/usage/?since=2020-01-02T00:00Z&until=2020-01-01")
     assert bad.status_code == 400 and "until" in bad.json()
+
+
+def test_csv_import_dry_run_then_commit(world, api) -> None:
+    f.ServicePlanFactory(customer=world.a, name="Fiber")
+    f.DeviceFactory(customer=world.a, hostname="olt1")
+    good = (
+        "account_number,name,email,plan,device,onu_id,login,password\n"
+        "B-1,Bea,bea@example.net,Fiber,olt1,onu-3,bea,pw\n"
+        "B-2,Bo,,,,,,\n"
+    )
+    bad = "account_number,name,email,plan,device\nB-3,Cy,not-an-email,Nope,olt1\n"
+
+    def post(content: str, **extra: Any) -> Any:
+        upload = SimpleUploadedFile("subs.csv", content.encode(), content_type="text/csv")
+        return api("operator").post(
+            "/api/v1/subscribers/import/", {"file": upload, **extra}, format="multipart"
+        )
+
+    refused = post(bad)
+    assert refused.status_code == 400
+    assert refused.json()["rows"][0]["errors"] == [
+        "email: Enter a valid email address.",
+        "plan: no plan named 'Nope'",
+    ]
+    assert post(good).json() | {"rows": []} == {
+        "ok": True,
+        "committed": False,
+        "total": 2,
+        "skipped": 0,
+        "services": 1,
+        "errors": [],
+        "rows": [],
+    }
+    assert not Subscriber.objects.exists()
+    assert post(good, dry_run="false").status_code == 201
+    service = ServiceInstance.objects.get(subscriber__account_number="B-1")
+    assert (service.onu_id, service.reveal_password(), service.status) == ("onu-3", "pw", "pending")
+    again = post(good, on_existing="skip", dry_run="false").json()
+    assert again["skipped"] == 2
+    export = api("viewer").get("/api/v1/subscribers/export/?file_format=csv")
+    assert b"B-1,,Bea,bea@example.net" in b"".join(export.streaming_content)
