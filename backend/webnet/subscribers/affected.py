@@ -8,7 +8,7 @@ Read through the gate: a user scoped to a region sees only the services of that 
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from webnet.locations.within import Node, within_q
 from webnet.subscribers.models import ServiceInstance, Subscriber
@@ -61,3 +61,14 @@ def affected_row(service: ServiceInstance) -> dict[str, Any]:
         "device": service.device.hostname,
         "port": service.port or service.onu_id,
     }
+
+
+def counts_by_device(user: Any, customer_id: int, device_ids: Iterable[int]) -> dict[int, int]:
+    """Live services per device, for a page of alarms (one query)."""
+    rows = (
+        affected(user, customer_id, devices=set(device_ids))
+        .order_by()
+        .values("device_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["device_id"]: row["n"] for row in rows}

@@ -16,6 +16,7 @@ from webnet.alarms.models import OPEN_STATES, Alarm, AlarmState, Severity
 from webnet.core import access
 from webnet.core.numbers import parse_int
 from webnet.ui.crud import active_customer, paginate, querystring_without_page, scoped
+from webnet.ui.subscribers import affected_counts
 
 PER_PAGE = 100
 
@@ -39,9 +40,14 @@ def _alarms(request: HttpRequest) -> Any:
 @login_required
 def alarm_console(request: HttpRequest) -> HttpResponse:
     customer = active_customer(request)
+    page = paginate(request, _alarms(request), PER_PAGE)
+    page.object_list = list(page.object_list)
+    affected = affected_counts(request, {alarm.device_id for alarm in page.object_list})
+    for alarm in page.object_list:
+        alarm.affected_services = affected.get(alarm.device_id, 0)
     context = {
         "nav": "alarms",
-        "page": paginate(request, _alarms(request), PER_PAGE),
+        "page": page,
         "querystring": querystring_without_page(request),
         "states": [("open", "Open"), *AlarmState.choices],
         "severities": Severity.choices,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from webnet.core import access
+from webnet.core.numbers import parse_int
 from webnet.subscribers import affected, provisioning, services
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, Subscriber
 from webnet.subscribers.plan_builder import TRANSITIONS
@@ -66,7 +67,11 @@ class ServiceListView(ServiceMixin, ScopedListView):
     table_template = "subscribers/_service_table.html"
 
     def rows(self) -> Any:
-        return self.queryset("view").select_related("subscriber", "plan", "device")
+        rows = self.queryset("view").select_related("subscriber", "plan", "device")
+        device = parse_int(self.request.GET.get("device", ""))
+        return (
+            rows if device is None else rows.filter(device_id=device).exclude(status="terminated")
+        )
 
 
 class ServiceFormView(ServiceMixin, ScopedFormView):
@@ -169,10 +174,9 @@ def service_advance(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("ui:service_detail", args=[service.pk]))
 
 
-def affected_for(request: HttpRequest, **where: Any) -> list[ServiceInstance]:
-    """For other pages (alarm, incident, maintenance): the services behind what they name."""
-    customer = active_customer(request)
-    return list(affected.affected(request.user, customer.pk, **where)[:50])
+def affected_counts(request: HttpRequest, device_ids: Any) -> dict[int, int]:
+    """For other pages (alarms, incidents, maintenance): live services per device they name."""
+    return affected.counts_by_device(request.user, active_customer(request).pk, device_ids)
 
 
 SUBSCRIBER_VIEWS = (SubscriberListView, SubscriberFormView, SubscriberDeleteView)

@@ -67,3 +67,14 @@ def test_creating_a_service_keeps_the_password_out_of_the_page(world, ui) -> Non
     service = ServiceInstance.objects.get(login="zed")
     assert service.reveal_password() == "zed-secret"
     assert "zed-secret" not in operator.get(f"/services/{service.pk}/edit/").content.decode()
+
+
+def test_the_alarm_console_counts_the_services_behind_each_alarm(world, ui, service) -> None:
+    f.AlarmFactory(customer=world.a, device=service.device)
+    f.ServiceInstanceFactory(
+        subscriber__customer=world.a, device=service.device, status="terminated"
+    )
+    page = ui("viewer").get("/alarms/").content.decode()
+    assert 'data-affected="1"' in page and f"/services/?device={service.device_id}" in page
+    listed = ui("viewer").get(f"/services/?device={service.device_id}").content.decode()
+    assert "ACC-7" in listed
