@@ -342,6 +342,7 @@ SPECTACULAR_SETTINGS = {
         "LocationStatusEnum": "webnet.locations.models.LocationStatus",
         "SeverityEnum": "webnet.notifications.models.Severity",
         "ComplianceSeverityEnum": "webnet.compliance.models.Severity",
+        "BillingActionEnum": "webnet.subscribers.billing.ACTIONS",
     },
 }
 

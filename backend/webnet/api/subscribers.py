@@ -23,6 +23,7 @@ from webnet.locations.within import NODE_FORMAT
 from webnet.subscribers import affected as affected_service
 from webnet.subscribers import billing, importer, provisioning, services, usage
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, ServicePlan, Subscriber
+from webnet.subscribers.models.provisioning import Transition
 
 
 class ServicePlanSerializer(ScopedSerializer):
@@ -130,7 +131,7 @@ class ProvisioningPlanSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
-    transition = serializers.ChoiceField(choices=sorted(provisioning.plan_builder.TRANSITIONS))
+    transition = serializers.ChoiceField(choices=Transition.choices)
     plan = ScopedRelatedField(ServicePlan, required=False, allow_null=True)
 
 
@@ -346,7 +347,7 @@ class ProvisioningPlanViewSet(
 
 class BillingRequestSerializer(serializers.Serializer):
     customer = CustomerField(required=False)
-    action = serializers.ChoiceField(choices=billing.ACTIONS)
+    action = serializers.ChoiceField(choices=billing.ACTIONS)  # BillingActionEnum
     service_external_id = serializers.CharField(required=False, allow_blank=True)
     account_number = serializers.CharField(required=False, allow_blank=True)
     subscriber_external_id = serializers.CharField(required=False, allow_blank=True)

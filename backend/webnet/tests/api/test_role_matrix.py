@@ -147,6 +147,23 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
         {"yaml": "name: y\n"},
         (403, 403, 201, 403, 401),
     ),
+    ("get", "/api/v1/service-plans/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/subscribers/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/services/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/provisioning-plans/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/services/affected/", None, (200, 200, 200, 400, 401)),
+    (
+        "post",
+        "/api/v1/subscribers/",
+        {"account_number": "M-1", "name": "m"},
+        (403, 201, 201, 403, 401),
+    ),
+    (
+        "post",
+        "/api/v1/billing/requests/",
+        {"action": "suspend", "account_number": "none"},
+        (403, 400, 400, 403, 401),
+    ),
 ]
 
 ROUTES_COVERED = {
@@ -197,6 +214,10 @@ ROUTES_COVERED = {
     "compliance-waivers",
     "compliance-runs",
     "compliance-results",
+    "service-plans",
+    "subscribers",
+    "services",
+    "provisioning-plans",
 }
 
 
