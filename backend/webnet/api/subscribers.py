@@ -217,6 +217,7 @@ class SubscriberViewSet(ScopedModelViewSet):
         data = form.validated_data
         customer = resolve_customer(request.user, data.get("customer"), "subscriber", "import")
         content = data["file"].read()
+        code: int
         if data["dry_run"]:
             report = importer.parse(request.user, content, customer, data["on_existing"])
             code = status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST

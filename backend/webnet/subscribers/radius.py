@@ -68,7 +68,7 @@ def send(service: ServiceInstance, action: dict[str, Any] | None) -> list[dict[s
     """The CoA or Disconnect to every live session of the login, and what each NAS answered."""
     if action is None:
         return []
-    results = []
+    results: list[dict[str, Any]] = []
     for session in live_sessions(service):
         try:
             if action["action"] == "disconnect":
