@@ -159,6 +159,8 @@ WEBNET_MAX_REQUEST_BODY = env.int("WEBNET_MAX_REQUEST_BODY", default=5 * 1024 * 
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBNET_MAX_REQUEST_BODY
 WEBNET_JOB_LEASE_SECONDS = env.int("WEBNET_JOB_LEASE_SECONDS", default=60)
 WEBNET_SCHEDULER_INTERVAL = env.float("WEBNET_SCHEDULER_INTERVAL", default=30.0)
+# Subscribers: the default rate (kbit/s) a throttled suspension leaves; never 0 (the portal).
+SUBSCRIBERS_THROTTLE_FLOOR_KBPS = max(1, env.int("WEBNET_THROTTLE_FLOOR_KBPS", default=256))
 # Notifications: the delivery worker (embedded loop or Celery task) and outgoing mail.
 WEBNET_NOTIFY_INTERVAL = env.float("WEBNET_NOTIFY_INTERVAL", default=2.0)
 WEBNET_NOTIFY_BATCH = env.int("WEBNET_NOTIFY_BATCH", default=100)
@@ -351,6 +353,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "webnet.customers.roles.Role",
         "IncidentStatusEnum": "webnet.incidents.models.Status",
         "IncidentPriorityEnum": "webnet.incidents.models.Priority",
+        "BillingActionEnum": "webnet.subscribers.billing.ACTIONS",
     },
 }
 

@@ -89,6 +89,13 @@ from webnet.api.oncall import (
     SlaPolicyViewSet,
     TeamViewSet,
 )
+from webnet.api.subscribers import (
+    BillingView,
+    ProvisioningPlanViewSet,
+    ServiceInstanceViewSet,
+    ServicePlanViewSet,
+    SubscriberViewSet,
+)
 from webnet.api.terminal import TerminalSessionViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
 
@@ -166,6 +173,10 @@ router.register("radius-check", RadCheckViewSet)
 router.register("radius-reply", RadReplyViewSet)
 router.register("radius-user-groups", RadUserGroupViewSet)
 router.register("radius-post-auth", RadPostAuthViewSet)
+router.register("service-plans", ServicePlanViewSet)
+router.register("subscribers", SubscriberViewSet)
+router.register("services", ServiceInstanceViewSet)
+router.register("provisioning-plans", ProvisioningPlanViewSet)
 
 app_name = "api"
 urlpatterns = [
@@ -175,5 +186,6 @@ urlpatterns = [
     path("monitoring/series/", SeriesView.as_view(), name="monitoring-series"),
     path("monitoring/availability/", AvailabilityView.as_view(), name="monitoring-availability"),
     path("inbound-events/", InboundWebhookView.as_view(), name="inbound-events"),
+    path("billing/requests/", BillingView.as_view(), name="billing-requests"),
     *router.urls,
 ]

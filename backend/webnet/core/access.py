@@ -308,6 +308,29 @@ TABLE: dict[str, dict[str, Level]] = {
         "change": Level.OPERATOR,
         "delete": Level.OPERATOR,
     },
+    # Subscribers: plans shape what is pushed to devices (admin); operators run the services
+    # (create, suspend, restore, change plan: each pushes through the deploy engine).
+    "serviceplan": {
+        "view": Level.VIEWER,
+        "add": Level.ADMIN,
+        "change": Level.ADMIN,
+        "delete": Level.ADMIN,
+    },
+    "subscriber": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.ADMIN,
+        "import": Level.OPERATOR,
+    },
+    "serviceinstance": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.ADMIN,
+        "provision": Level.OPERATOR,
+    },
+    "provisioningplan": {"view": Level.VIEWER},
     # AAA: a NAS binds an address to a secret, so admins shape the registry; operators change
     # and end sessions; FreeRADIUS's user rows (passwords masked) are read by admins only.
     "nas": {"view": Level.VIEWER, "add": Level.ADMIN, "change": Level.ADMIN, "delete": Level.ADMIN},

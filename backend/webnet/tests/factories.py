@@ -500,6 +500,44 @@ class FreezeWindowFactory(TimedFactory):
     name = factory.Sequence(lambda n: f"freeze-{n}")
 
 
+class ServicePlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "subscribers.ServicePlan"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"plan-{n}")
+    down_kbps = 100_000
+    up_kbps = 20_000
+
+
+class SubscriberFactory(DjangoModelFactory):
+    class Meta:
+        model = "subscribers.Subscriber"
+
+    customer = factory.SubFactory(CustomerFactory)
+    account_number = factory.Sequence(lambda n: f"A-{n:05d}")
+    name = factory.Sequence(lambda n: f"Subscriber {n}")
+
+
+class ServiceInstanceFactory(DjangoModelFactory):
+    """Same customer throughout: the subscriber's; `password` is stored encrypted."""
+
+    class Meta:
+        model = "subscribers.ServiceInstance"
+
+    class Params:
+        password = "pppoe-secret"
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    customer = factory.SelfAttribute("subscriber.customer")
+    plan = factory.SubFactory(ServicePlanFactory, customer=factory.SelfAttribute("..customer"))
+    device = factory.SubFactory(DeviceFactory, customer=factory.SelfAttribute("..customer"))
+    port = "ge-0/0/1"
+    login = factory.Sequence(lambda n: f"user{n}")
+    password_encrypted = factory.LazyAttribute(lambda o: crypto.encrypt(o.password))
+    password_changed_at = factory.LazyFunction(timezone.now)
+
+
 # AAA.
 class NasFactory(DjangoModelFactory):
     """A RADIUS client on loopback; its secret is the canary unless `secret=...` is given."""

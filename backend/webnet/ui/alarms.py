@@ -16,6 +16,7 @@ from webnet.alarms.models import Alarm, Severity
 from webnet.core import access
 from webnet.core.numbers import parse_int
 from webnet.ui.crud import active_customer, paginate, querystring_without_page, scoped
+from webnet.ui.subscribers import affected_counts
 
 PER_PAGE = 100
 
@@ -42,9 +43,14 @@ def alarm_console(request: HttpRequest) -> HttpResponse:
     customer = active_customer(request)
     filterset = _alarms(request)
     alarms = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = paginate(request, alarms, PER_PAGE)
+    page.object_list = list(page.object_list)
+    affected = affected_counts(request, {alarm.device_id for alarm in page.object_list})
+    for alarm in page.object_list:
+        alarm.affected_services = affected.get(alarm.device_id, 0)
     context = {
         "nav": "alarms",
-        "page": paginate(request, alarms, PER_PAGE),
+        "page": page,
         "querystring": querystring_without_page(request),
         "states": STATE_CHOICES,
         "severities": Severity.choices,

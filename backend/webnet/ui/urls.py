@@ -30,6 +30,7 @@ from webnet.ui import (
     profile,
     review,
     schedules,
+    subscribers,
     tags,
     terminal,
     tokens,
@@ -108,6 +109,14 @@ urlpatterns = [
     ),
     path("devices/<int:pk>/", devices.DeviceDetailView.as_view(), name="device_detail"),
     path("locations/", locations.tree, name="location_tree"),
+    *_crud("subscriber", "subscribers", *subscribers.SUBSCRIBER_VIEWS),
+    path("subscribers/<int:pk>/", subscribers.subscriber_detail, name="subscriber_detail"),
+    *_crud("service", "services", *subscribers.SERVICE_VIEWS),
+    path("services/<int:pk>/", subscribers.service_detail, name="service_detail"),
+    path(
+        "services/<int:pk>/transition/", subscribers.service_transition, name="service_transition"
+    ),
+    path("services/<int:pk>/advance/", subscribers.service_advance, name="service_advance"),
     *_crud("region", "locations/regions", *locations.REGION_VIEWS),
     *_crud("site", "locations/sites", *locations.SITE_VIEWS),
     path("locations/sites/<int:pk>/", locations.SiteDetailView.as_view(), name="site_detail"),

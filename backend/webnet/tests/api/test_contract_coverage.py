@@ -31,6 +31,7 @@ WITHOUT_CONTRACT = {
     "radius-reply": "made by aaa.provisioning; read only (admins)",
     "radius-user-groups": "made by aaa.provisioning; read only (admins)",
     "radius-post-auth": "made by FreeRADIUS's post-auth; read only (admins)",
+    "provisioning-plans": "made by service transitions; read only; tests/api/test_subscribers.py",
 }
 
 

@@ -22,6 +22,7 @@ from webnet.locations.models import Location, Rack, Region, Site
 from webnet.maintenance.models import MaintenanceWindow
 from webnet.monitoring.models import PollProfile, SnmpCredential
 from webnet.notifications.models import OutboxMessage, Sink
+from webnet.subscribers.models import ServiceInstance, ServicePlan, Subscriber
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
 from webnet.users.models import User
@@ -63,6 +64,9 @@ FOREIGN: dict[type[Model], Callable[[World], Model]] = {
     ),
     Nas: lambda world: f.NasFactory(customer=world.b),
     RadAcct: lambda world: f.RadAcctFactory(customer=world.b),
+    Subscriber: lambda world: f.SubscriberFactory(customer=world.b),
+    ServicePlan: lambda world: f.ServicePlanFactory(customer=world.b),
+    ServiceInstance: lambda world: f.ServiceInstanceFactory(subscriber__customer=world.b),
     OutboxMessage: lambda world: OutboxMessage.objects.create(
         customer=world.b, topic="alarm", key="k", state="firing", severity="minor", title="t"
     ),

@@ -193,6 +193,23 @@ MATRIX: list[tuple[str, str, dict | None, tuple[int, ...]]] = [
     ("get", "/api/v1/radius-reply/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/radius-user-groups/", None, (200, 200, 200, 200, 401)),
     ("get", "/api/v1/radius-post-auth/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/service-plans/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/subscribers/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/services/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/provisioning-plans/", None, (200, 200, 200, 200, 401)),
+    ("get", "/api/v1/services/affected/", None, (200, 200, 200, 400, 401)),
+    (
+        "post",
+        "/api/v1/subscribers/",
+        {"account_number": "M-1", "name": "m"},
+        (403, 201, 201, 403, 401),
+    ),
+    (
+        "post",
+        "/api/v1/billing/requests/",
+        {"action": "suspend", "account_number": "none"},
+        (403, 400, 400, 403, 401),
+    ),
 ]
 
 ROUTES_COVERED = {
@@ -269,6 +286,10 @@ ROUTES_COVERED = {
     "radius-reply",
     "radius-user-groups",
     "radius-post-auth",
+    "service-plans",
+    "subscribers",
+    "services",
+    "provisioning-plans",
 }
 
 

@@ -22,6 +22,7 @@ from webnet.jobs.registry import DeviceOutcome, Kind
 from webnet.jobs.runner import run_job
 from webnet.jobs.services import JobService
 from webnet.networkops import discovery, scan
+from webnet.subscribers import provisioning
 from webnet.tests import factories as f
 
 POLICY = """\
@@ -59,6 +60,14 @@ def _scan(world: Any) -> list[int]:
     return [scan.start_scan(admin, world.customer).pk]
 
 
+def _reconcile(world: Any) -> list[int]:
+    service = f.ServiceInstanceFactory(
+        subscriber__customer=world.customer, device=next(iter(world.devices.values()))
+    )
+    provisioning.transition(world.operator, service, "activate")
+    return _job(world, "subscribers.reconcile")
+
+
 SETUP: dict[str, Callable[[Any], list[int]]] = {
     "commands.run": lambda world: _job(world, "commands.run", {"commands": ["show version"]}),
     "config.backup": lambda world: _job(world, "config.backup"),
@@ -69,6 +78,7 @@ SETUP: dict[str, Callable[[Any], list[int]]] = {
     "config.preview": lambda world: [_preview(world).preview_job_id],
     "config.deploy": lambda world: [],  # started below, from a previewed and confirmed plan
     "onboarding.scan": _scan,
+    "subscribers.reconcile": _reconcile,
 }
 
 
