@@ -102,17 +102,21 @@ async def test_a_core_failure_in_a_200_device_lab_pages_once(lab: LabServer) -> 
         await runner.run_cycle(cycle + n)
 
     # then exactly one open alarm is not suppressed: the core's device.down
-    def outcome() -> tuple[list, list, list, int]:
+    def outcome() -> dict[str, object]:
         alarms = Alarm.objects.filter(device_id__in=ids.values(), state__in=OPEN_STATES)
-        roots = list(alarms.filter(suppressed_by__isnull=True).values_list("device_id", "condition"))
         root = alarms.get(device_id=ids["core1"], condition="device.down")
-        others = list(alarms.exclude(pk=root.pk).exclude(suppressed_by=root).values_list(
-            "device__hostname", "condition", "suppressed_by"))  # fmt: skip
-        outbox = list(OutboxMessage.objects.values_list("key", "state"))
-        return roots, others, [*outbox, root.pk], Delivery.objects.filter(user_id=noc).count()
+        unsuppressed = alarms.filter(suppressed_by__isnull=True)
+        return {
+            "root": root.pk,
+            "roots": list(unsuppressed.values_list("device_id", "condition")),
+            "children": alarms.exclude(pk=root.pk).count(),
+            "by_others": alarms.exclude(pk=root.pk).exclude(suppressed_by=root).count(),
+            "outbox": list(OutboxMessage.objects.values_list("key", "state")),
+            "deliveries": Delivery.objects.filter(user_id=noc).count(),
+        }
 
-    roots, others, (*outbox, root_pk), deliveries = await sync_to_async(outcome)()
-    assert roots == [(ids["core1"], "device.down")]
-    assert others == []  # every other open alarm is suppressed by the core's
-    assert outbox == [(f"alarm:{root_pk}", "firing")]  # no child notification
-    assert deliveries == 1
+    found = await sync_to_async(outcome)()
+    assert found["roots"] == [(ids["core1"], "device.down")]
+    assert found["children"] >= 199 and found["by_others"] == 0  # all suppressed by the core's
+    assert found["outbox"] == [(f"alarm:{found['root']}", "firing")]  # no child notification
+    assert found["deliveries"] == 1
