@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from webnet.alarms.models import OPEN_STATES, Alarm
 from webnet.lab.fleet import Fleet
@@ -24,7 +25,7 @@ from webnet.monitoring.models import DeviceMonitoring
 from webnet.monitoring.poller.cycle import CycleRunner, cycle_of
 from webnet.monitoring.poller.snmp import poll_devices
 from webnet.monitoring.poller.types import DevicePoll, IcmpResult, PollTarget
-from webnet.networkops.models import DeviceParent
+from webnet.networkops.models import DeviceParent, TopologyLink
 from webnet.notifications.models import Delivery, OutboxMessage
 from webnet.tests import factories as f
 
@@ -52,8 +53,9 @@ async def lab(transactional_db: None) -> AsyncIterator[LabServer]:
     await server.stop()
 
 
-def register(server: LabServer) -> tuple[dict[str, int], int]:
-    """The fleet as devices of one customer, parents along the lab's tiers, a NOC to page."""
+def register(server: LabServer, parents: str) -> tuple[dict[str, int], int]:
+    """The fleet as devices of one customer, a NOC to page, and its parents: "manual" along the
+    lab's tiers, or "lldp": the links neighbour discovery stores from the lab's LLDP tables."""
     customer = f.CustomerFactory()
     credential = f.SnmpCredentialFactory(customer=customer, community="public")
     f.PollProfileFactory(customer=customer, is_default=True, parts=["icmp", "system"],
@@ -67,21 +69,40 @@ def register(server: LabServer) -> tuple[dict[str, int], int]:
         DeviceMonitoring(customer=customer, device=devices[d.hostname], snmp_port=d.snmp_port)
         for d in server.devices
     )
-    DeviceParent.objects.bulk_create(
-        DeviceParent(customer=customer, device=devices[spec.hostname],
-                     parent=devices[up.device.hostname])
-        for spec in server.fleet
-        for up in spec.neighbors[:1]  # each device's first link is its uplink
-        if spec.hostname != "core1"
-    )  # fmt: skip
+    if parents == "manual":
+        DeviceParent.objects.bulk_create(
+            DeviceParent(customer=customer, device=devices[spec.hostname],
+                         parent=devices[up.device.hostname])
+            for spec in server.fleet
+            for up in spec.neighbors[:1]  # each device's first link is its uplink
+            if spec.hostname != "core1"
+        )  # fmt: skip
+    else:
+        TopologyLink.objects.bulk_create(
+            TopologyLink(customer=customer, local_device=devices[spec.hostname],
+                         local_interface=n.local_if, remote_device=devices[n.device.hostname],
+                         remote_name=n.device.hostname, remote_interface=n.remote_if,
+                         protocol="lldp", last_seen_at=timezone.now())
+            for spec in server.fleet
+            for n in spec.neighbors
+        )  # fmt: skip
     noc = f.MembershipFactory(customer=customer, role="operator").user
     f.RoutingRuleFactory(customer=customer, users=[noc])
     return {h: d.pk for h, d in devices.items()}, noc.pk
 
 
-async def test_a_core_failure_in_a_200_device_lab_pages_once(lab: LabServer) -> None:
+LLDP_HAS_NO_DIRECTION = pytest.mark.xfail(
+    strict=True,
+    reason="parents_of makes every LLDP neighbour a parent: the whole down fleet is one strongly "
+    "connected component, so alarms.suppression takes every member as an anchor → 200 roots, "
+    "200 pages (needs a direction: e.g. orient links away from an anchor/core role)",
+)
+
+
+@pytest.mark.parametrize("parents", ["manual", pytest.param("lldp", marks=LLDP_HAS_NO_DIRECTION)])
+async def test_a_core_failure_in_a_200_device_lab_pages_once(lab: LabServer, parents: str) -> None:
     # given the three tiers polled once, all answering
-    ids, noc = await sync_to_async(register)(lab)
+    ids, noc = await sync_to_async(register)(lab, parents)
     assert len(ids) == 200
     failed: set[int] = set()
 
