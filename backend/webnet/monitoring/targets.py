@@ -42,6 +42,7 @@ def _target(
         custom_oids=tuple(profile.custom_oids or ()),
         timeout_s=profile.timeout_s,
         retries=profile.retries,
+        interval_s=float(profile.interval_s),
     )
 
 
@@ -72,14 +73,3 @@ def poll_targets(shard: int, shard_count: int) -> list[PollTarget]:
             auths[key] = snmp_auth(credential)
         targets.append(_target(device, profile, binding, auths[key]))
     return targets
-
-
-def poll_interval_s(device_ids: list[int]) -> dict[int, int]:
-    """device id → its profile's interval, for a cycle loop that honours per-profile intervals."""
-    defaults = dict(
-        PollProfile.objects.filter(is_default=True).values_list("customer_id", "interval_s")
-    )
-    rows = Device.objects.filter(pk__in=device_ids).values_list(
-        "pk", "customer_id", "monitoring__profile__interval_s"
-    )
-    return {pk: own or defaults.get(customer_id, 60) for pk, customer_id, own in rows}

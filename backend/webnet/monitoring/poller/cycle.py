@@ -1,5 +1,9 @@
 """The cycle runner: poll a shard's devices once per interval, aligned to the wall clock.
 
+The runner ticks at the base interval (WEBNET_POLL_INTERVAL); a device whose profile has a longer
+interval is polled only on the ticks where a multiple of its interval falls (wall-clock aligned,
+so a 300 s profile is polled on every 5th 60 s tick, the same ticks on every worker).
+
 A cycle's key is its start epoch // interval, the same on every worker, so storing a cycle is
 idempotent and two workers can agree (through a lock outside this package) on who polls it. A
 cycle that overruns its interval makes the runner skip the boundaries it ran past — counted as
@@ -32,6 +36,18 @@ def shard_of(device_id: int, shard_count: int) -> int:
 
 def cycle_of(epoch: float, interval_s: float) -> int:
     return int(epoch // interval_s)
+
+
+def is_due(interval_s: float, cycle: int, base_s: float) -> bool:
+    """Whether a device polled every `interval_s` is due on tick `cycle` of `base_s`: a multiple
+    of its interval falls in the tick's window ((cycle - 1) × base, cycle × base]."""
+    if interval_s <= base_s:
+        return True
+    return cycle_of(cycle * base_s, interval_s) != cycle_of((cycle - 1) * base_s, interval_s)
+
+
+def due_targets(targets: list[PollTarget], cycle: int, base_s: float) -> list[PollTarget]:
+    return [t for t in targets if is_due(t.interval_s, cycle, base_s)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +87,10 @@ class CycleRunner:
         self.interval_s, self.shard, self.shard_count = interval_s, shard, shard_count
 
     async def run_cycle(self, cycle: int) -> CycleMetrics:
-        """Poll the shard for `cycle` (whenever it is called: the caller owns the timing)."""
+        """Poll the shard's devices due on `cycle` (whenever it is called: the caller owns the
+        timing)."""
         started = time.time()
-        targets = await self.load(self.shard, self.shard_count)
+        targets = due_targets(await self.load(self.shard, self.shard_count), cycle, self.interval_s)
         polls = await self.poll(targets, cycle)
         await self.record(polls)
         finished = time.time()

@@ -38,6 +38,7 @@ class PollTarget:
     custom_oids: tuple[str, ...] = ()
     timeout_s: float = 2.0
     retries: int = 1
+    interval_s: float = 0.0  # its profile's; 0 (or ≤ the cycle's interval): every cycle
 
 
 @dataclass(frozen=True, slots=True)

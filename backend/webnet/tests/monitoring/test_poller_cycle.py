@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from webnet.monitoring.poller.cycle import CycleMetrics, CycleRunner, cycle_of, shard_of
+from webnet.monitoring.poller.cycle import CycleMetrics, CycleRunner, cycle_of, is_due, shard_of
 from webnet.monitoring.poller.types import DevicePoll, PollTarget
 
 
@@ -112,3 +112,24 @@ async def test_stop_ends_the_wait() -> None:
     stop.set()
     await asyncio.wait_for(task, 1)
     assert fake.recorded == []
+
+
+@pytest.mark.parametrize(
+    ("interval", "due_ticks"),
+    [(60, [0, 1, 2, 3, 4, 5]), (30, [0, 1, 2, 3, 4, 5]), (0, [0, 1, 2, 3, 4, 5]),
+     (300, [0, 5]), (120, [0, 2, 4]), (90, [0, 2, 3, 5])],
+)  # fmt: skip
+def test_which_devices_are_due_at_tick_t(interval: float, due_ticks: list[int]) -> None:
+    base = 60
+    start = cycle_of(1_800_000_000, base)  # a multiple of 300 s: tick 0 is due for everyone
+    assert [t for t in range(6) if is_due(interval, start + t, base)] == due_ticks
+
+
+async def test_a_cycle_polls_only_the_devices_due() -> None:
+    fake = Fake(n=0)
+    targets = [PollTarget(1, "127.0.0.1"), PollTarget(2, "127.0.0.1", interval_s=300)]
+    fake.load = lambda shard, count: asyncio.sleep(0, targets)  # type: ignore[method-assign]
+    runner = CycleRunner(fake.load, fake.record, interval_s=60, poll=fake.poll)
+    due, not_due = await runner.run_cycle(30_000_000), await runner.run_cycle(30_000_001)
+    assert [p.device_id for p in fake.recorded[0]] == [1, 2] and due.devices == 2
+    assert [p.device_id for p in fake.recorded[1]] == [1] and not_due.devices == 1

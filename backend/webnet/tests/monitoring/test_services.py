@@ -3,10 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from asgiref.sync import sync_to_async
 
 from webnet.core import crypto
 from webnet.jobs import outcomes, scheduler
-from webnet.monitoring import availability
+from webnet.monitoring import availability, loop, polling
 from webnet.monitoring.models import DeviceMonitoring, DeviceState, Rollup, Sample, StateTransition
 from webnet.monitoring.poller.cycle import shard_of
 from webnet.monitoring.rollups import FIVE_MIN, HOUR, percentile
@@ -136,3 +137,32 @@ def test_a_job_session_is_a_sign_of_life(db) -> None:
     outcomes.notify_seen(device.customer_id, [device.pk], NOON - timedelta(hours=1))
     state.refresh_from_db()
     assert state.last_seen_at == NOON  # never moves backwards
+
+
+async def test_the_embedded_cycle_skips_a_device_not_yet_due(transactional_db) -> None:
+    # given a 60 s default profile and a device bound to a 300 s one, SNMP to a silent port
+    def given() -> tuple[int, int]:
+        quick = dict(parts=["system"], timeout_s=0.1, retries=0)
+        customer = f.CustomerFactory()
+        f.PollProfileFactory(customer=customer, is_default=True, interval_s=60, **quick)
+        slow = f.PollProfileFactory(customer=customer, interval_s=300, **quick)
+        every = f.DeviceFactory(customer=customer, management_host="127.0.0.1")
+        rare = f.DeviceFactory(customer=customer)
+        DeviceMonitoring.objects.create(
+            customer=customer, device=rare, profile=slow, snmp_address="127.0.0.1", snmp_port=9
+        )
+        return every.pk, rare.pk
+
+    every, rare = await sync_to_async(given)()
+    polled: list[list[int]] = []
+
+    async def record(polls) -> None:
+        polled.append(sorted(p.device_id for p in polls))
+
+    runner = polling.runner(loop.load_targets, record)
+    tick = runner.interval_s
+    # when the embedded runner polls a tick on a 300 s boundary, then the next one
+    await runner.run_cycle(int(1_800_000_000 // tick))
+    await runner.run_cycle(int(1_800_000_000 // tick) + 1)
+    # then the 300 s device is in the first cycle only
+    assert polled == [sorted([every, rare]), [every]]
