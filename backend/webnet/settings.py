@@ -192,6 +192,8 @@ CELERY_BEAT_SCHEDULE = {
 # Monitoring: one poll cycle per interval (aligned to the clock), devices hashed into shards
 # (scaled out: one Celery task per shard × cycle on queue "poll"), devices polled at a time.
 WEBNET_POLL_INTERVAL = env.float("WEBNET_POLL_INTERVAL", default=60.0)
+# Device roles where the poller's traffic enters: LLDP links are oriented away from them.
+WEBNET_TOPOLOGY_ROOT_ROLES = env.list("WEBNET_TOPOLOGY_ROOT_ROLES", default=["core"])
 WEBNET_POLL_SHARDS = env.int("WEBNET_POLL_SHARDS", default=1)
 WEBNET_POLL_CONCURRENCY = env.int("WEBNET_POLL_CONCURRENCY", default=200)
 CELERY_BEAT_SCHEDULE["webnet-poll"] = {

@@ -57,3 +57,32 @@ def test_manual_parents_replace_lldp_neighbours(db) -> None:
         )
     DeviceParent.objects.create(customer=a.customer, device=b, parent=a)
     assert parents_of(a.customer_id) == {a.pk: {b.pk}, b.pk: {a.pk}, c.pk: {b.pk}}
+
+
+def _link(local, remote) -> None:
+    TopologyLink.objects.create(
+        customer=local.customer,
+        local_device=local,
+        local_interface=f"e{remote.pk}",
+        remote_device=remote,
+        remote_name=remote.hostname,
+        protocol="lldp",
+        last_seen_at=local.created_at,
+    )
+
+
+def test_lldp_links_point_away_from_the_core_with_redundant_uplinks(db) -> None:
+    """given core—d1, core—d2, d1—d2, d1—acc, d2—acc (acc dual-homed) and an island x—y with
+    no core / then the distributions' parent is the core, acc has both, d1 and d2 are not each
+    other's parents, the core has none; the island keeps every neighbour."""
+    core = f.DeviceFactory(role="core")
+    d1, d2, acc, x, y = (f.DeviceFactory(customer=core.customer) for _ in range(5))
+    for local, remote in ((core, d1), (core, d2), (d1, d2), (d1, acc), (acc, d2), (x, y)):
+        _link(local, remote)
+    assert parents_of(core.customer_id) == {
+        d1.pk: {core.pk},
+        d2.pk: {core.pk},
+        acc.pk: {d1.pk, d2.pk},
+        x.pk: {y.pk},
+        y.pk: {x.pk},
+    }
