@@ -220,6 +220,19 @@ TABLE: dict[str, dict[str, Level]] = {
     "outboxmessage": {"view": Level.VIEWER},
     "delivery": {"view": Level.VIEWER, "retry": Level.OPERATOR},
     "inboxitem": {"view": Level.VIEWER, "change": Level.VIEWER},
+    # Rooms: the gate's role plus room membership (incidents.rooms); any member may talk,
+    # operators open channels and threads and manage members; revisions are the audit trail.
+    "room": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.ADMIN,
+    },
+    "roommember": {"view": Level.VIEWER, "add": Level.OPERATOR, "delete": Level.OPERATOR},
+    "message": {"view": Level.VIEWER, "add": Level.VIEWER, "moderate": Level.ADMIN},
+    "messagerevision": {"view": Level.ADMIN},
+    "readmarker": {"view": Level.VIEWER, "change": Level.VIEWER},
+    "attachment": {"view": Level.VIEWER, "add": Level.VIEWER},
 }
 
 

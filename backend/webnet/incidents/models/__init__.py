@@ -2,3 +2,5 @@
 
 Each submodule's models are re-exported here so Django finds them in ``webnet.incidents.models``.
 """
+
+from webnet.incidents.models.rooms import *  # noqa: F403
