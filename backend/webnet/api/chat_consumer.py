@@ -7,8 +7,10 @@ another customer, a room the user is not in and a missing room all close with 44
 
 Replay works like the job log: join the room's group, send the stored messages after `after_seq`,
 then forward broadcasts, skipping seqs already sent and refilling from the database when a
-broadcast reveals a gap. With the in-memory layer the socket also polls the room's `last_seq`
-(other processes' posts never arrive as broadcasts there).
+broadcast reveals a gap. With the in-memory layer other processes' posts never arrive as
+broadcasts, so one watcher per process reads the `last_seq` of every room with an open socket
+(one query per WEBNET_WS_POLL_SECONDS, however many sockets) and tells a room's sockets when it
+moved; each then replays from the database what it has not sent.
 
 Client frames: {"type": "message", "body"}, {"type": "typing"}, {"type": "read", "seq"},
 {"type": "resume", "after_seq"}. Server frames: {"type": "messages", "messages": [...]},
@@ -16,12 +18,17 @@ Client frames: {"type": "message", "body"}, {"type": "typing"}, {"type": "read",
 {"type": "error", "errors"}, {"type": "command", ...} (what a slash command answered).
 """
 
+import asyncio
+from collections import Counter
 from typing import Any
 
 from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from webnet.api.consumers import DatabasePoll, _query_int
+from webnet.api.consumers import _query_int
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.incidents import rooms
 from webnet.incidents.models import Room
@@ -33,8 +40,44 @@ def _room(user: Any, room_id: int) -> Room | None:
 
 
 @database_sync_to_async
-def _last_seq(room_id: int) -> int:
-    return Room.objects.filter(pk=room_id).values_list("last_seq", flat=True).first() or 0
+def _last_seqs(room_ids: list[int]) -> dict[int, int]:
+    return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
+
+
+class RoomWatcher:
+    """The in-memory layer's stand-in for broadcasts from other processes: one task per event
+    loop polls the watched rooms' counters and sends `chat.moved` to a room that moved."""
+
+    def __init__(self) -> None:
+        self.rooms: Counter[int] = Counter()
+        self.seen: dict[int, int] = {}
+        self.task: asyncio.Task | None = None
+
+    def watch(self, room_id: int, last_seq: int) -> None:
+        self.rooms[room_id] += 1
+        self.seen.setdefault(room_id, last_seq)
+        loop = asyncio.get_running_loop()
+        if self.task is None or self.task.done() or self.task.get_loop() is not loop:
+            self.task = loop.create_task(self._run())
+
+    def unwatch(self, room_id: int) -> None:
+        self.rooms[room_id] -= 1
+        if self.rooms[room_id] <= 0:
+            del self.rooms[room_id]
+            self.seen.pop(room_id, None)
+
+    async def _run(self) -> None:
+        while self.rooms:
+            await asyncio.sleep(settings.WEBNET_WS_POLL_SECONDS)
+            for room_id, last in (await _last_seqs(list(self.rooms))).items():
+                if last > self.seen.get(room_id, last):
+                    await get_channel_layer().group_send(
+                        rooms.chat_group(room_id), {"type": "chat.moved", "last_seq": last}
+                    )
+                self.seen[room_id] = last
+
+
+watcher = RoomWatcher()
 
 
 _stored = database_sync_to_async(rooms.messages_after)
@@ -46,9 +89,10 @@ def _errors(exc: ValidationError) -> dict[str, Any]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
 
 
-class ChatConsumer(GuardedConsumer, DatabasePoll):
+class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     room: Room | None = None
     sent_seq = 0
+    watched: int | None = None
 
     async def connect(self) -> None:
         user = await self.admit()
@@ -65,7 +109,9 @@ class ChatConsumer(GuardedConsumer, DatabasePoll):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         await self._replay()
-        self.start_polling()
+        if isinstance(self.channel_layer, InMemoryChannelLayer):
+            self.watched = self.room.pk
+            watcher.watch(self.room.pk, self.sent_seq)
 
     async def _replay(self) -> None:
         while True:
@@ -77,8 +123,8 @@ class ChatConsumer(GuardedConsumer, DatabasePoll):
             if len(batch) < rooms.REPLAY_BATCH:
                 return
 
-    async def db_poll(self, event: dict[str, Any]) -> None:
-        if await _last_seq(self.room.pk) > self.sent_seq:
+    async def chat_moved(self, event: dict[str, Any]) -> None:
+        if event["last_seq"] > self.sent_seq:
             await self._replay()
 
     async def still_allowed(self, user: Any) -> bool:
@@ -92,13 +138,14 @@ class ChatConsumer(GuardedConsumer, DatabasePoll):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if self.room is None or not isinstance(content, dict):
             return
+        kind = content.get("type")
+        if kind == "message":  # post_message checks the gate and membership itself
+            await self._send_message(content.get("body"))
+            return
         if not await self.still_allowed(self.user):
             await self._refused()
             return
-        kind = content.get("type")
-        if kind == "message":
-            await self._send_message(content.get("body"))
-        elif kind == "typing":
+        if kind == "typing":
             await self.channel_layer.group_send(
                 self.group, {"type": "chat.typing", "user": self.user.get_username()}
             )
@@ -123,7 +170,9 @@ class ChatConsumer(GuardedConsumer, DatabasePoll):
             await self._refused()
 
     async def disconnect(self, code: int) -> None:
-        self.stop_polling()
+        if self.watched is not None:
+            watcher.unwatch(self.watched)
+            self.watched = None
         await self.leave_guard()
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)

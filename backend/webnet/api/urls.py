@@ -60,6 +60,7 @@ from webnet.api.notifications import (
     RoutingRuleViewSet,
     SinkViewSet,
 )
+from webnet.api.rooms import RoomViewSet
 from webnet.api.terminal import TerminalSessionViewSet
 from webnet.api.users import APITokenViewSet, UserViewSet
 
@@ -105,6 +106,7 @@ router.register("alarms", AlarmViewSet)
 router.register("alarm-rules", AlarmRuleViewSet)
 router.register("silences", SilenceViewSet)
 router.register("webhook-tokens", WebhookTokenViewSet)
+router.register("rooms", RoomViewSet)
 router.register("notification-sinks", SinkViewSet)
 router.register("routing-rules", RoutingRuleViewSet)
 router.register("notification-templates", NotificationTemplateViewSet)

@@ -24,6 +24,7 @@ from webnet.ui import (
     notifications,
     onboarding,
     profile,
+    rooms,
     schedules,
     tags,
     terminal,
@@ -48,6 +49,12 @@ def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list: 
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("rooms/", rooms.room_list, name="room_list"),
+    path("rooms/new/", rooms.room_create, name="room_create"),
+    path("rooms/<int:pk>/", rooms.room_detail, name="room_detail"),
+    path("rooms/<int:pk>/members/remove/", rooms.room_remove_member, name="room_remove_member"),
+    path("rooms/<int:pk>/upload/", rooms.room_upload, name="room_upload"),
+    path("rooms/attachments/<int:pk>/", rooms.attachment_download, name="attachment_download"),
     path("alarms/", alarms.alarm_console, name="alarm_console"),
     path("alarms/acknowledge/", alarms.alarm_bulk_acknowledge, name="alarm_bulk_acknowledge"),
     path("login/", auth.login_view, name="login"),

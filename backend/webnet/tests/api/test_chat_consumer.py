@@ -97,3 +97,14 @@ async def test_after_seq_replays_every_missed_message_once_in_order() -> None:
     assert [(m["seq"], m["body"]) for m in live] == [(6, "m6")]
     assert await ws.receive_nothing(timeout=0.3)
     await ws.disconnect()
+
+
+async def test_a_message_stored_by_another_process_reaches_the_socket(settings) -> None:  # type: ignore[no-untyped-def]
+    """Embedded: the job worker's posts are never broadcast here; the room watcher finds them."""
+    settings.WEBNET_WS_POLL_SECONDS = 0.1
+    room, operator, viewer, _, _ = await _setup()
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    await database_sync_to_async(rooms.post_message)(operator, room, "from afar", broadcast=False)
+    (got,) = (await _frames(ws, "messages"))["messages"]
+    assert (got["seq"], got["body"]) == (1, "from afar")
+    await ws.disconnect()

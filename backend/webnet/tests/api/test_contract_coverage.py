@@ -33,6 +33,7 @@ WITHOUT_CONTRACT = {
     "webhook-tokens": "created and revoked, never edited; tests/api/test_alarms.py",
     "deliveries": "made by the outbox; read and retry; tests/api/test_notifications.py",
     "inbox": "each user's own; tests/api/test_notifications.py",
+    "rooms": "gated by room membership as well as the role; tests/api/test_rooms.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
 }
 
