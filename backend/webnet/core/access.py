@@ -220,6 +220,43 @@ TABLE: dict[str, dict[str, Level]] = {
     "outboxmessage": {"view": Level.VIEWER},
     "delivery": {"view": Level.VIEWER, "retry": Level.OPERATOR},
     "inboxitem": {"view": Level.VIEWER, "change": Level.VIEWER},
+    # Incidents: operators open and work them; admins shape rules, SLAs, chains and schedules;
+    # operators swap on-call shifts with overrides. The log and clocks are read-only records.
+    "incident": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "acknowledge": Level.OPERATOR,
+    },
+    "incidentevent": {"view": Level.VIEWER},
+    "slaclockstate": {"view": Level.VIEWER},
+    "escalationrun": {"view": Level.VIEWER},
+    "escalationrunstep": {"view": Level.VIEWER},
+    **{
+        resource: {
+            "view": Level.VIEWER,
+            "add": Level.ADMIN,
+            "change": Level.ADMIN,
+            "delete": Level.ADMIN,
+        }
+        for resource in (
+            "team",
+            "incidentrule",
+            "slapolicy",
+            "businesscalendar",
+            "escalationchain",
+            "escalationstep",
+            "oncallschedule",
+            "rotation",
+            "rotationmember",
+        )
+    },
+    "override": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.OPERATOR,
+    },
     # Rooms: the gate's role plus room membership (incidents.rooms); any member may talk,
     # operators open channels and threads and manage members; revisions are the audit trail.
     "room": {

@@ -10,18 +10,19 @@ Every stored message is broadcast after commit to the room's group; the socket i
 database is the truth (consumers resume from `after_seq`).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from webnet.core import access, audit, broadcasts, crypto
 from webnet.customers.models import Customer
 from webnet.incidents.models import (
+    Incident,
     Message,
     MessageKind,
     MessageRevision,
@@ -35,21 +36,16 @@ from webnet.incidents.models import (
 MAX_BODY = 4000
 REPLAY_BATCH = 500
 
-# Extra membership conditions on Room (an incident room's assignee, team and watchers): the
-# incidents models register one here so this module needs no knowledge of their fields.
-_member_conditions: list[Callable[[Any], Q]] = []
-
-
-def register_member_condition(condition: Callable[[Any], Q]) -> None:
-    if condition not in _member_conditions:
-        _member_conditions.append(condition)
-
 
 def member_condition(user: Any) -> Q:
-    condition = Q(members__user=user)
-    for extra in _member_conditions:
-        condition |= extra(user)
-    return condition
+    """Rooms `user` is in: an explicit member, or (incident rooms) the incident's assignee, one
+    of its team or a watcher."""
+    return (
+        Q(members__user=user)
+        | Q(incident__assignee=user)
+        | Q(incident__team__members=user)
+        | Q(incident__watchers=user)
+    )
 
 
 def chat_group(room_id: int) -> str:
@@ -63,7 +59,9 @@ def _require(actor: Any, resource: str, action: str, customer_id: int) -> None:
 
 def visible_rooms(user: Any, action: str = "view") -> QuerySet[Room]:
     """Rooms the gate shows `user` and that `user` is a member of (staff: every room)."""
-    rooms = Room.objects.restrict(user, action)
+    rooms = Room.objects.restrict(user, action).filter(
+        Q(incident__isnull=True) | Q(incident__in=Incident.objects.restrict(user, "view"))
+    )  # an incident room follows its incident's location scope
     if getattr(user, "is_superuser", False):
         return rooms
     member_of = Room.objects.filter(member_condition(user)).values("pk")
@@ -105,9 +103,22 @@ def create_room(
     return room
 
 
-def open_incident_room(customer_id: int, name: str) -> Room:
-    """The room of a new incident (its people are members through the incident itself)."""
-    return Room.objects.create(customer_id=customer_id, kind=RoomKind.INCIDENT, name=name)
+def incident_room(incident: Incident) -> Room:
+    """The incident's room, made on first use (its people are members through the incident, so
+    nothing needs copying when the assignee, team or watchers change)."""
+    room = Room.objects.filter(incident=incident).first()
+    if room is not None:
+        return room
+    try:
+        with transaction.atomic():
+            return Room.objects.create(
+                customer_id=incident.customer_id,
+                kind=RoomKind.INCIDENT,
+                name=str(incident)[:100],
+                incident=incident,
+            )
+    except IntegrityError:  # made at the same moment by another request
+        return Room.objects.get(incident=incident)
 
 
 @transaction.atomic

@@ -133,6 +133,19 @@ def _personal(message: OutboxMessage, users: dict[int, Any], at: datetime) -> li
     return found
 
 
+def _paged(message: OutboxMessage, people: Iterable[Any]) -> list[Destination]:
+    """People paged by name (an escalation step): their inbox and, when they have an address,
+    their email — whatever the routing rules say — if they still see the customer."""
+    found: list[Destination] = []
+    for user in people:
+        if not user.is_active or not access.can(user, "inboxitem", "view", message.customer_id):
+            continue
+        found.append((None, user.pk, Channel.INBOX))
+        if user.email:
+            found.append((None, user.pk, Channel.EMAIL))
+    return found
+
+
 def idempotency_key(message: OutboxMessage, destination: Destination) -> str:
     sink_id, user_id, channel = destination
     where = f"s{sink_id}" if sink_id is not None else f"u{user_id}-{channel}"
@@ -174,10 +187,12 @@ def enqueue(
     device_id: int | None = None,
     location_id: int | None = None,
     location_path: Iterable[int] = (),
+    page: Iterable[Any] = (),
 ) -> list[Delivery]:
     """Store one state change and its deliveries in the caller's transaction.
 
-    `location_path`: the ancestors of `location_id` (rules name subtree roots)."""
+    `location_path`: the ancestors of `location_id` (rules name subtree roots); `page`: users
+    to reach directly besides the routed destinations."""
     if not transaction.get_connection().in_atomic_block:
         raise OutsideTransaction("notifications.outbox.enqueue must run inside transaction.atomic")
     if state not in STATES:
@@ -198,6 +213,7 @@ def enqueue(
     now = timezone.now()
     firing = _firing_deliveries(message) if state != "firing" else {}
     destinations, sinks = route(message, location_path, now)
+    destinations += [d for d in _paged(message, page) if d not in destinations]
     deliveries = []
     for destination in destinations:
         sink = sinks.get(destination[0]) if destination[0] is not None else None

@@ -12,6 +12,7 @@ from webnet.core import crypto
 from webnet.customers.models import Customer, Membership, Role
 from webnet.devices.models import Credential, Device, DeviceGroup, SSHHostKey, Tag
 from webnet.devices.platforms import Platform
+from webnet.incidents.log import append_event
 from webnet.locations.models import Location, Rack, Region, Site
 from webnet.notifications.models import RoutingRule, Sink
 from webnet.users import totp
@@ -377,3 +378,72 @@ class RoutingRuleFactory(DjangoModelFactory):
     def users(self, create: bool, extracted: list | None, **kwargs: object) -> None:
         if create and extracted:
             self.users.set(extracted)
+
+
+# Incidents.
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = "incidents.Team"
+        skip_postgeneration_save = True
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"team-{n}")
+
+    @factory.post_generation
+    def members(self, create: bool, extracted: list | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.members.set(extracted)
+
+
+class IncidentFactory(DjangoModelFactory):
+    """An incident row with its `opened` event, as services.open_incident writes it."""
+
+    class Meta:
+        model = "incidents.Incident"
+
+    customer = factory.SubFactory(CustomerFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"incident {n}")
+    opened_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def opened(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            append_event(
+                self, "opened", "triggered", at=self.opened_at, data={"priority": self.priority}
+            )
+
+
+class OnCallScheduleFactory(DjangoModelFactory):
+    class Meta:
+        model = "incidents.OnCallSchedule"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"schedule-{n}")
+
+
+class EscalationChainFactory(DjangoModelFactory):
+    class Meta:
+        model = "incidents.EscalationChain"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"chain-{n}")
+
+
+class SlaPolicyFactory(DjangoModelFactory):
+    class Meta:
+        model = "incidents.SlaPolicy"
+
+    customer = factory.SubFactory(CustomerFactory)
+    name = factory.Sequence(lambda n: f"sla-{n}")
+    targets = factory.LazyFunction(
+        lambda: {
+            "p1": {
+                "acknowledge": 900,
+                "first_response": 1800,
+                "resolve_first": 14400,
+                "resolve_total": 28800,
+            },
+            "p3": {"acknowledge": 3600, "resolve_first": 86400},
+        }
+    )

@@ -37,6 +37,12 @@ class RoomKind(models.TextChoices):
 class Room(CustomerOwned):
     kind = models.CharField(max_length=10, choices=RoomKind.choices)
     name = models.CharField(max_length=100)
+    # An incident room is its incident's (made on first use, see rooms.incident_room); its
+    # location scope is the incident's, applied by rooms.visible_rooms (team channels and
+    # direct threads have no place, so Room declares no `location_paths` of its own).
+    incident = models.OneToOneField(
+        "incidents.Incident", null=True, blank=True, on_delete=models.CASCADE, related_name="room"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
