@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from webnet.api.consumers import _query_int
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
-from webnet.incidents import rooms
+from webnet.incidents import chat, rooms
 from webnet.incidents.models import Room
 
 
@@ -81,7 +81,7 @@ watcher = RoomWatcher()
 
 
 _stored = database_sync_to_async(rooms.messages_after)
-_post = database_sync_to_async(rooms.post_message)
+_say = database_sync_to_async(chat.say)
 _mark_read = database_sync_to_async(rooms.mark_read)
 
 
@@ -139,7 +139,7 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         if self.room is None or not isinstance(content, dict):
             return
         kind = content.get("type")
-        if kind == "message":  # post_message checks the gate and membership itself
+        if kind == "message":  # chat.say checks the gate and membership itself
             await self._send_message(content.get("body"))
             return
         if not await self.still_allowed(self.user):
@@ -157,7 +157,7 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
 
     async def _send_message(self, body: Any) -> None:
         try:
-            await _post(self.user, self.room, body)
+            await _say(self.user, self.room, body)
         except ValidationError as exc:
             await self.send_json({"type": "error", "errors": _errors(exc)})
         except PermissionDenied:

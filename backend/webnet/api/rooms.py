@@ -25,7 +25,7 @@ from webnet.api.base import ExportMixin
 from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.core.numbers import parse_int
-from webnet.incidents import attachments, rooms
+from webnet.incidents import attachments, chat, rooms
 from webnet.incidents.models import Message, Room, RoomKind
 
 
@@ -138,7 +138,8 @@ class RoomViewSet(
     @action(detail=True, methods=["get", "post"])
     def messages(self, request: Request, pk: str | None = None) -> Response:
         """GET: up to 500 messages after `after_seq`. POST: a message (`body`), or a file
-        (multipart `file`, `body` as its caption)."""
+        (multipart `file`, `body` as its caption). In an incident room a body starting with
+        `/` is a command: /ack, /assign <user>, /status <status>, /resolve [note]."""
         room = self.get_object()
         if request.method == "GET":
             after = max(parse_int(request.query_params.get("after_seq", "0")) or 0, 0)
@@ -150,7 +151,7 @@ class RoomViewSet(
             message = (
                 attachments.attach(request.user, room, upload, body)
                 if upload is not None
-                else rooms.post_message(request.user, room, body)
+                else chat.say(request.user, room, body)
             )
         except DjangoValidationError as exc:
             raise _field_errors(exc) from exc
