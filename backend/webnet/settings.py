@@ -354,6 +354,8 @@ SPECTACULAR_SETTINGS = {
         "LocationStatusEnum": "webnet.locations.models.LocationStatus",
         "SeverityEnum": "webnet.notifications.models.Severity",
         "ComplianceSeverityEnum": "webnet.compliance.models.Severity",
+        "IncidentStatusEnum": "webnet.incidents.models.Status",
+        "IncidentPriorityEnum": "webnet.incidents.models.Priority",
     },
 }
 

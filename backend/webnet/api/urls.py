@@ -35,6 +35,7 @@ from webnet.api.devices import (
     SSHHostKeyViewSet,
     TagViewSet,
 )
+from webnet.api.incidents import IncidentRuleViewSet, IncidentViewSet
 from webnet.api.jobs import JobViewSet, KindsView, ScheduleViewSet
 from webnet.api.locations import LocationViewSet, RackViewSet, RegionViewSet, SiteViewSet
 from webnet.api.monitoring import (
@@ -59,6 +60,17 @@ from webnet.api.notifications import (
     NotificationTemplateViewSet,
     RoutingRuleViewSet,
     SinkViewSet,
+)
+from webnet.api.oncall import (
+    BusinessCalendarViewSet,
+    EscalationChainViewSet,
+    EscalationStepViewSet,
+    OnCallScheduleViewSet,
+    OverrideViewSet,
+    RotationMemberViewSet,
+    RotationViewSet,
+    SlaPolicyViewSet,
+    TeamViewSet,
 )
 from webnet.api.rooms import RoomViewSet
 from webnet.api.terminal import TerminalSessionViewSet
@@ -113,6 +125,17 @@ router.register("notification-templates", NotificationTemplateViewSet)
 router.register("notification-preferences", NotificationPreferenceViewSet)
 router.register("deliveries", DeliveryViewSet)
 router.register("inbox", InboxViewSet)
+router.register("incidents", IncidentViewSet)
+router.register("incident-rules", IncidentRuleViewSet)
+router.register("teams", TeamViewSet)
+router.register("sla-policies", SlaPolicyViewSet)
+router.register("business-calendars", BusinessCalendarViewSet)
+router.register("escalation-chains", EscalationChainViewSet)
+router.register("escalation-steps", EscalationStepViewSet)
+router.register("oncall-schedules", OnCallScheduleViewSet)
+router.register("rotations", RotationViewSet)
+router.register("rotation-members", RotationMemberViewSet)
+router.register("oncall-overrides", OverrideViewSet)
 
 app_name = "api"
 urlpatterns = [

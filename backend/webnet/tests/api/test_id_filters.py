@@ -14,6 +14,7 @@ from webnet.api.urls import router
 from webnet.compliance.models import CompliancePolicy, ComplianceRule, ComplianceRun
 from webnet.customers.models import Customer
 from webnet.devices.models import Credential, Device, DeviceGroup
+from webnet.incidents.models import EscalationChain, OnCallSchedule, Rotation, Team
 from webnet.jobs.models import Job, Schedule
 from webnet.locations.models import Location, Rack, Region, Site
 from webnet.monitoring.models import PollProfile, SnmpCredential
@@ -45,6 +46,16 @@ FOREIGN: dict[type[Model], Callable[[World], Model]] = {
     PollProfile: lambda world: f.PollProfileFactory(customer=world.b),
     Alarm: lambda world: f.AlarmFactory(customer=world.b),
     Sink: lambda world: f.SinkFactory(customer=world.b),
+    Team: lambda world: f.TeamFactory(customer=world.b),
+    EscalationChain: lambda world: f.EscalationChainFactory(customer=world.b),
+    OnCallSchedule: lambda world: f.OnCallScheduleFactory(customer=world.b),
+    Rotation: lambda world: Rotation.objects.create(
+        customer=world.b,
+        schedule=f.OnCallScheduleFactory(customer=world.b),
+        name="r",
+        handoff_time="09:00",
+        start_date="2026-01-05",
+    ),
     OutboxMessage: lambda world: OutboxMessage.objects.create(
         customer=world.b, topic="alarm", key="k", state="firing", severity="minor", title="t"
     ),

@@ -32,6 +32,8 @@ LIST_PAGES = [
     "ui:schedule_list",
     "ui:schedule_create",
     "ui:location_tree",
+    "ui:incident_list",
+    "ui:oncall",
     *(
         f"ui:{kind}_{page}"
         for kind in ("region", "site", "location", "rack")
