@@ -74,6 +74,7 @@ from webnet.api.oncall import (
 )
 from webnet.api.rooms import RoomViewSet
 from webnet.api.terminal import TerminalSessionViewSet
+from webnet.api.timeline import IncidentTimelineView
 from webnet.api.users import APITokenViewSet, UserViewSet
 
 router = DefaultRouter()
@@ -145,5 +146,6 @@ urlpatterns = [
     path("monitoring/series/", SeriesView.as_view(), name="monitoring-series"),
     path("monitoring/availability/", AvailabilityView.as_view(), name="monitoring-availability"),
     path("inbound-events/", InboundWebhookView.as_view(), name="inbound-events"),
+    path("incidents/<int:pk>/timeline/", IncidentTimelineView.as_view(), name="incident-timeline"),
     *router.urls,
 ]

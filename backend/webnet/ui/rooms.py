@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from webnet.core import access
 from webnet.core.numbers import parse_int
 from webnet.customers.models import Membership
-from webnet.incidents import attachments, rooms
-from webnet.incidents.models import RoomKind
-from webnet.ui.crud import active_customer
+from webnet.incidents import attachments, rooms, timeline
+from webnet.incidents.models import Incident, RoomKind
+from webnet.ui.crud import active_customer, scoped
 from webnet.ui.errors import get_or_404
 
 HISTORY = 200
@@ -123,3 +123,25 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+def incident_room(request: HttpRequest, pk: int) -> HttpResponse:
+    """The incident's room (made on first use) for its people; 404 for anyone else."""
+    incident = get_or_404(request, scoped(request, Incident), pk)
+    room = rooms.incident_room(incident)
+    if rooms.room_for(request.user, room.pk) is None:
+        raise Http404("You are not one of this incident's people.")
+    return HttpResponseRedirect(reverse("ui:room_detail", args=[room.pk]))
+
+
+@login_required
+def incident_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """Chat, log, alarm events, jobs and notifications in time order; `?download=md` for the
+    post-incident review."""
+    incident = get_or_404(request, scoped(request, Incident), pk)
+    entries = timeline.timeline(request.user, incident)
+    if request.GET.get("download") == "md":
+        return timeline.review_download(incident, entries)
+    context = {"nav": "incidents", "incident": incident, "entries": entries}
+    return render(request, "rooms/timeline.html", context)
