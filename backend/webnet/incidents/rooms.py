@@ -57,9 +57,10 @@ def _require(actor: Any, resource: str, action: str, customer_id: int) -> None:
         raise PermissionDenied("Your role in this customer does not allow this action.")
 
 
-def visible_rooms(user: Any, action: str = "view") -> QuerySet[Room]:
-    """Rooms the gate shows `user` and that `user` is a member of (staff: every room)."""
-    rooms = Room.objects.restrict(user, action).filter(
+def visible_rooms(user: Any, action: str = "view", resource: str = "room") -> QuerySet[Room]:
+    """Rooms where the user's role allows `action` on `resource` and that `user` is a member
+    of (staff: every room)."""
+    rooms = Room.objects.restrict(user, action, resource=resource).filter(
         Q(incident__isnull=True) | Q(incident__in=Incident.objects.restrict(user, "view"))
     )  # an incident room follows its incident's location scope
     if getattr(user, "is_superuser", False):
@@ -68,8 +69,8 @@ def visible_rooms(user: Any, action: str = "view") -> QuerySet[Room]:
     return rooms.filter(pk__in=member_of)
 
 
-def room_for(user: Any, room_id: int, action: str = "view") -> Room | None:
-    return visible_rooms(user, action).filter(pk=room_id).first()
+def room_for(user: Any, room_id: int, action: str = "view", resource: str = "room") -> Room | None:
+    return visible_rooms(user, action, resource).filter(pk=room_id).first()
 
 
 def _customer_users(customer_id: int, user_ids: Iterable[int]) -> list[Any]:
@@ -213,9 +214,9 @@ def _clean_body(body: Any, *, allow_empty: bool = False) -> str:
     return text
 
 
-def require_member(actor: Any, room: Room, action: str = "view") -> Room:
+def require_member(actor: Any, room: Room, action: str = "view", resource: str = "room") -> Room:
     """The room re-read through the gate and membership, or PermissionDenied."""
-    fresh = room_for(actor, room.pk, action)
+    fresh = room_for(actor, room.pk, action, resource)
     if fresh is None:
         raise PermissionDenied("You are not a member of this room.")
     return fresh
@@ -228,8 +229,7 @@ def post_message(
     """A member's message (checked afresh: a removed member is refused here); `broadcast=False`
     for a caller that completes the message (attachments) and announces it itself."""
     text = _clean_body(body, allow_empty=allow_empty)
-    require_member(actor, room)
-    _require(actor, "message", "add", room.customer_id)
+    require_member(actor, room, "add", "message")  # the role to talk and the membership at once
     message = _store(room, MessageKind.USER, actor, text)
     if broadcast:
         announce(room.pk, "chat.message", {"message": message_wire(message)})

@@ -34,7 +34,7 @@ async def _connect(path: str, user):  # type: ignore[no-untyped-def]
 async def _frames(ws, wanted: str):  # type: ignore[no-untyped-def]
     """The next frame of type `wanted` (typing and read frames in between are skipped)."""
     while True:
-        frame = await ws.receive_json_from(timeout=5)
+        frame = await ws.receive_json_from(timeout=10)
         if frame["type"] == wanted:
             return frame
 
@@ -45,7 +45,7 @@ async def test_two_members_talk_live_with_typing_and_read_markers() -> None:
     b, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
     assert connected
     await a.send_json_to({"type": "typing"})
-    assert await b.receive_json_from(timeout=5) == {"type": "typing", "user": operator.username}
+    assert await b.receive_json_from(timeout=10) == {"type": "typing", "user": operator.username}
     await a.send_json_to({"type": "message", "body": "core-1 down, looking"})
     for ws in (a, b):
         (got,) = (await _frames(ws, "messages"))["messages"]
@@ -80,7 +80,7 @@ async def test_a_member_removed_mid_session_is_refused_at_the_next_send() -> Non
     await database_sync_to_async(RoomMember.objects.filter(user=viewer).delete)()
     await ws.send_json_to({"type": "message", "body": "am I still in?"})
     assert (await _frames(ws, "error"))["errors"] == {"room": ["You are not a member."]}
-    assert (await ws.receive_output(timeout=5))["code"] == 4404
+    assert (await ws.receive_output(timeout=10))["code"] == 4404
     assert await database_sync_to_async(room.messages.count)() == 0
 
 
