@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lab bench bench-api bench-calendar bench-events bench-notify bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
-        test-system-deps bench-lab bench-poll clean radius bench-radius dev-services dev-services-stop dev-worker dev-beat test-scaled
+        test-system-deps bench-lab bench-poll bench-chat clean radius bench-radius dev-services dev-services-stop dev-worker dev-beat test-scaled
 
 $(STAMP): backend/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -138,6 +138,12 @@ bench-events: backend-install
 NOTIFY_N ?= 10000
 bench-notify: backend-install
 	cd backend && $(BIN)/python bench/bench_notify.py --messages $(NOTIFY_N)
+
+# Incident rooms: CHAT_CLIENTS sockets over CHAT_ROOMS rooms at 10 messages/s, in-memory layer then Redis.
+CHAT_CLIENTS ?= 200
+CHAT_ROOMS ?= 20
+bench-chat: backend-install
+	cd backend && $(BIN)/python bench/bench_chat.py --clients $(CHAT_CLIENTS) --rooms $(CHAT_ROOMS) --rate 10 --seconds 30
 
 bench-drivers: backend-install
 	cd backend && $(BIN)/python bench/bench_drivers.py --count $(N)

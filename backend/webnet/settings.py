@@ -265,6 +265,28 @@ if PRODUCTION:  # `manage.py collectstatic` first: hashed names, gzip/brotli, ca
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
+# Chat attachments (incidents.rooms): files under the state directory by default; any Django
+# storage backend, e.g. an S3-compatible one from django-storages, can be named instead.
+WEBNET_ATTACHMENT_STORAGE = env.str(
+    "WEBNET_ATTACHMENT_STORAGE", default="django.core.files.storage.FileSystemStorage"
+)
+WEBNET_ATTACHMENT_MAX_BYTES = env.int("WEBNET_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+STORAGES = {
+    **globals().get(
+        "STORAGES",
+        {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ),
+    "attachments": {
+        "BACKEND": WEBNET_ATTACHMENT_STORAGE,
+        "OPTIONS": {"location": str(STATE_DIR / "attachments")}
+        if WEBNET_ATTACHMENT_STORAGE.endswith("FileSystemStorage")
+        else {},
+    },
+}
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -89,6 +89,7 @@ from webnet.api.oncall import (
     SlaPolicyViewSet,
     TeamViewSet,
 )
+from webnet.api.rooms import RoomViewSet
 from webnet.api.subscribers import (
     BillingView,
     ProvisioningPlanViewSet,
@@ -97,6 +98,7 @@ from webnet.api.subscribers import (
     SubscriberViewSet,
 )
 from webnet.api.terminal import TerminalSessionViewSet
+from webnet.api.timeline import IncidentTimelineView
 from webnet.api.users import APITokenViewSet, UserViewSet
 
 router = DefaultRouter()
@@ -145,6 +147,7 @@ router.register("alarm-rules", AlarmRuleViewSet)
 router.register("silences", SilenceViewSet)
 router.register("inhibit-rules", InhibitRuleViewSet)
 router.register("webhook-tokens", WebhookTokenViewSet)
+router.register("rooms", RoomViewSet)
 router.register("notification-sinks", SinkViewSet)
 router.register("routing-rules", RoutingRuleViewSet)
 router.register("notification-templates", NotificationTemplateViewSet)
@@ -187,5 +190,6 @@ urlpatterns = [
     path("monitoring/availability/", AvailabilityView.as_view(), name="monitoring-availability"),
     path("inbound-events/", InboundWebhookView.as_view(), name="inbound-events"),
     path("billing/requests/", BillingView.as_view(), name="billing-requests"),
+    path("incidents/<int:pk>/timeline/", IncidentTimelineView.as_view(), name="incident-timeline"),
     *router.urls,
 ]

@@ -308,6 +308,19 @@ TABLE: dict[str, dict[str, Level]] = {
         "change": Level.OPERATOR,
         "delete": Level.OPERATOR,
     },
+    # Rooms: the gate's role plus room membership (incidents.rooms); any member may talk,
+    # operators open channels and threads and manage members; revisions are the audit trail.
+    "room": {
+        "view": Level.VIEWER,
+        "add": Level.OPERATOR,
+        "change": Level.OPERATOR,
+        "delete": Level.ADMIN,
+    },
+    "roommember": {"view": Level.VIEWER, "add": Level.OPERATOR, "delete": Level.OPERATOR},
+    "message": {"view": Level.VIEWER, "add": Level.VIEWER, "moderate": Level.ADMIN},
+    "messagerevision": {"view": Level.ADMIN},
+    "readmarker": {"view": Level.VIEWER, "change": Level.VIEWER},
+    "attachment": {"view": Level.VIEWER, "add": Level.VIEWER},
     # Subscribers: plans shape what is pushed to devices (admin); operators run the services
     # (create, suspend, restore, change plan: each pushes through the deploy engine).
     "serviceplan": {

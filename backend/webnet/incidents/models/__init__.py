@@ -26,6 +26,8 @@ from webnet.incidents.models.incident import (
     via_incident,
 )
 from webnet.incidents.models.oncall import OnCallSchedule, Override, Rotation, RotationMember
+from webnet.incidents.models.rooms import *  # noqa: F403
+from webnet.incidents.models.rooms import __all__ as _rooms
 from webnet.incidents.models.sla import BusinessCalendar, SlaClockState, SlaPolicy
 
 __all__ = [
@@ -54,4 +56,5 @@ __all__ = [
     "TargetKind",
     "Team",
     "via_incident",
+    *_rooms,
 ]

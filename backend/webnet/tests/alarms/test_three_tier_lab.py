@@ -92,7 +92,6 @@ def register(server: LabServer, parents: str) -> tuple[dict[str, int], int]:
     return {h: d.pk for h, d in devices.items()}, noc.pk
 
 
-
 @pytest.mark.parametrize("parents", ["manual", "lldp"])
 async def test_a_core_failure_in_a_200_device_lab_pages_once(lab: LabServer, parents: str) -> None:
     # given the three tiers polled once, all answering

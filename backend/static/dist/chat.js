@@ -1,0 +1,87 @@
+// A room, live: hand-written (not built by esbuild), loaded by rooms/detail.html.
+// The page renders the stored history; the socket resumes after its last seq, so every message
+// shows once and in order (the server replays what a reconnect missed). Typing and read markers
+// ride the same socket. A refusal (4404: no longer a member) ends it for good.
+(function () {
+  "use strict";
+  function line(list, m) {
+    var existing = list.querySelector('[data-seq="' + m.seq + '"]');
+    var item = existing || document.createElement("li");
+    item.className = "px-4 py-2 text-sm";
+    item.dataset.seq = String(m.seq);
+    item.textContent = "";
+    var who = document.createElement("span");
+    who.className = "font-semibold";
+    who.textContent = (m.author || "system") + " ";
+    var body = document.createElement("span");
+    body.className = "message-body" + (m.kind === "system" ? " italic text-slate-600" : "");
+    body.textContent = m.deleted ? "(deleted)" : m.body;
+    item.append(who, body);
+    (m.attachments || []).forEach(function (a) {
+      var link = document.createElement("a");
+      link.className = "ml-1 text-sky-700 hover:underline";
+      link.href = a.url;
+      link.textContent = a.name;
+      item.append(link);
+    });
+    if (!existing) list.append(item);
+    list.scrollTop = list.scrollHeight;
+  }
+  function start(list) {
+    var room = list.dataset.room;
+    var afterSeq = Number(list.dataset.afterSeq || 0);
+    var typing = document.getElementById("chat-typing");
+    var status = document.getElementById("chat-status");
+    var form = document.getElementById("chat-form");
+    var input = document.getElementById("chat-input");
+    var socket = null;
+    var lastTyping = 0;
+    var typingTimer = null;
+    function connect(delay) {
+      var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+      socket = new WebSocket(scheme + location.host + "/ws/chat/" + room + "/?after_seq=" + afterSeq);
+      socket.onopen = function () { status.textContent = ""; delay = 1000; };
+      socket.onmessage = function (event) {
+        var data = JSON.parse(event.data);
+        if (data.type === "messages") {
+          data.messages.forEach(function (m) { if (m.seq > afterSeq) { afterSeq = m.seq; line(list, m); } });
+          if (document.visibilityState === "visible") socket.send(JSON.stringify({ type: "read", seq: afterSeq }));
+        } else if (data.type === "update") {
+          line(list, data.message);
+        } else if (data.type === "typing") {
+          typing.textContent = data.user + " is typing…";
+          clearTimeout(typingTimer);
+          typingTimer = setTimeout(function () { typing.textContent = ""; }, 3000);
+        } else if (data.type === "error") {
+          status.textContent = Object.values(data.errors).flat().join(" ");
+        }
+      };
+      socket.onclose = function (event) {
+        if (event.code === 4404 || event.code === 4401) {
+          status.textContent = event.code === 4404 ? "You are no longer a member of this room." : "You were signed out.";
+          form.querySelector("button").disabled = true;
+          return;
+        }
+        setTimeout(function () { connect(Math.min(delay * 2, 30000)); }, delay);
+      };
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!input.value.trim() || !socket || socket.readyState !== WebSocket.OPEN) return;
+      socket.send(JSON.stringify({ type: "message", body: input.value }));
+      input.value = "";
+    });
+    input.addEventListener("input", function () {
+      var now = Date.now();
+      if (now - lastTyping > 2000 && socket && socket.readyState === WebSocket.OPEN) {
+        lastTyping = now;
+        socket.send(JSON.stringify({ type: "typing" }));
+      }
+    });
+    connect(1000);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var list = document.getElementById("chat-messages");
+    if (list) start(list);
+  });
+})();

@@ -1,0 +1,176 @@
+"""Rooms over REST: the rooms a user is in, their messages by seq, posting, members, files.
+
+The list is incidents.rooms.visible_rooms (the gate and membership), so a room the user is not
+in answers 404 like one of another customer. Live traffic is the socket (/ws/chat/<id>/); this
+is the same data for scripts and for catching up (`messages/?after_seq=N`).
+"""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from webnet.api.base import ExportMixin
+from webnet.api.fields import CustomerField, resolve_customer
+from webnet.api.permissions import CustomerScopedQuerysetMixin
+from webnet.core.numbers import parse_int
+from webnet.incidents import attachments, chat, rooms
+from webnet.incidents.models import Message, Room, RoomKind
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    customer = CustomerField(required=False)
+    kind = serializers.ChoiceField(choices=[RoomKind.TEAM, RoomKind.DIRECT])
+    member_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), write_only=True, required=False
+    )
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Room
+        fields = [
+            "id",
+            "customer",
+            "kind",
+            "name",
+            "created_at",
+            "last_seq",
+            "members",
+            "member_ids",
+        ]
+        read_only_fields = ["created_at", "last_seq"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_members(self, room: Room) -> list[int]:
+        """The explicit members' user ids (an incident room also admits its incident's people)."""
+        return [member.user_id for member in room.members.all()]
+
+
+MessageWire = inline_serializer(
+    "ChatMessage",
+    {
+        "id": serializers.IntegerField(),
+        "seq": serializers.IntegerField(),
+        "kind": serializers.CharField(),
+        "author": serializers.CharField(allow_null=True),
+        "body": serializers.CharField(),
+        "created_at": serializers.DateTimeField(),
+        "edited": serializers.BooleanField(),
+        "deleted": serializers.BooleanField(),
+        "attachments": serializers.ListField(child=serializers.DictField()),
+    },
+)
+
+
+class PostSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=rooms.MAX_BODY, required=False, allow_blank=True)
+    file = serializers.FileField(required=False)
+
+
+class MemberSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1)
+
+
+def _field_errors(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(
+        exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    )
+
+
+class RoomViewSet(
+    ExportMixin,
+    CustomerScopedQuerysetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Team channels and direct threads are opened here; incident rooms come with incidents."""
+
+    queryset = Room.objects.prefetch_related("members")
+    serializer_class = RoomSerializer
+    filterset_fields = ["customer", "kind"]
+    search_fields = ["name"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    # Talking and membership are checked by the services (room membership, not only the role).
+    permission_actions = {"messages": "view", "members": "view"}
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return (
+            super()
+            .get_queryset()
+            .filter(pk__in=rooms.visible_rooms(self.request.user).values("pk"))
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        form = self.get_serializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        customer = resolve_customer(request.user, data.get("customer"), "room")
+        try:
+            room = rooms.create_room(
+                request.user,
+                customer,
+                kind=data["kind"],
+                name=data["name"],
+                member_ids=data.get("member_ids", []),
+            )
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return Response(self.get_serializer(room).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("after_seq", OpenApiTypes.INT)],
+        request=PostSerializer,
+        responses={200: MessageWire, 201: MessageWire},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request: Request, pk: str | None = None) -> Response:
+        """GET: up to 500 messages after `after_seq`. POST: a message (`body`), or a file
+        (multipart `file`, `body` as its caption). In an incident room a body starting with
+        `/` is a command: /ack, /assign <user>, /status <status>, /resolve [note]."""
+        room = self.get_object()
+        if request.method == "GET":
+            after = max(parse_int(request.query_params.get("after_seq", "0")) or 0, 0)
+            return Response(rooms.messages_after(room, after))
+        form = PostSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        body, upload = form.validated_data.get("body", ""), form.validated_data.get("file")
+        try:
+            message = (
+                attachments.attach(request.user, room, upload, body)
+                if upload is not None
+                else chat.say(request.user, room, body)
+            )
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        message = Message.objects.prefetch_related("attachments").get(pk=message.pk)
+        return Response(rooms.message_wire(message), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MemberSerializer, responses={204: None})
+    @action(detail=True, methods=["post", "delete"])
+    def members(self, request: Request, pk: str | None = None) -> Response:
+        """POST adds a user of the room's customer; DELETE removes one (their socket is refused at
+        its next message)."""
+        room = self.get_object()
+        form = MemberSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            if request.method == "POST":
+                rooms.add_member(request.user, room, form.validated_data["user"])
+            else:
+                rooms.remove_member(request.user, room, form.validated_data["user"])
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)

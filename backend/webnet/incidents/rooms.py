@@ -1,0 +1,320 @@
+"""What people do in rooms: open them, manage members, post, edit, delete, read, attach.
+
+Access is two things at once: the gate (`restrict`: the user's role in the room's customer) and
+membership (explicit members; an incident room also admits the people its incident names, see
+`member_condition`). `visible_rooms` is the one query for both, used by the API, the UI and the
+chat consumer on connect and on every send, so a member removed mid-session is refused at the
+next message and a room of another customer looks exactly like a missing one.
+
+Every stored message is broadcast after commit to the room's group; the socket is a hint, the
+database is the truth (consumers resume from `after_seq`).
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from webnet.core import access, audit, broadcasts, crypto
+from webnet.customers.models import Customer
+from webnet.incidents.models import (
+    Incident,
+    Message,
+    MessageKind,
+    MessageRevision,
+    ReadMarker,
+    RevisionAction,
+    Room,
+    RoomKind,
+    RoomMember,
+)
+
+MAX_BODY = 4000
+REPLAY_BATCH = 500
+
+
+def member_condition(user: Any) -> Q:
+    """Rooms `user` is in: an explicit member, or (incident rooms) the incident's assignee, one
+    of its team or a watcher."""
+    return (
+        Q(members__user=user)
+        | Q(incident__assignee=user)
+        | Q(incident__team__members=user)
+        | Q(incident__watchers=user)
+    )
+
+
+def chat_group(room_id: int) -> str:
+    return f"chat-{room_id}"
+
+
+def _require(actor: Any, resource: str, action: str, customer_id: int) -> None:
+    if not access.can(actor, resource, action, customer_id):
+        raise PermissionDenied("Your role in this customer does not allow this action.")
+
+
+def visible_rooms(user: Any, action: str = "view", resource: str = "room") -> QuerySet[Room]:
+    """Rooms where the user's role allows `action` on `resource` and that `user` is a member
+    of (staff: every room)."""
+    rooms = Room.objects.restrict(user, action, resource=resource).filter(
+        Q(incident__isnull=True) | Q(incident__in=Incident.objects.restrict(user, "view"))
+    )  # an incident room follows its incident's location scope
+    if getattr(user, "is_superuser", False):
+        return rooms
+    member_of = Room.objects.filter(member_condition(user)).values("pk")
+    return rooms.filter(pk__in=member_of)
+
+
+def room_for(user: Any, room_id: int, action: str = "view", resource: str = "room") -> Room | None:
+    return visible_rooms(user, action, resource).filter(pk=room_id).first()
+
+
+def _customer_users(customer_id: int, user_ids: Iterable[int]) -> list[Any]:
+    """The users among `user_ids` who hold a role in the customer (others cannot be members)."""
+    ids = set(user_ids)
+    users = list(
+        get_user_model().objects.filter(pk__in=ids, memberships__customer_id=customer_id).distinct()
+    )
+    if len(users) != len(ids):
+        raise ValidationError({"members": "Members must belong to the room's customer."})
+    return users
+
+
+@transaction.atomic
+def create_room(
+    actor: Any, customer: Customer, *, kind: str, name: str, member_ids: Iterable[int] = ()
+) -> Room:
+    """A team channel or a direct thread (incident rooms come with their incident); the actor
+    is always a member; a direct thread has exactly two."""
+    _require(actor, "room", "add", customer.pk)
+    if kind not in (RoomKind.TEAM, RoomKind.DIRECT):
+        raise ValidationError({"kind": "Only team channels and direct threads are opened here."})
+    members = _customer_users(customer.pk, {*member_ids, actor.pk})
+    if kind == RoomKind.DIRECT and len(members) != 2:
+        raise ValidationError({"members": "A direct thread is between you and one other user."})
+    room = Room.objects.create(customer=customer, kind=kind, name=name.strip(), created_by=actor)
+    RoomMember.objects.bulk_create(
+        RoomMember(customer=customer, room=room, user=user) for user in members
+    )
+    audit.record("room.create", actor=actor, customer_id=customer.pk, obj=room)
+    return room
+
+
+def incident_room(incident: Incident) -> Room:
+    """The incident's room, made on first use (its people are members through the incident, so
+    nothing needs copying when the assignee, team or watchers change)."""
+    room = Room.objects.filter(incident=incident).first()
+    if room is not None:
+        return room
+    try:
+        with transaction.atomic():
+            return Room.objects.create(
+                customer_id=incident.customer_id,
+                kind=RoomKind.INCIDENT,
+                name=str(incident)[:100],
+                incident=incident,
+            )
+    except IntegrityError:  # made at the same moment by another request
+        return Room.objects.get(incident=incident)
+
+
+@transaction.atomic
+def add_member(actor: Any, room: Room, user_id: int) -> RoomMember:
+    _require(actor, "roommember", "add", room.customer_id)
+    (user,) = _customer_users(room.customer_id, [user_id])
+    member, _ = RoomMember.objects.get_or_create(
+        room=room, user=user, defaults={"customer_id": room.customer_id}
+    )
+    audit.record("room.member_add", actor=actor, customer_id=room.customer_id, obj=room,
+                 changes={"user": user.get_username()})  # fmt: skip
+    return member
+
+
+@transaction.atomic
+def remove_member(actor: Any, room: Room, user_id: int) -> None:
+    """Remove an explicit member; their open sockets are refused at their next message and
+    closed at the next re-check (sent now)."""
+    _require(actor, "roommember", "delete", room.customer_id)
+    RoomMember.objects.filter(room=room, user_id=user_id).delete()
+    audit.record("room.member_remove", actor=actor, customer_id=room.customer_id, obj=room,
+                 changes={"user_id": user_id})  # fmt: skip
+    broadcasts.recheck_users_on_commit(user_id)
+
+
+def message_wire(message: Message) -> dict[str, Any]:
+    """A message as the socket and the API send it (the body decrypted, gone once deleted)."""
+    author = message.author
+    return {
+        "id": message.pk,
+        "seq": message.seq,
+        "kind": message.kind,
+        "author": author.get_username() if author else None,
+        "body": "" if message.deleted_at else message.body,
+        "created_at": message.created_at.isoformat(),
+        "edited": message.edited_at is not None,
+        "deleted": message.deleted_at is not None,
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "size": a.size,
+                "content_type": a.content_type,
+                "url": f"/rooms/attachments/{a.pk}/",
+            }
+            for a in message.attachments.all()
+        ]
+        if not message.deleted_at
+        else [],
+    }
+
+
+def messages_after(room: Room, after_seq: int, limit: int = REPLAY_BATCH) -> list[dict[str, Any]]:
+    """Stored messages with seq > after_seq, in order (at most `limit`)."""
+    rows = (
+        Message.objects.for_customer(room.customer_id)
+        .filter(room=room, seq__gt=after_seq)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("seq")[:limit]
+    )
+    return [message_wire(row) for row in rows]
+
+
+def announce(room_id: int, kind: str, payload: dict[str, Any]) -> None:
+    """Tell the room's sockets after commit (a lost broadcast is refilled from `after_seq`)."""
+    message = {"type": kind, **payload}
+    transaction.on_commit(lambda: broadcasts.send_sync(chat_group(room_id), message))
+
+
+def _store(room: Room, kind: str, author: Any, body: str) -> Message:
+    """The next seq of the room and the message, in one transaction: the UPDATE takes the
+    room's row (PostgreSQL) or the write lock (SQLite, IMMEDIATE) before the counter is read."""
+    Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
+    seq = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).get()
+    return Message.objects.create(
+        customer_id=room.customer_id,
+        room=room,
+        seq=seq,
+        kind=kind,
+        author=author,
+        body_encrypted=crypto.encrypt(body),
+    )
+
+
+def _clean_body(body: Any, *, allow_empty: bool = False) -> str:
+    text = body.strip() if isinstance(body, str) else ""
+    if not text and not allow_empty:
+        raise ValidationError({"body": "A message needs some text."})
+    if len(text) > MAX_BODY:
+        raise ValidationError({"body": f"At most {MAX_BODY} characters."})
+    return text
+
+
+def require_member(actor: Any, room: Room, action: str = "view", resource: str = "room") -> Room:
+    """The room re-read through the gate and membership, or PermissionDenied."""
+    fresh = room_for(actor, room.pk, action, resource)
+    if fresh is None:
+        raise PermissionDenied("You are not a member of this room.")
+    return fresh
+
+
+@transaction.atomic
+def post_message(
+    actor: Any, room: Room, body: Any, *, allow_empty: bool = False, broadcast: bool = True
+) -> Message:
+    """A member's message (checked afresh: a removed member is refused here); `broadcast=False`
+    for a caller that completes the message (attachments) and announces it itself."""
+    text = _clean_body(body, allow_empty=allow_empty)
+    require_member(actor, room, "add", "message")  # the role to talk and the membership at once
+    message = _store(room, MessageKind.USER, actor, text)
+    if broadcast:
+        announce(room.pk, "chat.message", {"message": message_wire(message)})
+    return message
+
+
+@transaction.atomic
+def post_system(room: Room, body: str, actor: Any = None) -> Message:
+    """What a command or the incident did, said in the room (no membership check: the service
+    that did it checked its actor)."""
+    message = _store(room, MessageKind.SYSTEM, actor, body[:MAX_BODY])
+    announce(room.pk, "chat.message", {"message": message_wire(message)})
+    return message
+
+
+def _changeable(actor: Any, message: Message) -> None:
+    require_member(actor, message.room)
+    if message.kind != MessageKind.USER or message.deleted_at:
+        raise ValidationError({"message": "This message cannot be changed."})
+
+
+@transaction.atomic
+def edit_message(actor: Any, message: Message, body: Any) -> Message:
+    text = _clean_body(body)
+    _changeable(actor, message)
+    if message.author_id != actor.pk:
+        raise PermissionDenied("Only the author edits a message.")
+    MessageRevision.objects.create(
+        customer_id=message.customer_id,
+        message=message,
+        action=RevisionAction.EDIT,
+        actor=actor,
+        previous_encrypted=message.body_encrypted,
+    )
+    message.body_encrypted = crypto.encrypt(text)
+    message.edited_at = timezone.now()
+    message.save(update_fields=["body_encrypted", "edited_at"])
+    announce(message.room_id, "chat.update", {"message": message_wire(message)})
+    return message
+
+
+@transaction.atomic
+def delete_message(actor: Any, message: Message) -> Message:
+    """The body leaves the message; the revision keeps it (encrypted) with who deleted it."""
+    _changeable(actor, message)
+    if message.author_id != actor.pk and not access.can(
+        actor, "message", "moderate", message.customer_id
+    ):
+        raise PermissionDenied("Only the author (or an admin) deletes a message.")
+    MessageRevision.objects.create(
+        customer_id=message.customer_id,
+        message=message,
+        action=RevisionAction.DELETE,
+        actor=actor,
+        previous_encrypted=message.body_encrypted,
+    )
+    message.body_encrypted = ""
+    message.deleted_at = timezone.now()
+    message.save(update_fields=["body_encrypted", "deleted_at"])
+    audit.record("message.delete", actor=actor, customer_id=message.customer_id, obj=message.room,
+                 changes={"seq": message.seq})  # fmt: skip
+    announce(message.room_id, "chat.update", {"message": message_wire(message)})
+    return message
+
+
+@transaction.atomic
+def mark_read(actor: Any, room: Room, seq: int) -> int:
+    """Move the actor's read marker forward to `seq` (clamped to the room's last seq)."""
+    room = require_member(actor, room)
+    seq = max(0, min(seq, room.last_seq))
+    marker, _ = ReadMarker.objects.get_or_create(
+        room=room, user=actor, defaults={"customer_id": room.customer_id}
+    )
+    if seq > marker.seq:
+        ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq)
+        marker.seq = seq
+        announce(room.pk, "chat.read", {"user": actor.get_username(), "seq": seq})
+    return marker.seq
+
+
+def unread_counts(user: Any, rooms: Iterable[Room]) -> dict[int, int]:
+    """room id → messages after the user's read marker."""
+    markers = dict(
+        ReadMarker.objects.filter(user=user, room__in=[r.pk for r in rooms]).values_list(
+            "room_id", "seq"
+        )
+    )
+    return {room.pk: max(0, room.last_seq - markers.get(room.pk, 0)) for room in rooms}

@@ -1,0 +1,110 @@
+"""The room socket over the real ASGI stack: who gets in, who is refused mid-session, resume."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from webnet.asgi import application
+from webnet.incidents import rooms
+from webnet.incidents.models import RoomMember
+from webnet.tests import factories as f
+from webnet.tests.api.test_consumers import _headers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@database_sync_to_async
+def _setup():  # type: ignore[no-untyped-def]
+    """given a team channel of an operator and a viewer, and users who must not get in."""
+    customer = f.CustomerFactory()
+    operator = f.MembershipFactory(customer=customer, role="operator").user
+    viewer = f.MembershipFactory(customer=customer).user
+    colleague = f.MembershipFactory(customer=customer).user
+    outsider = f.MembershipFactory(role="admin").user
+    room = rooms.create_room(operator, customer, kind="team", name="noc", member_ids=[viewer.pk])
+    return room, operator, viewer, colleague, outsider
+
+
+async def _connect(path: str, user):  # type: ignore[no-untyped-def]
+    ws = WebsocketCommunicator(application, path, headers=await _headers(user))
+    connected, code = await ws.connect()
+    return ws, connected, code
+
+
+async def _frames(ws, wanted: str):  # type: ignore[no-untyped-def]
+    """The next frame of type `wanted` (typing and read frames in between are skipped)."""
+    while True:
+        frame = await ws.receive_json_from(timeout=10)
+        if frame["type"] == wanted:
+            return frame
+
+
+async def test_two_members_talk_live_with_typing_and_read_markers() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    a, connected, _ = await _connect(f"/ws/chat/{room.pk}/", operator)
+    b, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    assert connected
+    await a.send_json_to({"type": "typing"})
+    assert await b.receive_json_from(timeout=10) == {"type": "typing", "user": operator.username}
+    await a.send_json_to({"type": "message", "body": "core-1 down, looking"})
+    for ws in (a, b):
+        (got,) = (await _frames(ws, "messages"))["messages"]
+        assert (got["seq"], got["author"], got["body"]) == (
+            1,
+            operator.username,
+            "core-1 down, looking",
+        )
+    await b.send_json_to({"type": "read", "seq": 1})
+    assert (await _frames(a, "read")) == {"type": "read", "user": viewer.username, "seq": 1}
+    await b.send_json_to({"type": "message", "body": "  "})
+    assert "body" in (await _frames(b, "error"))["errors"]
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_non_members_other_customers_and_missing_rooms_look_the_same() -> None:
+    room, _, _, colleague, outsider = await _setup()
+    codes = set()
+    for user, room_id in ((colleague, room.pk), (outsider, room.pk), (outsider, room.pk + 999)):
+        _, connected, code = await _connect(f"/ws/chat/{room_id}/", user)
+        assert not connected
+        codes.add(code)
+    assert codes == {4404}
+
+
+async def test_a_member_removed_mid_session_is_refused_at_the_next_send() -> None:
+    room, _, viewer, _, _ = await _setup()
+    ws, connected, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    assert connected
+    # The re-check broadcast would close it too; drop it to prove the send itself is checked.
+    await database_sync_to_async(RoomMember.objects.filter(user=viewer).delete)()
+    await ws.send_json_to({"type": "message", "body": "am I still in?"})
+    assert (await _frames(ws, "error"))["errors"] == {"room": ["You are not a member."]}
+    assert (await ws.receive_output(timeout=10))["code"] == 4404
+    assert await database_sync_to_async(room.messages.count)() == 0
+
+
+async def test_after_seq_replays_every_missed_message_once_in_order() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    post = database_sync_to_async(rooms.post_message)
+    for i in range(1, 6):
+        await post(operator, room, f"m{i}")
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=2", viewer)
+    replay = (await _frames(ws, "messages"))["messages"]
+    assert [m["seq"] for m in replay] == [3, 4, 5]
+    await post(operator, room, "m6")
+    live = (await _frames(ws, "messages"))["messages"]
+    assert [(m["seq"], m["body"]) for m in live] == [(6, "m6")]
+    assert await ws.receive_nothing(timeout=0.3)
+    await ws.disconnect()
+
+
+async def test_a_message_stored_by_another_process_reaches_the_socket(settings) -> None:  # type: ignore[no-untyped-def]
+    """Embedded: the job worker's posts are never broadcast here; the room watcher finds them."""
+    settings.WEBNET_WS_POLL_SECONDS = 0.1
+    room, operator, viewer, _, _ = await _setup()
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    await database_sync_to_async(rooms.post_message)(operator, room, "from afar", broadcast=False)
+    (got,) = (await _frames(ws, "messages"))["messages"]
+    assert (got["seq"], got["body"]) == (1, "from afar")
+    await ws.disconnect()
