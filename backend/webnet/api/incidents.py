@@ -39,8 +39,12 @@ from webnet.locations.within import NODE_MODELS, parse_node
 
 
 class IncidentSerializer(serializers.ModelSerializer):
-    assignee_name = serializers.CharField(source="assignee.username", read_only=True, default=None)
-    team_name = serializers.CharField(source="team.name", read_only=True, default=None)
+    assignee_name = serializers.CharField(
+        source="assignee.username", read_only=True, default=None, allow_null=True
+    )
+    team_name = serializers.CharField(
+        source="team.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Incident
