@@ -84,6 +84,7 @@ class MaintenanceWindowSerializer(TimedSerializer):
             "locations",
             *TIMED_FIELDS,
             "behaviour",
+            "announce",
             "cancelled",
             "ended_early_at",
             "status",

@@ -97,6 +97,11 @@ class MaintenanceWindow(Timed, NamedCustomerOwned):
     behaviour = models.CharField(
         max_length=10, choices=Behaviour.choices, default=Behaviour.SUPPRESS
     )
+    announce = models.BooleanField(
+        default=False,
+        help_text="Publish a notice on the console banner and status page, "
+        "WEBNET_NOTICE_LEAD_HOURS before each occurrence, until it ends.",
+    )
     cancelled = models.BooleanField(default=False)
     ended_early_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(

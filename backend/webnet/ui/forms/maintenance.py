@@ -32,6 +32,7 @@ class MaintenanceWindowForm(ScopedModelForm):
             "time_zone",
             "rrule",
             "behaviour",
+            "announce",
             *SCOPE,
             "cancelled",
         ]
