@@ -17,12 +17,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webnet.api.base import ExportMixin
 from webnet.api.fields import CustomerField, resolve_customer
+from webnet.api.parsers import BoundedJSONParser
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.core.numbers import parse_int
 from webnet.incidents import attachments, chat, rooms
@@ -102,7 +103,7 @@ class RoomViewSet(
     serializer_class = RoomSerializer
     filterset_fields = ["customer", "kind"]
     search_fields = ["name"]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     # Talking and membership are checked by the services (room membership, not only the role).
     permission_actions = {"messages": "view", "members": "view"}
 

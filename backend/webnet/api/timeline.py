@@ -19,7 +19,7 @@ class IncidentTimelineView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("file_format", OpenApiTypes.STR, enum=["json", "md"])],
         responses={
-            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/json"): {"type": "array", "items": {"type": "object"}},
             (200, "text/markdown"): OpenApiTypes.STR,
         },
     )

@@ -156,4 +156,5 @@ def test_a_scheduled_change_starts_at_its_window_and_never_outside(world):
         "started": 0,
         "missed": 0,
         "failed": 0,
+        "notices": 0,
     }
