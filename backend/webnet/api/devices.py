@@ -109,7 +109,9 @@ class DeviceSerializer(ScopedSerializer):
     site = ScopedRelatedField(Site, required=False, allow_null=True)
     location = ScopedRelatedField(Location, required=False, allow_null=True)
     rack = ScopedRelatedField(Rack, required=False, allow_null=True)
-    site_name = serializers.CharField(source="site.name", read_only=True, default="")
+    # A method field: a CharField with a default is skipped on partial updates (DRF), and the
+    # schema promises the name on every response.
+    site_name = serializers.SerializerMethodField()
     tag_names = serializers.SerializerMethodField()
 
     class Meta:
@@ -130,6 +132,9 @@ class DeviceSerializer(ScopedSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "last_seen_at", "last_backup_at", "created_at", "updated_at"]
+
+    def get_site_name(self, obj: Device) -> str:
+        return obj.site.name if obj.site_id else ""
 
     def get_tag_names(self, obj: Device) -> list[str]:
         return [tag.name for tag in obj.tags.all()]

@@ -111,7 +111,7 @@ def start_due(now: datetime) -> dict[str, int]:
 @transaction.atomic
 def _start_one(pk: int, now: datetime) -> str:
     scheduled = (
-        ScheduledChange.objects.select_for_update()
+        ScheduledChange.objects.select_for_update(of=("self",))
         .select_related("plan", "window", "created_by")
         .get(pk=pk)
     )
