@@ -93,6 +93,8 @@ def create_room(
     _require(actor, "room", "add", customer.pk)
     if kind not in (RoomKind.TEAM, RoomKind.DIRECT):
         raise ValidationError({"kind": "Only team channels and direct threads are opened here."})
+    if "\x00" in name or len(name.strip()) > Room._meta.get_field("name").max_length:
+        raise ValidationError({"name": "Use printable text, at most 100 characters."})
     members = _customer_users(customer.pk, {*member_ids, actor.pk})
     if kind == RoomKind.DIRECT and len(members) != 2:
         raise ValidationError({"members": "A direct thread is between you and one other user."})
