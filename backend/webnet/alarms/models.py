@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.core.models import CustomerOwned, NamedCustomerOwned, RevocableToken
 from webnet.devices.models import via_device
 from webnet.notifications.models import Severity  # one severity scale, alarm to page
 
@@ -204,20 +204,7 @@ class InhibitRule(NamedCustomerOwned):
         pass
 
 
-class WebhookToken(CustomerOwned):
+class WebhookToken(RevocableToken):
     """A revocable secret an external system (Alertmanager, a script) posts events with."""
 
-    audit_masked_fields = ("token_hash",)
-
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+    TOKEN_PREFIX = "whk_"

@@ -4,8 +4,6 @@ webhook tokens — each checks the actor's role and writes one audit event.
 Alarm changes go through notify.on_alarm_change in the same transaction as the change.
 """
 
-import hashlib
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -26,11 +24,10 @@ from webnet.alarms.models import (
 )
 from webnet.alarms.notify import collected, on_alarm_change
 from webnet.alarms.rules import Observed, matches_event
-from webnet.core import access, audit, changes
+from webnet.core import access, audit, changes, tokens
 from webnet.customers.models import Customer
 from webnet.devices.models import Device
 
-TOKEN_PREFIX = "whk_"
 TESTER_SCAN = 5000
 
 
@@ -153,41 +150,9 @@ def test_rule(customer_id: int, kind: str, spec: dict[str, Any], limit: int) -> 
     return found
 
 
-def _digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-@transaction.atomic
-def create_token(actor: Any, customer: Customer, name: str) -> tuple[WebhookToken, str]:
-    """A new inbound-webhook token; the raw secret is returned once and stored only hashed."""
-    _require(actor, "webhooktoken", "add", customer.pk)
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = WebhookToken.objects.create(
-        customer=customer, name=name, prefix=raw[:12], token_hash=_digest(raw)
-    )
-    audit.record("create", actor=actor, customer_id=customer.pk, obj=token)
-    return token, raw
-
-
-@transaction.atomic
-def revoke_token(actor: Any, token: WebhookToken) -> WebhookToken:
-    _require(actor, "webhooktoken", "revoke", token.customer_id)
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record("webhooktoken.revoke", actor=actor, customer_id=token.customer_id, obj=token)
-    return token
-
-
 def token_customer(raw: str) -> WebhookToken | None:
     """The live token with this secret, or None (unknown or revoked: the caller answers 401)."""
-    if not raw.startswith(TOKEN_PREFIX):
-        return None
-    return (
-        WebhookToken.objects.select_related("customer")
-        .filter(token_hash=_digest(raw), revoked_at__isnull=True, customer__is_active=True)
-        .first()
-    )
+    return tokens.live(WebhookToken, raw)
 
 
 def receive_webhook(token: WebhookToken, body: Any) -> list[Event]:
@@ -215,5 +180,5 @@ def receive_webhook(token: WebhookToken, body: Any) -> list[Event]:
         )
         for item in items
     ]
-    WebhookToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    tokens.mark_used(token)
     return ingest.record_events(events)

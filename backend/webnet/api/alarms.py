@@ -25,6 +25,7 @@ from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.filters import MAX_ID
 from webnet.api.permissions import CustomerScopedQuerysetMixin
+from webnet.api.revocable_tokens import RevocableTokenSerializer, RevocableTokenViewSet
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -430,45 +431,16 @@ class InhibitRuleViewSet(ScopedModelViewSet):
     ordering_fields = ["name", "created_at"]
 
 
-class WebhookTokenSerializer(serializers.ModelSerializer):
-    customer = CustomerField(required=False)
-
-    class Meta:
+class WebhookTokenSerializer(RevocableTokenSerializer):
+    class Meta(RevocableTokenSerializer.Meta):
         model = WebhookToken
-        fields = ["id", "customer", "name", "prefix", "created_at", "revoked_at", "last_used_at"]
-        read_only_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
 
 
-class WebhookTokenViewSet(
-    ExportMixin,
-    CustomerScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class WebhookTokenViewSet(RevocableTokenViewSet):
     """Inbound-webhook tokens: the secret is shown once, at creation; `revoke/` ends one."""
 
     queryset = WebhookToken.objects.all()
     serializer_class = WebhookTokenSerializer
-    filterset_fields = ["customer"]
-    permission_actions = {"revoke": "revoke"}
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        customer = resolve_customer(
-            request.user, form.validated_data.get("customer"), "webhooktoken"
-        )
-        token, raw = services.create_token(request.user, customer, form.validated_data["name"])
-        body = {**self.get_serializer(token).data, "token": raw}
-        return Response(body, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=WebhookTokenSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, pk: str | None = None) -> Response:
-        token = services.revoke_token(request.user, self.get_object())
-        return Response(self.get_serializer(token).data)
 
 
 def _webhook_token(request: Request) -> WebhookToken | None:

@@ -18,15 +18,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
-from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
+from webnet.api.fields import ScopedRelatedField
 from webnet.api.filters import FilterSet
 from webnet.api.permissions import CustomerScopedQuerysetMixin
+from webnet.api.revocable_tokens import RevocableTokenSerializer, RevocableTokenViewSet
 from webnet.config_mgmt.plans import ChangePlan
 from webnet.devices.models import Device, DeviceGroup
 from webnet.locations.filters import NodeField
 from webnet.locations.models import Location, Region, Site
 from webnet.locations.within import Node, within_q
-from webnet.maintenance import feed, gates, scheduling, scope, services
+from webnet.maintenance import gates, scheduling, scope, services
 from webnet.maintenance.models import (
     CalendarToken,
     FreezeWindow,
@@ -299,43 +300,16 @@ class ScheduledChangeViewSet(
         return Response(self.get_serializer(scheduled).data)
 
 
-class CalendarTokenSerializer(serializers.ModelSerializer):
-    customer = CustomerField(required=False)
-
-    class Meta:
+class CalendarTokenSerializer(RevocableTokenSerializer):
+    class Meta(RevocableTokenSerializer.Meta):
         model = CalendarToken
-        fields = ["id", "customer", "name", "prefix", "created_at", "revoked_at", "last_used_at"]
-        read_only_fields = ["prefix", "created_at", "revoked_at", "last_used_at"]
 
 
-class CalendarTokenViewSet(
-    ExportMixin,
-    CustomerScopedQuerysetMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class CalendarTokenViewSet(RevocableTokenViewSet):
     """iCalendar feed tokens: the feed URL (with the secret) is shown once; `revoke/` ends it."""
 
     queryset = CalendarToken.objects.all()
     serializer_class = CalendarTokenSerializer
-    filterset_fields = ["customer"]
-    permission_actions = {"revoke": "revoke"}
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = self.get_serializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        customer = resolve_customer(
-            request.user, form.validated_data.get("customer"), "calendartoken"
-        )
-        token, raw = feed.create_token(request.user, customer, form.validated_data["name"])
-        url = request.build_absolute_uri(f"/calendar/{raw}.ics")
-        body = {**self.get_serializer(token).data, "token": raw, "url": url}
-        return Response(body, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses=CalendarTokenSerializer)
-    @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, pk: str | None = None) -> Response:
-        token = feed.revoke_token(request.user, self.get_object())
-        return Response(self.get_serializer(token).data)
+    def shown_once(self, raw: str) -> dict[str, str]:
+        return {"token": raw, "url": self.request.build_absolute_uri(f"/calendar/{raw}.ics")}

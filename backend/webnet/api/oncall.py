@@ -48,9 +48,15 @@ class UserIdField(serializers.PrimaryKeyRelatedField):
 
 
 class MembersMixin:
-    """Serializers whose `user_fields` must name members of the object's customer."""
+    """Serializers whose `user_fields` must name members of the object's customer (listed
+    before ScopedSerializer, so the customer is settled when the members are checked)."""
 
     user_fields: tuple[str, ...] = ()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)  # type: ignore[misc]
+        self.check_members(attrs)
+        return attrs
 
     def check_members(self, attrs: dict[str, Any]) -> None:
         customer = attrs["customer"] if self.instance is None else self.instance.customer  # type: ignore[attr-defined]
@@ -85,11 +91,6 @@ class TeamSerializer(MembersMixin, ScopedSerializer):
         model = Team
         fields = ["id", "customer", "name", "description", "members", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        self.check_members(attrs)
-        return attrs
 
 
 class TeamViewSet(ScopedModelViewSet):
@@ -262,7 +263,6 @@ class EscalationStepSerializer(MembersMixin, ScopedSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        self.check_members(attrs)
         merged = {
             name: attrs.get(name, getattr(self.instance, name, None))
             for name in ("target_kind", "user", "team", "schedule")
@@ -369,11 +369,6 @@ class RotationMemberSerializer(MembersMixin, ScopedSerializer):
         model = RotationMember
         fields = ["id", "customer", "rotation", "user", "position"]
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        self.check_members(attrs)
-        return attrs
-
 
 class RotationMemberViewSet(ScopedModelViewSet):
     queryset = RotationMember.objects.select_related("rotation")
@@ -394,7 +389,6 @@ class OverrideSerializer(MembersMixin, ScopedSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        self.check_members(attrs)
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start and end and end <= start:

@@ -24,6 +24,29 @@ class CustomerOwned(models.Model):
         abstract = True
 
 
+class RevocableToken(CustomerOwned):
+    """A secret an outside system presents (a feed URL, a webhook sender): stored only as its
+    SHA-256, shown once at creation, revoked rather than deleted so its audit trail stays.
+    Concrete models set `TOKEN_PREFIX`, which tells their secrets apart (core/tokens.py)."""
+
+    TOKEN_PREFIX = ""
+    audit_masked_fields = ("token_hash",)
+
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
 class NamedCustomerOwned(CustomerOwned):
     """A tenant-owned object people name: unique name per customer, with timestamps."""
 

@@ -1,18 +1,13 @@
 """The customer's calendar as iCalendar (RFC 5545) behind a revocable token: maintenance windows
 (with their RRULE and zone, so calendar apps expand them themselves), freezes and changes."""
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import timezone
 from icalendar import Calendar, Event, vRecur
 
-from webnet.core import access, audit
+from webnet.core import tokens
 from webnet.maintenance.models import (
     CalendarToken,
     FreezeWindow,
@@ -23,50 +18,15 @@ from webnet.maintenance.models import (
 from webnet.maintenance.models.windows import Timed
 from webnet.maintenance.services import overlapping
 
-TOKEN_PREFIX = "cal_"
 PAST = timedelta(days=90)  # how much history a feed carries
 AHEAD = timedelta(days=366)
 
 
-def _digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-@transaction.atomic
-def create_token(actor: Any, customer: Any, name: str) -> tuple[CalendarToken, str]:
-    """A new feed token; the raw secret is returned once and stored only hashed."""
-    if not access.can(actor, "calendartoken", "add", customer.pk):
-        raise PermissionDenied("Your role in this customer does not allow this.")
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = CalendarToken.objects.create(
-        customer=customer, name=name, prefix=raw[:12], token_hash=_digest(raw)
-    )
-    audit.record("create", actor=actor, customer_id=customer.pk, obj=token)
-    return token, raw
-
-
-@transaction.atomic
-def revoke_token(actor: Any, token: CalendarToken) -> CalendarToken:
-    if not access.can(actor, "calendartoken", "revoke", token.customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this.")
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit.record("calendartoken.revoke", actor=actor, customer_id=token.customer_id, obj=token)
-    return token
-
-
 def token_for(raw: str) -> CalendarToken | None:
     """The live token with this secret (unknown or revoked: None, the caller answers 404)."""
-    if not raw.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        CalendarToken.objects.select_related("customer")
-        .filter(token_hash=_digest(raw), revoked_at__isnull=True, customer__is_active=True)
-        .first()
-    )
+    token = tokens.live(CalendarToken, raw)
     if token is not None:
-        CalendarToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        tokens.mark_used(token)
     return token
 
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import models
 
-from webnet.core.models import CustomerOwned, NamedCustomerOwned
+from webnet.core.models import CustomerOwned, NamedCustomerOwned, RevocableToken
 from webnet.locations.models import validate_time_zone
 from webnet.maintenance.recurrence import Status, WindowDefinition
 
@@ -186,20 +186,7 @@ class ScheduledChange(CustomerOwned):
         return f"change '{self.plan}' in {self.window} at {self.occurrence_start:%Y-%m-%d %H:%M}Z"
 
 
-class CalendarToken(CustomerOwned):
+class CalendarToken(RevocableToken):
     """A revocable secret in the URL of a customer's iCalendar feed (stored hashed)."""
 
-    audit_masked_fields = ("token_hash",)
-
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=12, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+    TOKEN_PREFIX = "cal_"
