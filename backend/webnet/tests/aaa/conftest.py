@@ -72,7 +72,6 @@ def freeradius(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[], 
                 auth_port=radius.auth_port,
                 acct_port=radius.acct_port,
                 database=radius_database(),
-                threads=4,
             )
         )
         return radius

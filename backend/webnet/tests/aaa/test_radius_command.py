@@ -2,10 +2,13 @@
 
 import stat
 import subprocess
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 
+from webnet.aaa import radiusconf
+from webnet.aaa.management.commands import radius as radius_command
 from webnet.aaa.management.commands.radius import config_directory
 from webnet.tests import factories
 
@@ -28,3 +31,24 @@ def test_render_only_writes_a_configuration_freeradius_accepts(world, settings, 
         ["freeradius", "-C", "-d", str(directory)], capture_output=True, text=True, timeout=30
     )
     assert checked.returncode == 0, checked.stdout[-2000:] + checked.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "configured", "threads"),
+    [("sqlite", 0, 4), ("postgresql", 0, 16), ("postgresql", 3, 3)],
+)
+def test_worker_threads_and_sql_pool_follow_the_database(
+    world, settings, tmp_path, dialect, configured, threads
+):
+    # given: webnet's database of this dialect, WEBNET_RADIUS_THREADS as configured
+    settings.STATE_DIR = tmp_path
+    settings.WEBNET_RADIUS_THREADS = configured
+    database = radiusconf.Database(dialect, "webnet", host="127.0.0.1", user="webnet")
+    # when
+    with mock.patch.object(radius_command, "radius_database", return_value=database):
+        call_command("radius", "--render-only")
+    # then: that many workers, each with one rlm_sql connection opened at start and kept
+    conf = (config_directory() / "radiusd.conf").read_text()
+    assert f"start_servers = {threads}\n\tmax_servers = {threads}\n" in conf
+    pool = f"start = {threads}\n\t\tmin = {threads}\n\t\tmax = {threads}\n"
+    assert pool in conf and "lifetime = 0" in conf and "idle_timeout = 0" in conf

@@ -37,6 +37,7 @@ class Command(BaseCommand):
             auth_port=settings.WEBNET_RADIUS_AUTH_PORT,
             acct_port=settings.WEBNET_RADIUS_ACCT_PORT,
             database=radius_database(),
+            threads=settings.WEBNET_RADIUS_THREADS,
         )
         self.stdout.write(f"FreeRADIUS configuration in {directory}")
         if render_only:
