@@ -131,17 +131,21 @@ def page_key(row: EscalationRunStep) -> str:
 
 
 def _fire_one(row_id: int, token: uuid.UUID, now: datetime) -> str:
-    """Fire (or hold) one claimed step; "" when the claim was lost (cancelled, re-claimed)."""
+    """Fire (or hold) one claimed step; "" when the claim was lost (cancelled, re-claimed).
+
+    The incident is locked before the step, the order the services take them in (an
+    acknowledgement locks the incident, then cancels its steps): the other order deadlocks."""
+    incident_id = EscalationRunStep.objects.filter(pk=row_id).values("run__incident_id")
     with transaction.atomic():
+        incident = Incident.objects.select_for_update().filter(pk__in=incident_id).first()
         row = (
             EscalationRunStep.objects.select_for_update(of=("self",))
             .filter(pk=row_id, claim_token=token, status__in=WAITING)
             .select_related("run__incident__customer", "step__user", "step__team", "step__schedule")
             .first()
         )
-        if row is None:
+        if row is None or incident is None:
             return ""
-        incident = Incident.objects.select_for_update().get(pk=row.run.incident_id)
         people = targets(row, now)
         if not people:
             first_hold = row.status != RunStepStatus.HELD
