@@ -13,7 +13,7 @@ N ?= 200
 MANAGE := cd $(CURDIR)/backend && $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lab bench bench-api bench-calendar bench-events bench-notify bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
+.PHONY: run test lab bench bench-api bench-calendar bench-events bench-notify bench-escalation bench-drivers backend-install backend-build-static dev-migrate dev-seed dev-lab dev-lab-stop \
         dev-backend backend-test backend-lint backend-format backend-typecheck backend-verify \
         test-system-deps bench-lab bench-poll bench-chat clean radius bench-radius dev-services dev-services-stop dev-worker dev-beat test-scaled
 
@@ -138,6 +138,11 @@ bench-events: backend-install
 NOTIFY_N ?= 10000
 bench-notify: backend-install
 	cd backend && $(BIN)/python bench/bench_notify.py --messages $(NOTIFY_N)
+
+# Escalation soak: ESCALATION_N incidents' steps due mid-run, worker SIGKILLed, beat restarted (PostgreSQL + Redis + Celery).
+ESCALATION_N ?= 100
+bench-escalation: backend-install
+	cd backend && $(BIN)/python bench/bench_escalation.py --incidents $(ESCALATION_N)
 
 # Incident rooms: CHAT_CLIENTS sockets over CHAT_ROOMS rooms at 10 messages/s, in-memory layer then Redis.
 CHAT_CLIENTS ?= 200

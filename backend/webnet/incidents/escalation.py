@@ -4,12 +4,15 @@ A step is claimed (a token and a lease, under `select_for_update(skip_locked)` w
 has it; SQLite's IMMEDIATE transactions serialise the claim) and then fired in its own
 transaction that re-checks the claim, marks it fired and enqueues the page in the outbox — so it
 fires once or not at all. A tick that dies between claim and fire leaves a lease that expires
-(LEASE_SECONDS), and the next tick fires the step. A step with nobody to page
-(nobody on call) is held and flagged, and fires on the first tick someone is. Stopping a run
-(acknowledge, pause, resolve) cancels its pending and held steps in the caller's transaction.
+(LEASE_SECONDS), and the next tick fires the step. A tick claims in batches (BATCH) small
+enough to fire well within a lease, so a killed worker delays only its last batch, by the lease.
+A step with nobody to page (nobody on call) is held and flagged, and fires on the first tick
+someone is. Stopping a run (acknowledge, pause, resolve) cancels its pending and held steps in
+the caller's transaction.
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,7 +34,8 @@ from webnet.incidents.models import (
 )
 from webnet.notifications import outbox
 
-LEASE_SECONDS = 20  # a tick that died mid-fire delays its steps by at most this (plus a tick)
+LEASE_SECONDS = 10  # a tick that died mid-fire delays its steps by at most this (plus a tick)
+BATCH = 20  # steps claimed at a time: firing one takes a few seconds on a loaded machine
 WAITING = (RunStepStatus.PENDING, RunStepStatus.HELD)
 PRIORITY_SEVERITY = {"p1": "critical", "p2": "major", "p3": "minor", "p4": "warning"}
 
@@ -97,12 +101,14 @@ def _claimable(now: datetime) -> Q:
     )
 
 
-def claim(now: datetime, limit: int = 100) -> uuid.UUID:
-    """Take up to `limit` due steps for this tick: a token and a lease on each."""
+def claim(now: datetime, limit: int = BATCH, skip: Iterable[int] = ()) -> uuid.UUID:
+    """Take up to `limit` due steps (not in `skip`) for this tick: a token and a lease on each."""
     token = uuid.uuid4()
-    lease = now + timedelta(seconds=LEASE_SECONDS)
+    # a long tick's later batches are leased from when they are claimed, not from its start
+    lease = max(now, timezone.now()) + timedelta(seconds=LEASE_SECONDS)
     with transaction.atomic():
-        due = EscalationRunStep.objects.filter(_claimable(now)).order_by("due_at", "pk")
+        due = EscalationRunStep.objects.filter(_claimable(now)).exclude(pk__in=list(skip))
+        due = due.order_by("due_at", "pk")
         ids = list(_lock(due.values_list("pk", flat=True))[:limit])
         EscalationRunStep.objects.filter(_claimable(now), pk__in=ids).update(
             claim_token=token, claimed_until=lease
@@ -131,17 +137,21 @@ def page_key(row: EscalationRunStep) -> str:
 
 
 def _fire_one(row_id: int, token: uuid.UUID, now: datetime) -> str:
-    """Fire (or hold) one claimed step; "" when the claim was lost (cancelled, re-claimed)."""
+    """Fire (or hold) one claimed step; "" when the claim was lost (cancelled, re-claimed).
+
+    The incident is locked before the step, the order the services take them in (an
+    acknowledgement locks the incident, then cancels its steps): the other order deadlocks."""
+    incident_id = EscalationRunStep.objects.filter(pk=row_id).values("run__incident_id")
     with transaction.atomic():
+        incident = Incident.objects.select_for_update().filter(pk__in=incident_id).first()
         row = (
             EscalationRunStep.objects.select_for_update(of=("self",))
             .filter(pk=row_id, claim_token=token, status__in=WAITING)
             .select_related("run__incident__customer", "step__user", "step__team", "step__schedule")
             .first()
         )
-        if row is None:
+        if row is None or incident is None:
             return ""
-        incident = Incident.objects.select_for_update().get(pk=row.run.incident_id)
         people = targets(row, now)
         if not people:
             first_hold = row.status != RunStepStatus.HELD
@@ -189,12 +199,20 @@ def _fire_one(row_id: int, token: uuid.UUID, now: datetime) -> str:
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:
-    """The periodic escalation pass: claim due steps, then fire (or hold) each."""
+    """The periodic escalation pass: claim a batch of due steps, fire (or hold) each, until none
+    is left that this tick has not tried (a held step waits for the next tick)."""
     now = now or timezone.now()
     result = {"fired": 0, "held": 0}
-    token = claim(now)
-    for row_id in EscalationRunStep.objects.filter(claim_token=token).values_list("pk", flat=True):
-        outcome = _fire_one(row_id, token, now)
-        if outcome:
-            result[outcome] += 1
-    return result
+    tried: set[int] = set()
+    while True:
+        token = claim(now, skip=tried)
+        batch = list(
+            EscalationRunStep.objects.filter(claim_token=token).values_list("pk", flat=True)
+        )
+        if not batch:
+            return result
+        tried.update(batch)
+        for row_id in batch:
+            outcome = _fire_one(row_id, token, now)
+            if outcome:
+                result[outcome] += 1
