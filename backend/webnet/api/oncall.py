@@ -340,8 +340,7 @@ class OverrideSerializer(MembersMixin, ScopedSerializer):
         self.check_members(attrs)
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end <= start:
-            raise serializers.ValidationError({"end": ["Ends after it starts."]})
+        config.check_override_span(start, end)
         return attrs
 
 

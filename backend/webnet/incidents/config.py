@@ -109,6 +109,11 @@ def check_step_target(kind: str, targets: dict[str, Any]) -> None:
         raise ValidationError({field: [f"A {field} step names its {field}."]})
 
 
+def check_override_span(start: Any, end: Any) -> None:
+    if start and end and end <= start:
+        raise ValidationError({"end": ["Ends after it starts."]})
+
+
 def check_within(user: Any, customer: Any, value: str) -> str:
     """A rule's location subtree ("region:3"): well formed, and a node the user can see."""
     if not value:
