@@ -21,7 +21,7 @@ from webnet.api.fields import ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.config_mgmt.plans import ChangePlan
 from webnet.devices.models import Device, DeviceGroup
-from webnet.incidents import reports, services, sla
+from webnet.incidents import config, reports, services, sla
 from webnet.incidents.models import (
     EscalationChain,
     EscalationRunStep,
@@ -35,7 +35,6 @@ from webnet.incidents.models import (
 )
 from webnet.jobs.models import Job
 from webnet.locations.models import Location
-from webnet.locations.within import NODE_MODELS, parse_node
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -373,25 +372,12 @@ class IncidentRuleSerializer(ScopedSerializer):
         ]
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_within(self, value: str) -> str:
-        if not value:
-            return value
-        try:
-            return str(parse_node(value))
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        within = attrs.get("within")
-        if within:
-            node = parse_node(within)
+        if attrs.get("within"):
             customer = attrs.get("customer") or self.instance.customer
-            model: Any = NODE_MODELS[node.kind]
             user = self.context["request"].user
-            seen = model.objects.restrict(user).for_customer(customer.pk).filter(pk=node.id)
-            if not seen.exists():
-                raise serializers.ValidationError({"within": [f"{node} does not exist."]})
+            attrs["within"] = config.check_within(user, customer, attrs["within"])
         return attrs
 
 

@@ -2,9 +2,8 @@
 and their steps, on-call schedules (who is on call now; iCalendar feed), rotations, their
 members and overrides. Plain audited CRUD; people named in them must be the customer's members."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
@@ -19,22 +18,18 @@ from rest_framework.response import Response
 from webnet.api.base import ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import ScopedRelatedField
 from webnet.customers.models import Membership
-from webnet.incidents import schedules, sla
-from webnet.incidents.business_hours import country_holidays
+from webnet.incidents import config, schedules
 from webnet.incidents.models import (
     BusinessCalendar,
     EscalationChain,
     EscalationStep,
     OnCallSchedule,
     Override,
-    Priority,
     Rotation,
     RotationMember,
     SlaPolicy,
-    TargetKind,
     Team,
 )
-from webnet.incidents.sla import CLOCK_NAMES
 
 FEED_DAYS = 35
 
@@ -75,14 +70,6 @@ class MembersMixin:
                 )
 
 
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise serializers.ValidationError("Unknown time zone.") from exc
-    return value
-
-
 class TeamSerializer(MembersMixin, ScopedSerializer):
     members = UserIdField(many=True, required=False)
     user_fields = ("members",)
@@ -120,38 +107,20 @@ class BusinessCalendarSerializer(ScopedSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_time_zone(self, value: str) -> str:
-        return _zone(value)
+        return config.check_zone(value)
 
     def validate_weekly_hours(self, value: Any) -> Any:
-        try:
-            sla.parse_weekly_hours(value)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from exc
-        return value
+        return config.check_weekly_hours(value)
 
     def validate_extra_holidays(self, value: Any) -> Any:
-        if not isinstance(value, list) or len(value) > 1000:
-            raise serializers.ValidationError("A list of ISO dates (YYYY-MM-DD).")
-        for item in value:
-            try:
-                date.fromisoformat(str(item))
-            except ValueError as exc:
-                raise serializers.ValidationError(f"{item!r} is not a date.") from exc
-        return value
+        return config.check_extra_holidays(value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        country = attrs.get("holiday_country", getattr(self.instance, "holiday_country", ""))
-        subdivision = attrs.get(
-            "holiday_subdivision", getattr(self.instance, "holiday_subdivision", "")
+        config.check_holidays(
+            attrs.get("holiday_country", getattr(self.instance, "holiday_country", "")),
+            attrs.get("holiday_subdivision", getattr(self.instance, "holiday_subdivision", "")),
         )
-        if country:
-            try:
-                country_holidays(country, [timezone.now().year], subdivision or None)
-            except NotImplementedError as exc:
-                raise serializers.ValidationError(
-                    {"holiday_country": [f"No holidays known for {country}/{subdivision}."]}
-                ) from exc
         return attrs
 
 
@@ -182,31 +151,10 @@ class SlaPolicySerializer(ScopedSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_targets(self, value: Any) -> Any:
-        """{"p1": {"acknowledge": 900, ...}}: known priorities and clocks, positive seconds."""
-        if not isinstance(value, dict):
-            raise serializers.ValidationError("An object of priority → clock → seconds.")
-        for priority, clocks in value.items():
-            if priority not in Priority.values or not isinstance(clocks, dict):
-                raise serializers.ValidationError(
-                    f"{priority!r}: use {', '.join(Priority.values)} → an object of clocks."
-                )
-            for name, seconds in clocks.items():
-                if name not in CLOCK_NAMES:
-                    raise serializers.ValidationError(
-                        f"{priority}.{name}: clocks are {', '.join(CLOCK_NAMES)}."
-                    )
-                if (
-                    not isinstance(seconds, int | float)
-                    or isinstance(seconds, bool)
-                    or not (0 < seconds <= 10 * 365 * 86400)
-                ):
-                    raise serializers.ValidationError(f"{priority}.{name}: positive seconds.")
-        return value
+        return config.check_targets(value)
 
     def validate_at_risk_percent(self, value: int) -> int:
-        if not 1 <= value <= 100:
-            raise serializers.ValidationError("Between 1 and 100.")
-        return value
+        return config.check_at_risk_percent(value)
 
 
 class SlaPolicyViewSet(ScopedModelViewSet):
@@ -267,10 +215,7 @@ class EscalationStepSerializer(MembersMixin, ScopedSerializer):
             name: attrs.get(name, getattr(self.instance, name, None))
             for name in ("target_kind", "user", "team", "schedule")
         }
-        wanted = {TargetKind.USER: "user", TargetKind.TEAM: "team", TargetKind.SCHEDULE: "schedule"}
-        field = wanted.get(merged["target_kind"])
-        if field is not None and merged[field] is None:
-            raise serializers.ValidationError({field: [f"A {field} step names its {field}."]})
+        config.check_step_target(merged.pop("target_kind"), merged)
         return attrs
 
 
@@ -288,7 +233,7 @@ class OnCallScheduleSerializer(ScopedSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_time_zone(self, value: str) -> str:
-        return _zone(value)
+        return config.check_zone(value)
 
 
 class OnCallScheduleViewSet(ScopedModelViewSet):
@@ -345,12 +290,10 @@ class RotationSerializer(ScopedSerializer):
         ]
 
     def validate_time_zone(self, value: str) -> str:
-        return _zone(value)
+        return config.check_zone(value)
 
     def validate_length_days(self, value: int) -> int:
-        if not 1 <= value <= 365:
-            raise serializers.ValidationError("Between 1 (daily) and 365 days; 7 is weekly.")
-        return value
+        return config.check_length_days(value)
 
 
 class RotationViewSet(ScopedModelViewSet):
@@ -391,8 +334,7 @@ class OverrideSerializer(MembersMixin, ScopedSerializer):
         attrs = super().validate(attrs)
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
-        if start and end and end <= start:
-            raise serializers.ValidationError({"end": ["Ends after it starts."]})
+        config.check_override_span(start, end)
         return attrs
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, models
-from django.db.models import QuerySet
+from django.db.models import ProtectedError, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -184,6 +184,10 @@ class ScopedFormView(ScopedMixin, View):
             return type(self).create_service(actor, data)
         return type(self).update_service(actor, obj, data)
 
+    def valid(self, form: ScopedModelForm) -> bool:
+        """Whether the POST may be saved (a page with more forms than `form` checks them too)."""
+        return form.is_valid()
+
     def show(
         self, form: forms.ModelForm, obj: models.Model | None, status: int = 200
     ) -> HttpResponse:
@@ -202,7 +206,7 @@ class ScopedFormView(ScopedMixin, View):
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self._obj(pk)
         form = self.make_form(obj)
-        if form.is_valid():
+        if self.valid(form):
             try:
                 saved = self.save(form, obj)
             except ValidationError as exc:
@@ -221,6 +225,10 @@ class ScopedDeleteView(ScopedMixin, View):
 
     template_name: ClassVar[str] = "ui/confirm_delete.html"
 
+    def deleted_url(self, obj: models.Model) -> str:
+        """Where to go after deleting `obj` (or failing to)."""
+        return reverse(f"ui:{self.url_prefix}_list")
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(pk)
         require(request, self.resource, "delete")
@@ -230,6 +238,10 @@ class ScopedDeleteView(ScopedMixin, View):
         obj = self.get_object(pk)
         require(request, self.resource, "delete")
         name = str(obj)
-        device_services.delete_object(request.user, obj)
+        try:
+            device_services.delete_object(request.user, obj)
+        except ProtectedError:
+            messages.error(request, f"{self.noun()} “{name}” is still in use: not deleted.")
+            return HttpResponseRedirect(self.deleted_url(obj))
         messages.success(request, f"{self.noun()} “{name}” deleted.")
-        return HttpResponseRedirect(reverse(f"ui:{self.url_prefix}_list"))
+        return HttpResponseRedirect(self.deleted_url(obj))
