@@ -33,6 +33,7 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -51,8 +52,8 @@ _on_pool = partial(database_sync_to_async, thread_sensitive=False)
 
 
 @_on_pool
-def _room(user: Any, room_id: int) -> Room | None:
-    return rooms.room_for(user, room_id)
+def _open(user: Any, room_id: int) -> rooms.Admission | None:
+    return rooms.Admission.open(user, room_id, ("add", "message"))
 
 
 @_on_pool
@@ -151,13 +152,11 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         user = await self.admit()
         if user is None:
             return
-        room_id = self.scope["url_route"]["kwargs"]["room_id"]
-        self.room = await _room(user, room_id)
-        if self.room is None:
+        admission = await _open(user, self.scope["url_route"]["kwargs"]["room_id"])
+        if admission is None:
             await self.revoke(CLOSE_NOT_FOUND, "Room not found.")
             return
-        self.user = user
-        self.admission = rooms.Admission(user, self.room)
+        self.user, self.admission, self.room = user, admission, admission.room
         self.sent_seq = _query_int(self.scope, "after_seq")
         self.group = rooms.chat_group(self.room.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -166,6 +165,16 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         if isinstance(self.channel_layer, InMemoryChannelLayer):
             self.watched = self.room.pk
             watcher.watch(self.room.pk, self.sent_seq)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Each event straight to its handler. Channels' own dispatch first closes stale database
+        connections on the database thread — a hop per recipient of every broadcast, queued
+        behind the writes there; every database call of this consumer goes through
+        database_sync_to_async, which does that on its own thread already."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def _replay(self) -> None:
         while True:

@@ -12,6 +12,7 @@ database is the truth (consumers resume from `after_seq`).
 """
 
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -267,6 +268,24 @@ class Admission:
         self._key: tuple[Any, ...] | None = None
         self._passed: set[tuple[str, str]] = set()
         self._state_sql: tuple[str, tuple[Any, ...]] | None = None  # compiled on first use
+
+    @classmethod
+    def open(cls, user: Any, room_id: int, *also: tuple[str, str]) -> "Admission | None":
+        """A socket's admission on connect, None when the user may not see the room; the
+        (action, resource) pairs in `also` are checked now too (each may fail: the socket then
+        refuses that frame), so that a first message does not pay for the full check."""
+        room = Room.objects.filter(pk=room_id).first()  # its customer and incident, unchecked
+        if room is None:
+            return None
+        admission = cls(user, room)
+        try:
+            admission.require()
+        except PermissionDenied:
+            return None
+        for action, resource in also:
+            with suppress(PermissionDenied):
+                admission.require(action, resource)
+        return admission
 
     def key(self) -> tuple[Any, ...] | None:
         """The user's level and location scope in the room's customer (the gate's own read) and
