@@ -3,7 +3,14 @@
 Admission is the HTTP rules (ws_guard) plus incidents.rooms.visible_rooms — the gate and room
 membership — on connect, on every re-check AND on every frame the client sends: a member removed
 mid-session is refused at their next message (an `error` frame, then close 4404). A room of
-another customer, a room the user is not in and a missing room all close with 4404.
+another customer, a room the user is not in and a missing room all close with 4404. Per frame
+the socket's `rooms.Admission` re-reads only what that answer came from (two small queries).
+
+Database work: writes (messages, read markers) run on the one database thread, so SQLite's single
+writer never waits on a lock; reads (admission on connect, replay, the watcher) run on the pool
+(thread_sensitive=False: each is one self-contained query set on that thread's own connection),
+so reconnects do not queue in front of messages. A plain message is broadcast by the socket
+itself once stored, from the event loop: the database thread never waits for a broadcast.
 
 Replay works like the job log: join the room's group, send the stored messages after `after_seq`,
 then forward broadcasts, skipping seqs already sent and refilling from the database when a
@@ -19,9 +26,14 @@ Client frames: {"type": "message", "body"}, {"type": "typing"}, {"type": "read",
 """
 
 import asyncio
+import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
@@ -30,16 +42,43 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from webnet.api.consumers import _query_int
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
+from webnet.core import broadcasts
+from webnet.core.context import RequestContext, current
 from webnet.incidents import chat, rooms
-from webnet.incidents.models import Room
+from webnet.incidents.models import MessageKind, Room
+
+# Reads that stand alone (no transaction shared with another call) run on the thread pool.
+_on_pool = partial(database_sync_to_async, thread_sensitive=False)
+
+
+@_on_pool
+def _open(user: Any, room_id: int) -> rooms.Admission | None:
+    return rooms.Admission.open(user, room_id, ("add", "message"))
+
+
+@_on_pool
+def _allowed(admission: rooms.Admission) -> bool:
+    try:
+        admission.require()
+    except PermissionDenied:
+        return False
+    return True
 
 
 @database_sync_to_async
-def _room(user: Any, room_id: int) -> Room | None:
-    return rooms.room_for(user, room_id)
+def _say(admission: rooms.Admission, body: Any) -> dict[str, Any] | None:
+    """Store what the member said: the wire of a plain message, for the socket to send out; None
+    for a command, whose answer the room announced itself."""
+    message = chat.say(admission.user, admission.room, body, broadcast=False, admission=admission)
+    return rooms.message_wire(message, attachments=()) if message.kind == MessageKind.USER else None
 
 
 @database_sync_to_async
+def _mark_read(admission: rooms.Admission, seq: int) -> int:
+    return rooms.mark_read(admission.user, admission.room, seq, admission=admission)
+
+
+@_on_pool
 def _last_seqs(room_ids: list[int]) -> dict[int, int]:
     return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
 
@@ -80,9 +119,19 @@ class RoomWatcher:
 watcher = RoomWatcher()
 
 
-_stored = database_sync_to_async(rooms.messages_after)
-_say = database_sync_to_async(chat.say)
-_mark_read = database_sync_to_async(rooms.mark_read)
+_stored = _on_pool(rooms.messages_after)
+
+
+@contextmanager
+def _as_request(scope: dict[str, Any]) -> Iterator[None]:
+    """A frame (or the connect) is one unit of work, like a request: its own id for audit and
+    logs, and the gate reads the user's memberships once within it."""
+    client = scope.get("client") or [None]
+    token = current.set(RequestContext(request_id=uuid.uuid4().hex, ip=client[0]))
+    try:
+        yield
+    finally:
+        current.reset(token)
 
 
 def _errors(exc: ValidationError) -> dict[str, Any]:
@@ -91,19 +140,23 @@ def _errors(exc: ValidationError) -> dict[str, Any]:
 
 class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     room: Room | None = None
+    admission: rooms.Admission
     sent_seq = 0
     watched: int | None = None
 
     async def connect(self) -> None:
+        with _as_request(self.scope):
+            await self._connect()
+
+    async def _connect(self) -> None:
         user = await self.admit()
         if user is None:
             return
-        room_id = self.scope["url_route"]["kwargs"]["room_id"]
-        self.room = await _room(user, room_id)
-        if self.room is None:
+        admission = await _open(user, self.scope["url_route"]["kwargs"]["room_id"])
+        if admission is None:
             await self.revoke(CLOSE_NOT_FOUND, "Room not found.")
             return
-        self.user = user
+        self.user, self.admission, self.room = user, admission, admission.room
         self.sent_seq = _query_int(self.scope, "after_seq")
         self.group = rooms.chat_group(self.room.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -112,6 +165,16 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         if isinstance(self.channel_layer, InMemoryChannelLayer):
             self.watched = self.room.pk
             watcher.watch(self.room.pk, self.sent_seq)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Each event straight to its handler. Channels' own dispatch first closes stale database
+        connections on the database thread — a hop per recipient of every broadcast, queued
+        behind the writes there; every database call of this consumer goes through
+        database_sync_to_async, which does that on its own thread already."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def _replay(self) -> None:
         while True:
@@ -128,8 +191,10 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             await self._replay()
 
     async def still_allowed(self, user: Any) -> bool:
+        """A re-check (the user read afresh) starts a new admission: the full check again."""
         self.user = user
-        return await _room(user, self.room.pk) is not None
+        self.admission = rooms.Admission(user, self.room)
+        return await _allowed(self.admission)
 
     async def _refused(self) -> None:
         await self.send_json({"type": "error", "errors": {"room": ["You are not a member."]}})
@@ -138,34 +203,43 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if self.room is None or not isinstance(content, dict):
             return
+        with _as_request(self.scope):
+            await self._frame(content)
+
+    async def _frame(self, content: dict[str, Any]) -> None:
         kind = content.get("type")
-        if kind == "message":  # chat.say checks the gate and membership itself
+        if kind == "message":  # chat.say and mark_read check the gate and membership themselves
             await self._send_message(content.get("body"))
             return
-        if not await self.still_allowed(self.user):
+        if kind == "read" and isinstance(content.get("seq"), int):
+            await self._read(content["seq"])
+            return
+        if not await _allowed(self.admission):
             await self._refused()
             return
         if kind == "typing":
             await self.channel_layer.group_send(
                 self.group, {"type": "chat.typing", "user": self.user.get_username()}
             )
-        elif kind == "read" and isinstance(content.get("seq"), int):
-            await self._read(content["seq"])
         elif kind == "resume" and isinstance(content.get("after_seq"), int):
             self.sent_seq = max(content["after_seq"], 0)
             await self._replay()
 
     async def _send_message(self, body: Any) -> None:
         try:
-            await _say(self.user, self.room, body)
+            wire = await _say(self.admission, body)
         except ValidationError as exc:
             await self.send_json({"type": "error", "errors": _errors(exc)})
+            return
         except PermissionDenied:
             await self._refused()
+            return
+        if wire is not None:
+            await broadcasts.send(self.group, {"type": "chat.message", "message": wire})
 
     async def _read(self, seq: int) -> None:
         try:
-            await _mark_read(self.user, self.room, seq)
+            await _mark_read(self.admission, seq)
         except PermissionDenied:
             await self._refused()
 

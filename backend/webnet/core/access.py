@@ -401,6 +401,13 @@ def location_scopes(user: Any) -> dict[int, Scope]:
     return _access(user)[1]
 
 
+def standing(user: Any) -> tuple[dict[int, Level], dict[int, Scope]]:
+    """effective_roles and location_scopes from one read: what every answer of the gate for
+    `user` is computed from (with the user's own flags), for a caller that keeps an answer while
+    these stay the same."""
+    return _access(user)
+
+
 def _access(user: Any) -> tuple[dict[int, Level], dict[int, Scope]]:
     request_id = current.get().request_id
     cached = getattr(user, "_webnet_access", None)

@@ -18,11 +18,20 @@ from webnet.incidents.models import Incident, Message, Room, Status
 USAGE = "Commands: /ack, /assign <user>, /status <status>, /resolve [note]."
 
 
-def say(actor: Any, room: Room, body: Any) -> Message:
-    """Post `body`, or run it when it is a slash command in an incident room."""
+def say(
+    actor: Any,
+    room: Room,
+    body: Any,
+    *,
+    broadcast: bool = True,
+    admission: rooms.Admission | None = None,
+) -> Message:
+    """Post `body`, or run it when it is a slash command in an incident room. `broadcast` and
+    `admission` are post_message's (a socket sends its own plain messages out); what a command
+    says is always announced by the room."""
     if isinstance(body, str) and body.strip().startswith("/"):
         return run_command(actor, room, body.strip())
-    return rooms.post_message(actor, room, body)
+    return rooms.post_message(actor, room, body, broadcast=broadcast, admission=admission)
 
 
 def _user(username: str) -> Any:

@@ -4,24 +4,27 @@ Access is two things at once: the gate (`restrict`: the user's role in the room'
 membership (explicit members; an incident room also admits the people its incident names, see
 `member_condition`). `visible_rooms` is the one query for both, used by the API, the UI and the
 chat consumer on connect and on every send, so a member removed mid-session is refused at the
-next message and a room of another customer looks exactly like a missing one.
+next message and a room of another customer looks exactly like a missing one. A socket keeps an
+`Admission`: the full check once, then per frame only a re-read of what that answer came from.
 
 Every stored message is broadcast after commit to the room's group; the socket is a hint, the
 database is the truth (consumers resume from `after_seq`).
 """
 
 from collections.abc import Iterable
+from contextlib import suppress
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from webnet.core import access, audit, broadcasts, crypto
 from webnet.customers.models import Customer
 from webnet.incidents.models import (
+    Attachment,
     Incident,
     Message,
     MessageKind,
@@ -147,8 +150,11 @@ def remove_member(actor: Any, room: Room, user_id: int) -> None:
     broadcasts.recheck_users_on_commit(user_id)
 
 
-def message_wire(message: Message) -> dict[str, Any]:
-    """A message as the socket and the API send it (the body decrypted, gone once deleted)."""
+def message_wire(
+    message: Message, attachments: Iterable[Attachment] | None = None
+) -> dict[str, Any]:
+    """A message as the socket and the API send it (the body decrypted, gone once deleted);
+    `attachments` when the caller has them (a message just stored), else they are read."""
     author = message.author
     return {
         "id": message.pk,
@@ -167,7 +173,7 @@ def message_wire(message: Message) -> dict[str, Any]:
                 "content_type": a.content_type,
                 "url": f"/rooms/attachments/{a.pk}/",
             }
-            for a in message.attachments.all()
+            for a in (message.attachments.all() if attachments is None else attachments)
         ]
         if not message.deleted_at
         else [],
@@ -192,15 +198,29 @@ def announce(room_id: int, kind: str, payload: dict[str, Any]) -> None:
     transaction.on_commit(lambda: broadcasts.send_sync(chat_group(room_id), message))
 
 
+def _next_seq(room_id: int) -> int:
+    """The room's counter moved by one in a single UPDATE … RETURNING: the statement takes the
+    room's row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE), so writers of one room
+    queue there and each reads back the value its own change made."""
+    quote = connection.ops.quote_name
+    table, pk = quote(Room._meta.db_table), quote(str(Room._meta.pk.column))  # type: ignore[union-attr]
+    counter = quote(str(Room._meta.get_field("last_seq").column))
+    # Identifiers come from the model, the value is a parameter.
+    sql = f"UPDATE {table} SET {counter} = {counter} + 1 WHERE {pk} = %s RETURNING {counter}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [room_id])
+        row = cursor.fetchone()
+    if row is None:  # deleted since it was checked
+        raise PermissionDenied("You are not a member of this room.")
+    return int(row[0])
+
+
 def _store(room: Room, kind: str, author: Any, body: str) -> Message:
-    """The next seq of the room and the message, in one transaction: the UPDATE takes the
-    room's row (PostgreSQL) or the write lock (SQLite, IMMEDIATE) before the counter is read."""
-    Room.objects.filter(pk=room.pk).update(last_seq=F("last_seq") + 1)
-    seq = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).get()
+    """The next seq of the room and the message, in one transaction."""
     return Message.objects.create(
         customer_id=room.customer_id,
         room=room,
-        seq=seq,
+        seq=_next_seq(room.pk),
         kind=kind,
         author=author,
         body_encrypted=crypto.encrypt(body),
@@ -216,25 +236,102 @@ def _clean_body(body: Any, *, allow_empty: bool = False) -> str:
     return text
 
 
-def require_member(actor: Any, room: Room, action: str = "view", resource: str = "room") -> Room:
-    """The room re-read through the gate and membership, or PermissionDenied."""
+def require_member(
+    actor: Any,
+    room: Room,
+    action: str = "view",
+    resource: str = "room",
+    admission: "Admission | None" = None,
+) -> Room:
+    """The room re-read through the gate and membership, or PermissionDenied; a socket passes
+    its `admission` (of the same actor and room) to re-check cheaply."""
+    if admission is not None:
+        return admission.require(action, resource)
     fresh = room_for(actor, room.pk, action, resource)
     if fresh is None:
         raise PermissionDenied("You are not a member of this room.")
     return fresh
 
 
+class Admission:
+    """A socket's standing in its room, re-checked on every frame for two small queries.
+
+    Each check first re-reads `key()`, what `room_for` answers from besides the user's own flags;
+    while the key is the one an action already passed under, the answer is the same, so the full
+    check (`require_member`) runs again only after a change: a member removed mid-session is
+    still refused at their next message.
+    """
+
+    def __init__(self, user: Any, room: Room) -> None:
+        self.user = user
+        self.room = room
+        self._key: tuple[Any, ...] | None = None
+        self._passed: set[tuple[str, str]] = set()
+        self._state_sql: tuple[str, tuple[Any, ...]] | None = None  # compiled on first use
+
+    @classmethod
+    def open(cls, user: Any, room_id: int, *also: tuple[str, str]) -> "Admission | None":
+        """A socket's admission on connect, None when the user may not see the room; the
+        (action, resource) pairs in `also` are checked now too (each may fail: the socket then
+        refuses that frame), so that a first message does not pay for the full check."""
+        room = Room.objects.filter(pk=room_id).first()  # its customer and incident, unchecked
+        if room is None:
+            return None
+        admission = cls(user, room)
+        try:
+            admission.require()
+        except PermissionDenied:
+            return None
+        for action, resource in also:
+            with suppress(PermissionDenied):
+                admission.require(action, resource)
+        return admission
+
+    def key(self) -> tuple[Any, ...] | None:
+        """The user's level and location scope in the room's customer (the gate's own read) and
+        whether the room still exists with the user in it. None when the answer depends on
+        more: a location-scoped user in an incident room (the incident may leave the scope)."""
+        roles, scopes = access.standing(self.user)
+        scope = scopes.get(self.room.customer_id)
+        if scope is not None and self.room.incident_id is not None:
+            return None
+        if self._state_sql is None:
+            inside = Room.objects.filter(pk=OuterRef("pk")).filter(member_condition(self.user))
+            state = Room.objects.filter(pk=self.room.pk).annotate(inside=Exists(inside))
+            self._state_sql = state.values_list("inside").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(*self._state_sql)
+            return roles.get(self.room.customer_id), scope, tuple(cursor.fetchall())
+
+    def require(self, action: str = "view", resource: str = "room") -> Room:
+        key = self.key()  # read before the check it will stand for
+        if key is None or key != self._key:
+            self._key, self._passed = key, set()
+        if (action, resource) not in self._passed:
+            self.room = require_member(self.user, self.room, action, resource)
+            if key is not None:
+                self._passed.add((action, resource))
+        return self.room
+
+
 @transaction.atomic
 def post_message(
-    actor: Any, room: Room, body: Any, *, allow_empty: bool = False, broadcast: bool = True
+    actor: Any,
+    room: Room,
+    body: Any,
+    *,
+    allow_empty: bool = False,
+    broadcast: bool = True,
+    admission: Admission | None = None,
 ) -> Message:
     """A member's message (checked afresh: a removed member is refused here); `broadcast=False`
-    for a caller that completes the message (attachments) and announces it itself."""
+    for a caller that completes the message (attachments) or sends it itself (the socket)."""
     text = _clean_body(body, allow_empty=allow_empty)
-    require_member(actor, room, "add", "message")  # the role to talk and the membership at once
+    # the role to talk and the membership at once
+    require_member(actor, room, "add", "message", admission=admission)
     message = _store(room, MessageKind.USER, actor, text)
     if broadcast:
-        announce(room.pk, "chat.message", {"message": message_wire(message)})
+        announce(room.pk, "chat.message", {"message": message_wire(message, attachments=())})
     return message
 
 
@@ -243,7 +340,7 @@ def post_system(room: Room, body: str, actor: Any = None) -> Message:
     """What a command or the incident did, said in the room (no membership check: the service
     that did it checked its actor)."""
     message = _store(room, MessageKind.SYSTEM, actor, body[:MAX_BODY])
-    announce(room.pk, "chat.message", {"message": message_wire(message)})
+    announce(room.pk, "chat.message", {"message": message_wire(message, attachments=())})
     return message
 
 
@@ -298,10 +395,11 @@ def delete_message(actor: Any, message: Message) -> Message:
 
 
 @transaction.atomic
-def mark_read(actor: Any, room: Room, seq: int) -> int:
+def mark_read(actor: Any, room: Room, seq: int, admission: Admission | None = None) -> int:
     """Move the actor's read marker forward to `seq` (clamped to the room's last seq)."""
-    room = require_member(actor, room)
-    seq = max(0, min(seq, room.last_seq))
+    room = require_member(actor, room, admission=admission)
+    last_seq = Room.objects.filter(pk=room.pk).values_list("last_seq", flat=True).first() or 0
+    seq = max(0, min(seq, last_seq))
     marker, _ = ReadMarker.objects.get_or_create(
         room=room, user=actor, defaults={"customer_id": room.customer_id}
     )

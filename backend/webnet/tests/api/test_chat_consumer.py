@@ -76,12 +76,14 @@ async def test_a_member_removed_mid_session_is_refused_at_the_next_send() -> Non
     room, _, viewer, _, _ = await _setup()
     ws, connected, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
     assert connected
+    await ws.send_json_to({"type": "message", "body": "in"})  # admitted to talk, then removed:
+    assert (await _frames(ws, "messages"))["messages"][0]["body"] == "in"
     # The re-check broadcast would close it too; drop it to prove the send itself is checked.
     await database_sync_to_async(RoomMember.objects.filter(user=viewer).delete)()
     await ws.send_json_to({"type": "message", "body": "am I still in?"})
     assert (await _frames(ws, "error"))["errors"] == {"room": ["You are not a member."]}
     assert (await ws.receive_output(timeout=10))["code"] == 4404
-    assert await database_sync_to_async(room.messages.count)() == 0
+    assert await database_sync_to_async(room.messages.count)() == 1
 
 
 async def test_after_seq_replays_every_missed_message_once_in_order() -> None:

@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 
+from webnet.customers.models import Membership
 from webnet.incidents import attachments, rooms
-from webnet.incidents.models import Message, MessageRevision, RoomKind
+from webnet.incidents.models import Message, MessageRevision, RoomKind, RoomMember
 from webnet.tests import factories as f
 
 
@@ -75,6 +76,23 @@ def test_bodies_are_encrypted_at_rest_and_edits_and_deletes_leave_revisions() ->
     ]
     with pytest.raises(ValidationError):
         rooms.edit_message(viewer, message, "back")
+
+
+@pytest.mark.django_db
+def test_a_sockets_admission_rechecks_each_frame_in_two_queries(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    room, _, (viewer, other) = _team(n_viewers=2)
+    admissions = {user: rooms.Admission(user, room) for user in (viewer, other)}
+    for user, admission in admissions.items():
+        rooms.post_message(user, room, "in", admission=admission)
+    with django_assert_num_queries(2):
+        assert admissions[viewer].require("add", "message") == room
+    RoomMember.objects.filter(room=room, user=viewer).delete()  # out of the room
+    Membership.objects.filter(user=other).delete()  # out of the customer (still a room member)
+    for user, admission in admissions.items():
+        with pytest.raises(PermissionDenied):
+            rooms.post_message(user, room, "still in?", admission=admission)
+    Membership.objects.create(user=other, customer=room.customer, role="operator")
+    assert admissions[other].require("add", "message") == room  # a change: checked afresh
 
 
 @pytest.mark.django_db
