@@ -17,7 +17,6 @@ import argparse
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,14 +24,16 @@ from datetime import timedelta
 from pathlib import Path
 
 BACKEND = Path(__file__).resolve().parent.parent
-SERVICES = BACKEND.parent / "scripts" / "pg-redis.sh"
+sys.path.insert(0, str(BACKEND))
+
+from webnet.tests.celery_stack import CeleryStack  # noqa: E402
+
 WAITS = tuple(range(30, 80, 5))  # first-step waits of the chains (s); each second step +40 s
 SECOND = 40
 
 
 def seed(incidents: int) -> None:
     """One customer, an operator, chains of two steps paging them; N incidents on the chains."""
-    sys.path.insert(0, str(BACKEND))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webnet.settings")
     import django
 
@@ -61,111 +62,78 @@ def seed(incidents: int) -> None:
     print("seeded", incidents)
 
 
-class Bench:
+class Bench(CeleryStack):
     def __init__(self, root: Path, incidents: int, interval: float) -> None:
-        self.root, self.incidents, self.interval = root, incidents, interval
-        self.processes: dict[str, subprocess.Popen] = {}
-
-    def _services(self, action: str) -> str:
-        done = subprocess.run(
-            ["bash", str(SERVICES), action, str(self.root / "services")],
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise SystemExit(f"pg-redis.sh {action} failed: {done.stderr[-2000:]}")
-        return done.stdout
-
-    def _run(self, *args: str, timeout: float = 600) -> None:
-        done = subprocess.run(
-            [sys.executable, *args], cwd=BACKEND, env=self.env,
-            capture_output=True, text=True, timeout=timeout, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(args)} failed: {done.stderr[-3000:]}")
-
-    def _spawn(self, name: str, *args: str) -> None:
-        log = (self.root / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "webnet.core.celery", *args,
-             "--loglevel", "WARNING"], cwd=BACKEND, env=self.env, stdout=log, stderr=log,
-        )  # fmt: skip
+        super().__init__(root)
+        self.incidents, self.interval = incidents, interval
 
     def _worker(self) -> None:
-        self._spawn("worker", "worker", "--pool", "solo", "-n", "bench@%h")
+        self.celery("worker", "worker", "--pool", "solo", "-n", "bench@%h")
 
     def _beat(self) -> None:
-        self._spawn("beat", "beat", "-s", str(self.root / "beat-schedule"))
+        self.celery("beat", "beat", "-s", str(self.root / "beat-schedule"))
 
     def _stop(self, name: str, sig: int) -> None:
         process = self.processes[name]
         os.kill(process.pid, sig)
         process.wait(timeout=30)
 
-    def _query(self, sql: str) -> list[tuple]:
-        import psycopg
-
-        with psycopg.connect(self.env["DATABASE_URL"]) as db:
-            return db.execute(sql).fetchall()
-
-    def start(self) -> None:
-        exports = self._services("start")
-        urls = dict(line.removeprefix("export ").split("=", 1) for line in exports.splitlines())
-        self.env = {
-            **os.environ, **urls,
-            "DJANGO_SETTINGS_MODULE": "webnet.settings",
-            "WEBNET_STATE_DIR": str(self.root / "state"),
-            "WEBNET_SCHEDULER_INTERVAL": str(self.interval),
-            "LOG_LEVEL": "WARNING",
-            "LOG_FORMAT": "text",
-        }  # fmt: skip
-        self.env.pop("CELERY_BROKER_URL", None)
-        self._run("manage.py", "migrate", "--no-input", "-v", "0")
+    def start(self) -> None:  # type: ignore[override]
+        super().start(
+            {
+                "WEBNET_SCHEDULER_INTERVAL": str(self.interval),
+                "LOG_LEVEL": "WARNING",
+                "LOG_FORMAT": "text",
+            }
+        )
 
     def run(self) -> str:
         self._worker()
         self._beat()
-        self._run(__file__, "seed", "--incidents", str(self.incidents))
-        last_due = self._query("SELECT max(due_at) FROM incidents_escalationrunstep")[0][0]
+        seeder = self.spawn("seed", __file__, "seed", "--incidents", str(self.incidents))
+        if seeder.wait(timeout=600) != 0:
+            raise RuntimeError((self.root / "seed.log").read_text()[-3000:])
+        last_due = self.query("SELECT max(due_at) FROM incidents_escalationrunstep")[0][0]
         claimed = (
             "SELECT count(*) FROM incidents_escalationrunstep"
             " WHERE claim_token IS NOT NULL AND status = 'pending'"
         )
         deadline = time.monotonic() + max(WAITS) + 60
-        while self._query(claimed)[0][0] == 0 and time.monotonic() < deadline:
+        while self.query(claimed)[0][0] == 0 and time.monotonic() < deadline:
             time.sleep(0.05)
         self._stop("worker", signal.SIGKILL)  # mid-fire: its claims stay leased
-        print(f"killed the worker holding {self._query(claimed)[0][0]} claimed steps", flush=True)
+        print(f"killed the worker holding {self.query(claimed)[0][0]} claimed steps", flush=True)
         time.sleep(3)
         self._worker()
-        while self._query("SELECT now()")[0][0] < last_due - timedelta(seconds=SECOND / 2):
+        while self.query("SELECT now()")[0][0] < last_due - timedelta(seconds=SECOND / 2):
             time.sleep(0.5)
         self._stop("beat", signal.SIGTERM)  # mid-wait of the last steps
         time.sleep(2)
         self._beat()
         print("restarted beat", flush=True)
         pending = "SELECT count(*) FROM incidents_escalationrunstep WHERE status <> 'fired'"
-        deadline = time.monotonic() + (last_due - self._query("SELECT now()")[0][0]).total_seconds()
+        deadline = time.monotonic() + (last_due - self.query("SELECT now()")[0][0]).total_seconds()
         deadline += 90
-        while self._query(pending)[0][0] and time.monotonic() < deadline:
+        while self.query(pending)[0][0] and time.monotonic() < deadline:
             time.sleep(1)
         return self._result()
 
     def _result(self) -> str:
-        steps = self._query(
+        steps = self.query(
             "SELECT count(*), count(*) FILTER (WHERE status <> 'fired') "
             "FROM incidents_escalationrunstep"
         )[0]
-        late = self._query(
+        late = self.query(
             "SELECT max(late), percentile_cont(0.95) WITHIN GROUP (ORDER BY late) FROM "
             "(SELECT extract(epoch FROM o.created_at - s.due_at) AS late "
             "FROM incidents_escalationrunstep s JOIN notifications_outboxmessage o "
             "ON o.key = s.outbox_key AND o.topic = 'incident') AS pages"
         )[0]
-        duplicates = self._query(
+        duplicates = self.query(
             "SELECT coalesce(sum(n - 1), 0) FROM (SELECT count(*) AS n "
             "FROM notifications_outboxmessage WHERE topic = 'incident' GROUP BY key) AS pages"
         )[0][0]
-        fired_events = self._query(
+        fired_events = self.query(
             "SELECT count(*) FROM incidents_incidentevent "
             "WHERE kind = 'escalation' AND value = 'fired'"
         )[0][0]
@@ -176,17 +144,6 @@ class Bench:
             f"late_p95_s={float(late[1] or 0):.1f} incidents={self.incidents} "
             f"interval_s={self.interval:g}"
         )
-
-    def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self._services("stop")
 
 
 def main() -> None:

@@ -10,19 +10,15 @@ asks of a receiver: a send whose answer was in flight when its worker died is se
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from webnet.notifications.signing import new_secret
+from webnet.tests.celery_stack import CeleryStack
 from webnet.tests.notifications.peers import Script, SMTPPeer, WebhookPeer
-from webnet.tests.scaled.stack import BACKEND, SERVICES
 
 FAST = {
     "WEBNET_NOTIFY_BACKOFF_BASE": "0.2",
@@ -71,66 +67,30 @@ def _wait(what: str, check: Callable[[], Any], timeout: float) -> Any:
     return value
 
 
-class Soak:
+class Soak(CeleryStack):
     def __init__(self, root: Path, messages: int) -> None:
-        self.root, self.messages = root, messages
-        self.processes: dict[str, subprocess.Popen] = {}
+        super().__init__(root)
+        self.messages = messages
         self.script = Script(
             fail_first=40, rate_limit_next=30, retry_after="1", secret=new_secret()
         )
         self.smtp = SMTPPeer()
         self.webhook = WebhookPeer(self.script)
 
-    def _services(self, action: str) -> str:
-        done = subprocess.run(
-            ["bash", str(SERVICES), action, str(self.root / "services")],
-            capture_output=True, text=True, timeout=120, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise AssertionError(f"pg-redis.sh {action} failed: {done.stderr[-2000:]}")
-        return done.stdout
-
-    def _spawn(self, name: str, *args: str) -> subprocess.Popen:
-        log = (self.root / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            [sys.executable, *args], cwd=BACKEND, env=self.env, stdout=log, stderr=log
-        )
-        self.processes[name] = process
-        return process
-
     def _worker(self, index: int) -> None:
-        self._spawn(
-            f"worker{index}", "-m", "celery", "-A", "webnet.core.celery", "worker", "--pool",
-            "solo", "-n", f"n{index}@%h", "--loglevel", "WARNING",
-        )  # fmt: skip
+        self.celery(f"worker{index}", "worker", "--pool", "solo", "-n", f"n{index}@%h")
 
     def _count(self, sql: str) -> int:
-        with psycopg.connect(self.env["DATABASE_URL"]) as db:
-            return db.execute(sql).fetchone()[0]
+        return self.query(sql)[0][0]
 
-    def start(self) -> None:
-        exports = self._services("start")
-        urls = dict(line.removeprefix("export ").split("=", 1) for line in exports.splitlines())
+    def start(self) -> None:  # type: ignore[override]
         self.smtp.start()
         self.webhook.start()
-        self.env = {
-            **os.environ, **urls, **FAST,
-            "DJANGO_SETTINGS_MODULE": "webnet.settings",
-            "WEBNET_STATE_DIR": str(self.root / "state"),
-            "EMAIL_HOST": "127.0.0.1",
-            "EMAIL_PORT": str(self.smtp.port),
-        }  # fmt: skip
-        self.env.pop("CELERY_BROKER_URL", None)
-        done = subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=BACKEND, env=self.env, capture_output=True, text=True, timeout=300, check=False,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise AssertionError(f"migrate failed: {done.stderr[-3000:]}")
+        super().start({**FAST, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(self.smtp.port)})
 
     def run(self, timeout: float = 600) -> SoakResult:
         """Enqueue everything first (as a burst of alarms would), then let two workers at it."""
-        seed = self._spawn(
+        seed = self.spawn(
             "seed", "-m", "webnet.tests.notifications.seed_soak", "--messages",
             str(self.messages), "--webhook", self.webhook.url, "--secret", self.script.secret,
         )  # fmt: skip
@@ -138,8 +98,7 @@ class Soak:
         started = time.monotonic()
         self._worker(0)
         self._worker(1)
-        self._spawn("beat", "-m", "celery", "-A", "webnet.core.celery", "beat", "-s",
-                    str(self.root / "beat-schedule"), "--loglevel", "WARNING")  # fmt: skip
+        self.celery("beat", "beat", "-s", str(self.root / "beat-schedule"))
         # Kill a worker while it is busy: a quarter of the mail is out and more keeps coming.
         _wait("a quarter of the mail", lambda: len(self.smtp.keys()) >= self.messages // 4, timeout)
         os.kill(self.processes["worker0"].pid, signal.SIGKILL)
@@ -167,21 +126,10 @@ class Soak:
         )
 
     def keys(self, channel: str) -> set[str]:
-        with psycopg.connect(self.env["DATABASE_URL"]) as db:
-            rows = db.execute(
-                "SELECT idempotency_key FROM notifications_delivery WHERE channel = %s", [channel]
-            ).fetchall()
-        return {row[0] for row in rows}
+        sql = "SELECT idempotency_key FROM notifications_delivery WHERE channel = %s"
+        return {row[0] for row in self.query(sql, (channel,))}
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
         self.webhook.stop()
         self.smtp.stop()
-        self._services("stop")
+        super().stop()
