@@ -2,7 +2,7 @@
 # Install the Debian packages the test suite needs when they are missing: Chromium (browser test)
 # the OpenSSH client and sshpass (the lab is driven by clients we did not write) and Redis (the
 # Celery executor test) and PostgreSQL (the scaled-out pass: scripts/test-scaled.sh), and the
-# protocol peers we did not write: net-snmp (snmpd, snmpbulkwalk, snmptrap), fping, FreeRADIUS and
+# protocol peers we did not write: net-snmp (snmpd, snmptrapd, snmpbulkwalk, snmptrap), fping, FreeRADIUS and
 # radclient, Prometheus Alertmanager (the alarm-grouping oracle), iproute2 (test namespaces).
 set -euo pipefail
 need=()
@@ -13,6 +13,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 command -v snmpbulkwalk >/dev/null 2>&1 || need+=(snmp)
 [ -x /usr/sbin/snmpd ] || need+=(snmpd)
+[ -x /usr/sbin/snmptrapd ] || need+=(snmptrapd)
 command -v fping >/dev/null 2>&1 || need+=(fping)
 [ -x /usr/sbin/freeradius ] || need+=(freeradius)
 command -v radclient >/dev/null 2>&1 || need+=(freeradius-utils)
