@@ -8,7 +8,7 @@ from webnet.customers.models import Role
 from webnet.incidents.models import IncidentRule
 from webnet.tests import factories
 from webnet.tests.ui.browsing import log_in
-from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
+from webnet.tests.ui.test_browser import browser, follow_nav  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -25,14 +25,14 @@ def test_configure_incident_handling_and_see_who_is_on_call(
     base = live_server.url  # type: ignore[attr-defined]
     page = log_in(browser, base, "cfg-admin", timezone_id="Europe/Berlin")
 
-    page.click("nav >> text=Teams")
+    follow_nav(page, "Teams")
     page.click("text=New team")
     page.fill("#id_name", "noc")
     page.check("label:has-text('cfg-op') >> input")
     page.click("button:has-text('Create')")
     page.wait_for_selector("tr[data-team='noc'] >> text=cfg-op")
 
-    page.click("nav >> text=On-call schedules")
+    follow_nav(page, "On-call schedules")
     page.click("text=New on call schedule")
     page.fill("#id_name", "primary")
     page.fill("#id_time_zone", "Europe/Berlin")
@@ -45,7 +45,7 @@ def test_configure_incident_handling_and_see_who_is_on_call(
     page.click("button:has-text('Create')")  # rows 1 and 2 stay blank
     page.wait_for_selector("tr[data-rotation='weekly'] >> text=cfg-op")
 
-    page.click("nav >> text=Escalation chains")
+    follow_nav(page, "Escalation chains")
     page.click("text=New escalation chain")
     page.fill("#id_name", "core outage")
     page.fill("#id_rows-0-wait_minutes", "0")
@@ -57,7 +57,7 @@ def test_configure_incident_handling_and_see_who_is_on_call(
     page.click("button:has-text('Create')")
     assert page.locator("tr[data-chain='core outage'] .chain-step").count() == 2
 
-    page.click("nav >> text=SLA policies")
+    follow_nav(page, "SLA policies")
     page.click("text=New SLA policy")
     page.fill("#id_name", "gold")
     page.fill("#id_target_p1_acknowledge", "15")
@@ -65,7 +65,7 @@ def test_configure_incident_handling_and_see_who_is_on_call(
     page.click("button:has-text('Create')")
     page.wait_for_selector("tr[data-policy='gold'] >> text=P1")
 
-    page.click("nav >> text=Incident rules")
+    follow_nav(page, "Incident rules")
     page.click("text=New incident rule")
     page.fill("#id_name", "critical core")
     page.select_option("#id_min_severity", "critical")
@@ -78,7 +78,7 @@ def test_configure_incident_handling_and_see_who_is_on_call(
     rule = IncidentRule.objects.get(name="critical core")
     assert (rule.team.name, rule.sla_policy.targets["p1"]["acknowledge"]) == ("noc", 900)
 
-    page.click("nav >> text=On call")
+    follow_nav(page, "On call")
     assert page.locator(".oncall-now").inner_text() == "cfg-op"
     page.click("text=primary")
     assert page.locator("#on-call-now .oncall-now").inner_text() == "cfg-op"

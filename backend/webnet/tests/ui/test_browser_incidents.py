@@ -5,7 +5,7 @@ import pytest
 from webnet.customers.models import Role
 from webnet.tests import factories
 from webnet.tests.ui.browsing import log_in
-from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
+from webnet.tests.ui.test_browser import browser, follow_nav  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_open_an_incident_acknowledge_it_and_see_the_sla_panel(
     base = live_server.url  # type: ignore[attr-defined]
     page = log_in(browser, base, "inc-op", timezone_id="Europe/Berlin")
 
-    page.click("nav >> text=Incidents")
+    follow_nav(page, "Incidents")
     page.fill("#incident-title", "core1 unreachable")
     page.select_option("#incident-priority", "p1")
     page.click("#open-incident-submit")

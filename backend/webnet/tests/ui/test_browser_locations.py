@@ -6,7 +6,7 @@ import pytest
 from webnet.customers.models import Role
 from webnet.tests import factories
 from webnet.tests.ui.browsing import log_in
-from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
+from webnet.tests.ui.test_browser import browser, follow_nav  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def test_create_region_then_site_and_see_a_device_under_it(
     base = live_server.url  # type: ignore[attr-defined]
     page = log_in(browser, base, "loc-admin")
 
-    page.click("nav >> text=Locations")
+    follow_nav(page, "Locations")
     page.click("text=New region")
     page.fill("#id_name", "Europe")
     page.click("button:has-text('Create')")
@@ -39,7 +39,7 @@ def test_create_region_then_site_and_see_a_device_under_it(
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=loc-r1")
 
-    page.click("nav >> text=Locations")
+    follow_nav(page, "Locations")
     region = page.locator("#location-tree li[data-node^='region:']").first
     assert "1 device" in region.locator("> div").inner_text()
     page.click("#location-tree >> text=AMS1")

@@ -6,7 +6,7 @@ import pytest
 from webnet.customers.models import Role
 from webnet.tests import factories
 from webnet.tests.ui.browsing import log_in
-from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
+from webnet.tests.ui.test_browser import browser, follow_nav  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_create_a_window_and_see_it_on_the_calendar(
     page.click("button:has-text('Create')")
     page.wait_for_selector("#list-table >> text=Fibre splice")
 
-    page.click("nav >> text=Maintenance")
+    follow_nav(page, "Maintenance")
     page.goto(f"{base}/calendar/?view=week&date=2030-01-14")
     item = page.locator("#calendar .calendar-item[data-kind=maintenance]").first
     assert "Fibre splice" in item.inner_text()

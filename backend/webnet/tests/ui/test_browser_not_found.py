@@ -25,7 +25,7 @@ def test_staff_open_another_customers_device_from_the_404_page(
 
     response = page.goto(f"{base}/devices/{device.pk}/")
     assert response.status == 404
-    assert page.is_visible("nav >> text=Devices")  # the normal page, with the sidebar
+    assert page.is_visible("nav >> text=Dashboard")  # the normal page, with the sidebar
     page.click("#open-elsewhere >> text=Open in Bravo Telecom")
     page.wait_for_url(f"{base}/devices/{device.pk}/")
     assert "bravo-edge-1" in page.inner_text("h1")

@@ -8,7 +8,7 @@ from webnet.customers.models import Role
 from webnet.drivers.radius import Answer
 from webnet.tests import factories
 from webnet.tests.ui.browsing import log_in
-from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
+from webnet.tests.ui.test_browser import browser, follow_nav  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_create_subscriber_and_service_then_suspend_it(
     base = live_server.url  # type: ignore[attr-defined]
     page = log_in(browser, base, "sub-op")
 
-    page.click("nav >> text=Subscribers")
+    follow_nav(page, "Subscribers")
     page.click("text=New subscriber")
     page.fill("#id_account_number", "ACC-100")
     page.fill("#id_name", "Grace Hopper")
