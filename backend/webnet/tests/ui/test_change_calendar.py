@@ -76,7 +76,7 @@ def schedule_form(plan, window, start, **extra: object) -> dict:  # type: ignore
 def test_scheduling_names_the_freeze_and_only_an_admin_overrides_with_a_reason(
     world: World, ui: Ui, calendar
 ) -> None:
-    router, plan, window, start = calendar
+    _, plan, window, start = calendar
     url = reverse("ui:scheduled_change_create")
     assert ui("viewer").get(url).status_code == 403
     assert ui("viewer").post(url, schedule_form(plan, window, start)).status_code == 403
@@ -120,7 +120,7 @@ def test_scheduling_names_the_freeze_and_only_an_admin_overrides_with_a_reason(
 def test_another_customers_plan_or_window_cannot_be_scheduled(
     world: World, ui: Ui, calendar
 ) -> None:
-    router, plan, window, start = calendar
+    _, plan, window, start = calendar
     url = reverse("ui:scheduled_change_create")
     theirs = confirmed_plan(world.outsider, f.DeviceFactory(customer=world.b))
     their_window = f.MaintenanceWindowFactory(customer=world.b, starts_at=start)
@@ -136,8 +136,8 @@ def test_another_customers_plan_or_window_cannot_be_scheduled(
     assert not ScheduledChange.objects.exists()
 
 
-def test_calendar_feed_token_is_shown_once_and_revocable(world: World, ui: Ui, calendar) -> None:
-    router, plan, window, start = calendar
+@pytest.mark.usefixtures("calendar")
+def test_calendar_feed_token_is_shown_once_and_revocable(world: World, ui: Ui) -> None:
     for role in ("viewer", "operator"):
         assert ui(role).get(reverse("ui:calendar_feed_list")).status_code == 403
         assert ui(role).post(reverse("ui:calendar_feed_create"), {"name": "x"}).status_code == 403
