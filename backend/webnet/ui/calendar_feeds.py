@@ -60,17 +60,15 @@ def feed_create(request: HttpRequest) -> HttpResponse:
 def feed_created(request: HttpRequest, pk: int) -> HttpResponse:
     """The feed URL, once; a second look only says it was shown."""
     token = cast(CalendarToken, get_or_404(request, _feeds(request), pk))
-    raw = once.take(request, NEW_FEED, token.pk)
-    if raw is None:
-        messages.info(request, f"The URL of “{token.name}” was shown once, when it was created.")
-        return HttpResponseRedirect(reverse("ui:calendar_feed_list"))
-    url = request.build_absolute_uri(reverse("ui:calendar_feed", args=[raw]))
-    context = {
-        "nav": "calendar_feeds",
-        "token": token,
-        "secret_props": {"value": url, "label": "Calendar feed URL"},
-    }
-    return render(request, "maintenance/calendar_feed_created.html", context)
+    reveal = once.Reveal(
+        nav="calendar_feeds",
+        title=f"Calendar feed “{token.name}” created",
+        label="Calendar feed URL",
+        back_url=reverse("ui:calendar_feed_list"),
+        shown_message=f"The URL of “{token.name}” was shown once, when it was created.",
+        value=lambda raw: request.build_absolute_uri(reverse("ui:calendar_feed", args=[raw])),
+    )
+    return once.show(request, NEW_FEED, token.pk, reveal)
 
 
 @login_required

@@ -115,12 +115,16 @@ def revoke_token(request: HttpRequest) -> HttpResponse:
 @never_cache
 def token_created(request: HttpRequest) -> HttpResponse:
     page = _page(request)
-    raw = once.take(request, NEW_TOKEN, page.pk) if page is not None else None
-    if page is None or raw is None:
-        messages.info(request, "The reader link was shown once, when the token was made.")
-        return HttpResponseRedirect(reverse("ui:status_settings"))
-    customer = active_customer(request)
-    path = reverse("ui:status_page", args=[customer.slug])
-    url = request.build_absolute_uri(f"{path}?{urlencode({'token': raw})}")
-    context = {"nav": "status_settings", "secret_props": {"value": url, "label": "Reader link"}}
-    return render(request, "maintenance/status_token_created.html", context)
+    back = reverse("ui:status_settings")
+    if page is None:
+        return HttpResponseRedirect(back)
+    path = reverse("ui:status_page", args=[active_customer(request).slug])
+    reveal = once.Reveal(
+        nav="status_settings",
+        title="Status page reader link",
+        label="Reader link",
+        back_url=back,
+        shown_message="The reader link was shown once, when the token was made.",
+        value=lambda raw: request.build_absolute_uri(f"{path}?{urlencode({'token': raw})}"),
+    )
+    return once.show(request, NEW_TOKEN, page.pk, reveal)

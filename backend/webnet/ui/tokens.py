@@ -55,16 +55,14 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_created(request: HttpRequest, pk: int) -> HttpResponse:
     """The raw value, once: taken out of the session as it is shown (never stored otherwise)."""
     token = get_object_or_404(_own_tokens(request), pk=pk)
-    raw = once.take(request, NEW_TOKEN, token.pk)
-    if raw is None:
-        messages.info(request, f"The value of “{token.name}” was shown once, when it was created.")
-        return HttpResponseRedirect(reverse("ui:token_list"))
-    context = {
-        "nav": "tokens",
-        "token": token,
-        "secret_props": {"value": raw, "label": "API token"},
-    }
-    return render(request, "tokens/created.html", context)
+    reveal = once.Reveal(
+        nav="tokens",
+        title=f"Token “{token.name}” created",
+        label="API token",
+        back_url=reverse("ui:token_list"),
+        shown_message=f"The value of “{token.name}” was shown once, when it was created.",
+    )
+    return once.show(request, NEW_TOKEN, token.pk, reveal)
 
 
 @login_required

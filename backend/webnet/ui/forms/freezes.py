@@ -3,13 +3,13 @@ location) picked through the gate; times in the user's zone."""
 
 from typing import Any
 
-from django import forms
-
 from webnet.locations.models import Location, Region, Site
 from webnet.maintenance.models import FreezeWindow
 from webnet.ui.forms.base import ScopedModelForm
+from webnet.ui.forms.maintenance import TIMED_FIELDS, TIMED_WIDGETS, explain_timing
 
 SUBTREE = {"region": Region, "site": Site, "location": Location}
+WHOLE_CUSTOMER = "Leave region, site and location empty to freeze the whole customer."
 
 
 class FreezeWindowForm(ScopedModelForm):
@@ -20,29 +20,18 @@ class FreezeWindowForm(ScopedModelForm):
         fields = [
             "name",
             "description",
-            "starts_at",
-            "ends_at",
-            "time_zone",
-            "rrule",
+            *TIMED_FIELDS,
             "mode",
             *SUBTREE,
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 2}),
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        }
+        widgets = TIMED_WIDGETS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, model in SUBTREE.items():
             self.restrict_choices(name, model)
-        self.fields["starts_at"].help_text = "In your time zone."
-        self.fields["time_zone"].help_text = "The zone the recurrence is written in (IANA)."
-        self.fields["rrule"].help_text = "Optional, e.g. FREQ=YEARLY;BYMONTH=12;COUNT=5"
-        self.fields[
-            "region"
-        ].help_text = "Leave region, site and location empty to freeze the whole customer."
+        explain_timing(self, "FREQ=YEARLY;BYMONTH=12;COUNT=5")
+        self.fields["region"].help_text = WHOLE_CUSTOMER
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
