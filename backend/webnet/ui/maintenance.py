@@ -2,7 +2,7 @@
 customer's iCalendar feed (behind a revocable token, no session)."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -91,17 +91,20 @@ class WindowDeleteView(WindowMixin, ScopedDeleteView):
 class WindowEndView(WindowMixin, View):
     """End an active window now (GET asks for confirmation): it stops covering its devices."""
 
+    def get_window(self, pk: int) -> MaintenanceWindow:
+        return cast(MaintenanceWindow, self.get_object(pk))
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        window = self.get_object(pk)
+        window = self.get_window(pk)
         require(request, self.resource, "end")
         context = self.base_context(object=window, status=window.current_status(timezone.now()))
         return render(request, "maintenance/confirm_end.html", context)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        window = self.get_object(pk)
+        window = self.get_window(pk)
         require(request, self.resource, "end")
         try:
-            services.end_early(request.user, window)  # type: ignore[arg-type]
+            services.end_early(request.user, window)
         except ValidationError as exc:
             messages.error(request, f"Not ended: {' '.join(exc.messages)}")
         else:

@@ -3,7 +3,7 @@ occurrence (the calendar's gates name every conflict; an admin may override an o
 with a reason, audited by the service), and cancelling.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -106,7 +106,7 @@ class ScheduleChangeView(ScheduledChangeMixin, View):
 
 class CancelScheduledChangeView(ScheduledChangeMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        scheduled = self.get_object(pk)
+        scheduled = cast(ScheduledChange, self.get_object(pk))
         require(request, self.resource, "cancel")
         try:
             scheduling.cancel_change(request.user, scheduled)

@@ -213,3 +213,22 @@ def test_end_a_window_early(world: World, ui: Ui) -> None:
     assert AuditEvent.objects.filter(action="end_early", object_id=str(window.pk)).exists()
     refused = operator.post(reverse("ui:maintenance_end", args=[later.pk]), follow=True)
     assert "Only an active window can be ended early" in refused.content.decode()
+
+
+def test_scheduling_warns_about_the_window_and_refuses_a_second_change_on_the_device(
+    world: World, ui: Ui, calendar
+) -> None:
+    router, plan, window, start = calendar
+    window.devices.set([router])
+    url = reverse("ui:scheduled_change_create")
+    operator = ui("operator")
+    done = operator.post(url, schedule_form(plan, window, start), follow=True)
+    first = ScheduledChange.objects.get()
+    html = done.content.decode()
+    assert f"maintenance window &#x27;night work&#x27; (#{window.pk})" in html  # a warning
+    assert "(the same device)" in html
+    second = confirmed_plan(world.operator, router)
+    refused = operator.post(url, schedule_form(second, window, start))
+    assert refused.status_code == 400
+    assert f"scheduled change &#x27;ntp&#x27; (#{first.pk})" in refused.content.decode()
+    assert ScheduledChange.objects.count() == 1
