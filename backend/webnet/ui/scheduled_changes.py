@@ -18,6 +18,7 @@ from webnet.config_mgmt.plans import ChangePlan
 from webnet.core import access
 from webnet.maintenance import scheduling
 from webnet.maintenance.models import MaintenanceWindow, ScheduledChange, ScheduledStatus
+from webnet.ui.clock import when
 from webnet.ui.crud import (
     ScopedListView,
     ScopedMixin,
@@ -97,7 +98,8 @@ class ScheduleChangeView(ScheduledChangeMixin, View):
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
-                messages.success(request, f"Scheduled {scheduled}.")
+                at = when(scheduled.occurrence_start)
+                messages.success(request, f"Scheduled “{scheduled.plan}” in {window.name} at {at}.")
                 for warning in warnings:
                     messages.warning(request, f"Note: {warning.message}")
                 return HttpResponseRedirect(reverse("ui:scheduled_change_list"))
@@ -113,5 +115,5 @@ class CancelScheduledChangeView(ScheduledChangeMixin, View):
         except ValidationError as exc:
             messages.error(request, f"Not cancelled: {' '.join(exc.messages)}")
         else:
-            messages.success(request, f"Cancelled {scheduled}.")
+            messages.success(request, f"Cancelled “{scheduled.plan}” in {scheduled.window.name}.")
         return HttpResponseRedirect(reverse("ui:scheduled_change_list"))
