@@ -30,12 +30,11 @@ def check_gates(
     ends: datetime,
     *,
     override: bool = False,
-    override_reason: str = "",
+    reason: str = "",
 ) -> list[GateFinding]:
     """The warnings of running `plan` in [starts, ends); a blocking finding refuses (400 naming
-    it) unless every blocking one is overridable, `override` is asked (a reason asks too) and
-    `actor` may override freezes — then the override is audited, with its reason."""
-    override = override or bool(override_reason.strip())
+    it) unless every blocking one is overridable, `override` is asked and `actor` may override
+    freezes — then the override is audited, with its reason."""
     found = change_gates.findings(plan, starts, ends)
     blocking = [f for f in found if f.blocking]
     if blocking and not (override and all(f.overridable for f in blocking)):
@@ -49,7 +48,7 @@ def check_gates(
             obj=plan,
             changes={
                 "findings": [None, [f.message for f in blocking]],
-                "reason": [None, override_reason.strip()],
+                "reason": [None, reason],
             },
         )
     return [f for f in found if not f.blocking]
@@ -83,9 +82,7 @@ def schedule_change(
         raise ValidationError({"occurrence_start": "The window has no occurrence starting then."})
     if span[1] <= now:
         raise ValidationError({"occurrence_start": "That occurrence is over."})
-    warnings = check_gates(
-        actor, plan, span[0], span[1], override=override, override_reason=override_reason
-    )
+    warnings = check_gates(actor, plan, span[0], span[1], override=override, reason=override_reason)
     scheduled = changes.create(
         actor,
         ScheduledChange,

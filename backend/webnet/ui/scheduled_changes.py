@@ -86,6 +86,7 @@ class ScheduleChangeView(ScheduledChangeMixin, View):
         form = self.make_form()
         if form.is_valid():
             window, start = form.cleaned_data["occurrence"]
+            reason = form.cleaned_data.get("override_reason", "").strip()
             try:
                 scheduled, warnings = scheduling.schedule_change(
                     request.user,
@@ -93,7 +94,8 @@ class ScheduleChangeView(ScheduledChangeMixin, View):
                     window,
                     start,
                     now=timezone.now(),
-                    override_reason=form.cleaned_data.get("override_reason", ""),
+                    override=bool(reason),
+                    override_reason=reason,
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
