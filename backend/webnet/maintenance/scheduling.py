@@ -24,11 +24,17 @@ def _check(actor: Any, resource: str, action: str, customer_id: int) -> None:
 
 
 def check_gates(
-    actor: Any, plan: Any, starts: datetime, ends: datetime, *, override: bool = False
+    actor: Any,
+    plan: Any,
+    starts: datetime,
+    ends: datetime,
+    *,
+    override: bool = False,
+    reason: str = "",
 ) -> list[GateFinding]:
     """The warnings of running `plan` in [starts, ends); a blocking finding refuses (400 naming
     it) unless every blocking one is overridable, `override` is asked and `actor` may override
-    freezes — then the override is audited."""
+    freezes — then the override is audited, with its reason."""
     found = change_gates.findings(plan, starts, ends)
     blocking = [f for f in found if f.blocking]
     if blocking and not (override and all(f.overridable for f in blocking)):
@@ -40,7 +46,10 @@ def check_gates(
             actor=actor,
             customer_id=plan.customer_id,
             obj=plan,
-            changes={"findings": [None, [f.message for f in blocking]]},
+            changes={
+                "findings": [None, [f.message for f in blocking]],
+                "reason": [None, reason],
+            },
         )
     return [f for f in found if not f.blocking]
 
@@ -60,6 +69,7 @@ def schedule_change(
     *,
     now: datetime,
     override: bool = False,
+    override_reason: str = "",
 ) -> tuple[ScheduledChange, list[GateFinding]]:
     """Schedule a confirmed plan into one future occurrence of `window`; returns the warnings."""
     _check(actor, "scheduledchange", "add", plan.customer_id)
@@ -72,7 +82,7 @@ def schedule_change(
         raise ValidationError({"occurrence_start": "The window has no occurrence starting then."})
     if span[1] <= now:
         raise ValidationError({"occurrence_start": "That occurrence is over."})
-    warnings = check_gates(actor, plan, span[0], span[1], override=override)
+    warnings = check_gates(actor, plan, span[0], span[1], override=override, reason=override_reason)
     scheduled = changes.create(
         actor,
         ScheduledChange,

@@ -2,16 +2,20 @@
 customer's iCalendar feed (behind a revocable token, no session)."""
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.decorators.http import require_GET
 
+from webnet.core import access
 from webnet.maintenance import feed, gates, scope, services
 from webnet.maintenance.models import FreezeWindow, MaintenanceWindow, ScheduledChange
 from webnet.ui.crud import (
@@ -20,6 +24,7 @@ from webnet.ui.crud import (
     ScopedListView,
     ScopedMixin,
     active_customer,
+    require,
     scoped,
 )
 from webnet.ui.forms.base import ScopedModelForm
@@ -45,7 +50,8 @@ class WindowListView(WindowMixin, ScopedListView):
         now = timezone.now()
         for window in self.page.object_list:  # derived on read, like the API
             window.derived_status = window.current_status(now)
-        return {}
+        customer_id = active_customer(self.request).pk
+        return {"can_end": access.can(self.request.user, self.resource, "end", customer_id)}
 
 
 class WindowFormView(WindowMixin, ScopedFormView):
@@ -80,6 +86,30 @@ class WindowFormView(WindowMixin, ScopedFormView):
 
 class WindowDeleteView(WindowMixin, ScopedDeleteView):
     pass
+
+
+class WindowEndView(WindowMixin, View):
+    """End an active window now (GET asks for confirmation): it stops covering its devices."""
+
+    def get_window(self, pk: int) -> MaintenanceWindow:
+        return cast(MaintenanceWindow, self.get_object(pk))
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        window = self.get_window(pk)
+        require(request, self.resource, "end")
+        context = self.base_context(object=window, status=window.current_status(timezone.now()))
+        return render(request, "maintenance/confirm_end.html", context)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        window = self.get_window(pk)
+        require(request, self.resource, "end")
+        try:
+            services.end_early(request.user, window)
+        except ValidationError as exc:
+            messages.error(request, f"Not ended: {' '.join(exc.messages)}")
+        else:
+            messages.success(request, f"Maintenance window “{window.name}” ended.")
+        return HttpResponseRedirect(reverse("ui:maintenance_list"))
 
 
 def _day(text: str | None) -> date:

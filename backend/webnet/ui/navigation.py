@@ -1,4 +1,4 @@
-"""The sidebar: links grouped by what an engineer is doing (NOC floor, automation, inventory,
+"""The sidebar: links grouped by what an engineer is doing (NOC floor, planning, automation, inventory,
 configuration of alarms and incidents, administration), each link shown only to the roles that may
 use it. The template opens the group that holds the current page; the rest stay collapsed."""
 
@@ -42,10 +42,19 @@ GROUPS: tuple[Group, ...] = (
             Link("ui:incident_list", "incidents", "Incidents"),
             Link("ui:oncall", "oncall", "On call"),
             Link("ui:room_list", "rooms", "Rooms"),
-            Link("ui:calendar", "maintenance", "Maintenance"),
-            Link("ui:announcement_list", "announcements", "Announcements"),
             Link("ui:subscriber_list", "subscribers", "Subscribers"),
             Link("ui:radius_session_list", "radius_sessions", "RADIUS sessions", Needs.LOGIN),
+        ),
+    ),
+    Group(
+        "Planning",
+        (
+            Link("ui:calendar", "maintenance", "Maintenance"),
+            Link("ui:freeze_list", "freezes", "Freeze windows"),
+            Link("ui:scheduled_change_list", "scheduled_changes", "Scheduled changes"),
+            Link("ui:announcement_list", "announcements", "Announcements"),
+            Link("ui:status_settings", "status_settings", "Status page"),
+            Link("ui:calendar_feed_list", "calendar_feeds", "Calendar feeds", Needs.ADMIN),
         ),
     ),
     Group(

@@ -1,7 +1,7 @@
 """The user's own API tokens: create (raw value shown once), list, revoke.
 
-Creating is POST → redirect → GET: the raw value waits (encrypted) in the session for the one
-page that shows it, so a refresh neither creates a second token nor shows the value again.
+Creating is POST → redirect → GET (ui/once.py): a refresh neither creates a second token nor
+shows the value again.
 """
 
 from typing import cast
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from webnet.core import crypto
+from webnet.ui import once
 from webnet.ui.forms.tokens import TokenForm
 from webnet.users import services as user_services
 from webnet.users.models import User
@@ -44,7 +44,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
         token, raw = user_services.create_token(
             request.user, user=cast(User, request.user), **form.cleaned_data
         )
-        request.session[NEW_TOKEN] = {"pk": token.pk, "raw": crypto.encrypt(raw)}
+        once.keep(request, NEW_TOKEN, token.pk, raw)
         return HttpResponseRedirect(reverse("ui:token_created", args=[token.pk]))
     status = 400 if request.method == "POST" else 200
     return render(request, "tokens/form.html", {"nav": "tokens", "form": form}, status=status)
@@ -55,18 +55,14 @@ def token_create(request: HttpRequest) -> HttpResponse:
 def token_created(request: HttpRequest, pk: int) -> HttpResponse:
     """The raw value, once: taken out of the session as it is shown (never stored otherwise)."""
     token = get_object_or_404(_own_tokens(request), pk=pk)
-    waiting = request.session.get(NEW_TOKEN) or {}
-    if waiting.get("pk") != token.pk:
-        messages.info(request, f"The value of “{token.name}” was shown once, when it was created.")
-        return HttpResponseRedirect(reverse("ui:token_list"))
-    del request.session[NEW_TOKEN]
-    raw = crypto.decrypt(waiting["raw"])
-    context = {
-        "nav": "tokens",
-        "token": token,
-        "secret_props": {"value": raw, "label": "API token"},
-    }
-    return render(request, "tokens/created.html", context)
+    reveal = once.Reveal(
+        nav="tokens",
+        title=f"Token “{token.name}” created",
+        label="API token",
+        back_url=reverse("ui:token_list"),
+        shown_message=f"The value of “{token.name}” was shown once, when it was created.",
+    )
+    return once.show(request, NEW_TOKEN, token.pk, reveal)
 
 
 @login_required

@@ -19,6 +19,21 @@ SCOPE = {
 }
 
 
+TIMED_FIELDS = ["starts_at", "ends_at", "time_zone", "rrule"]
+TIMED_WIDGETS = {
+    "description": forms.Textarea(attrs={"rows": 2}),
+    "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
+}
+
+
+def explain_timing(form: forms.BaseForm, example_rule: str) -> None:
+    """The help a window's or a freeze's times need: which zone is which."""
+    form.fields["starts_at"].help_text = "In your time zone."
+    form.fields["time_zone"].help_text = "The zone the recurrence is written in (IANA)."
+    form.fields["rrule"].help_text = f"Optional, e.g. {example_rule}"
+
+
 class MaintenanceWindowForm(ScopedModelForm):
     unique_in_customer = ("name",)
 
@@ -27,26 +42,17 @@ class MaintenanceWindowForm(ScopedModelForm):
         fields = [
             "name",
             "description",
-            "starts_at",
-            "ends_at",
-            "time_zone",
-            "rrule",
+            *TIMED_FIELDS,
             "behaviour",
             "announce",
             *SCOPE,
             "cancelled",
         ]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 2}),
-            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        }
+        widgets = TIMED_WIDGETS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, model in SCOPE.items():
             self.restrict_choices(name, model)
             self.fields[name].required = False
-        self.fields["starts_at"].help_text = "In your time zone."
-        self.fields["time_zone"].help_text = "The zone the recurrence is written in (IANA)."
-        self.fields["rrule"].help_text = "Optional, e.g. FREQ=WEEKLY;BYDAY=SU;COUNT=10"
+        explain_timing(self, "FREQ=WEEKLY;BYDAY=SU;COUNT=10")
