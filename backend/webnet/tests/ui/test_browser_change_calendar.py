@@ -17,7 +17,7 @@ from webnet.customers.models import Role
 from webnet.maintenance.models import MaintenanceWindow, ScheduledChange
 from webnet.tests import factories
 from webnet.tests.ui.browsing import log_in
-from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
+from webnet.tests.ui.test_browser import browser, follow_nav  # noqa: F401  (fixture)
 from webnet.tests.ui.test_deploy import previewed_plan
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_freeze_schedule_override_feed_status_page_and_end_early(
     page = log_in(browser, base, "cal-admin", timezone_id="Europe/Berlin")
 
     # a freeze over the whole customer, around the window; an admin may override it
-    page.click("nav >> text=Freeze windows")
+    follow_nav(page, "Freeze windows")
     page.click("text=New freeze window")
     page.fill("#id_name", "Year-end freeze")
     page.fill("#id_starts_at", local(start - timedelta(hours=1)))
@@ -83,7 +83,7 @@ def test_freeze_schedule_override_feed_status_page_and_end_early(
     assert override.changes["reason"] == [None, "fibre repair cannot wait"]
 
     # a calendar feed: the URL is shown once; the .ics holds window, freeze and change
-    page.click("nav >> text=Calendar feeds")
+    follow_nav(page, "Calendar feeds")
     page.fill("#id_name", "NOC wall calendar")
     page.click("button:has-text('Create feed')")
     secret = page.locator("[data-testid=shown-once] input")
@@ -99,7 +99,7 @@ def test_freeze_schedule_override_feed_status_page_and_end_early(
     assert raw not in page.content()  # shown once only
 
     # the status page, public
-    page.click("nav >> text=Status page")
+    follow_nav(page, "Status page")
     page.fill("#id_title", "Cal status")
     page.check("#id_is_public")
     page.click("button:has-text('Save settings')")
