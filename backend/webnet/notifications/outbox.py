@@ -278,8 +278,12 @@ def enqueue_many(items: list[Outgoing]) -> list[list[Delivery]]:
     routers: dict[int, _Router] = {}
     for item in items:
         if item.customer.pk not in routers:
-            devices = {i.device_id for i in items if i.customer.pk == item.customer.pk}
-            routers[item.customer.pk] = _Router(item.customer.pk, devices - {None})
+            devices = {
+                i.device_id
+                for i in items
+                if i.customer.pk == item.customer.pk and i.device_id is not None
+            }
+            routers[item.customer.pk] = _Router(item.customer.pk, devices)
     fired = _fired_before(messages)
     result: list[list[Delivery]] = []
     for item, message in zip(items, messages, strict=True):
