@@ -108,10 +108,16 @@ def setup_django(state_dir: str) -> None:
 
 
 def make_devices(sources: int) -> dict[str, int]:
+    from webnet.core import crypto
     from webnet.customers.models import Customer
     from webnet.devices.models import Device
+    from webnet.monitoring.models import SnmpCredential
 
     customer = Customer.objects.create(name="Bench", slug="bench")
+    # The receiver takes a customer's v2c traps only with one of its communities.
+    SnmpCredential.objects.create(
+        customer=customer, name="bench-v2c", community_encrypted=crypto.encrypt("public")
+    )
     Device.objects.bulk_create(
         Device(
             customer=customer,
@@ -160,6 +166,12 @@ async def storm(args: argparse.Namespace) -> None:
             seen, quiet_since = len(latencies), time.monotonic()
         elif time.monotonic() - quiet_since > 10:  # nothing more arrives: the rest was dropped
             break
+    reasons = {
+        sample.labels["reason"]: int(sample.value)
+        for metric in service.DROPPED.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total") and sample.value
+    }
     cpu = cpu_seconds() - cpu_before
     wall = time.perf_counter() - wall_before
     receivers.close()
@@ -181,7 +193,8 @@ async def storm(args: argparse.Namespace) -> None:
         f"sent {args.traps} traps from {args.sources} sources in {args.seconds:.0f} s; "
         f"stored {len(latencies)}; p50 {latencies[len(latencies) // 2] * 1000:.0f} ms, "
         f"max {latencies[-1] * 1000:.0f} ms; exact counts: {exact}; "
-        f"receiver CPU {cpu:.1f} s over {wall:.1f} s ({100 * cpu / wall:.0f}% of one core)"
+        f"receiver CPU {cpu:.1f} s over {wall:.1f} s ({100 * cpu / wall:.0f}% of one core); "
+        f"dropped by the receiver: {reasons or 'none'}"
     )
     print(
         f"RESULT traps={args.traps} alarms={len(rows)} expected_alarms={len(expected)} "

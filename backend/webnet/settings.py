@@ -225,7 +225,6 @@ WEBNET_RADIUS_INTERIM_SECONDS = env.int("WEBNET_RADIUS_INTERIM_SECONDS", default
 # FreeRADIUS worker threads (= rlm_sql connections); 0: 4 on SQLite, 16 on PostgreSQL.
 WEBNET_RADIUS_THREADS = env.int("WEBNET_RADIUS_THREADS", default=0)
 WEBNET_RECEIVER_BUFFER = env.int("WEBNET_RECEIVER_BUFFER", default=8 * 1024 * 1024)
-WEBNET_TRAP_V3_USERS = env.list("WEBNET_TRAP_V3_USERS", default=[])
 
 # Browser SSH terminal.
 WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default=900.0)

@@ -1,14 +1,16 @@
 """Who else hears about alarm changes: higher layers (incident rules) register here at start-up.
 
-Listeners run where the outbox is written — inside the alarm change's transaction, once per alarm
-per batch, with the alarm's final state — so an incident opened from an alarm commits or rolls
-back with it, and a child raised and then suppressed in the same batch opens nothing.
+Listeners run where the outbox is written — inside the alarm changes' transaction, once per
+batch with every changed alarm in its final state — so an incident opened from an alarm commits
+or rolls back with it, a child raised and then suppressed in the same batch opens nothing, and a
+trap storm costs a listener a few queries per batch rather than per alarm.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-Listener = Callable[[Any, str], None]  # (alarm, change), change in notify.OUTBOX_STATE
+Change = tuple[Any, str]  # (alarm, change), change in notify.OUTBOX_STATE
+Listener = Callable[[Sequence[Change]], None]
 
 _listeners: dict[str, Listener] = {}
 
@@ -18,7 +20,10 @@ def register(name: str, listener: Listener) -> None:
     _listeners[name] = listener
 
 
-def changed(alarm: Any, change: str) -> None:
-    """Tell every listener; an exception rolls back the alarm change with it (never swallowed)."""
+def changed(changes: Sequence[Change]) -> None:
+    """Tell every listener, in order; an exception rolls back the alarm changes with it (never
+    swallowed)."""
+    if not changes:
+        return
     for listener in _listeners.values():
-        listener(alarm, change)
+        listener(changes)

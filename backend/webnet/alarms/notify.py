@@ -98,9 +98,10 @@ def collected() -> Iterator[None]:
             {pk for pk, _ in pending.outbox}
         )
         known = _Known.of(list(final.values()))
-        for pk, change in pending.outbox:
-            _enqueue(final[pk], change, known)
-            listeners.changed(final[pk], change)
+        changes = [(final[pk], change) for pk, change in pending.outbox]
+        outgoing = [_outgoing(alarm, change, known) for alarm, change in changes]
+        outbox.enqueue_many([item for item in outgoing if item is not None])
+        listeners.changed(changes)
     if pending.broadcasts:
         transaction.on_commit(lambda: async_to_sync(_send_all)(pending.broadcasts))
 
@@ -145,21 +146,23 @@ def _key(alarm: Alarm) -> str:
     return f"alarm:{alarm.pk}"
 
 
-def _enqueue(alarm: Alarm, change: str, known: _Known | None = None) -> None:
-    """The notification outbox row, in this same transaction (exactly once at each sink)."""
+def _outgoing(alarm: Alarm, change: str, known: _Known) -> outbox.Outgoing | None:
+    """The notification outbox item of this change, if it pages anyone (written in this same
+    transaction: exactly once at each sink)."""
     state = OUTBOX_STATE.get(change)
     if state is None:
-        return
+        return None
     if state == "firing" and (not notifiable(alarm) or alarm.state == AlarmState.CLEARED):
-        return
-    known = known or _Known.of([alarm])
+        return None
     key = _key(alarm)
     if state != "firing" and key not in known.fired:
-        return  # acknowledged or cleared while suppressed or silenced: nobody was paged
+        return None  # acknowledged or cleared while suppressed or silenced: nobody was paged
+    if state == "firing":
+        known.fired.add(key)
     where = alarm.device.hostname if alarm.device_id else alarm.resource
     port = f" ifIndex {alarm.if_index}" if alarm.if_index is not None else ""
     location_id = alarm.device.location_id if alarm.device_id else None
-    outbox.enqueue(
+    return outbox.Outgoing(
         customer=alarm.customer,
         topic="alarm",
         key=key,
@@ -171,8 +174,6 @@ def _enqueue(alarm: Alarm, change: str, known: _Known | None = None) -> None:
         location_id=location_id,
         location_path=known.paths.get(location_id, []) if location_id else [],
     )
-    if state == "firing":
-        known.fired.add(key)
 
 
 def on_alarm_change(alarm: Alarm, change: str) -> None:
@@ -181,9 +182,10 @@ def on_alarm_change(alarm: Alarm, change: str) -> None:
     item = (broadcasts.customer_group(alarm.customer_id), alarm_message(alarm, change))
     pending = _collector.get()
     if pending is None:
-        _enqueue(alarm, change)
         if change in OUTBOX_STATE:
-            listeners.changed(alarm, change)
+            page = _outgoing(alarm, change, _Known.of([alarm]))
+            outbox.enqueue_many([page] if page is not None else [])
+            listeners.changed([(alarm, change)])
         transaction.on_commit(lambda: async_to_sync(_send_all)([item]))
         return
     pending.broadcasts.append(item)

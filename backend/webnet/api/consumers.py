@@ -37,6 +37,8 @@ from webnet.customers.models import Customer
 from webnet.devices.models import Device
 from webnet.jobs.lifecycle import log_line
 from webnet.jobs.models import Job, JobDeviceResult, JobLog, JobStatus
+from webnet.notifications import inbox
+from webnet.notifications.models import InboxItem
 
 REPLAY_BATCH = 1000
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
@@ -256,6 +258,34 @@ def _alarm_changes(visible: Visible, after_event: int) -> tuple[list[dict[str, A
 
 
 @database_sync_to_async
+def _last_inbox_pk(user_id: int) -> int:
+    return (
+        InboxItem.objects.filter(user_id=user_id)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
+
+
+@database_sync_to_async
+def _inbox_changes(user_id: int, after: int) -> tuple[dict[str, Any] | None, int]:
+    """The user's inbox items stored after `after`, as an inbox.update message with the unread
+    count (None when there are none), and the last pk read. The embedded delivery loop stores
+    them in the job worker process: its push never reaches this process's sockets."""
+    items = list(
+        InboxItem.objects.filter(user_id=user_id, pk__gt=after).order_by("pk")[:REPLAY_BATCH]
+    )
+    if not items:
+        return None, after
+    message = {
+        "items": [inbox.item_data(item) for item in items],
+        "unread": inbox.unread_count(user_id),
+    }
+    return message, items[-1].pk
+
+
+@database_sync_to_async
 def _scoped_customer_ids(user: Any) -> frozenset[int]:
     return frozenset(access.location_scopes(user))
 
@@ -287,6 +317,8 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         self.after_result = await _last_result_pk()
         self.after_event = await _last_event_pk()
         self.inbox = broadcasts.inbox_group(user.pk)
+        self.user_id = user.pk
+        self.after_inbox = await _last_inbox_pk(user.pk)
         await self.channel_layer.group_add(self.inbox, self.channel_name)
         await self.accept()
         if isinstance(self.channel_layer, InMemoryChannelLayer):
@@ -310,6 +342,9 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
         alarms, self.after_event = await _alarm_changes(self.visible, self.after_event)
         for message in alarms:
             await self.alarm_change(message)
+        news, self.after_inbox = await _inbox_changes(self.user_id, self.after_inbox)
+        if news is not None:
+            await self.inbox_update(news)
 
     async def still_allowed(self, user: Any) -> bool:
         """Follow the gate: join customers the user now sees, leave those they no longer do."""
@@ -355,4 +390,6 @@ class UpdatesConsumer(GuardedConsumer, DatabasePoll):
 
     async def inbox_update(self, event: dict[str, Any]) -> None:
         """The user's own new notifications and unread count (their group, nobody else's)."""
+        # What the poll has sent need not be sent again (a push and a poll in one process).
+        self.after_inbox = max([self.after_inbox, *(item["id"] for item in event["items"])])
         await self.send_json({"type": "inbox", "items": event["items"], "unread": event["unread"]})

@@ -11,6 +11,6 @@ class IncidentsConfig(AppConfig):
         from webnet.jobs import periodic
         from webnet.maintenance import status_page
 
-        listeners.register("incidents", rules.on_alarm_change)
+        listeners.register("incidents", rules.on_alarm_changes)
         periodic.register("incidents", tick.tick)
         status_page.register_section("incidents", status_section.current_incidents)

@@ -8,6 +8,7 @@ cleared alarm is a line in the log; it resolves the incident only when the rule 
 every linked alarm has cleared.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from webnet.alarms.models import OPEN_STATES, Alarm
@@ -47,28 +48,54 @@ def matches(rule: IncidentRule, alarm: Alarm) -> bool:
     return True
 
 
-def first_rule(alarm: Alarm) -> IncidentRule | None:
-    rules = IncidentRule.objects.for_customer(alarm.customer_id).filter(enabled=True)
-    return next((r for r in rules.select_related("device_group") if matches(r, alarm)), None)
+def first_rule(alarm: Alarm, rules: list[IncidentRule] | None = None) -> IncidentRule | None:
+    """The customer's first enabled rule matching `alarm` (`rules`: those, already read)."""
+    if rules is None:
+        rules = _rules_of(alarm.customer_id)
+    return next((r for r in rules if matches(r, alarm)), None)
+
+
+def _rules_of(customer_id: int) -> list[IncidentRule]:
+    enabled = IncidentRule.objects.for_customer(customer_id).filter(enabled=True)
+    return list(enabled.select_related("device_group"))
 
 
 def _active_incident(alarm: Alarm) -> Incident | None:
     return Incident.objects.filter(alarms=alarm, status__in=ACTIVE_STATUSES).order_by("-pk").first()
 
 
-def _raised(alarm: Alarm) -> None:
-    if _active_incident(alarm) is not None:
+class _Batch:
+    """What one batch of alarm changes needs, read once: which of its alarms already belong to
+    an active incident, and each customer's rules."""
+
+    def __init__(self, alarms: list[Alarm]) -> None:
+        links = Incident.alarms.through.objects.filter(
+            alarm_id__in={alarm.pk for alarm in alarms},
+            incident__status__in=ACTIVE_STATUSES,
+        )
+        self.linked = set(links.values_list("alarm_id", flat=True))
+        self._rules: dict[int, list[IncidentRule]] = {}
+
+    def rules(self, customer_id: int) -> list[IncidentRule]:
+        if customer_id not in self._rules:
+            self._rules[customer_id] = _rules_of(customer_id)
+        return self._rules[customer_id]
+
+
+def _raised(alarm: Alarm, batch: _Batch) -> None:
+    if alarm.pk in batch.linked:
         return
     root = root_of(alarm)
     if root.pk != alarm.pk:
         incident = _active_incident(root)
         if incident is not None:
             services.link_objects(None, incident, alarms=[alarm])
+            batch.linked.add(alarm.pk)
         return
-    rule = first_rule(alarm)
+    rule = first_rule(alarm, batch.rules(alarm.customer_id))
     if rule is None:
         return
-    children = Alarm.objects.filter(suppressed_by=alarm, state__in=OPEN_STATES)
+    children = list(Alarm.objects.filter(suppressed_by=alarm, state__in=OPEN_STATES))
     where = alarm.device.hostname if alarm.device_id else alarm.resource
     services.open_incident(
         None,
@@ -83,9 +110,12 @@ def _raised(alarm: Alarm) -> None:
         devices=[alarm.device] if alarm.device_id else [],
         alarms=[alarm, *children],
     )
+    batch.linked.update(a.pk for a in [alarm, *children])
 
 
-def _cleared(alarm: Alarm) -> None:
+def _cleared(alarm: Alarm, batch: _Batch) -> None:
+    if alarm.pk not in batch.linked:
+        return
     for incident in Incident.objects.filter(alarms=alarm, status__in=ACTIVE_STATUSES):
         locked = Incident.objects.select_for_update().get(pk=incident.pk)
         append_event(locked, EventKind.ALARM_CLEARED, f"alarm:{alarm.pk}")
@@ -95,9 +125,12 @@ def _cleared(alarm: Alarm) -> None:
             services.set_status(None, locked, status=Status.RESOLVED, note="every alarm cleared")
 
 
-def on_alarm_change(alarm: Any, change: str) -> None:
-    """alarms.listeners entry point (inside the alarm's transaction)."""
-    if change in RAISING and alarm.state in OPEN_STATES:
-        _raised(alarm)
-    elif change == "cleared":
-        _cleared(alarm)
+def on_alarm_changes(changes: Sequence[tuple[Any, str]]) -> None:
+    """alarms.listeners entry point (inside the alarms' transaction): a batch of changes, in
+    order, each alarm in its final state."""
+    batch = _Batch([alarm for alarm, _ in changes])
+    for alarm, change in changes:
+        if change in RAISING and alarm.state in OPEN_STATES:
+            _raised(alarm, batch)
+        elif change == "cleared":
+            _cleared(alarm, batch)

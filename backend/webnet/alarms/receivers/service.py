@@ -5,13 +5,19 @@ Datagrams are decoded on the event loop and queued; a single writer drains the q
 (up to BATCH items or LINGER seconds), maps source addresses to devices and stores them. The UDP
 sockets get a large receive buffer (WEBNET_RECEIVER_BUFFER) so a burst waits in the kernel rather
 than being lost; what is lost anyway is counted: `webnet_events_dropped_total{reason}` (queue
-full, undecodable, unknown or ambiguous source, a v1/v2c community the customer does not use)
-and `webnet_receiver_kernel_drops` (the kernel's own drop counter of each socket, read from
-/proc/net/udp).
+full, undecodable, unknown or ambiguous source, a v1/v2c community the customer does not use
+or a customer without one, a v3 message its customer's users do not authenticate) and
+`webnet_receiver_kernel_drops` (the kernel's own drop counter of each socket, read from
+/proc/net/udp); `webnet_receiver_backlog` is what waits in the queue for the writer.
+
+SNMPv3 messages and inform acknowledgements are handled in the writer's (database) thread,
+where the source's customer and its credentials are known: an inform is answered only when its
+community or user is the customer's, once its batch has committed.
 """
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import socket
@@ -40,6 +46,7 @@ TICK_SECONDS = 15.0
 RECEIVED = Counter("webnet_events_received_total", "Events received", ["source"])
 DROPPED = Counter("webnet_events_dropped_total", "Events dropped", ["source", "reason"])
 KERNEL_DROPS = Gauge("webnet_receiver_kernel_drops", "Datagrams the kernel dropped", ["source"])
+BACKLOG = Gauge("webnet_receiver_backlog", "Received events waiting for the writer")
 INGEST = Histogram(
     "webnet_event_ingest_seconds",
     "Receive to commit",
@@ -59,12 +66,18 @@ class Received:
     source: str  # "trap" | "syslog"
     address: str
     at: float  # time.time() when it arrived
-    item: snmp.Notification | syslog.SyslogMessage
+    item: snmp.Notification | syslog.SyslogMessage | bytes  # bytes: an SNMPv3 message
+    reply: Callable[[bytes], None] | None = None  # sends a datagram back to the sender
+    port: int = 0  # the sender's
 
 
-def _event_in(received: Received, customer_id: int, device_id: int) -> ingest.EventIn:
+def _event_in(
+    received: Received,
+    item: snmp.Notification | syslog.SyslogMessage,
+    customer_id: int,
+    device_id: int,
+) -> ingest.EventIn:
     when = datetime.fromtimestamp(received.at, UTC)
-    item = received.item
     if isinstance(item, snmp.Notification):
         name = TRAP_NAMES.get(item.trap_oid, item.trap_oid)
         shown = " ".join(f"{k}={v}" for k, v in list(item.varbinds.items())[:6])
@@ -104,6 +117,7 @@ class Pipeline:
         self.queue: asyncio.Queue[Received] = asyncio.Queue(QUEUE)
         self.sources = SourceIndex()
         self.committed = committed
+        self._v3: v3.V3Receiver | None = None  # made on the first v3 message (pysnmp is slow)
 
     def put(self, received: Received) -> None:
         RECEIVED.labels(received.source).inc()
@@ -139,28 +153,59 @@ class Pipeline:
         self.sources.refresh_if_stale()
         items = []
         kept = []
+        replies: list[tuple[Callable[[bytes], None], bytes]] = []
         for received in batch:
             owner = self.sources.lookup(received.address)
             if isinstance(owner, str):
                 DROPPED.labels(received.source, owner).inc()
                 continue
-            item = received.item
-            if (
-                isinstance(item, snmp.Notification)
-                and item.version != "v3"
-                and not self.sources.community_accepted(owner[0], item.community)
-            ):
-                DROPPED.labels(received.source, "unknown_community").inc()
+            item = self._accepted(received, owner[0], replies)
+            if item is None:
                 continue
-            items.append(_event_in(received, *owner))
+            items.append(_event_in(received, item, *owner))
             kept.append(received)
         events = ingest.record_events(items) if items else []
+        for reply, data in replies:  # acknowledged once stored
+            reply(data)
         now = time.time()
         for received in kept:
             INGEST.observe(now - received.at)
         if self.committed is not None:
             self.committed(events, kept)
         return events
+
+    def _accepted(
+        self,
+        received: Received,
+        customer_id: int,
+        replies: list[tuple[Callable[[bytes], None], bytes]],
+    ) -> snmp.Notification | syslog.SyslogMessage | None:
+        """The item, if its customer's community or v3 user vouches for it (counted if not);
+        an answer to send back goes to `replies`."""
+        item = received.item
+        if isinstance(item, bytes):
+            if self._v3 is None:
+                self._v3 = v3.V3Receiver()
+            try:
+                outcome = self._v3.decode(
+                    item, (received.address, received.port), self.sources.v3.get(customer_id, [])
+                )
+            except snmp.DecodeError:
+                DROPPED.labels(received.source, "undecodable").inc()
+                return None
+            if outcome.reply and received.reply is not None:
+                replies.append((received.reply, outcome.reply))
+            if outcome.notification is None and not outcome.discovery:
+                DROPPED.labels(received.source, "v3_refused").inc()
+            return outcome.notification
+        if isinstance(item, snmp.Notification):
+            refused = self.sources.community_refused(customer_id, item.community)
+            if refused is not None:
+                DROPPED.labels(received.source, refused).inc()
+                return None
+            if item.inform_response and received.reply is not None:
+                replies.append((received.reply, item.inform_response))
+        return item
 
 
 def _udp_socket(host: str, port: int) -> socket.socket:
@@ -192,29 +237,30 @@ def kernel_drops(sock: socket.socket) -> int:
 
 
 class TrapProtocol(asyncio.DatagramProtocol):
-    def __init__(self, pipeline: Pipeline, v3_users: v3.V3Receiver | None) -> None:
+    """Decodes v1/v2c on the loop (cheap); v3 goes to the writer whole. Answers (inform
+    Responses, v3 reports) come back from the writer's thread through `_reply`."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.v3 = v3_users
         self.transport: asyncio.DatagramTransport | None = None
+        self.loop = asyncio.get_running_loop()
 
     def connection_made(self, transport: Any) -> None:
         self.transport = transport
 
+    def _reply(self, addr: tuple[str, int], data: bytes) -> None:
+        if self.transport is not None:
+            self.loop.call_soon_threadsafe(self.transport.sendto, data, addr)
+
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        item: snmp.Notification | bytes
         try:
-            version = snmp.message_version(data)
-            if version == 3 and self.v3 is not None:
-                notification = self.v3.decode(data, addr, self.transport)
-            else:
-                notification = snmp.decode_v2c(data)
+            item = data if snmp.message_version(data) == 3 else snmp.decode_v2c(data)
         except snmp.DecodeError:
             DROPPED.labels("trap", "undecodable").inc()
             return
-        if notification is None:
-            return  # a v3 discovery (report sent back) or a message pysnmp refused
-        if notification.inform_response and self.transport is not None:
-            self.transport.sendto(notification.inform_response, addr)
-        self.pipeline.put(Received("trap", addr[0], time.time(), notification))
+        reply = functools.partial(self._reply, addr)
+        self.pipeline.put(Received("trap", addr[0], time.time(), item, reply, addr[1]))
 
 
 class SyslogUDP(asyncio.DatagramProtocol):
@@ -303,10 +349,9 @@ async def start(
         settings.WEBNET_SYSLOG_PORT,
     )
     pipeline = Pipeline(committed)
-    users = v3.V3Receiver.from_settings()
     trap_sock = _udp_socket(trap_host, trap_port)
     trap_transport, _ = await loop.create_datagram_endpoint(
-        lambda: TrapProtocol(pipeline, users), sock=trap_sock
+        lambda: TrapProtocol(pipeline), sock=trap_sock
     )
     log_sock, server = await _syslog_sockets(pipeline, log_host, log_port)
     log_transport, _ = await loop.create_datagram_endpoint(
@@ -314,6 +359,7 @@ async def start(
     )
     KERNEL_DROPS.labels("trap").set_function(lambda: kernel_drops(trap_sock))
     KERNEL_DROPS.labels("syslog").set_function(lambda: kernel_drops(log_sock))
+    BACKLOG.set_function(pipeline.queue.qsize)
     tasks = [loop.create_task(pipeline.run()), loop.create_task(_tick_forever())]
     ports = {
         "trap": trap_sock.getsockname()[1],

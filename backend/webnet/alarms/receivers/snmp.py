@@ -32,7 +32,7 @@ class Notification:
     inform_response: bytes | None = None  # what to send back to acknowledge an inform
 
 
-def _tlv(data: bytes, pos: int) -> tuple[int, int, int]:
+def tlv(data: bytes, pos: int) -> tuple[int, int, int]:
     """(tag, start of value, end of value) of the TLV at `pos`."""
     if pos + 2 > len(data):
         raise DecodeError("truncated")
@@ -86,44 +86,44 @@ def _printable(raw: bytes) -> bool:
 
 def message_version(data: bytes) -> int:
     """0 (v1), 1 (v2c) or 3 (v3): the version INTEGER at the start of every SNMP message."""
-    tag, start, _end = _tlv(data, 0)
+    tag, start, _end = tlv(data, 0)
     if tag != 0x30:
         raise DecodeError("not a SEQUENCE")
-    tag, vstart, vend = _tlv(data, start)
+    tag, vstart, vend = tlv(data, start)
     if tag != 0x02:
         raise DecodeError("no version")
     return int.from_bytes(data[vstart:vend], "big")
 
 
 def _varbinds(data: bytes, pos: int) -> dict[str, str]:
-    vtag, pos, vb_end = _tlv(data, pos)
+    vtag, pos, vb_end = tlv(data, pos)
     if vtag != 0x30:
         raise DecodeError("no varbind list")
     varbinds: dict[str, str] = {}
     while pos < vb_end:
-        _, inner, pos = _tlv(data, pos)
-        otag, ostart, oend = _tlv(data, inner)
+        _, inner, pos = tlv(data, pos)
+        otag, ostart, oend = tlv(data, inner)
         if otag != 0x06:
             raise DecodeError("varbind without OID")
-        value_tag, value_start, value_end = _tlv(data, oend)
+        value_tag, value_start, value_end = tlv(data, oend)
         varbinds[_oid(data[ostart:oend])] = _value(value_tag, data[value_start:value_end])
     return varbinds
 
 
 def decode_v2c(data: bytes) -> Notification:
     """A v1 Trap, or a v2c SNMPv2-Trap or InformRequest; DecodeError for anything else."""
-    tag, pos, _end = _tlv(data, 0)
+    tag, pos, _end = tlv(data, 0)
     if tag != 0x30:
         raise DecodeError("not a SEQUENCE")
-    tag, vstart, vend = _tlv(data, pos)
+    tag, vstart, vend = tlv(data, pos)
     if tag != 0x02 or data[vstart:vend] not in (b"\x00", b"\x01"):
         raise DecodeError("not SNMPv1 or SNMPv2c")
-    tag, cstart, cend = _tlv(data, vend)
+    tag, cstart, cend = tlv(data, vend)
     if tag != 0x04:
         raise DecodeError("no community")
     community = data[cstart:cend].decode("utf-8", "replace")
     pdu_at = cend
-    tag, pos, _pdu_end = _tlv(data, pdu_at)
+    tag, pos, _pdu_end = tlv(data, pdu_at)
     if data[vstart:vend] == b"\x00":
         if tag != TRAP_V1:
             raise DecodeError(f"PDU {tag:#x} is not a v1 trap")
@@ -131,7 +131,7 @@ def decode_v2c(data: bytes) -> Notification:
     if tag not in (TRAP_V2, INFORM):
         raise DecodeError(f"PDU {tag:#x} is not a notification")
     for _ in range(3):  # request-id, error-status, error-index
-        _, _, pos = _tlv(data, pos)
+        _, _, pos = tlv(data, pos)
     varbinds = _varbinds(data, pos)
     trap_oid = varbinds.pop(SNMP_TRAP_OID, "")
     if not trap_oid:
@@ -145,18 +145,18 @@ def decode_v2c(data: bytes) -> Notification:
 def _v1_trap(data: bytes, pos: int, community: str) -> Notification:
     """A v1 Trap-PDU as the v2 notification it stands for (RFC 3584 §3.1): generic traps are
     snmpTraps.(n + 1) (linkDown is generic 2), enterprise-specific ones enterprise.0.specific."""
-    tag, start, pos = _tlv(data, pos)
+    tag, start, pos = tlv(data, pos)
     if tag != 0x06:
         raise DecodeError("no enterprise")
     enterprise = _oid(data[start:pos])
-    _, _, pos = _tlv(data, pos)  # agent-addr
+    _, _, pos = tlv(data, pos)  # agent-addr
     numbers = []
     for _ in range(2):  # generic-trap, specific-trap
-        tag, start, pos = _tlv(data, pos)
+        tag, start, pos = tlv(data, pos)
         if tag != 0x02:
             raise DecodeError("bad trap type")
         numbers.append(int.from_bytes(data[start:pos], "big"))
-    _, _, pos = _tlv(data, pos)  # time-stamp
+    _, _, pos = tlv(data, pos)  # time-stamp
     generic, specific = numbers
     if not 0 <= generic <= 6:
         raise DecodeError("bad generic-trap")

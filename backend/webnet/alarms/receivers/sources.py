@@ -8,13 +8,17 @@ counted as unknown.
 
 A v1/v2c trap must also carry one of its customer's SNMP communities (the v1/v2c SNMP
 credentials' communities, decrypted here, in the receiver only); any other is dropped and
-counted as unknown_community. A customer that has named no community yet is not checked.
+counted as unknown_community, and every v1/v2c trap of a customer that has named no community is
+dropped and counted as no_community (a community is the only thing that tells its traps from
+anyone's). A v3 notification must authenticate as one of its customer's v3 users (v3.V3User,
+built from the v3 credentials and cached while they are unchanged).
 """
 
 import ipaddress
 import time
 from collections.abc import Iterable
 
+from webnet.alarms.receivers.v3 import V3User
 from webnet.devices.models import Device
 from webnet.monitoring.models import DeviceMonitoring, SnmpCredential, SnmpVersion
 
@@ -66,6 +70,43 @@ def communities() -> dict[int, set[str]]:
     return found
 
 
+def v3_users(cached: dict[tuple, V3User]) -> dict[int, list[V3User]]:
+    """customer id → its v3 users; `cached` (by credential and ciphertexts) is updated so an
+    unchanged credential's pass phrases are not hashed again."""
+    found: dict[int, list[V3User]] = {}
+    fresh: dict[tuple, V3User] = {}
+    for credential in SnmpCredential.objects.filter(version=SnmpVersion.V3).exclude(username=""):
+        key = (
+            credential.pk,
+            credential.username,
+            credential.auth_protocol,
+            credential.auth_key_encrypted,
+            credential.priv_protocol,
+            credential.priv_key_encrypted,
+        )
+        user = cached.get(key)
+        if user is None:
+            try:
+                user = V3User.of(
+                    credential.customer_id,
+                    credential.pk,
+                    credential.username,
+                    (credential.auth_protocol, _revealed(credential, "auth_key")),
+                    (credential.priv_protocol, _revealed(credential, "priv_key")),
+                )
+            except ValueError:  # a protocol pysnmp lacks: that user cannot authenticate
+                continue
+        fresh[key] = user
+        found.setdefault(credential.customer_id, []).append(user)
+    cached.clear()
+    cached.update(fresh)
+    return found
+
+
+def _revealed(credential: SnmpCredential, secret: str) -> str:
+    return credential.reveal(secret) if getattr(credential, f"{secret}_encrypted") else ""
+
+
 class SourceIndex:
     """A cached `load()`, refreshed every REFRESH_SECONDS (call `refresh_if_stale` in the DB
     thread)."""
@@ -73,12 +114,15 @@ class SourceIndex:
     def __init__(self) -> None:
         self.index: dict[str, tuple[int, int] | None] = {}
         self.communities: dict[int, set[str]] = {}
+        self.v3: dict[int, list[V3User]] = {}
+        self._v3_cache: dict[tuple, V3User] = {}
         self.loaded_at = float("-inf")
 
     def refresh_if_stale(self) -> None:
         if time.monotonic() - self.loaded_at >= REFRESH_SECONDS:
             self.index = load()
             self.communities = communities()
+            self.v3 = v3_users(self._v3_cache)
             self.loaded_at = time.monotonic()
 
     def lookup(self, address: str) -> tuple[int, int] | str:
@@ -88,6 +132,10 @@ class SourceIndex:
             return "unknown_source"
         return self.index[normal] or "ambiguous_source"
 
-    def community_accepted(self, customer_id: int, community: str) -> bool:
+    def community_refused(self, customer_id: int, community: str) -> str | None:
+        """Why a v1/v2c trap with `community` is refused ("no_community",
+        "unknown_community"), or None when the customer uses that community."""
         allowed = self.communities.get(customer_id)
-        return allowed is None or community in allowed
+        if allowed is None:
+            return "no_community"
+        return None if community in allowed else "unknown_community"

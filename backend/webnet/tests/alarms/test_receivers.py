@@ -12,12 +12,14 @@ from asgiref.sync import sync_to_async
 from webnet.alarms import conditions
 from webnet.alarms.models import Alarm, AlarmState, Event
 from webnet.alarms.receivers import service, snmp, syslog
+from webnet.core import crypto
 from webnet.tests import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ENGINE_ID = "8000000001020304"
-V3_USER = f"noc:SHA:authpass123:AES:privpass123:{ENGINE_ID}"
+V3 = ["-u", "noc", "-l", "authPriv", "-a", "SHA", "-A", "authpass123", "-x", "AES",
+      "-X", "privpass123"]  # fmt: skip
 
 
 async def run(*argv: str) -> None:
@@ -38,9 +40,25 @@ async def wait_for(predicate, timeout: float = 10.0):  # type: ignore[no-untyped
     raise AssertionError("timed out")
 
 
+def dropped(reason: str) -> float:
+    return service.DROPPED.labels("trap", reason)._value.get()
+
+
+def v3_credential(customer, auth_key: str = "authpass123", username: str = "noc"):  # type: ignore[no-untyped-def]
+    return f.SnmpCredentialFactory(
+        customer=customer,
+        version="v3",
+        community_encrypted="",
+        username=username,
+        auth_protocol="SHA",
+        auth_key_encrypted=crypto.encrypt(auth_key),
+        priv_protocol="AES",
+        priv_key_encrypted=crypto.encrypt("privpass123"),
+    )
+
+
 @pytest.fixture
-async def receivers(settings):  # type: ignore[no-untyped-def]
-    settings.WEBNET_TRAP_V3_USERS = [V3_USER]
+async def receivers():  # type: ignore[no-untyped-def]
     started = await service.start(("127.0.0.1", 0), ("127.0.0.1", 0))
     yield started
     started.close()
@@ -48,7 +66,11 @@ async def receivers(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def device(db):  # type: ignore[no-untyped-def]
-    return f.DeviceFactory(management_host="127.0.0.1")
+    """A device on 127.0.0.1 whose customer uses community "public" and v3 user "noc"."""
+    device = f.DeviceFactory(management_host="127.0.0.1")
+    f.SnmpCredentialFactory(customer=device.customer, community="public")
+    v3_credential(device.customer)
+    return device
 
 
 def trap_args(port: int, oid: str, if_index: int) -> list[str]:
@@ -85,26 +107,65 @@ async def test_v2c_trap_raises_and_link_up_clears(receivers, device) -> None:
 async def test_v3_authpriv_trap_is_received(receivers, device) -> None:
     port = receivers.ports["trap"]
     await run(
-        "snmptrap", "-v", "3", "-e", ENGINE_ID, "-u", "noc", "-l", "authPriv", "-a", "SHA",
-        "-A", "authpass123", "-x", "AES", "-X", "privpass123",
-        *trap_args(port, conditions.LINK_DOWN, 4),
-    )  # fmt: skip
+        "snmptrap", "-v", "3", "-e", ENGINE_ID, *V3, *trap_args(port, conditions.LINK_DOWN, 4)
+    )
     alarm = await wait_for(lambda: Alarm.objects.filter(device=device, if_index=4).first())
     assert alarm.condition == "interface.down"
     event = await sync_to_async(Event.objects.get)(alarm=alarm)
     assert event.data["version"] == "v3"
 
 
+async def test_v3_inform_is_acknowledged_by_net_snmp(receivers, device) -> None:
+    # snmpinform discovers our engine id, sends the inform and exits non-zero without a Response
+    port = receivers.ports["trap"]
+    await run("snmpinform", "-v", "3", *V3, "-r", "1", "-t", "5",
+              *trap_args(port, conditions.LINK_DOWN, 9))  # fmt: skip
+    alarm = await wait_for(lambda: Alarm.objects.filter(device=device, if_index=9).first())
+    event = await sync_to_async(Event.objects.get)(alarm=alarm)
+    assert event.data["version"] == "v3"
+
+
 async def test_v3_with_a_wrong_key_is_not_accepted(receivers, device) -> None:
     port = receivers.ports["trap"]
+    refused = dropped("v3_refused")
+    wrong = [*V3]
+    wrong[wrong.index("authpass123")] = "wrong-pass-1"
     await run(
-        "snmptrap", "-v", "3", "-e", ENGINE_ID, "-u", "noc", "-l", "authPriv", "-a", "SHA",
-        "-A", "wrong-pass-1", "-x", "AES", "-X", "privpass123",
-        *trap_args(port, conditions.LINK_DOWN, 5),
-    )  # fmt: skip
+        "snmptrap", "-v", "3", "-e", ENGINE_ID, *wrong, *trap_args(port, conditions.LINK_DOWN, 5)
+    )
     await run("snmptrap", "-v", "2c", "-c", "public", *trap_args(port, conditions.LINK_DOWN, 6))
     await wait_for(lambda: Alarm.objects.filter(if_index=6).exists())
     assert not await sync_to_async(Alarm.objects.filter(if_index=5).exists)()
+    assert dropped("v3_refused") == refused + 1
+
+
+async def test_another_customers_v3_user_and_community_do_not_vouch(receivers) -> None:
+    # given our device's customer has no SNMP credential, and another customer has user "ops"
+    # and community "theirs"
+    device = await sync_to_async(f.DeviceFactory)(management_host="127.0.0.1")
+    other = await sync_to_async(f.CustomerFactory)()
+    await sync_to_async(v3_credential)(other, username="ops")
+    await sync_to_async(f.SnmpCredentialFactory)(customer=other, community="theirs")
+    port = receivers.ports["trap"]
+    refused, none = dropped("v3_refused"), dropped("no_community")
+    ops = [*V3]
+    ops[ops.index("noc")] = "ops"
+    # when our device sends with the other customer's user and community
+    await run(
+        "snmptrap", "-v", "3", "-e", ENGINE_ID, *ops, *trap_args(port, conditions.LINK_DOWN, 2)
+    )
+    await run("snmptrap", "-v", "2c", "-c", "theirs", *trap_args(port, conditions.LINK_DOWN, 3))
+    # then both are dropped and counted, and nothing is stored
+    await wait_for(lambda: dropped("v3_refused") > refused and dropped("no_community") > none)
+    assert not await sync_to_async(Event.objects.exists)()
+    # and once our customer names its v3 user, the same trap is ours
+    await sync_to_async(v3_credential)(device.customer, username="ops")
+    receivers.pipeline.sources.loaded_at = float("-inf")  # the 30 s refresh, now
+    await run(
+        "snmptrap", "-v", "3", "-e", ENGINE_ID, *ops, *trap_args(port, conditions.LINK_DOWN, 2)
+    )
+    alarm = await wait_for(lambda: Alarm.objects.filter(if_index=2).first())
+    assert alarm.customer_id == device.customer_id
 
 
 @pytest.mark.parametrize(
@@ -130,20 +191,16 @@ async def test_logger_lines_over_udp_and_tcp(receivers, device, options) -> None
 async def test_v1_trap_is_read_and_an_unknown_community_is_dropped_and_counted(
     receivers, device
 ) -> None:
-    # given the customer names its SNMP community
-    await sync_to_async(f.SnmpCredentialFactory)(customer=device.customer, community="s3cret")
     port = receivers.ports["trap"]
-    refused = service.DROPPED.labels("trap", "unknown_community")._value.get()
+    refused = dropped("unknown_community")
     v1 = ["snmptrap", "-v", "1", f"127.0.0.1:{port}", "1.3.6.1.4.1.8072", "127.0.0.1", "2", "0", ""]
     varbinds = [f"{conditions.IF_INDEX}.5", "i", "5"]
     # when a v1 linkDown (generic-trap 2) comes with another community, then it is counted only
-    await run(*v1[:3], "-c", "public", *v1[3:], *varbinds)
-    await wait_for(
-        lambda: service.DROPPED.labels("trap", "unknown_community")._value.get() > refused
-    )
+    await run(*v1[:3], "-c", "private", *v1[3:], *varbinds)
+    await wait_for(lambda: dropped("unknown_community") > refused)
     assert not await sync_to_async(Event.objects.exists)()
     # and with the customer's community it raises the interface's alarm
-    await run(*v1[:3], "-c", "s3cret", *v1[3:], *varbinds)
+    await run(*v1[:3], "-c", "public", *v1[3:], *varbinds)
     alarm = await wait_for(lambda: Alarm.objects.filter(device=device).first())
     assert (alarm.condition, alarm.if_index) == ("interface.down", 5)
     event = await sync_to_async(Event.objects.get)()

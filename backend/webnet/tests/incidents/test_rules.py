@@ -5,6 +5,7 @@ import pytest
 
 from webnet.alarms import ingest
 from webnet.alarms.ingest import EventIn
+from webnet.alarms.models import Alarm
 from webnet.incidents.models import Incident, IncidentRule
 from webnet.tests import factories as f
 
@@ -82,3 +83,31 @@ def test_alarms_outside_the_rules_scope_or_group_open_nothing() -> None:
     ingest.record_event(poll(core, "clear"))
     ingest.record_event(poll(core, "raise"))
     assert Incident.objects.get().rule.name == "group"
+
+
+def test_a_storm_of_alarms_costs_the_listener_a_few_queries_not_some_per_alarm(
+    django_assert_max_num_queries,
+) -> None:
+    from webnet.incidents import rules
+
+    region, core, edge = _world()
+    IncidentRule.objects.create(customer=region.customer, name="majors", min_severity="critical")
+    items = [
+        EventIn(
+            core.customer_id,
+            "poll",
+            device_id=device.pk,
+            if_index=n,
+            condition="interface.down",
+            action="raise",
+            severity="major",
+        )
+        for device in (core, edge)
+        for n in range(1, 51)
+    ]
+    ingest.record_events(items)  # below the rule's severity: no incident
+    alarms = list(Alarm.objects.all())
+    assert len(alarms) == 100
+    with django_assert_max_num_queries(3):
+        rules.on_alarm_changes([(alarm, "raised") for alarm in alarms])
+    assert not Incident.objects.exists()

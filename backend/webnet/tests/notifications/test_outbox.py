@@ -163,3 +163,34 @@ def test_bad_state_or_severity_is_refused(world: World) -> None:
         enqueue(world, state="exploded")
     with pytest.raises(ValueError, match="severity"):
         enqueue(world, severity="apocalyptic")
+
+
+def _item(world: World, key: str, state: str) -> outbox.Outgoing:
+    return outbox.Outgoing(
+        customer=world.a,
+        topic="alarm",
+        key=key,
+        state=state,
+        severity="major",
+        title=f"{key} {state}",
+        payload={},
+    )
+
+
+def test_a_batch_costs_the_same_queries_as_one_and_orders_follow_ups(
+    world: World, django_assert_max_num_queries
+) -> None:
+    sink = f.SinkFactory(customer=world.a, kind="webhook")
+    f.RoutingRuleFactory(customer=world.a, sinks=[sink], users=[world.viewer])
+    enqueue(world, key="old")  # fired before the batch
+    items = [_item(world, "old", "resolved")]
+    for n in range(50):  # raised and cleared within the batch, as a trap storm does
+        items += [_item(world, f"k{n}", "firing"), _item(world, f"k{n}", "resolved")]
+    with django_assert_max_num_queries(15), transaction.atomic():
+        batches = outbox.enqueue_many(items)
+    old = Delivery.objects.get(message__key="old", message__state="firing", sink=sink)
+    assert [d.after_id for d in batches[0] if d.sink_id == sink.pk] == [old.pk]
+    for firing, resolved in zip(batches[1::2], batches[2::2], strict=True):
+        assert {d.after_id for d in resolved} == {d.pk for d in firing}
+        assert {d.status for d in resolved} == {DeliveryStatus.PENDING}
+    assert Delivery.objects.count() == 2 * (1 + len(items))

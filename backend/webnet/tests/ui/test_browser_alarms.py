@@ -24,14 +24,19 @@ from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 BACKEND = Path(__file__).resolve().parents[3]
 SETUP = """
+from webnet.core import crypto
 from webnet.customers.models import Customer, Membership
 from webnet.devices.models import Device
+from webnet.monitoring.models import SnmpCredential
 from webnet.users.models import User
 customer = Customer.objects.create(name="Live", slug="live")
 user = User.objects.create_user("live-op", password={password!r})
 Membership.objects.create(user=user, customer=customer, role="operator")
 Device.objects.create(customer=customer, hostname="live-r1", management_host="127.0.0.1",
                       platform="cisco_ios")
+# The receiver drops v2c traps of a customer that names no community (no_community).
+SnmpCredential.objects.create(customer=customer, name="live-v2c",
+                              community_encrypted=crypto.encrypt("public"))
 """
 
 
