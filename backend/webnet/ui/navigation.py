@@ -1,6 +1,6 @@
-"""The sidebar: links grouped by what an engineer is doing (NOC floor, planning, automation, inventory,
-configuration of alarms and incidents, administration), each link shown only to the roles that may
-use it. The template opens the group that holds the current page; the rest stay collapsed."""
+"""The sidebar: links grouped by what an engineer is doing (NOC floor, planning, automation,
+inventory, alerting setup, administration), each link shown only to the roles that may use it.
+The template opens the group that holds the current page; the rest stay collapsed."""
 
 from dataclasses import dataclass, field
 from enum import Enum
