@@ -411,6 +411,7 @@ class IncidentFactory(DjangoModelFactory):
 
     class Meta:
         model = "incidents.Incident"
+        skip_postgeneration_save = True  # the hook writes an event row, not the incident
 
     customer = factory.SubFactory(CustomerFactory)
     number = factory.Sequence(lambda n: n + 1)
