@@ -12,8 +12,9 @@ writer never waits on a lock; reads (admission on connect, replay, the watcher) 
 so reconnects do not queue in front of messages. A plain message is broadcast by the socket
 itself once stored, from the event loop: the database thread never waits for a broadcast.
 
-Replay works like the job log: join the room's group, send the stored messages after `after_seq`,
-then forward broadcasts, skipping seqs already sent and refilling from the database when a
+Replay works like the job log: join the room's group, send the stored messages after `after_seq`
+and an `update` for each older message edited or deleted since (`Message.changed_seq`), then
+forward broadcasts, skipping seqs already sent and refilling from the database when a
 broadcast reveals a gap. With the in-memory layer other processes' posts never arrive as
 broadcasts, so one watcher per process reads the `last_seq` of every room with an open socket
 (one query per WEBNET_WS_POLL_SECONDS, however many sockets) and tells a room's sockets when it
@@ -120,6 +121,7 @@ watcher = RoomWatcher()
 
 
 _stored = _on_pool(rooms.messages_after)
+_changed = _on_pool(rooms.changes_after)
 
 
 @contextmanager
@@ -157,11 +159,11 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             await self.revoke(CLOSE_NOT_FOUND, "Room not found.")
             return
         self.user, self.admission, self.room = user, admission, admission.room
-        self.sent_seq = _query_int(self.scope, "after_seq")
+        after_seq = max(_query_int(self.scope, "after_seq"), 0)
         self.group = rooms.chat_group(self.room.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self._replay()
+        await self._resume(after_seq)
         if isinstance(self.channel_layer, InMemoryChannelLayer):
             self.watched = self.room.pk
             watcher.watch(self.room.pk, self.sent_seq)
@@ -175,6 +177,20 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def _resume(self, after_seq: int) -> None:
+        """What a client that holds everything up to `after_seq` missed: the messages after it,
+        then an `update` for each older message edited or deleted since (no message twice)."""
+        self.sent_seq = after_seq
+        await self._replay()
+        above = 0
+        while True:
+            batch = await _changed(self.room, after_seq, above)
+            for message in batch:
+                await self.send_json({"type": "update", "message": message})
+            if len(batch) < rooms.REPLAY_BATCH:
+                return
+            above = batch[-1]["seq"]
 
     async def _replay(self) -> None:
         while True:
@@ -222,8 +238,7 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
                 self.group, {"type": "chat.typing", "user": self.user.get_username()}
             )
         elif kind == "resume" and isinstance(content.get("after_seq"), int):
-            self.sent_seq = max(content["after_seq"], 0)
-            await self._replay()
+            await self._resume(max(content["after_seq"], 0))
 
     async def _send_message(self, body: Any) -> None:
         try:

@@ -85,12 +85,17 @@ class Message(CustomerOwned):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The seq the room's next message would take when this one was last edited or deleted
+    # (0: never changed), read under the room lock that assigns seqs: a client resuming after
+    # seq N missed exactly the changes with changed_seq > N (rooms.changes_after).
+    changed_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["room", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["room", "seq"], name="unique_room_message_seq"),
         ]
+        indexes = [models.Index(fields=["room", "changed_seq"], name="message_room_changed")]
 
     @property
     def body(self) -> str:
