@@ -140,11 +140,17 @@ def _errors(exc: ValidationError) -> dict[str, Any]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
 
 
+READ_COALESCE_SECONDS = 0.3
+
+
 class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     room: Room | None = None
     admission: rooms.Admission
     sent_seq = 0
     watched: int | None = None
+    read_seq = 0  # the marker as last stored from this socket
+    pending_read = 0  # the furthest read frame not stored yet
+    read_flush: asyncio.Task | None = None
 
     async def connect(self) -> None:
         with _as_request(self.scope):
@@ -253,12 +259,34 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             await broadcasts.send(self.group, {"type": "chat.message", "message": wire})
 
     async def _read(self, seq: int) -> None:
-        try:
-            await _mark_read(self.admission, seq)
-        except PermissionDenied:
+        """Read markers coalesce: a frame that does not move past the stored or pending marker
+        costs nothing, and a burst is stored once, READ_COALESCE_SECONDS after its first frame."""
+        if seq <= max(self.read_seq, self.pending_read):
+            return
+        self.pending_read = seq
+        if self.read_flush is None:
+            self.read_flush = asyncio.create_task(self._flush_read())
+
+    async def _flush_read(self) -> None:
+        await asyncio.sleep(READ_COALESCE_SECONDS)
+        self.read_flush = None
+        if not await self._store_read():
             await self._refused()
 
+    async def _store_read(self) -> bool:
+        """Store the pending marker; False when the user is no longer a member."""
+        seq, self.pending_read = self.pending_read, 0
+        try:
+            self.read_seq = max(self.read_seq, await _mark_read(self.admission, seq))
+        except PermissionDenied:
+            return False
+        return True
+
     async def disconnect(self, code: int) -> None:
+        if self.read_flush is not None:  # a burst the client sent just before leaving
+            self.read_flush.cancel()
+            self.read_flush = None
+            await self._store_read()
         if self.watched is not None:
             watcher.unwatch(self.watched)
             self.watched = None

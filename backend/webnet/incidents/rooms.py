@@ -435,8 +435,8 @@ def mark_read(actor: Any, room: Room, seq: int, admission: Admission | None = No
     marker, _ = ReadMarker.objects.get_or_create(
         room=room, user=actor, defaults={"customer_id": room.customer_id}
     )
-    if seq > marker.seq:
-        ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq)
+    # one conditional UPDATE: of two sockets of the same user racing, only the further moves it
+    if seq > marker.seq and ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq):
         marker.seq = seq
         announce(room.pk, "chat.read", {"user": actor.get_username(), "seq": seq})
     return marker.seq

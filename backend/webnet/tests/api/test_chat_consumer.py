@@ -170,3 +170,36 @@ async def test_an_edit_with_no_message_after_it_still_reaches_a_reconnect() -> N
     ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=1", viewer)
     assert [(m["seq"], m["body"]) for m in await _updates(ws)] == [(1, "only, edited")]
     await ws.disconnect()
+
+
+async def test_a_burst_of_read_markers_is_stored_once_and_never_goes_back() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    for i in range(1, 11):
+        await database_sync_to_async(rooms.post_message)(operator, room, f"m{i}")
+    a, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=10", operator)
+    b, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=10", viewer)
+    # when the viewer's client sends a marker per message, and a stale one after them
+    for seq in [*range(1, 11), 4]:
+        await b.send_json_to({"type": "read", "seq": seq})
+    # then the room hears of one marker, the furthest, and the stored one is that
+    assert await _frames(a, "read") == {"type": "read", "user": viewer.username, "seq": 10}
+    assert await a.receive_nothing(timeout=1)
+    marker = database_sync_to_async(lambda: room.read_markers.get(user=viewer).seq)
+    assert await marker() == 10
+    await b.send_json_to({"type": "read", "seq": 3})
+    assert await a.receive_nothing(timeout=1)
+    assert await marker() == 10
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_a_read_marker_sent_just_before_leaving_is_kept() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    await database_sync_to_async(rooms.post_message)(operator, room, "m1")
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=1", viewer)
+    await ws.send_json_to({"type": "read", "seq": 1})
+    await ws.disconnect()
+    stored = await database_sync_to_async(
+        lambda: list(room.read_markers.values_list("user_id", "seq"))
+    )()
+    assert stored == [(viewer.pk, 1)]
