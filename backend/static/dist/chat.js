@@ -23,7 +23,15 @@
       var link = document.createElement("a");
       link.className = "ml-1 text-sky-700 hover:underline";
       link.href = a.url;
-      link.textContent = a.name;
+      if (a.thumbnail_url) {
+        var thumb = document.createElement("img");
+        thumb.className = "mt-1 block max-h-48 rounded border border-slate-200";
+        thumb.src = a.thumbnail_url;
+        thumb.alt = a.name;
+        thumb.loading = "lazy";
+        link.append(thumb);
+      }
+      link.append(document.createTextNode(a.name));
       item.append(link);
     });
     if (!existing) list.append(item);

@@ -172,6 +172,7 @@ def message_wire(
                 "size": a.size,
                 "content_type": a.content_type,
                 "url": f"/rooms/attachments/{a.pk}/",
+                "thumbnail_url": f"/rooms/attachments/{a.pk}/thumbnail/" if a.thumbnail else None,
             }
             for a in (message.attachments.all() if attachments is None else attachments)
         ]

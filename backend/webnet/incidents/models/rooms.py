@@ -8,9 +8,12 @@ a delete keeps the previous body as an encrypted `MessageRevision`, and a delete
 only its seq and who deleted it.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils.functional import LazyObject
 
 from webnet.core import crypto
 from webnet.core.models import CustomerOwned
@@ -140,9 +143,20 @@ class ReadMarker(CustomerOwned):
         ]
 
 
+class _AttachmentStorage(LazyObject):
+    """settings.STORAGES["attachments"], looked up at each use rather than once at import (a
+    FileField keeps the storage it was given): a changed STORAGES (a test) is followed."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["attachments"]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(storages["attachments"], name)
+
+
 def attachment_storage():  # type: ignore[no-untyped-def]
     """The `attachments` storage of settings.STORAGES (state directory, or S3-compatible)."""
-    return storages["attachments"]
+    return _AttachmentStorage()
 
 
 class Attachment(CustomerOwned):
@@ -150,6 +164,10 @@ class Attachment(CustomerOwned):
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(storage=attachment_storage, upload_to="chat/%Y/%m/", max_length=300)
+    # A bounded WebP of an image, made on upload (incidents.thumbnails); empty for other files.
+    thumbnail = models.FileField(
+        storage=attachment_storage, upload_to="chat/thumbs/%Y/%m/", max_length=300, blank=True
+    )
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
