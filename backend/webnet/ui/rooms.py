@@ -13,8 +13,8 @@ from webnet.core import access
 from webnet.core.numbers import parse_int
 from webnet.customers.models import Membership
 from webnet.incidents import attachments, rooms, timeline
-from webnet.incidents.thumbnails import THUMBNAIL_TYPE
 from webnet.incidents.models import Incident, RoomKind
+from webnet.incidents.thumbnails import THUMBNAIL_TYPE
 from webnet.ui.crud import active_customer, scoped
 from webnet.ui.errors import get_or_404
 
