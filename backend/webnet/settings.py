@@ -262,7 +262,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if PRODUCTION:  # `manage.py collectstatic` first: hashed names, gzip/brotli, cached forever
-    STORAGES = {
+    STORAGES: dict[str, dict[str, object]] = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }

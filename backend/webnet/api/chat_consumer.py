@@ -150,7 +150,7 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     watched: int | None = None
     read_seq = 0  # the marker as last stored from this socket
     pending_read = 0  # the furthest read frame not stored yet
-    read_flush: asyncio.Task | None = None
+    read_timer: asyncio.Task | None = None
 
     async def connect(self) -> None:
         with _as_request(self.scope):
@@ -260,17 +260,22 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
 
     async def _read(self, seq: int) -> None:
         """Read markers coalesce: a frame that does not move past the stored or pending marker
-        costs nothing, and a burst is stored once, READ_COALESCE_SECONDS after its first frame."""
+        costs nothing, and a burst is stored once, READ_COALESCE_SECONDS after its first frame
+        (the timer sends this socket a `read.flush` event, so the write runs in turn with the
+        frames, never beside them)."""
         if seq <= max(self.read_seq, self.pending_read):
             return
         self.pending_read = seq
-        if self.read_flush is None:
-            self.read_flush = asyncio.create_task(self._flush_read())
+        if self.read_timer is None:
+            self.read_timer = asyncio.create_task(self._read_later())
 
-    async def _flush_read(self) -> None:
+    async def _read_later(self) -> None:
         await asyncio.sleep(READ_COALESCE_SECONDS)
-        self.read_flush = None
-        if not await self._store_read():
+        await self.channel_layer.send(self.channel_name, {"type": "read.flush"})
+
+    async def read_flush(self, event: dict[str, Any]) -> None:
+        self.read_timer = None
+        if self.pending_read and not await self._store_read():
             await self._refused()
 
     async def _store_read(self) -> bool:
@@ -283,9 +288,10 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         return True
 
     async def disconnect(self, code: int) -> None:
-        if self.read_flush is not None:  # a burst the client sent just before leaving
-            self.read_flush.cancel()
-            self.read_flush = None
+        if self.read_timer is not None:
+            self.read_timer.cancel()
+            self.read_timer = None
+        if self.pending_read:  # a burst the client sent just before leaving
             await self._store_read()
         if self.watched is not None:
             watcher.unwatch(self.watched)

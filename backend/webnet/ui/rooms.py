@@ -106,12 +106,14 @@ def room_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("ui:room_detail", args=[room.pk]))
 
 
-def _serve(request: HttpRequest, pk: int, *, thumbnail: bool) -> HttpResponse:
+def _serve(request: HttpRequest, pk: int, *, thumbnail: bool) -> FileResponse:
     """An attachment's file or thumbnail, to members only (404 for anyone else and for a file
     gone from the store); images inline, everything else as a download, sandboxed either way."""
     attachment = attachments.attachment_for(request.user, pk)
-    stored = None if attachment is None else attachment.thumbnail if thumbnail else attachment.file
-    if not stored:
+    if attachment is None:
+        raise Http404("No attachment here.")
+    stored = attachment.thumbnail if thumbnail else attachment.file
+    if not stored:  # a file that is not an image has no thumbnail
         raise Http404("No attachment here.")
     try:
         handle = stored.open("rb")
@@ -129,12 +131,12 @@ def _serve(request: HttpRequest, pk: int, *, thumbnail: bool) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     return _serve(request, pk, thumbnail=False)
 
 
 @login_required
-def attachment_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
     return _serve(request, pk, thumbnail=True)
 
 

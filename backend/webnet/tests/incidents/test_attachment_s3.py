@@ -84,8 +84,9 @@ def test_attachments_and_thumbnails_live_in_the_bucket_and_are_served_to_members
     message = attachments.attach(viewer, room, _upload("shot.png", png, "image/png"))
     attachment = message.attachments.get()
     stored = _objects(s3, "rooms")
-    assert stored[attachment.file.name] == png
-    assert attachment.thumbnail.name.startswith("chat/thumbs/") and len(stored) == 2
+    key, thumb_key = str(attachment.file.name), str(attachment.thumbnail.name)
+    assert stored[key] == png and thumb_key in stored and len(stored) == 2
+    assert thumb_key.startswith("chat/thumbs/")
     client.force_login(operator)
     got = client.get(f"/rooms/attachments/{attachment.pk}/")
     assert (got.status_code, b"".join(got.streaming_content)) == (200, png)
@@ -94,7 +95,7 @@ def test_attachments_and_thumbnails_live_in_the_bucket_and_are_served_to_members
     assert Image.open(BytesIO(b"".join(thumb.streaming_content))).size == (320, 160)
     client.force_login(f.MembershipFactory(customer=room.customer).user)  # not a member
     assert client.get(f"/rooms/attachments/{attachment.pk}/").status_code == 404
-    s3.delete_object(Bucket="rooms", Key=attachment.file.name)  # gone from the store
+    s3.delete_object(Bucket="rooms", Key=key)  # gone from the store
     client.force_login(operator)
     assert client.get(f"/rooms/attachments/{attachment.pk}/").status_code == 404
     assert rooms.message_wire(message)["attachments"][0]["thumbnail_url"]
