@@ -5,7 +5,8 @@ names). Messages carry a per-room `seq` — the room's `last_seq` counter, moved
 concurrent writers queue on the room row — so a client resumes by `after_seq` with no gap and no
 duplicate. Bodies are encrypted with the key ring (core.crypto), never stored in clear; an edit or
 a delete keeps the previous body as an encrypted `MessageRevision`, and a deleted message keeps
-only its seq and who deleted it.
+only its seq and who deleted it. Each change stamps `changed_seq`, so a client resuming after a
+seq also learns of the older messages changed while it was away.
 """
 
 from typing import Any

@@ -112,9 +112,10 @@ def test_two_users_chat_live_and_a_removed_member_is_refused(
         files=[{"name": "shot.png", "mimeType": "image/png", "buffer": _png((640, 320))}],
     )
     viewer_page.click("button:has-text('Attach')")
-    expect(op.locator("#chat-messages img[alt='shot.png']")).to_have_js_property(
-        "naturalWidth", 320
-    )
+    for page in (op, viewer_page):  # live over the socket; in the page the upload led back to
+        expect(page.locator("#chat-messages img[alt='shot.png']")).to_have_js_property(
+            "naturalWidth", 320
+        )
     viewer_page.set_input_files(
         "input[type=file]",
         files=[{"name": "fake.png", "mimeType": "image/png", "buffer": b"<svg onload=x>"}],
