@@ -43,6 +43,28 @@ def test_only_members_list_and_read_a_room(world: World, room, api) -> None:  # 
 
 
 @pytest.mark.django_db
+def test_catching_up_gets_the_new_messages_and_the_older_ones_changed(
+    world: World, room, api
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = (rooms.post_message(world.operator, room, text) for text in ("a", "b"))
+    rooms.edit_message(world.operator, first, "a, edited")
+    rooms.delete_message(world.operator, second)
+    rooms.post_message(world.operator, room, "c")
+    url = f"/api/v1/rooms/{room.pk}/"
+    new = api("viewer").get(f"{url}messages/?after_seq=2").json()
+    changed = api("viewer").get(f"{url}changes/?after_seq=2").json()
+    assert [(m["seq"], m["body"]) for m in new] == [(3, "c")]
+    assert [(m["seq"], m["body"], m["deleted"]) for m in changed] == [
+        (1, "a, edited", False),
+        (2, "", True),
+    ]
+    assert api("viewer").get(f"{url}changes/?after_seq=2&above_seq=1").json()[0]["seq"] == 2
+    assert api("viewer").get(f"{url}changes/?after_seq=3").json() == []
+    for who in ("admin", "outsider"):  # not in the room / another customer
+        assert api(who).get(f"{url}changes/?after_seq=0").status_code == 404
+
+
+@pytest.mark.django_db
 def test_post_validate_and_remove_members(world: World, room, api) -> None:  # type: ignore[no-untyped-def]
     url = f"/api/v1/rooms/{room.pk}/messages/"
     created = api("viewer").post(url, {"body": "hello"}, format="json")
