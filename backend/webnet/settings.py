@@ -261,17 +261,39 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if PRODUCTION:  # `manage.py collectstatic` first: hashed names, gzip/brotli, cached forever
-    STORAGES = {
+    STORAGES: dict[str, dict[str, object]] = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
-# Chat attachments (incidents.rooms): files under the state directory by default; any Django
-# storage backend, e.g. an S3-compatible one from django-storages, can be named instead.
+# Chat attachments (incidents.rooms): files under the state directory by default, in an
+# S3-compatible bucket (django-storages) when WEBNET_ATTACHMENT_S3_BUCKET is set, or any Django
+# storage backend named by WEBNET_ATTACHMENT_STORAGE.
+WEBNET_ATTACHMENT_S3_BUCKET = env.str("WEBNET_ATTACHMENT_S3_BUCKET", default="")
 WEBNET_ATTACHMENT_STORAGE = env.str(
-    "WEBNET_ATTACHMENT_STORAGE", default="django.core.files.storage.FileSystemStorage"
+    "WEBNET_ATTACHMENT_STORAGE",
+    default="storages.backends.s3.S3Storage"
+    if WEBNET_ATTACHMENT_S3_BUCKET
+    else "django.core.files.storage.FileSystemStorage",
 )
 WEBNET_ATTACHMENT_MAX_BYTES = env.int("WEBNET_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+WEBNET_ATTACHMENT_MAX_PIXELS = env.int("WEBNET_ATTACHMENT_MAX_PIXELS", default=25_000_000)
+if WEBNET_ATTACHMENT_STORAGE.endswith("FileSystemStorage"):
+    _ATTACHMENT_OPTIONS: dict[str, object] = {"location": str(STATE_DIR / "attachments")}
+elif WEBNET_ATTACHMENT_S3_BUCKET:  # unset keys: boto3's own chain (AWS_* env, instance role)
+    _ATTACHMENT_OPTIONS = {
+        "bucket_name": WEBNET_ATTACHMENT_S3_BUCKET,
+        "endpoint_url": env.str("WEBNET_ATTACHMENT_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("WEBNET_ATTACHMENT_S3_REGION", default="") or None,
+        "access_key": env.str("WEBNET_ATTACHMENT_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env.str("WEBNET_ATTACHMENT_S3_SECRET_ACCESS_KEY", default="") or None,
+        "addressing_style": env.str("WEBNET_ATTACHMENT_S3_ADDRESSING_STYLE", default="") or None,
+        "location": env.str("WEBNET_ATTACHMENT_S3_PREFIX", default=""),
+        "file_overwrite": False,  # two files of one name keep both
+        "default_acl": None,  # private: served only through the members-only views
+    }
+else:
+    _ATTACHMENT_OPTIONS = {}
 STORAGES = {
     **globals().get(
         "STORAGES",
@@ -280,12 +302,7 @@ STORAGES = {
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         },
     ),
-    "attachments": {
-        "BACKEND": WEBNET_ATTACHMENT_STORAGE,
-        "OPTIONS": {"location": str(STATE_DIR / "attachments")}
-        if WEBNET_ATTACHMENT_STORAGE.endswith("FileSystemStorage")
-        else {},
-    },
+    "attachments": {"BACKEND": WEBNET_ATTACHMENT_STORAGE, "OPTIONS": _ATTACHMENT_OPTIONS},
 }
 
 SESSION_COOKIE_HTTPONLY = True

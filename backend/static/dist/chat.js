@@ -1,7 +1,9 @@
 // A room, live: hand-written (not built by esbuild), loaded by rooms/detail.html.
 // The page renders the stored history; the socket resumes after its last seq, so every message
 // shows once and in order (the server replays what a reconnect missed). Typing and read markers
-// ride the same socket. A refusal (4404: no longer a member) ends it for good.
+// ride the same socket; a read marker goes once a burst of messages has settled (the server
+// also coalesces and keeps only markers that move forward). A refusal (4404: no longer a
+// member) ends it for good.
 (function () {
   "use strict";
   function line(list, m) {
@@ -21,7 +23,15 @@
       var link = document.createElement("a");
       link.className = "ml-1 text-sky-700 hover:underline";
       link.href = a.url;
-      link.textContent = a.name;
+      if (a.thumbnail_url) {
+        var thumb = document.createElement("img");
+        thumb.className = "mt-1 block max-h-48 rounded border border-slate-200";
+        thumb.src = a.thumbnail_url;
+        thumb.alt = a.name;
+        thumb.loading = "lazy";
+        link.append(thumb);
+      }
+      link.append(document.createTextNode(a.name));
       item.append(link);
     });
     if (!existing) list.append(item);
@@ -37,6 +47,26 @@
     var socket = null;
     var lastTyping = 0;
     var typingTimer = null;
+    var readSent = 0;
+    var readTimer = null;
+    var readDue = 0;
+    var READ_QUIET_MS = 1000; // a marker once no message came for this long…
+    var READ_MAX_WAIT_MS = 5000; // …or this long after the first unread one, in a steady stream
+    function sendRead() {
+      readTimer = null;
+      readDue = 0;
+      if (afterSeq <= readSent || document.visibilityState !== "visible") return;
+      if (!socket || socket.readyState !== WebSocket.OPEN) return;
+      readSent = afterSeq;
+      socket.send(JSON.stringify({ type: "read", seq: afterSeq }));
+    }
+    function scheduleRead() {
+      var now = Date.now();
+      if (!readDue) readDue = now + READ_MAX_WAIT_MS;
+      clearTimeout(readTimer);
+      readTimer = setTimeout(sendRead, Math.max(0, Math.min(READ_QUIET_MS, readDue - now)));
+    }
+    document.addEventListener("visibilitychange", scheduleRead);
     function connect(delay) {
       var scheme = location.protocol === "https:" ? "wss://" : "ws://";
       socket = new WebSocket(scheme + location.host + "/ws/chat/" + room + "/?after_seq=" + afterSeq);
@@ -45,7 +75,7 @@
         var data = JSON.parse(event.data);
         if (data.type === "messages") {
           data.messages.forEach(function (m) { if (m.seq > afterSeq) { afterSeq = m.seq; line(list, m); } });
-          if (document.visibilityState === "visible") socket.send(JSON.stringify({ type: "read", seq: afterSeq }));
+          scheduleRead();
         } else if (data.type === "update") {
           line(list, data.message);
         } else if (data.type === "typing") {

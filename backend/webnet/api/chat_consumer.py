@@ -12,8 +12,9 @@ writer never waits on a lock; reads (admission on connect, replay, the watcher) 
 so reconnects do not queue in front of messages. A plain message is broadcast by the socket
 itself once stored, from the event loop: the database thread never waits for a broadcast.
 
-Replay works like the job log: join the room's group, send the stored messages after `after_seq`,
-then forward broadcasts, skipping seqs already sent and refilling from the database when a
+Replay works like the job log: join the room's group, send the stored messages after `after_seq`
+and an `update` for each older message edited or deleted since (`Message.changed_seq`), then
+forward broadcasts, skipping seqs already sent and refilling from the database when a
 broadcast reveals a gap. With the in-memory layer other processes' posts never arrive as
 broadcasts, so one watcher per process reads the `last_seq` of every room with an open socket
 (one query per WEBNET_WS_POLL_SECONDS, however many sockets) and tells a room's sockets when it
@@ -120,6 +121,7 @@ watcher = RoomWatcher()
 
 
 _stored = _on_pool(rooms.messages_after)
+_changed = _on_pool(rooms.changes_after)
 
 
 @contextmanager
@@ -138,11 +140,17 @@ def _errors(exc: ValidationError) -> dict[str, Any]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
 
 
+READ_COALESCE_SECONDS = 0.3
+
+
 class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     room: Room | None = None
     admission: rooms.Admission
     sent_seq = 0
     watched: int | None = None
+    read_seq = 0  # the marker as last stored from this socket
+    pending_read = 0  # the furthest read frame not stored yet
+    read_timer: asyncio.Task | None = None
 
     async def connect(self) -> None:
         with _as_request(self.scope):
@@ -157,11 +165,11 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             await self.revoke(CLOSE_NOT_FOUND, "Room not found.")
             return
         self.user, self.admission, self.room = user, admission, admission.room
-        self.sent_seq = _query_int(self.scope, "after_seq")
+        after_seq = max(_query_int(self.scope, "after_seq"), 0)
         self.group = rooms.chat_group(self.room.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self._replay()
+        await self._resume(after_seq)
         if isinstance(self.channel_layer, InMemoryChannelLayer):
             self.watched = self.room.pk
             watcher.watch(self.room.pk, self.sent_seq)
@@ -175,6 +183,20 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         if handler is None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
+
+    async def _resume(self, after_seq: int) -> None:
+        """What a client that holds everything up to `after_seq` missed: the messages after it,
+        then an `update` for each older message edited or deleted since (no message twice)."""
+        self.sent_seq = after_seq
+        await self._replay()
+        above = 0
+        while True:
+            batch = await _changed(self.room, after_seq, above)
+            for message in batch:
+                await self.send_json({"type": "update", "message": message})
+            if len(batch) < rooms.REPLAY_BATCH:
+                return
+            above = batch[-1]["seq"]
 
     async def _replay(self) -> None:
         while True:
@@ -222,8 +244,7 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
                 self.group, {"type": "chat.typing", "user": self.user.get_username()}
             )
         elif kind == "resume" and isinstance(content.get("after_seq"), int):
-            self.sent_seq = max(content["after_seq"], 0)
-            await self._replay()
+            await self._resume(max(content["after_seq"], 0))
 
     async def _send_message(self, body: Any) -> None:
         try:
@@ -238,12 +259,40 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             await broadcasts.send(self.group, {"type": "chat.message", "message": wire})
 
     async def _read(self, seq: int) -> None:
-        try:
-            await _mark_read(self.admission, seq)
-        except PermissionDenied:
+        """Read markers coalesce: a frame that does not move past the stored or pending marker
+        costs nothing, and a burst is stored once, READ_COALESCE_SECONDS after its first frame
+        (the timer sends this socket a `read.flush` event, so the write runs in turn with the
+        frames, never beside them)."""
+        if seq <= max(self.read_seq, self.pending_read):
+            return
+        self.pending_read = seq
+        if self.read_timer is None:
+            self.read_timer = asyncio.create_task(self._read_later())
+
+    async def _read_later(self) -> None:
+        await asyncio.sleep(READ_COALESCE_SECONDS)
+        await self.channel_layer.send(self.channel_name, {"type": "read.flush"})
+
+    async def read_flush(self, event: dict[str, Any]) -> None:
+        self.read_timer = None
+        if self.pending_read and not await self._store_read():
             await self._refused()
 
+    async def _store_read(self) -> bool:
+        """Store the pending marker; False when the user is no longer a member."""
+        seq, self.pending_read = self.pending_read, 0
+        try:
+            self.read_seq = max(self.read_seq, await _mark_read(self.admission, seq))
+        except PermissionDenied:
+            return False
+        return True
+
     async def disconnect(self, code: int) -> None:
+        if self.read_timer is not None:
+            self.read_timer.cancel()
+            self.read_timer = None
+        if self.pending_read:  # a burst the client sent just before leaving
+            await self._store_read()
         if self.watched is not None:
             watcher.unwatch(self.watched)
             self.watched = None

@@ -2,7 +2,8 @@
 
 The list is incidents.rooms.visible_rooms (the gate and membership), so a room the user is not
 in answers 404 like one of another customer. Live traffic is the socket (/ws/chat/<id>/); this
-is the same data for scripts and for catching up (`messages/?after_seq=N`).
+is the same data for scripts and for catching up (`messages/?after_seq=N`, then
+`changes/?after_seq=N` for the older messages edited or deleted since).
 """
 
 from typing import Any
@@ -105,7 +106,7 @@ class RoomViewSet(
     search_fields = ["name"]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     # Talking and membership are checked by the services (room membership, not only the role).
-    permission_actions = {"messages": "view", "members": "view"}
+    permission_actions = {"messages": "view", "changes": "view", "members": "view"}
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return (
@@ -158,6 +159,25 @@ class RoomViewSet(
             raise _field_errors(exc) from exc
         message = Message.objects.prefetch_related("attachments").get(pk=message.pk)
         return Response(rooms.message_wire(message), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("after_seq", OpenApiTypes.INT),
+            OpenApiParameter("above_seq", OpenApiTypes.INT),
+        ],
+        responses={200: serializers.ListSerializer(child=MessageWire)},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def changes(self, request: Request, pk: str | None = None) -> Response:
+        """Catching up after `after_seq`, the older half: messages up to it edited or deleted
+        since, in their current state (`messages/?after_seq=` gives the newer ones); up to 500
+        in seq order, the next page from `above_seq` (the last seq of this one)."""
+        room = self.get_object()
+        after, above = (
+            max(parse_int(request.query_params.get(name, "0")) or 0, 0)
+            for name in ("after_seq", "above_seq")
+        )
+        return Response(rooms.changes_after(room, after, above))
 
     @extend_schema(request=MemberSerializer, responses={204: None})
     @action(detail=True, methods=["post", "delete"])

@@ -2,9 +2,9 @@
 
 A file's type must be on the allow-list and agree with its name's extension (a `.png` that says
 `text/html` is refused), so the download view can serve it with that type and `nosniff`.
-Files go to the `attachments` storage (settings.STORAGES): the state directory, or any storage
-backend named by WEBNET_ATTACHMENT_STORAGE. No thumbnails are made: Pillow is not a dependency,
-so images are shown scaled by the browser from the same members-only URL.
+An image must decode as its type and gets a thumbnail (incidents.thumbnails), served like the
+file itself. Files go to the `attachments` storage (settings.STORAGES): the state directory, an
+S3-compatible bucket, or any storage backend named by WEBNET_ATTACHMENT_STORAGE.
 """
 
 import mimetypes
@@ -17,6 +17,7 @@ from django.db import transaction
 
 from webnet.incidents.models import Attachment, Message, Room
 from webnet.incidents.rooms import announce, message_wire, post_message, visible_rooms
+from webnet.incidents.thumbnails import make_thumbnail
 
 ALLOWED_TYPES = frozenset(
     {
@@ -50,11 +51,13 @@ def check_upload(upload: UploadedFile) -> str:
 def attach(actor: Any, room: Room, upload: UploadedFile, caption: str = "") -> Message:
     """A message carrying one file (the caption may be empty)."""
     content_type = check_upload(upload)
+    thumbnail = make_thumbnail(upload, content_type)  # refuses an image that does not decode
     message = post_message(actor, room, caption, allow_empty=True, broadcast=False)
     Attachment.objects.create(
         customer_id=room.customer_id,
         message=message,
         file=upload,
+        thumbnail=thumbnail,
         name=(upload.name or "file")[:200],
         content_type=content_type,
         size=upload.size or 0,

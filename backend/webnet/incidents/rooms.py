@@ -172,6 +172,7 @@ def message_wire(
                 "size": a.size,
                 "content_type": a.content_type,
                 "url": f"/rooms/attachments/{a.pk}/",
+                "thumbnail_url": f"/rooms/attachments/{a.pk}/thumbnail/" if a.thumbnail else None,
             }
             for a in (message.attachments.all() if attachments is None else attachments)
         ]
@@ -192,27 +193,57 @@ def messages_after(room: Room, after_seq: int, limit: int = REPLAY_BATCH) -> lis
     return [message_wire(row) for row in rows]
 
 
+def changes_after(
+    room: Room, after_seq: int, above_seq: int = 0, limit: int = REPLAY_BATCH
+) -> list[dict[str, Any]]:
+    """Messages a client resuming after `after_seq` holds in an older state: seq ≤ after_seq,
+    edited or deleted since (changed_seq > after_seq), in seq order from `above_seq` (at most
+    `limit`); each once, in its current state (a deleted body is not sent)."""
+    rows = (
+        Message.objects.for_customer(room.customer_id)
+        .filter(room=room, changed_seq__gt=after_seq, seq__gt=above_seq, seq__lte=after_seq)
+        .select_related("author")
+        .prefetch_related("attachments")
+        .order_by("seq")[:limit]
+    )
+    return [message_wire(row) for row in rows]
+
+
 def announce(room_id: int, kind: str, payload: dict[str, Any]) -> None:
     """Tell the room's sockets after commit (a lost broadcast is refilled from `after_seq`)."""
     message = {"type": kind, **payload}
     transaction.on_commit(lambda: broadcasts.send_sync(chat_group(room_id), message))
 
 
-def _next_seq(room_id: int) -> int:
-    """The room's counter moved by one in a single UPDATE … RETURNING: the statement takes the
+def _advance_seq(room_id: int, step: int) -> int:
+    """The room's counter moved by `step` in a single UPDATE … RETURNING: the statement takes the
     room's row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE), so writers of one room
-    queue there and each reads back the value its own change made."""
+    queue there and each reads back the value its own change made (step 0: the lock and the
+    current value, for a change that takes no seq of its own)."""
     quote = connection.ops.quote_name
     table, pk = quote(Room._meta.db_table), quote(str(Room._meta.pk.column))  # type: ignore[union-attr]
     counter = quote(str(Room._meta.get_field("last_seq").column))
-    # Identifiers come from the model, the value is a parameter.
-    sql = f"UPDATE {table} SET {counter} = {counter} + 1 WHERE {pk} = %s RETURNING {counter}"  # noqa: S608
+    # Identifiers come from the model, the values are parameters.
+    sql = f"UPDATE {table} SET {counter} = {counter} + %s WHERE {pk} = %s RETURNING {counter}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [room_id])
+        cursor.execute(sql, [step, room_id])
         row = cursor.fetchone()
     if row is None:  # deleted since it was checked
         raise PermissionDenied("You are not a member of this room.")
     return int(row[0])
+
+
+def _next_seq(room_id: int) -> int:
+    return _advance_seq(room_id, 1)
+
+
+def _change_seq(room_id: int) -> int:
+    """The stamp of an edit or delete: the seq the next message will take, read under the lock
+    that assigns seqs. A client holding that message got the change (live, or replayed when it
+    connected after the change); one holding less may not have, so it is replayed to it — at
+    least once: a client whose cursor is exactly the seq before the stamp may have seen it live
+    (an update is idempotent: it replaces the message by seq)."""
+    return _advance_seq(room_id, 0) + 1
 
 
 def _store(room: Room, kind: str, author: Any, body: str) -> Message:
@@ -344,54 +375,56 @@ def post_system(room: Room, body: str, actor: Any = None) -> Message:
     return message
 
 
-def _changeable(actor: Any, message: Message) -> None:
+def _changeable(actor: Any, message: Message) -> int:
+    """The change's stamp (`_change_seq`, so the room is locked first and the message re-read
+    under that lock: an edit racing a delete sees it), once the actor may change it."""
+    stamp = _change_seq(message.room_id)
+    message.refresh_from_db()
     require_member(actor, message.room)
     if message.kind != MessageKind.USER or message.deleted_at:
         raise ValidationError({"message": "This message cannot be changed."})
+    return stamp
+
+
+def _revise(actor: Any, message: Message, action: str, stamp: int, body: str | None) -> Message:
+    """Keep the previous body as an encrypted revision, store the new one (None: deleted),
+    leave an audit trace (the seq, never the text) and tell the room."""
+    MessageRevision.objects.create(
+        customer_id=message.customer_id,
+        message=message,
+        action=action,
+        actor=actor,
+        previous_encrypted=message.body_encrypted,
+    )
+    stamped = "edited_at" if body is not None else "deleted_at"
+    setattr(message, stamped, timezone.now())
+    message.body_encrypted = crypto.encrypt(body) if body is not None else ""
+    message.changed_seq = stamp
+    message.save(update_fields=["body_encrypted", stamped, "changed_seq"])
+    audit.record(f"message.{action}", actor=actor, customer_id=message.customer_id,
+                 obj=message.room, changes={"seq": message.seq})  # fmt: skip
+    announce(message.room_id, "chat.update", {"message": message_wire(message)})
+    return message
 
 
 @transaction.atomic
 def edit_message(actor: Any, message: Message, body: Any) -> Message:
     text = _clean_body(body)
-    _changeable(actor, message)
+    stamp = _changeable(actor, message)
     if message.author_id != actor.pk:
         raise PermissionDenied("Only the author edits a message.")
-    MessageRevision.objects.create(
-        customer_id=message.customer_id,
-        message=message,
-        action=RevisionAction.EDIT,
-        actor=actor,
-        previous_encrypted=message.body_encrypted,
-    )
-    message.body_encrypted = crypto.encrypt(text)
-    message.edited_at = timezone.now()
-    message.save(update_fields=["body_encrypted", "edited_at"])
-    announce(message.room_id, "chat.update", {"message": message_wire(message)})
-    return message
+    return _revise(actor, message, RevisionAction.EDIT, stamp, text)
 
 
 @transaction.atomic
 def delete_message(actor: Any, message: Message) -> Message:
     """The body leaves the message; the revision keeps it (encrypted) with who deleted it."""
-    _changeable(actor, message)
+    stamp = _changeable(actor, message)
     if message.author_id != actor.pk and not access.can(
         actor, "message", "moderate", message.customer_id
     ):
         raise PermissionDenied("Only the author (or an admin) deletes a message.")
-    MessageRevision.objects.create(
-        customer_id=message.customer_id,
-        message=message,
-        action=RevisionAction.DELETE,
-        actor=actor,
-        previous_encrypted=message.body_encrypted,
-    )
-    message.body_encrypted = ""
-    message.deleted_at = timezone.now()
-    message.save(update_fields=["body_encrypted", "deleted_at"])
-    audit.record("message.delete", actor=actor, customer_id=message.customer_id, obj=message.room,
-                 changes={"seq": message.seq})  # fmt: skip
-    announce(message.room_id, "chat.update", {"message": message_wire(message)})
-    return message
+    return _revise(actor, message, RevisionAction.DELETE, stamp, None)
 
 
 @transaction.atomic
@@ -403,8 +436,8 @@ def mark_read(actor: Any, room: Room, seq: int, admission: Admission | None = No
     marker, _ = ReadMarker.objects.get_or_create(
         room=room, user=actor, defaults={"customer_id": room.customer_id}
     )
-    if seq > marker.seq:
-        ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq)
+    # one conditional UPDATE: of two sockets of the same user racing, only the further moves it
+    if seq > marker.seq and ReadMarker.objects.filter(pk=marker.pk, seq__lt=seq).update(seq=seq):
         marker.seq = seq
         announce(room.pk, "chat.read", {"user": actor.get_username(), "seq": seq})
     return marker.seq

@@ -14,6 +14,7 @@ from webnet.core.numbers import parse_int
 from webnet.customers.models import Membership
 from webnet.incidents import attachments, rooms, timeline
 from webnet.incidents.models import Incident, RoomKind
+from webnet.incidents.thumbnails import THUMBNAIL_TYPE
 from webnet.ui.crud import active_customer, scoped
 from webnet.ui.errors import get_or_404
 
@@ -105,24 +106,38 @@ def room_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("ui:room_detail", args=[room.pk]))
 
 
-@login_required
-def attachment_download(request: HttpRequest, pk: int) -> HttpResponse:
-    """Members only (404 for anyone else); images inline, everything else as a download."""
+def _serve(request: HttpRequest, pk: int, *, thumbnail: bool) -> FileResponse:
+    """An attachment's file or thumbnail, to members only (404 for anyone else and for a file
+    gone from the store); images inline, everything else as a download, sandboxed either way."""
     attachment = attachments.attachment_for(request.user, pk)
     if attachment is None:
         raise Http404("No attachment here.")
+    stored = attachment.thumbnail if thumbnail else attachment.file
+    if not stored:  # a file that is not an image has no thumbnail
+        raise Http404("No attachment here.")
     try:
-        handle = attachment.file.open("rb")
+        handle = stored.open("rb")
     except (FileNotFoundError, PermissionDenied) as exc:
         raise Http404("No attachment here.") from exc
+    content_type = THUMBNAIL_TYPE if thumbnail else attachment.content_type
     response = FileResponse(
         handle,
-        content_type=attachment.content_type,
-        as_attachment=not attachment.content_type.startswith("image/"),
+        content_type=content_type,
+        as_attachment=not content_type.startswith("image/"),
         filename=attachment.name,
     )
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    return _serve(request, pk, thumbnail=False)
+
+
+@login_required
+def attachment_thumbnail(request: HttpRequest, pk: int) -> FileResponse:
+    return _serve(request, pk, thumbnail=True)
 
 
 @login_required

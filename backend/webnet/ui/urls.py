@@ -112,6 +112,11 @@ urlpatterns = [
     path("rooms/<int:pk>/members/remove/", rooms.room_remove_member, name="room_remove_member"),
     path("rooms/<int:pk>/upload/", rooms.room_upload, name="room_upload"),
     path("rooms/attachments/<int:pk>/", rooms.attachment_download, name="attachment_download"),
+    path(
+        "rooms/attachments/<int:pk>/thumbnail/",
+        rooms.attachment_thumbnail,
+        name="attachment_thumbnail",
+    ),
     path("alarms/", alarms.alarm_console, name="alarm_console"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/open/", incidents.incident_open, name="incident_open"),

@@ -5,12 +5,16 @@ names). Messages carry a per-room `seq` — the room's `last_seq` counter, moved
 concurrent writers queue on the room row — so a client resumes by `after_seq` with no gap and no
 duplicate. Bodies are encrypted with the key ring (core.crypto), never stored in clear; an edit or
 a delete keeps the previous body as an encrypted `MessageRevision`, and a deleted message keeps
-only its seq and who deleted it.
+only its seq and who deleted it. Each change stamps `changed_seq`, so a client resuming after a
+seq also learns of the older messages changed while it was away.
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils.functional import LazyObject
 
 from webnet.core import crypto
 from webnet.core.models import CustomerOwned
@@ -85,12 +89,17 @@ class Message(CustomerOwned):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The seq the room's next message would take when this one was last edited or deleted
+    # (0: never changed), read under the room lock that assigns seqs: a client resuming after
+    # seq N missed exactly the changes with changed_seq > N (rooms.changes_after).
+    changed_seq = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["room", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["room", "seq"], name="unique_room_message_seq"),
         ]
+        indexes = [models.Index(fields=["room", "changed_seq"], name="message_room_changed")]
 
     @property
     def body(self) -> str:
@@ -135,9 +144,20 @@ class ReadMarker(CustomerOwned):
         ]
 
 
+class _AttachmentStorage(LazyObject):
+    """settings.STORAGES["attachments"], looked up at each use rather than once at import (a
+    FileField keeps the storage it was given): a changed STORAGES (a test) is followed."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["attachments"]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(storages["attachments"], name)
+
+
 def attachment_storage():  # type: ignore[no-untyped-def]
     """The `attachments` storage of settings.STORAGES (state directory, or S3-compatible)."""
-    return storages["attachments"]
+    return _AttachmentStorage()
 
 
 class Attachment(CustomerOwned):
@@ -145,6 +165,10 @@ class Attachment(CustomerOwned):
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(storage=attachment_storage, upload_to="chat/%Y/%m/", max_length=300)
+    # A bounded WebP of an image, made on upload (incidents.thumbnails); empty for other files.
+    thumbnail = models.FileField(
+        storage=attachment_storage, upload_to="chat/thumbs/%Y/%m/", max_length=300, blank=True
+    )
     name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

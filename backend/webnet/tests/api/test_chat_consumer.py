@@ -4,6 +4,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from webnet.api import chat_consumer
 from webnet.asgi import application
 from webnet.incidents import rooms
 from webnet.incidents.models import RoomMember
@@ -110,3 +111,98 @@ async def test_a_message_stored_by_another_process_reaches_the_socket(settings) 
     (got,) = (await _frames(ws, "messages"))["messages"]
     assert (got["seq"], got["body"]) == (1, "from afar")
     await ws.disconnect()
+
+
+async def _updates(ws) -> list[dict]:  # type: ignore[no-untyped-def]
+    """The `update` frames until the socket falls quiet (read and typing frames skipped)."""
+    found = []
+    while not await ws.receive_nothing(timeout=0.5):
+        frame = await ws.receive_json_from(timeout=10)
+        if frame["type"] == "update":
+            found.append(frame["message"])
+    return found
+
+
+async def test_a_reconnect_learns_of_edits_and_deletes_it_missed_once_each() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    post = database_sync_to_async(rooms.post_message)
+    edit, delete = (database_sync_to_async(rooms.edit_message),
+                    database_sync_to_async(rooms.delete_message))  # fmt: skip
+    m1 = await post(operator, room, "m1")
+    await edit(operator, m1, "m1 seen edited")  # before m2: seen by whoever holds m2
+    m2, m3 = [await post(operator, room, f"m{i}") for i in (2, 3)]
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    assert [m["seq"] for m in (await _frames(ws, "messages"))["messages"]] == [1, 2, 3]
+    await ws.disconnect()
+    # when, while the viewer is away, older messages change (one twice) and a new one comes
+    await edit(operator, m2, "m2 edited")
+    await edit(operator, m2, "m2 edited again")
+    await delete(operator, m3)
+    m4 = await post(operator, room, "m4")
+    await edit(operator, m4, "m4 edited")
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=3", viewer)
+    # then the missed message comes in its current state, then one update per changed message
+    (new,) = (await _frames(ws, "messages"))["messages"]
+    assert (new["seq"], new["body"], new["edited"]) == (4, "m4 edited", True)
+    changed = await _updates(ws)
+    assert [(m["seq"], m["body"], m["deleted"]) for m in changed] == [
+        (2, "m2 edited again", False),
+        (3, "", True),
+    ]
+    assert changed[1]["attachments"] == []
+    await ws.disconnect()
+    # and a client holding a later message is told nothing again (one holding only m4 would
+    # get m4's edit once more: it was made before m5 existed, seen or not, see _change_seq)
+    await post(operator, room, "m5")
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=5", viewer)
+    assert await _updates(ws) == []
+    await ws.send_json_to({"type": "resume", "after_seq": 2})
+    assert [m["seq"] for m in (await _frames(ws, "messages"))["messages"]] == [3, 4, 5]
+    assert [m["seq"] for m in await _updates(ws)] == [2]  # not m1: changed before m2 existed
+    await ws.disconnect()
+
+
+async def test_an_edit_with_no_message_after_it_still_reaches_a_reconnect() -> None:
+    """The stamp is the next seq, so an edit made right after the client's last message is
+    replayed (a stamp of the current seq would look already seen)."""
+    room, operator, viewer, _, _ = await _setup()
+    message = await database_sync_to_async(rooms.post_message)(operator, room, "only")
+    await database_sync_to_async(rooms.edit_message)(operator, message, "only, edited")
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=1", viewer)
+    assert [(m["seq"], m["body"]) for m in await _updates(ws)] == [(1, "only, edited")]
+    await ws.disconnect()
+
+
+async def test_a_burst_of_read_markers_is_stored_once_and_never_goes_back(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # a window wide enough that the whole burst lands in it on a loaded machine
+    monkeypatch.setattr(chat_consumer, "READ_COALESCE_SECONDS", 2.0)
+    room, operator, viewer, _, _ = await _setup()
+    for i in range(1, 11):
+        await database_sync_to_async(rooms.post_message)(operator, room, f"m{i}")
+    a, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=10", operator)
+    b, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=10", viewer)
+    # when the viewer's client sends a marker per message, and a stale one after them
+    for seq in [*range(1, 11), 4]:
+        await b.send_json_to({"type": "read", "seq": seq})
+    # then the room hears of one marker, the furthest, and the stored one is that
+    assert await _frames(a, "read") == {"type": "read", "user": viewer.username, "seq": 10}
+    assert await a.receive_nothing(timeout=1)
+    marker = database_sync_to_async(lambda: room.read_markers.get(user=viewer).seq)
+    assert await marker() == 10
+    await b.send_json_to({"type": "read", "seq": 3})
+    assert await a.receive_nothing(timeout=1)
+    assert await marker() == 10
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_a_read_marker_sent_just_before_leaving_is_kept() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    await database_sync_to_async(rooms.post_message)(operator, room, "m1")
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=1", viewer)
+    await ws.send_json_to({"type": "read", "seq": 1})
+    await ws.disconnect()
+    stored = await database_sync_to_async(
+        lambda: list(room.read_markers.values_list("user_id", "seq"))
+    )()
+    assert stored == [(viewer.pk, 1)]

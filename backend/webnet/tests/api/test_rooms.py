@@ -7,6 +7,7 @@ from django.test import Client
 from webnet.incidents import rooms
 from webnet.tests import factories as f
 from webnet.tests.conftest import World
+from webnet.tests.incidents.test_attachments import image_bytes
 
 
 def _browser(user) -> Client:  # type: ignore[no-untyped-def]
@@ -39,6 +40,28 @@ def test_only_members_list_and_read_a_room(world: World, room, api) -> None:  # 
         assert api(who).get(f"/api/v1/rooms/{room.pk}/messages/").status_code == 404
     got = api("viewer").get(f"/api/v1/rooms/{room.pk}/messages/?after_seq=0").json()
     assert [(m["seq"], m["body"]) for m in got] == [(1, "first")]
+
+
+@pytest.mark.django_db
+def test_catching_up_gets_the_new_messages_and_the_older_ones_changed(
+    world: World, room, api
+) -> None:  # type: ignore[no-untyped-def]
+    first, second = (rooms.post_message(world.operator, room, text) for text in ("a", "b"))
+    rooms.edit_message(world.operator, first, "a, edited")
+    rooms.delete_message(world.operator, second)
+    rooms.post_message(world.operator, room, "c")
+    url = f"/api/v1/rooms/{room.pk}/"
+    new = api("viewer").get(f"{url}messages/?after_seq=2").json()
+    changed = api("viewer").get(f"{url}changes/?after_seq=2").json()
+    assert [(m["seq"], m["body"]) for m in new] == [(3, "c")]
+    assert [(m["seq"], m["body"], m["deleted"]) for m in changed] == [
+        (1, "a, edited", False),
+        (2, "", True),
+    ]
+    assert api("viewer").get(f"{url}changes/?after_seq=2&above_seq=1").json()[0]["seq"] == 2
+    assert api("viewer").get(f"{url}changes/?after_seq=3").json() == []
+    for who in ("admin", "outsider"):  # not in the room / another customer
+        assert api(who).get(f"{url}changes/?after_seq=0").status_code == 404
 
 
 @pytest.mark.django_db
@@ -76,15 +99,19 @@ def test_direct_thread_needs_one_other_user(world: World, api) -> None:
 @pytest.mark.django_db
 def test_attachments_upload_and_download_for_members_only(world: World, room, api) -> None:  # type: ignore[no-untyped-def]
     url = f"/api/v1/rooms/{room.pk}/messages/"
-    png = SimpleUploadedFile("graph.png", b"\x89PNG fake", content_type="image/png")
+    content = image_bytes((64, 64), "PNG")
+    png = SimpleUploadedFile("graph.png", content, content_type="image/png")
     created = api("viewer").post(url, {"file": png, "body": "look"}, format="multipart")
     assert created.status_code == 201
     (attachment,) = created.json()["attachments"]
+    assert attachment["thumbnail_url"] == f"{attachment['url']}thumbnail/"
     html = SimpleUploadedFile("x.html", b"<script>", content_type="text/html")
-    refused = api("viewer").post(url, {"file": html}, format="multipart")
-    assert refused.status_code == 400 and "file" in refused.json()
+    fake = SimpleUploadedFile("graph.png", b"\x89PNG fake", content_type="image/png")
+    for upload in (html, fake):
+        refused = api("viewer").post(url, {"file": upload}, format="multipart")
+        assert refused.status_code == 400 and "file" in refused.json()
     response = _browser(world.operator).get(attachment["url"])
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
-    assert b"".join(response.streaming_content) == b"\x89PNG fake"
+    assert b"".join(response.streaming_content) == content
     for outsider in (world.admin, world.outsider, f.MembershipFactory(customer=world.b).user):
         assert _browser(outsider).get(attachment["url"]).status_code == 404

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 
+from webnet.core.models import AuditEvent
 from webnet.customers.models import Membership
 from webnet.incidents import attachments, rooms
 from webnet.incidents.models import Message, MessageRevision, RoomKind, RoomMember
@@ -76,6 +77,11 @@ def test_bodies_are_encrypted_at_rest_and_edits_and_deletes_leave_revisions() ->
     ]
     with pytest.raises(ValidationError):
         rooms.edit_message(viewer, message, "back")
+    audit = AuditEvent.objects.filter(action__startswith="message.").order_by("pk")
+    assert [(e.action, e.actor, e.changes) for e in audit] == [
+        ("message.edit", viewer, {"seq": message.seq}),
+        ("message.delete", viewer, {"seq": message.seq}),
+    ]  # a trace of who changed what, never the text
 
 
 @pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Browser: two members chat live in a room while a third, removed mid-session, is refused at
-the next send.
+the next send; a burst of messages is marked read once; an image arrives with its thumbnail.
 
 pytest-django's live server speaks no WebSocket; Daphne is started in a thread of the test
 process instead, on the same ASGI application and test database (Twisted's reactor runs once
@@ -10,8 +10,11 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from io import BytesIO
 
 import pytest
+from PIL import Image
+from playwright.sync_api import expect
 
 from webnet.customers.models import Role
 from webnet.incidents import rooms
@@ -20,6 +23,23 @@ from webnet.tests.ui.browsing import log_in
 from webnet.tests.ui.test_browser import browser  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
+
+# Counts the read markers the page sends (installed before the room's scripts run).
+COUNT_READS = """
+window.readMarkers = [];
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) {
+  const frame = JSON.parse(data);
+  if (frame.type === "read") window.readMarkers.push(frame.seq);
+  return send.call(this, data);
+};
+"""
+
+
+def _png(size: tuple[int, int]) -> bytes:
+    out = BytesIO()
+    Image.new("RGB", size, "teal").save(out, format="PNG")
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -60,6 +80,7 @@ def test_two_users_chat_live_and_a_removed_member_is_refused(
     pages = {
         name: log_in(browser, daphne_url, name) for name in ("room-op", "room-viewer", "room-third")
     }
+    pages["room-viewer"].add_init_script(COUNT_READS)
     for page in pages.values():
         page.goto(f"{daphne_url}/rooms/")
         page.click("text=core-outage")
@@ -73,6 +94,34 @@ def test_two_users_chat_live_and_a_removed_member_is_refused(
     viewer_page.fill("#chat-input", "on it")
     viewer_page.press("#chat-input", "Enter")
     op.wait_for_selector("#chat-messages >> text=on it")
+
+    # A burst of five messages (seq 3-7) is marked read once it settles, not once per message.
+    time.sleep(1.5)  # the markers of the first two messages went
+    before = len(viewer_page.evaluate("window.readMarkers"))
+    for i in range(1, 6):
+        op.fill("#chat-input", f"burst {i}")
+        op.press("#chat-input", "Enter")
+    viewer_page.wait_for_selector("#chat-messages >> text=burst 5")
+    time.sleep(1.5)
+    after = viewer_page.evaluate("window.readMarkers")[before:]
+    assert after and after[-1] == 7 and len(after) < 5 and after == sorted(set(after))
+
+    # An image comes with its thumbnail, live on the other page; a fake image is refused.
+    viewer_page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "shot.png", "mimeType": "image/png", "buffer": _png((640, 320))}],
+    )
+    viewer_page.click("button:has-text('Attach')")
+    for page in (op, viewer_page):  # live over the socket; in the page the upload led back to
+        expect(page.locator("#chat-messages img[alt='shot.png']")).to_have_js_property(
+            "naturalWidth", 320
+        )
+    viewer_page.set_input_files(
+        "input[type=file]",
+        files=[{"name": "fake.png", "mimeType": "image/png", "buffer": b"<svg onload=x>"}],
+    )
+    viewer_page.click("button:has-text('Attach')")
+    expect(viewer_page.get_by_text("not a readable image")).to_be_visible()
 
     # The operator removes the third member on the page (the test thread stays off the
     # database while Daphne's thread uses it: SQLite's shared in-memory test database locks).
