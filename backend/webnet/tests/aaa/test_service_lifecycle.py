@@ -8,43 +8,19 @@ BNG lists the subscriber affected, for its customer only.
 """
 
 import time
-from collections.abc import Iterator
 
-import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
 from webnet.aaa.models import CoaAttempt, RadAcct
-from webnet.lab.bng import BngOptions
 from webnet.subscribers.models import ServiceInstance
 from webnet.tests import factories
 from webnet.tests.aaa.bng import ThreadedBng
-from webnet.tests.aaa.conftest import free_udp_port
+from webnet.tests.aaa.conftest import BNG_ADDRESS
 from webnet.users.services import create_token
 
-BNG_ADDRESS = "127.0.0.9"
 PLAN_RATE = "20000k/100000k"  # Mikrotik-Rate-Limit: up/down as the NAS sees it
 FLOOR_RATE = "256k/256k"
-
-
-@pytest.fixture
-def bng(world, freeradius, settings) -> Iterator[ThreadedBng]:  # type: ignore[no-untyped-def]
-    settings.WEBNET_RADIUS_COA_TIMEOUT = 0.5
-    coa_port = free_udp_port()
-    factories.NasFactory(
-        customer=world.a, nasname=BNG_ADDRESS, secret=factories.CANARY, coa_port=coa_port
-    )
-    radius = freeradius()
-    options = BngOptions(
-        address=BNG_ADDRESS,
-        secret=factories.CANARY,
-        auth_port=radius.auth_port,
-        acct_port=radius.acct_port,
-        coa_port=coa_port,
-    )
-    threaded = ThreadedBng(options)
-    yield threaded
-    threaded.close()
 
 
 def _create_service(world) -> ServiceInstance:  # type: ignore[no-untyped-def]
