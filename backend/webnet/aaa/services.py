@@ -1,7 +1,7 @@
 """The NAS registry's writes and the operator's CoA/Disconnect, audited.
 
 A NAS secret arrives in plain text, is stored encrypted and never leaves again (the API shows
-`has_secret`); FreeRADIUS must be restarted (`manage.py radius`) to load a new or changed NAS.
+`has_secret`); the supervisor of `manage.py radius` restarts FreeRADIUS when the registry changed.
 """
 
 from collections.abc import Callable
