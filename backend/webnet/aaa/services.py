@@ -8,12 +8,23 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 
 from webnet.aaa import coa
 from webnet.aaa.models import CoaAttempt, Nas, RadAcct
 from webnet.core import audit, changes, crypto
 
 SECRET_CHARACTERS = set("".join(chr(c) for c in range(0x21, 0x7F)))
+# FreeRADIUS knows a client by its source address, so an address is one NAS platform-wide. The
+# error reads the same whoever holds the address: it must not tell that another customer does.
+ADDRESS_TAKEN = {"nasname": "This address cannot be registered as a NAS."}
+
+
+def address_taken(nasname: str, nas: Nas | None = None) -> bool:
+    """Whether another NAS, of any customer, has this source address (platform-wide on
+    purpose: the answer leaves this module only as ADDRESS_TAKEN)."""
+    others = Nas.objects.filter(nasname=nasname)
+    return (others.exclude(pk=nas.pk) if nas is not None else others).exists()
 
 
 def _clean_nas(nas: Nas | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -25,16 +36,34 @@ def _clean_nas(nas: Nas | None, data: dict[str, Any]) -> dict[str, Any]:
         data["secret_encrypted"] = crypto.encrypt(secret)
     elif nas is None or secret == "":
         raise ValidationError({"secret": "A NAS needs its RADIUS shared secret."})
+    if "nasname" in data and address_taken(data["nasname"], nas):
+        raise ValidationError(ADDRESS_TAKEN)
     return data
 
 
 def create_nas(actor: Any, data: dict[str, Any]) -> Nas:
-    return changes.create(actor, Nas, _clean_nas(None, dict(data)))
+    data = _clean_nas(None, dict(data))
+    try:
+        return changes.create(actor, Nas, data)
+    except IntegrityError:
+        _raced_for_address(data, None)
+        raise
 
 
 def update_nas(actor: Any, nas: Nas, data: dict[str, Any]) -> Nas:
     """A `secret` absent from `data` keeps the stored one."""
-    return changes.update(actor, nas, _clean_nas(nas, dict(data)))
+    data = _clean_nas(nas, dict(data))
+    try:
+        return changes.update(actor, nas, data)
+    except IntegrityError:
+        _raced_for_address(data, nas)
+        raise
+
+
+def _raced_for_address(data: dict[str, Any], nas: Nas | None) -> None:
+    """A concurrent registration won the address between the check and the insert."""
+    if "nasname" in data and address_taken(data["nasname"], nas):
+        raise ValidationError(ADDRESS_TAKEN) from None
 
 
 def send_coa(actor: Any, session: RadAcct, attributes: dict[str, str]) -> CoaAttempt:
