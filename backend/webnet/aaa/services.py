@@ -43,27 +43,24 @@ def _clean_nas(nas: Nas | None, data: dict[str, Any]) -> dict[str, Any]:
 
 def create_nas(actor: Any, data: dict[str, Any]) -> Nas:
     data = _clean_nas(None, dict(data))
-    try:
-        return changes.create(actor, Nas, data)
-    except IntegrityError:
-        _raced_for_address(data, None)
-        raise
+    return _saved(data, None, lambda: changes.create(actor, Nas, data))
 
 
 def update_nas(actor: Any, nas: Nas, data: dict[str, Any]) -> Nas:
     """A `secret` absent from `data` keeps the stored one."""
     data = _clean_nas(nas, dict(data))
+    return _saved(data, nas, lambda: changes.update(actor, nas, data))
+
+
+def _saved(data: dict[str, Any], nas: Nas | None, save: Callable[[], Nas]) -> Nas:
+    """`save()`, with a concurrent registration that won the address between the check and
+    the write answered as ADDRESS_TAKEN too."""
     try:
-        return changes.update(actor, nas, data)
+        return save()
     except IntegrityError:
-        _raced_for_address(data, nas)
+        if "nasname" in data and address_taken(data["nasname"], nas):
+            raise ValidationError(ADDRESS_TAKEN) from None
         raise
-
-
-def _raced_for_address(data: dict[str, Any], nas: Nas | None) -> None:
-    """A concurrent registration won the address between the check and the insert."""
-    if "nasname" in data and address_taken(data["nasname"], nas):
-        raise ValidationError(ADDRESS_TAKEN) from None
 
 
 def send_coa(actor: Any, session: RadAcct, attributes: dict[str, str]) -> CoaAttempt:

@@ -28,7 +28,7 @@ from webnet.notifications import outbox
 from webnet.subscribers import plan_builder, radius
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, ServicePlan
 
-LOGIN_MAX = ServiceInstance._meta.get_field("login").max_length
+LOGIN_MAX: int = ServiceInstance._meta.get_field("login").max_length or 128
 WEBHOOK_TOPICS = {
     "activate": "service.activated",
     "suspend": "service.suspended",

@@ -87,6 +87,18 @@ def freeradius(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[], 
         process.wait(timeout=10)
 
 
+def start_bng(radius: Radius, address: str, coa_port: int) -> ThreadedBng:
+    """The lab BNG at `address` (secret: the canary), on `radius`'s ports."""
+    options = BngOptions(
+        address=address,
+        secret=factories.CANARY,
+        auth_port=radius.auth_port,
+        acct_port=radius.acct_port,
+        coa_port=coa_port,
+    )
+    return ThreadedBng(options)
+
+
 @pytest.fixture
 def bng(world, freeradius, settings) -> Iterator[ThreadedBng]:  # type: ignore[no-untyped-def]
     """A NAS of customer A (secret: the canary) and the lab BNG on it, on a running FreeRADIUS."""
@@ -95,14 +107,6 @@ def bng(world, freeradius, settings) -> Iterator[ThreadedBng]:  # type: ignore[n
     factories.NasFactory(
         customer=world.a, nasname=BNG_ADDRESS, secret=factories.CANARY, coa_port=coa_port
     )
-    radius = freeradius()
-    options = BngOptions(
-        address=BNG_ADDRESS,
-        secret=factories.CANARY,
-        auth_port=radius.auth_port,
-        acct_port=radius.acct_port,
-        coa_port=coa_port,
-    )
-    threaded = ThreadedBng(options)
+    threaded = start_bng(freeradius(), BNG_ADDRESS, coa_port)
     yield threaded
     threaded.close()
