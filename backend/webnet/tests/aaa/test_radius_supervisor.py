@@ -1,6 +1,8 @@
 """`manage.py radius --background`: the supervised FreeRADIUS learns a NAS added, re-keyed or
 removed in webnet without a manual restart; radclient (freeradius-utils) is the NAS."""
 
+import os
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,6 +39,19 @@ def supervised(transactional_db, tmp_path, settings, monkeypatch) -> Iterator[Ra
         call_command("radius", "--stop")
 
 
+def _freeradius_pid(directory: Path) -> int:
+    """The freeradius the supervisor runs on `directory` (from /proc: it writes no PID file)."""
+    wanted = ["freeradius", "-f", "-d", str(directory)]
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().decode().split("\0")[:-1]
+        except (OSError, ValueError):
+            continue
+        if argv == wanted:
+            return int(entry.name)
+    raise AssertionError(f"no freeradius on {directory}")
+
+
 def _answer(radius: Radius, secret: str, want: str, seconds: float = 8.0) -> str:
     """radclient until it sees `want` (or time runs out); the last answer's summary."""
     deadline = time.monotonic() + seconds
@@ -70,6 +85,9 @@ def test_a_nas_added_changed_and_removed_in_webnet_reaches_freeradius(world, api
     assert admin.patch(url, {"secret": "second-2"}, format="json").status_code == 200
     assert _answer(supervised, "second-2", "Access-Accept") == "Access-Accept"
     assert _answer(supervised, "first-1", "no reply", seconds=1) == "no reply"
+    # when: FreeRADIUS itself dies; then: the supervisor starts it again
+    os.kill(_freeradius_pid(supervised.directory), signal.SIGKILL)
+    assert _answer(supervised, "second-2", "Access-Accept") == "Access-Accept"
     # when: the NAS is removed; then: FreeRADIUS forgets it
     assert admin.delete(url).status_code == 204
     assert _answer(supervised, "second-2", "no reply") == "no reply"
