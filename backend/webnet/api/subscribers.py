@@ -186,6 +186,18 @@ def _rows_response(view: Any, rows: list[dict[str, Any]], file_format: str, name
     return Response(rows)
 
 
+class AffectedFormat(serializers.Serializer):
+    file_format = serializers.ChoiceField(choices=["json", "csv"], default="json")
+
+
+def affected_response(view: Any, request: Request, services: Any, name: str) -> Any:
+    """An incident's or a window's customers affected, as JSON rows or the notice CSV."""
+    query = AffectedFormat(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    rows = [affected_service.affected_row(service) for service in services]
+    return _rows_response(view, rows, query.validated_data["file_format"], name)
+
+
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField()
     customer = CustomerField(required=False)
