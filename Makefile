@@ -73,7 +73,8 @@ dev-services-stop:
 	bash scripts/pg-redis.sh stop $(WEBNET_STATE_DIR)/services
 	rm -f $(SERVICES_ENV)
 
-# FreeRADIUS in the foreground on webnet's database, clients from the NAS registry (Ctrl-C stops).
+# FreeRADIUS in the foreground on webnet's database, clients from the NAS registry, restarted
+# when a NAS changes (Ctrl-C stops).
 radius: backend-install test-system-deps
 	$(SCALED) $(MANAGE) migrate --no-input && $(SCALED) $(MANAGE) radius
 

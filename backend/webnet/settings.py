@@ -224,6 +224,8 @@ WEBNET_RADIUS_COA_TRIES = env.int("WEBNET_RADIUS_COA_TRIES", default=3)
 WEBNET_RADIUS_INTERIM_SECONDS = env.int("WEBNET_RADIUS_INTERIM_SECONDS", default=300)
 # FreeRADIUS worker threads (= rlm_sql connections); 0: 4 on SQLite, 16 on PostgreSQL.
 WEBNET_RADIUS_THREADS = env.int("WEBNET_RADIUS_THREADS", default=0)
+# `manage.py radius`: seconds between NAS registry checks (a change restarts FreeRADIUS).
+WEBNET_RADIUS_POLL_SECONDS = env.float("WEBNET_RADIUS_POLL_SECONDS", default=2.0)
 WEBNET_RECEIVER_BUFFER = env.int("WEBNET_RECEIVER_BUFFER", default=8 * 1024 * 1024)
 
 # Browser SSH terminal.

@@ -76,7 +76,7 @@ def render(
     clients_conf = directory / "clients.conf"
     clients_conf.touch(mode=0o600)
     clients_conf.chmod(0o600)
-    clients_conf.write_text("".join(_client(client) for client in clients))
+    clients_conf.write_text("".join(client_block(client) for client in clients))
     (directory / "users").write_text(users)
     backend = _sql(database, threads) if database else "files {\n\tfilename = ${confdir}/users\n}\n"
     (directory / "radiusd.conf").write_text(
@@ -100,7 +100,8 @@ def default_threads(database: Database | None) -> int:
     return SQLITE_THREADS
 
 
-def _client(client: RadiusClient) -> str:
+def client_block(client: RadiusClient) -> str:
+    """One `client {...}` section of clients.conf."""
     return (
         f"client {client.name.replace(' ', '_')} {{\n"
         f"\tipaddr = {client.address}\n"

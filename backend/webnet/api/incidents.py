@@ -19,8 +19,10 @@ from webnet.alarms.models import Alarm
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
+from webnet.api.subscribers import AffectedFormat, affected_response
 from webnet.config_mgmt.plans import ChangePlan
 from webnet.devices.models import Device, DeviceGroup
+from webnet.incidents import affected as incident_affected
 from webnet.incidents import config, reports, services, sla
 from webnet.incidents.models import (
     EscalationChain,
@@ -212,6 +214,7 @@ class IncidentViewSet(
         "sla": "view",
         "escalation": "view",
         "report": "view",
+        "affected": "view",
     }
 
     def get_serializer_class(self):  # type: ignore[no-untyped-def]
@@ -343,6 +346,17 @@ class IncidentViewSet(
         response = StreamingHttpResponse(self._csv(iter(rows)), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="incident-report.csv"'
         return response
+
+    @extend_schema(
+        parameters=[AffectedFormat],
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def affected(self, request: Request, pk: str | None = None) -> Any:
+        """Customers affected: the live services behind the incident (CSV: the notice list)."""
+        incident = self.get_object()
+        services = incident_affected.by_incident(request.user, incident)
+        return affected_response(self, request, services, f"incident-{incident.number}-affected")
 
 
 class IncidentRuleSerializer(ScopedSerializer):

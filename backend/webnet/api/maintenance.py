@@ -22,6 +22,7 @@ from webnet.api.fields import ScopedRelatedField
 from webnet.api.filters import FilterSet
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.api.revocable_tokens import RevocableTokenSerializer, RevocableTokenViewSet
+from webnet.api.subscribers import AffectedFormat, affected_response
 from webnet.config_mgmt.plans import ChangePlan
 from webnet.devices.models import Device, DeviceGroup
 from webnet.locations.filters import NodeField
@@ -34,6 +35,7 @@ from webnet.maintenance.models import (
     MaintenanceWindow,
     ScheduledChange,
 )
+from webnet.subscribers.affected import by_window
 
 TIMED_FIELDS = ["starts_at", "ends_at", "time_zone", "rrule", "last_end"]
 
@@ -168,7 +170,7 @@ class MaintenanceWindowViewSet(ScopedModelViewSet):
     filterset_class = WindowFilter
     search_fields = ["name", "description"]
     ordering_fields = ["starts_at", "name", "status"]
-    permission_actions = {"end": "end"}
+    permission_actions = {"end": "end", "affected": "view"}
     create_service = staticmethod(services.save_timed)
     update_service = staticmethod(services.update_timed)
 
@@ -178,6 +180,17 @@ class MaintenanceWindowViewSet(ScopedModelViewSet):
         """End an active window now: its devices leave maintenance on the next alarm tick."""
         window = services.end_early(request.user, self.get_object())
         return Response(self.get_serializer(window).data)
+
+    @extend_schema(
+        parameters=[AffectedFormat],
+        responses={200: {"type": "array", "items": {"type": "object"}}},
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def affected(self, request: Request, pk: str | None = None) -> Any:
+        """Customers affected: the live services behind the window (CSV: the notice list)."""
+        window = self.get_object()
+        services = by_window(request.user, window)
+        return affected_response(self, request, services, f"maintenance-{window.pk}-affected")
 
 
 class FreezeWindowSerializer(TimedSerializer):

@@ -133,6 +133,9 @@ class ProvisioningPlanSerializer(serializers.ModelSerializer):
 class TransitionSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=Transition.choices)
     plan = ScopedRelatedField(ServicePlan, required=False, allow_null=True)
+    login = serializers.CharField(
+        required=False, help_text="reprovision only: the service's new RADIUS login"
+    )
 
 
 class TransitionResultSerializer(serializers.Serializer):
@@ -181,6 +184,18 @@ def _rows_response(view: Any, rows: list[dict[str, Any]], file_format: str, name
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     return Response(rows)
+
+
+class AffectedFormat(serializers.Serializer):
+    file_format = serializers.ChoiceField(choices=["json", "csv"], default="json")
+
+
+def affected_response(view: Any, request: Request, services: Any, name: str) -> Any:
+    """An incident's or a window's customers affected, as JSON rows or the notice CSV."""
+    query = AffectedFormat(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    rows = [affected_service.affected_row(service) for service in services]
+    return _rows_response(view, rows, query.validated_data["file_format"], name)
 
 
 class ImportRequestSerializer(serializers.Serializer):
@@ -285,7 +300,8 @@ class ServiceInstanceViewSet(ScopedModelViewSet):
     @extend_schema(request=TransitionSerializer, responses=TransitionResultSerializer)
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
-        """Activate, suspend, restore, change plan or terminate; a re-run changes nothing."""
+        """Activate, suspend, restore, change plan, terminate or reprovision (rewrite the RADIUS
+        rows, renaming the login if one is given); a re-run changes nothing."""
         service = self.get_object()
         form = TransitionSerializer(data=request.data, context=self.get_serializer_context())
         form.is_valid(raise_exception=True)
@@ -294,6 +310,7 @@ class ServiceInstanceViewSet(ScopedModelViewSet):
             service,
             form.validated_data["transition"],
             plan=form.validated_data.get("plan"),
+            login=form.validated_data.get("login"),
         )
         return Response(_result(pplan, changed))
 

@@ -4,7 +4,9 @@ No database, no network: the caller gathers plain facts and passes a `render(bod
 function for the device templates, so the builder is tested on its own and a plan is the same
 whoever builds it. The body never holds the login password: the check row carries
 PASSWORD_PLACEHOLDER, and `password_rev` (when the password last changed) enters the hash so a
-new password makes a new plan.
+new password makes a new plan. `reprovision` rewrites a live service's rows as the facts are now;
+when its login was renamed (`previous_login`), the old login's rows go and its sessions are
+disconnected so they authenticate again under the new one.
 """
 
 import hashlib
@@ -24,6 +26,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "restore": (frozenset({"suspended", "active"}), "active"),
     "change_plan": (frozenset({"active", "suspended", "pending"}), None),
     "terminate": (frozenset({"pending", "active", "suspended", "terminated"}), "terminated"),
+    "reprovision": (frozenset({"active", "suspended"}), None),
 }
 
 
@@ -54,6 +57,7 @@ class ServiceFacts:
     status: str = "pending"
     login: str = ""
     password_rev: str = ""
+    previous_login: str = ""  # reprovision: the login this one replaces
     port: str = ""
     onu_id: str = ""
     vlan: int | None = None
@@ -115,8 +119,20 @@ def radius_rows(service: ServiceFacts, status: str) -> dict[str, Any] | None:
     return {"login": service.login, "check": check, "reply": reply, "groups": []}
 
 
-def session_action(service: ServiceFacts, before: str, after: str) -> dict[str, Any] | None:
+def renamed_from(service: ServiceFacts) -> str:
+    """The login a reprovision replaces ("" when the login stays)."""
+    previous = service.previous_login
+    return previous if previous and previous != service.login else ""
+
+
+def session_action(
+    service: ServiceFacts, before: str, after: str, transition: str = ""
+) -> dict[str, Any] | None:
     """The CoA or Disconnect a live session needs after the transition (None: nothing)."""
+    if transition == "reprovision":
+        # Sessions under the old name hold nothing the new rows say: they log in again.
+        old = renamed_from(service)
+        return {"action": "disconnect", "login": old} if old else None
     if not service.login or after == "pending":
         return None
     blocked = after == "suspended" and service.plan.suspend_strategy == "block"
@@ -132,6 +148,7 @@ def template_context(service: ServiceFacts, status: str) -> dict[str, Any]:
     plan = service.plan
     data = asdict(service)
     data.pop("password_rev")
+    data.pop("previous_login")
     data["status"] = status
     data["vlan"] = service.vlan or plan.vlan
     data["ip_pool"] = service.ip_pool or plan.ip_pool
@@ -188,6 +205,7 @@ def build(
         "plan": service.plan.name,
         "radius": radius_rows(service, after),
         "device": device_lines(service, after, templates, render),
-        "session": session_action(service, service.status, after),
+        "session": session_action(service, service.status, after, transition),
+        "replaces_login": renamed_from(service) if transition == "reprovision" else "",
     }
     return body, content_hash(body, service.password_rev)

@@ -6,6 +6,8 @@ stores it, moves the service, writes the login's RADIUS rows, announces the chan
 commit, live sessions get their CoA or Disconnect. When the new plan hashes the same as the last
 one executed, nothing happens (a re-run, e.g. billing retrying a suspend). `advance()` confirms
 and commits the device change once its preview finished: the transition is the confirmation.
+`reprovision` with a new `login` renames the service's RADIUS user: the old login's rows go and
+the new ones are written in the same transaction, then the old login's sessions are disconnected.
 """
 
 from typing import Any
@@ -26,6 +28,7 @@ from webnet.notifications import outbox
 from webnet.subscribers import plan_builder, radius
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, ServicePlan
 
+LOGIN_MAX: int = ServiceInstance._meta.get_field("login").max_length or 128
 WEBHOOK_TOPICS = {
     "activate": "service.activated",
     "suspend": "service.suspended",
@@ -49,7 +52,9 @@ def plan_facts(plan: ServicePlan) -> plan_builder.PlanFacts:
     )
 
 
-def service_facts(service: ServiceInstance, plan: ServicePlan | None = None) -> Any:
+def service_facts(
+    service: ServiceInstance, plan: ServicePlan | None = None, previous_login: str = ""
+) -> Any:
     changed = service.password_changed_at
     return plan_builder.ServiceFacts(
         service_id=service.pk,
@@ -58,6 +63,7 @@ def service_facts(service: ServiceInstance, plan: ServicePlan | None = None) -> 
         plan=plan_facts(plan or service.plan),
         status=service.status,
         login=service.login,
+        previous_login=previous_login,
         password_rev=changed.isoformat() if changed else "",
         port=service.port,
         onu_id=service.onu_id,
@@ -72,7 +78,10 @@ def _templates(plan: ServicePlan, platform: str) -> list[ConfigTemplate]:
 
 
 def build_plan(
-    service: ServiceInstance, transition: str, plan: ServicePlan | None = None
+    service: ServiceInstance,
+    transition: str,
+    plan: ServicePlan | None = None,
+    previous_login: str = "",
 ) -> tuple[dict[str, Any], str]:
     """The body and hash `transition` would produce now (field errors for impossible ones)."""
     chosen = plan or service.plan
@@ -81,7 +90,7 @@ def build_plan(
     base.pop("variables", None)
     try:
         return plan_builder.build(
-            service_facts(service, chosen),
+            service_facts(service, chosen, previous_login),
             transition,
             templates=[t.body for t in _templates(chosen, device.platform)],
             render=lambda body, context: render_text(body, {**base, **context}),
@@ -129,13 +138,18 @@ def _announce(service: ServiceInstance, transition: str, pplan: ProvisioningPlan
 
 
 def transition(
-    actor: Any, service: ServiceInstance, name: str, *, plan: ServicePlan | None = None
+    actor: Any,
+    service: ServiceInstance,
+    name: str,
+    *,
+    plan: ServicePlan | None = None,
+    login: str | None = None,
 ) -> tuple[ProvisioningPlan, bool]:
     """Run transition `name`; (its plan, True) or (the last executed plan, False) on a re-run.
 
     The rows, the service and the webhook commit together; the CoA/Disconnect goes out after
     the commit (the NAS must find the new rows) and its answers are stored on the plan."""
-    pplan, created = _transition(actor, service, name, plan)
+    pplan, created = _transition(actor, service, name, plan, login)
     if created and pplan.body.get("session"):
         sessions = radius.send(pplan.service, pplan.body["session"])
         pplan.outcome = {**pplan.outcome, "sessions": sessions}
@@ -143,9 +157,22 @@ def transition(
     return pplan, created
 
 
+def check_login(service: ServiceInstance, login: str) -> None:
+    """Field errors for a login the service cannot be renamed to."""
+    if not login.strip() or len(login) > LOGIN_MAX:
+        raise ValidationError({"login": f"Give a login of 1-{LOGIN_MAX} characters."})
+    taken = ServiceInstance.objects.for_customer(service.customer_id).filter(login=login)
+    if taken.exclude(pk=service.pk).exists():
+        raise ValidationError({"login": "Another service already uses this login."})
+
+
 @transaction.atomic
 def _transition(
-    actor: Any, service: ServiceInstance, name: str, plan: ServicePlan | None
+    actor: Any,
+    service: ServiceInstance,
+    name: str,
+    plan: ServicePlan | None,
+    login: str | None = None,
 ) -> tuple[ProvisioningPlan, bool]:
     if not access.can(actor, "serviceinstance", "provision", service.customer_id):
         raise PermissionDenied("Your role in this customer does not allow provisioning.")
@@ -158,7 +185,13 @@ def _transition(
         .select_related("subscriber", "plan", "device", "customer")
         .get(pk=service.pk)
     )
-    body, digest = build_plan(service, name, plan)
+    if login is not None:
+        if name != "reprovision":
+            raise ValidationError({"login": "A new login comes with reprovision, and only then."})
+        check_login(service, login)
+    previous = service.login
+    service.login = previous if login is None else login
+    body, digest = build_plan(service, name, plan, previous)
     last = last_executed(service)
     if last is not None and last.content_hash == digest:
         return last, False
@@ -174,7 +207,8 @@ def _transition(
     )
     before = {"status": service.status, "plan": service.plan.name}
     service.status, service.plan = body["status"], plan or service.plan
-    service.save(update_fields=["status", "plan", "updated_at"])
+    service.save(update_fields=["status", "plan", "login", "updated_at"])
+    renamed = {"login": [previous, service.login]} if previous != service.login else {}
     audit.record(
         name,
         actor=actor,
@@ -183,6 +217,7 @@ def _transition(
         changes={
             "status": [before["status"], service.status],
             "plan": [before["plan"], service.plan.name],
+            **renamed,
             "content_hash": [None, digest],
         },
     )
@@ -194,6 +229,7 @@ def _transition(
 def _execute(actor: Any, service: ServiceInstance, pplan: ProvisioningPlan) -> None:
     """Write what the plan says: RADIUS rows now, the device change to the deploy engine."""
     device_part = pplan.body.get("device")
+    radius.remove_login(service, pplan.body.get("replaces_login", ""))
     outcome: dict[str, Any] = {"radius": radius.write_rows(service, pplan.body.get("radius"))}
     if device_part:
         change = deploy.preview_change(

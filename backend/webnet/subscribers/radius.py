@@ -54,22 +54,31 @@ def write_rows(service: ServiceInstance, part: dict[str, Any] | None) -> str:
     return "written"
 
 
-def live_sessions(service: ServiceInstance) -> list[RadAcct]:
-    if not service.login:
+def remove_login(service: ServiceInstance, login: str) -> None:
+    """A renamed login's rows go (in the caller's transaction, with the new ones written)."""
+    if login:
+        aaa.remove_user(service.customer, login)
+
+
+def live_sessions(service: ServiceInstance, login: str = "") -> list[RadAcct]:
+    """The open sessions of `login` (default: the service's own)."""
+    username = login or service.login
+    if not username:
         return []
     return list(
         RadAcct.objects.for_customer(service.customer_id).filter(
-            username=service.login, acctstoptime__isnull=True
+            username=username, acctstoptime__isnull=True
         )
     )
 
 
 def send(service: ServiceInstance, action: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The CoA or Disconnect to every live session of the login, and what each NAS answered."""
+    """The CoA or Disconnect to every live session of the login (the action's own, after a
+    rename), and what each NAS answered."""
     if action is None:
         return []
     results: list[dict[str, Any]] = []
-    for session in live_sessions(service):
+    for session in live_sessions(service, action.get("login", "")):
         try:
             if action["action"] == "disconnect":
                 attempt = coa.disconnect(session)

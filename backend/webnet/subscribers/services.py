@@ -2,6 +2,7 @@
 
 A service's login password arrives in plaintext and is stored only as a MultiFernet ciphertext;
 the audit masks it. Status changes never happen here: they are transitions (provisioning.py).
+A live service's new login or password reaches RADIUS by the `reprovision` transition.
 """
 
 from typing import Any
@@ -10,7 +11,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from webnet.core import changes, crypto
+from webnet.subscribers import provisioning
 from webnet.subscribers.models import ServiceInstance, ServicePlan, Subscriber
+from webnet.subscribers.models.services import ServiceStatus
+
+PROVISIONED = (ServiceStatus.ACTIVE, ServiceStatus.SUSPENDED)
 
 
 def _same_customer(data: dict[str, Any], customer_id: int, *names: str) -> None:
@@ -73,4 +78,19 @@ def create_service(actor: Any, data: dict[str, Any]) -> ServiceInstance:
 
 
 def update_service(actor: Any, service: ServiceInstance, data: dict[str, Any]) -> ServiceInstance:
-    return changes.update(actor, service, _clean_service(service, data))
+    """A provisioned service's login and password change through `reprovision`, which rewrites
+    its RADIUS rows (and, on a rename, disconnects the old login's sessions); the rest here."""
+    data = _clean_service(service, data)
+    # The stored login and status: a bound ModelForm has already set its values on `service`.
+    stored, status = ServiceInstance.objects.values_list("login", "status").get(pk=service.pk)
+    login = data.get("login", stored)
+    if status not in PROVISIONED or (login == stored and "password_encrypted" not in data):
+        return changes.update(actor, service, data)
+    service.login = stored
+    data.pop("login", None)
+    provisioning.check_login(service, login)
+    if data:
+        service = changes.update(actor, service, data)
+    provisioning.transition(actor, service, "reprovision", login=login)
+    service.refresh_from_db()
+    return service

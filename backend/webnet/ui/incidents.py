@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from webnet.core import access
-from webnet.incidents import schedules, services, sla
+from webnet.incidents import affected, schedules, services, sla
 from webnet.incidents.models import (
     ACTIVE_STATUSES,
     PAUSE_STATUSES,
@@ -26,6 +27,7 @@ from webnet.incidents.models import (
     Status,
 )
 from webnet.ui.crud import active_customer, paginate, querystring_without_page, scoped
+from webnet.ui.subscribers import affected_preview, affected_response
 
 CLOCK_LABELS = {
     "acknowledge": "Time to acknowledge",
@@ -139,8 +141,22 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "buttons": buttons,
         "pauses": [(s.value, s.label) for s in PAUSE_STATUSES] if status in ACTIVE_STATUSES else [],
         "can_work": can_work,
+        "affected": affected_preview(affected.by_incident(request.user, incident)),
     }
     return render(request, "incidents/detail.html", context)
+
+
+@login_required
+def incident_affected(request: HttpRequest, pk: int) -> HttpResponse:
+    """The subscribers behind the incident, whole, as a page or CSV for the notice."""
+    incident = get_object_or_404(scoped(request, Incident), pk=pk)
+    return affected_response(
+        request,
+        affected.by_incident(request.user, incident),
+        title=f"Incident #{incident.number}: {incident.title}",
+        back=reverse("ui:incident_detail", args=[incident.pk]),
+        filename=f"incident-{incident.number}-affected",
+    )
 
 
 @login_required

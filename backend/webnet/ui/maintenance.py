@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from webnet.core import access
 from webnet.maintenance import feed, gates, scope, services
 from webnet.maintenance.models import FreezeWindow, MaintenanceWindow, ScheduledChange
+from webnet.subscribers.affected import by_window
 from webnet.ui.crud import (
     ScopedDeleteView,
     ScopedFormView,
@@ -27,8 +28,10 @@ from webnet.ui.crud import (
     require,
     scoped,
 )
+from webnet.ui.errors import get_or_404
 from webnet.ui.forms.base import ScopedModelForm
 from webnet.ui.forms.maintenance import MaintenanceWindowForm
+from webnet.ui.subscribers import affected_response
 
 VIEWS = {"month": 31, "week": 7, "day": 1}
 
@@ -210,3 +213,16 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such calendar.")
     body = feed.render(found.customer_id, timezone.now())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+def window_affected(request: HttpRequest, pk: int) -> HttpResponse:
+    """The subscribers behind a maintenance window, as a page or CSV for the notice."""
+    window = get_or_404(request, scoped(request, MaintenanceWindow), pk)
+    return affected_response(
+        request,
+        by_window(request.user, window),
+        title=f"Maintenance: {window.name}",
+        back=reverse("ui:maintenance_list"),
+        filename=f"maintenance-{window.pk}-affected",
+    )

@@ -174,6 +174,26 @@ def service_advance(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("ui:service_detail", args=[service.pk]))
 
 
+AFFECTED_PREVIEW = 20
+
+
+def affected_preview(services: Any) -> dict[str, Any]:
+    """For a section on another page: how many, and the first few."""
+    return {"count": services.count(), "rows": list(services[:AFFECTED_PREVIEW])}
+
+
+def affected_response(
+    request: HttpRequest, services: Any, *, title: str, back: str, filename: str
+) -> HttpResponse:
+    """Customers affected by `title`, as a page, or with ?format=csv as the notice list."""
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(affected.notice_csv(services), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    context = {"nav": "subscribers", "title": title, "back": back, "services": services}
+    return render(request, "subscribers/affected.html", context)
+
+
 def affected_counts(request: HttpRequest, device_ids: Any) -> dict[int, int]:
     """For other pages (alarms, incidents, maintenance): live services per device they name."""
     return affected.counts_by_device(request.user, active_customer(request).pk, device_ids)

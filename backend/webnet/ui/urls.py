@@ -61,6 +61,9 @@ def _crud(prefix: str, plural: str, list_view, form_view, delete_view) -> list: 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("calendar/", maintenance.calendar, name="calendar"),
+    path(
+        "maintenance/<int:pk>/affected/", maintenance.window_affected, name="maintenance_affected"
+    ),
     path("calendar/<str:token>.ics", maintenance.calendar_feed, name="calendar_feed"),
     *_crud(
         "maintenance",
@@ -122,6 +125,7 @@ urlpatterns = [
     path("incidents/open/", incidents.incident_open, name="incident_open"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/action/", incidents.incident_action, name="incident_action"),
+    path("incidents/<int:pk>/affected/", incidents.incident_affected, name="incident_affected"),
     path("incidents/<int:pk>/room/", rooms.incident_room, name="incident_room"),
     path("incidents/<int:pk>/timeline/", rooms.incident_timeline, name="incident_timeline"),
     path("on-call/", incidents.oncall_page, name="oncall"),

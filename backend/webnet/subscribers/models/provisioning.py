@@ -18,6 +18,7 @@ class Transition(models.TextChoices):
     RESTORE = "restore", "Restore"
     CHANGE_PLAN = "change_plan", "Change plan"
     TERMINATE = "terminate", "Terminate"
+    REPROVISION = "reprovision", "Reprovision"
 
 
 class ProvisioningPlan(CustomerOwned):

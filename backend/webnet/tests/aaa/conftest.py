@@ -11,6 +11,11 @@ import pytest
 
 from webnet.aaa import radiusconf
 from webnet.aaa.nas import radius_clients, radius_database
+from webnet.lab.bng import BngOptions
+from webnet.tests import factories
+from webnet.tests.aaa.bng import ThreadedBng
+
+BNG_ADDRESS = "127.0.0.9"
 
 
 def free_udp_port() -> int:
@@ -80,3 +85,28 @@ def freeradius(transactional_db: None, tmp_path: Path) -> Iterator[Callable[[], 
     for process in processes:
         process.terminate()
         process.wait(timeout=10)
+
+
+def start_bng(radius: Radius, address: str, coa_port: int) -> ThreadedBng:
+    """The lab BNG at `address` (secret: the canary), on `radius`'s ports."""
+    options = BngOptions(
+        address=address,
+        secret=factories.CANARY,
+        auth_port=radius.auth_port,
+        acct_port=radius.acct_port,
+        coa_port=coa_port,
+    )
+    return ThreadedBng(options)
+
+
+@pytest.fixture
+def bng(world, freeradius, settings) -> Iterator[ThreadedBng]:  # type: ignore[no-untyped-def]
+    """A NAS of customer A (secret: the canary) and the lab BNG on it, on a running FreeRADIUS."""
+    settings.WEBNET_RADIUS_COA_TIMEOUT = 0.5
+    coa_port = free_udp_port()
+    factories.NasFactory(
+        customer=world.a, nasname=BNG_ADDRESS, secret=factories.CANARY, coa_port=coa_port
+    )
+    threaded = start_bng(freeradius(), BNG_ADDRESS, coa_port)
+    yield threaded
+    threaded.close()

@@ -9,10 +9,9 @@ import pytest
 
 from webnet.aaa import coa, provisioning, sessions
 from webnet.aaa.models import CoaAttempt, RadAcct
-from webnet.lab.bng import BngOptions
 from webnet.tests import factories
 from webnet.tests.aaa.bng import ThreadedBng
-from webnet.tests.aaa.conftest import free_udp_port
+from webnet.tests.aaa.conftest import free_udp_port, start_bng
 
 BNG_ADDRESS = "127.0.0.7"
 SECRET = factories.CANARY  # the suite's guard fails the test if it shows up in logs or audit
@@ -31,15 +30,7 @@ def live(world, freeradius, settings) -> Iterator[ThreadedBng]:  # type: ignore[
             reply=[("Mikrotik-Rate-Limit", "=", "10M/10M")],
             groups=[],
         )
-    radius = freeradius()
-    options = BngOptions(
-        address=BNG_ADDRESS,
-        secret=SECRET,
-        auth_port=radius.auth_port,
-        acct_port=radius.acct_port,
-        coa_port=coa_port,
-    )
-    bng = ThreadedBng(options)
+    bng = start_bng(freeradius(), BNG_ADDRESS, coa_port)
     yield bng
     bng.close()
 

@@ -7,8 +7,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-from webnet.aaa import radiusconf
-from webnet.aaa.management.commands import radius as radius_command
+from webnet.aaa import radiusconf, supervisor
 from webnet.aaa.management.commands.radius import config_directory
 from webnet.tests import factories
 
@@ -45,7 +44,7 @@ def test_worker_threads_and_sql_pool_follow_the_database(
     settings.WEBNET_RADIUS_THREADS = configured
     database = radiusconf.Database(dialect, "webnet", host="127.0.0.1", user="webnet")
     # when
-    with mock.patch.object(radius_command, "radius_database", return_value=database):
+    with mock.patch.object(supervisor, "radius_database", return_value=database):
         call_command("radius", "--render-only")
     # then: that many workers, each with one rlm_sql connection opened at start and kept
     conf = (config_directory() / "radiusd.conf").read_text()

@@ -104,3 +104,14 @@ def test_a_transition_rerun_from_its_own_result_hashes_the_same(status, strategy
             if row["attribute"] == "Mikrotik-Rate-Limit":
                 up, down = row["value"].split("/")
                 assert int(up[:-1]) > 0 and int(down[:-1]) > 0  # never throttled to 0
+
+
+def test_reprovision_renames_the_login_and_disconnects_the_old_one_only_on_a_rename():
+    body, digest = build(replace(SERVICE, login="alice.b", previous_login="alice"), "reprovision")
+    assert body["radius"]["login"] == "alice.b" and body["replaces_login"] == "alice"
+    assert body["session"] == {"action": "disconnect", "login": "alice"}
+    assert body["status"] == SERVICE.status
+    same, same_digest = build(replace(SERVICE, login="alice.b"), "reprovision")
+    assert same["session"] is None and same["replaces_login"] == "" and same_digest == digest
+    with pytest.raises(pb.TransitionError):
+        build(replace(SERVICE, status="pending"), "reprovision")

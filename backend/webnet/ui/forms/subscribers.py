@@ -65,7 +65,10 @@ class ServiceForm(ScopedModelForm):
 
 class TransitionForm(forms.Form):
     transition = forms.ChoiceField(
-        choices=[(t, t) for t in ("activate", "suspend", "restore", "change_plan", "terminate")]
+        choices=[
+            (t, t)
+            for t in ("activate", "suspend", "restore", "change_plan", "terminate", "reprovision")
+        ]
     )
     plan = forms.ModelChoiceField(queryset=ServicePlan.objects.none(), required=False)
 
