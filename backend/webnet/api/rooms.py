@@ -73,6 +73,7 @@ MessageWire = inline_serializer(
         "attachments": serializers.ListField(child=serializers.DictField()),
     },
 )
+MessageList = serializers.ListSerializer(child=MessageWire)  # one instance: it binds its child
 
 
 class PostSerializer(serializers.Serializer):
@@ -133,11 +134,12 @@ class RoomViewSet(
         return Response(self.get_serializer(room).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        methods=["GET"],
         parameters=[OpenApiParameter("after_seq", OpenApiTypes.INT)],
-        request=PostSerializer,
-        responses={200: MessageWire, 201: MessageWire},
+        responses={200: MessageList},
     )
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["POST"], request=PostSerializer, responses={201: MessageWire})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def messages(self, request: Request, pk: str | None = None) -> Response:
         """GET: up to 500 messages after `after_seq`. POST: a message (`body`), or a file
         (multipart `file`, `body` as its caption). In an incident room a body starting with
@@ -165,7 +167,7 @@ class RoomViewSet(
             OpenApiParameter("after_seq", OpenApiTypes.INT),
             OpenApiParameter("above_seq", OpenApiTypes.INT),
         ],
-        responses={200: serializers.ListSerializer(child=MessageWire)},
+        responses={200: MessageList},
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def changes(self, request: Request, pk: str | None = None) -> Response:
