@@ -117,7 +117,7 @@ class StatusPageSerializer(ScopedSerializer):
 class StatusPageViewSet(ScopedModelViewSet):
     """One per customer: public by `is_public`, else read with the token from `rotate_token/`."""
 
-    queryset = StatusPage.objects.all()
+    queryset = StatusPage.objects.order_by("pk")
     serializer_class = StatusPageSerializer
     filterset_fields = ["customer"]
     ordering_fields = ["updated_at"]

@@ -225,7 +225,7 @@ class TemplateVariablesSerializer(ScopedSerializer):
 
 
 class TemplateVariablesViewSet(ScopedModelViewSet):
-    queryset = TemplateVariables.objects.select_related("device", "group")
+    queryset = TemplateVariables.objects.select_related("device", "group").order_by("pk")
     serializer_class = TemplateVariablesSerializer
     filterset_fields = ["customer", "device", "group"]
     create_with_model = False

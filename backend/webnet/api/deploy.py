@@ -290,7 +290,7 @@ class ApprovalPolicySerializer(ScopedSerializer):
 class ApprovalPolicyViewSet(ScopedModelViewSet):
     """One per customer: how many approvers of which role its change plans need (admins set it)."""
 
-    queryset = ApprovalPolicy.objects.select_related("risky_tag")
+    queryset = ApprovalPolicy.objects.select_related("risky_tag").order_by("pk")
     serializer_class = ApprovalPolicySerializer
     filterset_fields = ["customer"]
     ordering_fields = ["updated_at"]
