@@ -158,3 +158,44 @@ def test_bad_timing_is_a_field_error(field, value):
     with pytest.raises(ValidationError) as caught:
         services.stamp(window, T0)
     assert field in caught.value.message_dict
+
+
+@pytest.fixture
+def ended(monkeypatch):
+    """The (window id, at) of every end the listeners hear of (listeners of other apps kept)."""
+    heard: list[tuple[int, datetime]] = []
+    monkeypatch.setattr(services, "_end_listeners", list(services._end_listeners))
+    services.register_end_listener(lambda window, at: heard.append((window.pk, at)))
+    return heard
+
+
+def test_end_listeners_hear_each_end_once_by_the_tick_or_early(ended, admin_user):
+    # given a weekly window (two occurrences) and a one-off one, both open at T0 + 3 h
+    customer = CustomerFactory()
+    with time_machine.travel(T0 - timedelta(days=8), tick=False):
+        window = weekly(customer)
+        one_off = MaintenanceWindowFactory(
+            customer=customer, starts_at=T0 + timedelta(hours=2), ends_at=T0 + timedelta(hours=8)
+        )
+    assert services.store_statuses(T0 + timedelta(hours=3))["windows"] == 2
+    # when the weekly occurrence ends, the tick tells the listeners once (a second tick: silent)
+    end = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    services.store_statuses(end)
+    services.store_statuses(end)
+    assert ended == [(window.pk, end)]
+    # and an early end tells them at once
+    services.end_early(admin_user, one_off, end)
+    assert ended == [(window.pk, end), (one_off.pk, end)]
+
+
+def test_a_failing_end_listener_neither_stops_the_others_nor_the_end(ended, admin_user):
+    def broken(window, at):
+        MaintenanceWindow.objects.filter(pk=window.pk).update(name="changed by a broken one")
+        raise RuntimeError("listener bug")
+
+    services._end_listeners.insert(0, broken)
+    window = MaintenanceWindowFactory(customer=CustomerFactory(), name="kept")
+    now = datetime.now(UTC)
+    services.end_early(admin_user, window, now)
+    window.refresh_from_db()
+    assert window.ended_early_at == now and window.name == "kept" and ended == [(window.pk, now)]
