@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -118,7 +119,7 @@ def _check(actor: Any, resource: str, action: str, customer_id: int) -> None:
 
 
 MAX_OCCURRENCES = 5000  # COUNT; an open-ended rule is fine, it is expanded per range only
-MAX_SPAN = timedelta(days=20 * 366)  # UNTIL, after the first start
+MAX_SPAN = timedelta(days=20 * 366)  # COUNT or UNTIL, after the first start
 
 
 def validate_timing(item: Timed) -> None:
@@ -133,13 +134,13 @@ def validate_timing(item: Timed) -> None:
             raise ValidationError({"rrule": "A window repeats at most daily."})
     try:
         definition = item.definition()
+        if rule:
+            definition.check_rule(MAX_OCCURRENCES, MAX_SPAN)
         definition.occurrences(item.starts_at, item.ends_at)
-    except (ValueError, TypeError) as exc:
+    except ZoneInfoNotFoundError as exc:
+        raise ValidationError({"time_zone": "Not a known IANA time zone."}) from exc
+    except (ValueError, TypeError, OverflowError) as exc:
         raise ValidationError({"rrule": f"Not a valid RRULE: {exc}"}) from exc
-    if rule and not definition.bounded(MAX_OCCURRENCES, MAX_SPAN):
-        raise ValidationError(
-            {"rrule": f"At most {MAX_OCCURRENCES} occurrences (COUNT) and UNTIL within 20 years."}
-        )
 
 
 def stamp(item: Timed, now: datetime) -> None:

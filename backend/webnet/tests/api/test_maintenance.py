@@ -89,6 +89,12 @@ def test_window_conflicts_refuse_or_warn_and_bad_rules_are_field_errors(world: W
     for field, value in [
         ("rrule", "FREQ=SECONDLY"),
         ("rrule", "FREQ=DAILY;INTERVAL=x"),
+        ("rrule", "FREQ=DAILY;INTERVAL=0"),
+        ("rrule", "FREQ=DAILY;;"),
+        ("rrule", "FREQ=WEEKLY;BYDAY=XX"),
+        ("rrule", "FREQ=DAILY;BYWEEKNO=99"),
+        ("rrule", "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31"),
+        ("rrule", "FREQ=DAILY;UNTIL=2026"),
         ("time_zone", "Mars/Base"),
     ]:
         bad = client.post(
@@ -97,6 +103,12 @@ def test_window_conflicts_refuse_or_warn_and_bad_rules_are_field_errors(world: W
             format="json",
         )
         assert bad.status_code == 400 and field in bad.json(), (field, bad.content)
+    # UNTIL in UTC, as RFC 5545 asks for a zoned start, is accepted for a Berlin window
+    until = (timezone.now() + timedelta(days=30)).strftime("%Y%m%dT%H%M%SZ")
+    utc_until = window_payload(world, name="until", rrule=f"FREQ=WEEKLY;UNTIL={until}")
+    made = client.post("/api/v1/maintenance-windows/", utc_until, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["last_end"] is not None
     # within a site: the windows naming a device there
     listed = client.get("/api/v1/maintenance-windows/", {"within": f"site:{router.site_id}"})
     assert {w["name"] for w in listed.json()["results"]} == {"core upgrade", "n"}
