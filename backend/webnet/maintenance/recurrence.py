@@ -28,6 +28,7 @@ from dateutil.rrule import rrule, rrulestr
 Status = Literal["scheduled", "active", "completed", "cancelled"]
 Span = tuple[datetime, datetime]
 UTC_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
+LOCAL_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6})(?![0-9Z])", re.IGNORECASE)
 # dateutil leaves these unchecked; an impossible value would expand the whole span for nothing
 BY_RANGES = [
     ("BYMONTHDAY", "_bymonthday", 31),
@@ -172,3 +173,14 @@ def _utc(wall: datetime, zone: ZoneInfo) -> datetime:
 
 def _wall(instant: datetime, zone: ZoneInfo) -> datetime:
     return instant.astimezone(zone).replace(tzinfo=None)
+
+
+def rule_with_utc_until(rule: str, zone: str) -> str:
+    """The rule for a calendar feed: a wall-time UNTIL as UTC, as RFC 5545 requires next to a
+    zoned DTSTART."""
+
+    def to_utc(match: re.Match[str]) -> str:
+        wall = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S")
+        return f"UNTIL={_utc(wall, ZoneInfo(zone)):%Y%m%dT%H%M%SZ}"
+
+    return LOCAL_UNTIL.sub(to_utc, rule)

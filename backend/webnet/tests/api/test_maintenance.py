@@ -138,6 +138,15 @@ def test_feed_tokens_are_shown_once_and_revocable(world: World, api, client) -> 
     f.MaintenanceWindowFactory(
         customer=world.a, name="weekly", rrule="FREQ=WEEKLY", time_zone="Europe/Berlin"
     )
+    start = timezone.now() + timedelta(days=2)
+    f.FreezeWindowFactory(
+        customer=world.a,
+        name="NY freeze",
+        time_zone="America/New_York",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        rrule="FREQ=DAILY;UNTIL=" + (start + timedelta(days=3)).strftime("%Y%m%dT%H%M%S"),
+    )
     f.MaintenanceWindowFactory(customer=world.b, name="bravo's")
     made = api("admin").post(
         "/api/v1/calendar-tokens/", {"customer": world.a.pk, "name": "noc"}, format="json"
@@ -147,9 +156,16 @@ def test_feed_tokens_are_shown_once_and_revocable(world: World, api, client) -> 
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert [str(e["summary"]) for e in events] == ["Maintenance: weekly"]
+    assert [str(e["summary"]) for e in events] == ["Maintenance: weekly", "Freeze: NY freeze"]
     assert events[0]["rrule"]["FREQ"] == ["WEEKLY"]
     assert "TZID=Europe/Berlin" in response.content.decode()
+    # every zone named gets its VTIMEZONE (with its DST rules), and UNTIL is given in UTC
+    feed = Calendar.from_ical(response.content)
+    zones = {str(z["TZID"]): z for z in feed.walk("VTIMEZONE")}
+    assert set(zones) == {"Europe/Berlin", "America/New_York"}
+    assert zones["Europe/Berlin"].walk("DAYLIGHT") and zones["Europe/Berlin"].walk("STANDARD")
+    assert feed.get_missing_tzids() == set()
+    assert events[1]["rrule"]["UNTIL"][0].tzinfo is not None
     revoke = api("admin").post(f"/api/v1/calendar-tokens/{made.json()['id']}/revoke/")
     assert revoke.status_code == 200 and client.get(url).status_code == 404
     assert client.get("/calendar/cal_guessed.ics").status_code == 404
