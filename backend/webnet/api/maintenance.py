@@ -232,9 +232,7 @@ class ScheduledChangeSerializer(serializers.ModelSerializer):
     override_reason = serializers.CharField(
         write_only=True, required=False, default="", allow_blank=True, max_length=500
     )
-    override_by = serializers.CharField(
-        source="override_by.username", read_only=True, default=None
-    )
+    override_by = serializers.CharField(source="override_by.username", read_only=True, default=None)
     warnings = serializers.SerializerMethodField()
 
     class Meta:

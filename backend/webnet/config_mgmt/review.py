@@ -141,9 +141,10 @@ def enforce_gates(
     blocking = [finding for finding in found if finding.blocking]
     if not blocking:
         return []
+    earlier = override is not None
     if override is None and override_reason.strip():
         override = change_gates.Override(user, override_reason.strip())
-    refusal = _override_refusal(plan, blocking, override)
+    refusal = _override_refusal(plan, blocking, override, earlier=earlier)
     if refusal is not None or override is None:
         raise ValidationError(
             {"gates": [f"{finding.gate}: {finding.message}{refusal}" for finding in blocking]}
@@ -165,8 +166,11 @@ def _override_refusal(
     plan: ChangePlan,
     blocking: list[change_gates.GateFinding],
     override: change_gates.Override | None,
+    *,
+    earlier: bool,
 ) -> str | None:
-    """None when `override` passes every blocking finding, else the hint to append to each."""
+    """None when `override` passes every blocking finding, else the hint to append to each
+    (`earlier`: the override was given before, e.g. when the change was scheduled)."""
     if not all(finding.overridable for finding in blocking):
         return ""
     hint = " (an admin may override with a reason)"
@@ -175,6 +179,8 @@ def _override_refusal(
     if override.by is None:
         return " (the override's admin was removed)"
     if not access.can(override.by, "changeplan", "override", plan.customer_id):
+        if not earlier:
+            return hint
         who = override.by.get_username()
         return f" (the override by {who} no longer holds: not an admin of this customer)"
     if override.items and any(finding.item not in override.items for finding in blocking):

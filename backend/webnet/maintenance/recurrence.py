@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import islice
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from typing import Literal
 from zoneinfo import ZoneInfo
 

@@ -216,7 +216,7 @@ def _window_ended(window: MaintenanceWindow, at: datetime) -> None:
             with transaction.atomic():
                 listener(window, at)
         except Exception:
-            logger.exception("maintenance end listener %r failed for window %s", listener, window.pk)
+            logger.exception("end listener %r failed for window %s", listener, window.pk)
 
 
 def store_statuses(now: datetime) -> dict[str, int]:

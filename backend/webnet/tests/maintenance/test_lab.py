@@ -171,7 +171,7 @@ def approve(world: World, plan: ChangePlan) -> ChangePlan:
         lambda: deploy.confirm_plan(world.requester, plan, digest),
         lambda: deploy.commit_plan(world.requester, plan),
     ):
-        with pytest.raises(ValidationError, match="approval|confirmed"):
+        with pytest.raises(ValidationError, match=r"approval|confirmed"):
             step()
     plan = review.approve_plan(world.approvers[1], plan, digest)
     assert plan.status == "approved"
