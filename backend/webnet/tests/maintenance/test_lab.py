@@ -43,14 +43,11 @@ from webnet.lab.server import LabServer
 from webnet.lab.snmp import SnmpOptions
 from webnet.maintenance import scheduling
 from webnet.maintenance.models import MaintenanceWindow, ScheduledChange, StatusPage
-from webnet.monitoring import loop
-from webnet.monitoring.poller.cycle import CycleRunner, cycle_of
-from webnet.monitoring.poller.snmp import poll_devices
-from webnet.monitoring.poller.types import DevicePoll, PollTarget
+from webnet.monitoring.poller.cycle import cycle_of
 from webnet.notifications import tasks as delivery
 from webnet.notifications.models import Delivery, OutboxMessage
 from webnet.tests import factories as f
-from webnet.tests.alarms.test_three_tier_lab import NO_REPLY, register
+from webnet.tests.alarms.test_three_tier_lab import outage_runner, register
 
 pytestmark = pytest.mark.slow
 LINE = "snmp-server location maintenance-lab"
@@ -215,13 +212,7 @@ async def test_issue_15_done_when_on_the_lab(lab: LabServer, monkeypatch) -> Non
 
     # the core and its child polled, answering; then neither answers, inside the mute window
     failed: set[int] = set()
-
-    async def poll(targets: list[PollTarget], cycle: int) -> list[DevicePoll]:
-        polls = await poll_devices(targets, cycle, concurrency=10)
-        return [dataclasses.replace(p, icmp=NO_REPLY) if p.device_id in failed else p
-                for p in polls]  # fmt: skip
-
-    runner = CycleRunner(loop.load_targets, loop.record, interval_s=60, poll=poll)
+    runner = outage_runner(failed, concurrency=10)
     cycle = cycle_of(time.time(), 60)
     assert (await runner.run_cycle(cycle)).not_ok == 0
     for hostname in world.ids:
