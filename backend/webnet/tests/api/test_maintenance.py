@@ -134,6 +134,29 @@ def test_scheduling_a_change_into_a_freeze_is_refused_naming_it(world: World, ap
     assert foreign.status_code == 400 and "does not exist" in str(foreign.json())
 
 
+def test_an_admins_override_is_kept_on_the_scheduled_change(world: World, api) -> None:
+    router = f.DeviceFactory(customer=world.a)
+    window = f.MaintenanceWindowFactory(
+        customer=world.a, devices=[router], starts_at=timezone.now() + timedelta(hours=1)
+    )
+    freeze = f.FreezeWindowFactory(
+        customer=world.a, name="soft", mode="override",
+        starts_at=window.starts_at, ends_at=window.ends_at,
+    )  # fmt: skip
+    plan = confirmed_plan(world.user("admin"), router)
+    body = {"plan": plan.pk, "window": window.pk, "occurrence_start": window.starts_at.isoformat()}
+    override = {**body, "override": True, "override_reason": "P1 fix"}
+    assert (
+        api("operator").post("/api/v1/scheduled-changes/", override, format="json").status_code
+        == 403
+    )
+    made = api("admin").post("/api/v1/scheduled-changes/", override, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["overridden"] == [f"freeze:{freeze.pk}"]
+    assert made.json()["override_by"] == world.user("admin").username
+    assert "override_reason" not in made.json()
+
+
 def test_feed_tokens_are_shown_once_and_revocable(world: World, api, client) -> None:
     f.MaintenanceWindowFactory(
         customer=world.a, name="weekly", rrule="FREQ=WEEKLY", time_zone="Europe/Berlin"
