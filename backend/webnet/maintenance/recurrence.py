@@ -29,6 +29,20 @@ Status = Literal["scheduled", "active", "completed", "cancelled"]
 Span = tuple[datetime, datetime]
 UTC_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
 LOCAL_UNTIL = re.compile(r"UNTIL=(\d{8}T\d{6})(?![0-9Z])", re.IGNORECASE)
+# RFC 5545's rule parts (dateutil's BYEASTER is not one: no calendar app could expand it), and
+# the parts RFC 5545 allows only with some frequencies
+RFC_PARTS = frozenset(
+    {
+        "FREQ", "UNTIL", "COUNT", "INTERVAL", "WKST", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY",
+        "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS",
+    }
+)  # fmt: skip
+ONLY_WITH = {
+    "BYWEEKNO": {"YEARLY"},
+    "BYYEARDAY": {"YEARLY"},
+    "BYMONTHDAY": {"DAILY", "MONTHLY", "YEARLY"},
+}
+EXISTS_WITHIN = timedelta(days=8 * 366 + 2)  # a 29 February (across 2100) is this far at most
 # dateutil leaves these unchecked; an impossible value would expand the whole span for nothing
 BY_RANGES = [
     ("BYMONTHDAY", "_bymonthday", 31),
@@ -110,9 +124,12 @@ class WindowDefinition:
         `span` of the rule is ever expanded here, so an impossible rule cannot hang it."""
         if not self.rule:
             return
+        _check_parts(self.rule)
         rule = self._rule()
         if rule._interval < 1:
             raise ValueError("INTERVAL must be at least 1")
+        if any(not 1 <= month <= 12 for month in rule._bymonth or ()):
+            raise ValueError("BYMONTH values must be 1 to 12")
         for name, values, top in BY_RANGES:
             if any(not 0 < abs(v) <= top for v in getattr(rule, values) or ()):
                 raise ValueError(f"{name} values must be ±1 to ±{top}")
@@ -122,12 +139,14 @@ class WindowDefinition:
         until = rule._until.replace(tzinfo=None) if rule._until is not None else None
         if until is not None and until > horizon:
             raise ValueError(f"UNTIL must be within {span.days // 366} years of the start")
+        first = rule.replace(count=None, until=self.first_start + EXISTS_WITHIN)
+        if until is not None:
+            first = first.replace(until=min(until, self.first_start + EXISTS_WITHIN))
+        if next(iter(first), None) is None:
+            raise ValueError("the rule gives no occurrence (in the first 8 years)")
         expanded = rule.replace(count=None, until=min(until or horizon, horizon))
         wanted = rule._count or 1
-        found = sum(1 for _ in islice(expanded, wanted))
-        if found == 0:
-            raise ValueError("the rule gives no occurrence")
-        if found < wanted:
+        if sum(1 for _ in islice(expanded, wanted)) < wanted:
             raise ValueError(f"COUNT={wanted} reaches more than {span.days // 366} years ahead")
 
     def _rule(self) -> rrule:
@@ -151,6 +170,24 @@ class WindowDefinition:
         if not self.rule:
             return [self.first_start] if self.first_start >= lo else []
         return list(islice(self._rule().xafter(lo, inc=True), NEXT_LOOKED_AT))
+
+
+def _check_parts(body: str) -> None:
+    """RFC 5545's parts only, each once, with the frequencies RFC 5545 allows them with."""
+    names = [part.split("=", 1)[0].strip().upper() for part in body.split(";") if part.strip()]
+    unknown = sorted(set(names) - RFC_PARTS)
+    if unknown:
+        raise ValueError(f"unknown rule part {unknown[0]} (RFC 5545 parts only)")
+    if len(set(names)) != len(names):
+        raise ValueError("each rule part at most once")
+    freq = next(
+        (p.split("=", 1)[1].strip().upper() for p in body.split(";") if "FREQ=" in p.upper()), ""
+    )
+    for name, allowed in ONLY_WITH.items():
+        if name in names and freq not in allowed:
+            raise ValueError(f"{name} is not allowed with FREQ={freq}")
+    if "BYSETPOS" in names and not any(n.startswith("BY") and n != "BYSETPOS" for n in names):
+        raise ValueError("BYSETPOS needs another BY… part")
 
 
 def _utc(wall: datetime, zone: ZoneInfo) -> datetime:

@@ -139,7 +139,8 @@ def validate_timing(item: Timed) -> None:
         definition.occurrences(item.starts_at, item.ends_at)
     except ZoneInfoNotFoundError as exc:
         raise ValidationError({"time_zone": "Not a known IANA time zone."}) from exc
-    except (ValueError, TypeError, OverflowError) as exc:
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
+        # dateutil's own refusals (IndexError, KeyError: values its tables do not hold)
         raise ValidationError({"rrule": f"Not a valid RRULE: {exc}"}) from exc
 
 

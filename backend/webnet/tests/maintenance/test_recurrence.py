@@ -186,6 +186,10 @@ def test_until_in_utc_is_the_same_instant_for_a_zoned_window():
         ("FREQ=DAILY;COUNT=0", "COUNT"),
         ("FREQ=YEARLY;COUNT=30", "years ahead"),
         ("FREQ=DAILY;UNTIL=20991231T000000Z", "UNTIL"),
+        ("FREQ=DAILY;BYEASTER=1", "unknown rule part BYEASTER"),
+        ("FREQ=WEEKLY;BYMONTH=-1", "BYMONTH"),
+        ("FREQ=DAILY;BYSETPOS=2", "BYSETPOS needs"),
+        ("FREQ=DAILY;COUNT=2;COUNT=3", "at most once"),
     ],
 )
 def test_rules_that_never_happen_or_would_hang_are_refused_quickly(rule, message):

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webnet.maintenance import services
 from webnet.maintenance.models import Behaviour, MaintenanceWindow
@@ -199,3 +201,32 @@ def test_a_failing_end_listener_neither_stops_the_others_nor_the_end(ended, admi
     services.end_early(admin_user, window, now)
     window.refresh_from_db()
     assert window.ended_early_at == now and window.name == "kept" and ended == [(window.pk, now)]
+
+
+PARTS = ["INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
+         "BYSETPOS", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST", "BYEASTER", "X-NAME"]  # fmt: skip
+VALUES = ["0", "1", "-1", "7", "53", "54", "366", "367", "999999999999", "MO", "+1MO", "-5FR",
+          "SU,MO", "20270101", "20270101T000000Z", "20270101T000000", "99991231T235959Z", "x",
+          "", ",", "1,2,3", "+0"]  # fmt: skip
+RULES = st.builds(
+    lambda freq, parts: ";".join([f"FREQ={freq}", *(f"{k}={v}" for k, v in parts)]),
+    st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
+    st.lists(st.tuples(st.sampled_from(PARTS), st.sampled_from(VALUES)), max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(RULES, st.sampled_from(["UTC", "Europe/Berlin", "America/Santiago"]))
+def test_any_rule_is_stored_or_refused_as_a_field_error(rule, zone):
+    # given any rule built from RFC 5545's parts and dateutil's, with odd values
+    window = MaintenanceWindow(
+        customer_id=1, starts_at=T0, ends_at=T0 + timedelta(hours=3), time_zone=zone, rrule=rule
+    )
+    # then it is stamped (and reads) or refused on `rrule`, never another error
+    try:
+        services.stamp(window, T0)
+    except ValidationError as exc:
+        assert set(exc.message_dict) == {"rrule"}
+        return
+    window.current_status(T0 + timedelta(days=40))
+    window.occurrences(T0, T0 + timedelta(days=400))
