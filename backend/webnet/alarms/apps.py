@@ -10,6 +10,7 @@ class AlarmsConfig(AppConfig):
         from webnet.alarms.receivers import service
         from webnet.core import background
         from webnet.jobs import outcomes, periodic
+        from webnet.maintenance import services as windows
         from webnet.monitoring import changes
 
         background.register("alarms.receivers", service.run_embedded)
@@ -17,3 +18,4 @@ class AlarmsConfig(AppConfig):
         changes.register_samples("alarms.thresholds", thresholds.evaluate_samples)
         outcomes.register_results("alarms.job_events", job_events.record_job_outcomes)
         periodic.register("alarms.maintenance", maintenance.reevaluate)
+        windows.register_end_listener(maintenance.on_window_end)

@@ -13,6 +13,7 @@ from django.db import transaction
 from webnet.alarms.models import OPEN_STATES, Alarm
 from webnet.alarms.notify import collected, on_alarm_change
 from webnet.maintenance import services as maintenance
+from webnet.maintenance.models import MaintenanceWindow
 
 SILENT = frozenset({"suppress", "mute"})  # behaviours that page nobody
 
@@ -47,18 +48,27 @@ def reevaluate(now: datetime) -> dict[str, int]:
             "customer_id", flat=True
         )
     )
+    return {"alarms": sum(_reevaluate_customer(c, now) for c in sorted(customers))}
+
+
+def on_window_end(window: MaintenanceWindow, at: datetime) -> None:
+    """A maintenance end listener: the window's customer's alarms are re-derived at once, so a
+    device still down pages when the window closes rather than on a later tick."""
+    _reevaluate_customer(window.customer_id, at)
+
+
+def _reevaluate_customer(customer_id: int, now: datetime) -> int:
     moved = 0
-    for customer_id in sorted(customers):
-        with transaction.atomic(), collected():
-            alarms = list(
-                Alarm.objects.for_customer(customer_id).filter(
-                    state__in=OPEN_STATES, device__isnull=False
-                )
+    with transaction.atomic(), collected():
+        alarms = list(
+            Alarm.objects.for_customer(customer_id).filter(
+                state__in=OPEN_STATES, device__isnull=False
             )
-            found = maintenance.active_for(customer_id, {a.device_id for a in alarms}, now)
-            for alarm in alarms:
-                change = _apply(alarm, found)
-                if change is not None:
-                    on_alarm_change(alarm, change)
-                    moved += 1
-    return {"alarms": moved}
+        )
+        found = maintenance.active_for(customer_id, {a.device_id for a in alarms}, now)
+        for alarm in alarms:
+            change = _apply(alarm, found)
+            if change is not None:
+                on_alarm_change(alarm, change)
+                moved += 1
+    return moved

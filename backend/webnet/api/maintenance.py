@@ -242,6 +242,10 @@ class ScheduledChangeSerializer(serializers.ModelSerializer):
     override = serializers.BooleanField(
         write_only=True, default=False, help_text="An admin overrides an overridable freeze"
     )
+    override_reason = serializers.CharField(
+        write_only=True, required=False, default="", allow_blank=True, max_length=500
+    )
+    override_by = serializers.CharField(source="override_by.username", read_only=True, default=None)
     warnings = serializers.SerializerMethodField()
 
     class Meta:
@@ -257,6 +261,9 @@ class ScheduledChangeSerializer(serializers.ModelSerializer):
             "reason",
             "job",
             "override",
+            "override_reason",
+            "override_by",
+            "overridden",
             "warnings",
             "created_at",
             "started_at",
@@ -266,6 +273,7 @@ class ScheduledChangeSerializer(serializers.ModelSerializer):
             "status",
             "reason",
             "job",
+            "overridden",
             "created_at",
             "started_at",
         ]
@@ -284,7 +292,7 @@ class ScheduledChangeViewSet(
 ):
     """A confirmed plan scheduled into a window occurrence: the tick commits it at the start."""
 
-    queryset = ScheduledChange.objects.select_related("plan", "window")
+    queryset = ScheduledChange.objects.select_related("plan", "window", "override_by")
     serializer_class = ScheduledChangeSerializer
     filterset_fields = ["customer", "status", "plan", "window"]
     ordering_fields = ["occurrence_start"]
@@ -301,6 +309,7 @@ class ScheduledChangeViewSet(
             data["occurrence_start"],
             now=timezone.now(),
             override=data["override"],
+            override_reason=data["override_reason"],
         )
         context = {**self.get_serializer_context(), "warnings": [w.message for w in warnings]}
         body = ScheduledChangeSerializer(scheduled, context=context).data

@@ -19,6 +19,18 @@ class GateFinding:
     message: str  # human text naming the conflicting item, e.g. "freeze window 'Xmas' (#4)"
     blocking: bool  # True: refused; False: a warning shown to the user
     overridable: bool = False  # True: an admin may override (the override is audited)
+    item: str = ""  # the conflicting item's key, e.g. "freeze:4" (an override names what it passes)
+
+
+@dataclass(frozen=True)
+class Override:
+    """An admin's word to pass blocking, overridable findings, checked when it is used (so an
+    override given at scheduling is honoured at run time only while `by` is still an admin).
+    `items` limits it to the findings the admin saw (empty: any, as when committing by hand)."""
+
+    by: Any
+    reason: str
+    items: frozenset[str] = frozenset()
 
 
 Gate = Callable[[Any, datetime, datetime], list[GateFinding]]

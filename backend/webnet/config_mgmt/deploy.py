@@ -4,13 +4,14 @@ Every step is audited. Preview and commit are jobs: preview reads fresh running 
 (`config.preview`), commit applies them (`config.deploy`, destructive: never retried).
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from webnet.config_mgmt import review
+from webnet.config_mgmt import change_gates, review
 from webnet.config_mgmt.plans import (
     ChangePlan,
     PlanDevice,
@@ -155,19 +156,34 @@ def confirm_plan(user: Any, plan: ChangePlan, shown_hash: str) -> ChangePlan:
     return plan
 
 
-def commit_plan(user: Any, plan: ChangePlan, *, override_reason: str = "") -> ChangePlan:
+def commit_plan(
+    user: Any,
+    plan: ChangePlan,
+    *,
+    override_reason: str = "",
+    override: change_gates.Override | None = None,
+    span: tuple[datetime, datetime] | None = None,
+) -> ChangePlan:
     """Start the deploy job of a confirmed (or scheduled) plan that has its approvals.
 
     Refuses if the plan changed since confirmation (it goes back to draft) or a change gate
-    blocks its window (an admin may override an overridable finding with a reason).
+    blocks its window — `span`, else the plan's booked window or now (an admin may override an
+    overridable finding with a reason, or by an earlier `override`). The returned plan's
+    `overridden` lists the findings an override let through (also in the commit's audit).
     """
     _check(user, plan.customer_id, "commit")
     review.ensure_unchanged(plan, actor=user)
     with transaction.atomic():
-        return _commit(user, plan, override_reason)
+        return _commit(user, plan, override_reason, override, span)
 
 
-def _commit(user: Any, plan: ChangePlan, override_reason: str) -> ChangePlan:
+def _commit(
+    user: Any,
+    plan: ChangePlan,
+    override_reason: str,
+    override: change_gates.Override | None,
+    span: tuple[datetime, datetime] | None,
+) -> ChangePlan:
     plan = ChangePlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (PlanStatus.CONFIRMED, PlanStatus.SCHEDULED):
         raise ValidationError({"status": f"only a confirmed plan can be committed ({plan.status})"})
@@ -177,7 +193,13 @@ def _commit(user: Any, plan: ChangePlan, override_reason: str) -> ChangePlan:
     needed = review.approvals_needed(plan)
     if len(review.live_approvals(plan, plan.confirmed_hash)) < needed:
         raise ValidationError({"approvals": f"the plan needs {needed} approvals of this version"})
-    review.enforce_gates(user, plan, *review.commit_window(plan), override_reason=override_reason)
+    overridden = review.enforce_gates(
+        user,
+        plan,
+        *(span or review.commit_window(plan)),
+        override_reason=override_reason,
+        override=override,
+    )
     order = [row.device_id for row in sorted(rows, key=lambda r: r.position)]
     job = JobService.create_job(
         user,
@@ -194,8 +216,13 @@ def _commit(user: Any, plan: ChangePlan, override_reason: str) -> ChangePlan:
         actor=user,
         customer_id=plan.customer_id,
         obj=plan,
-        changes={"devices": [None, len(rows)], "job": [None, job.pk]},
+        changes={
+            "devices": [None, len(rows)],
+            "job": [None, job.pk],
+            "overridden": [None, [f.message for f in overridden]],
+        },
     )
+    plan.overridden = overridden
     return plan
 
 

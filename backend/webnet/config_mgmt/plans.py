@@ -7,6 +7,7 @@ refuses when the plan or a device changed since.
 
 import hashlib
 import json
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -53,6 +54,8 @@ class PlanSource(models.TextChoices):
 class ChangePlan(CustomerOwned):
     location_paths = via_device("devices__device")
     location_every = "devices__device"
+    # set on the plan commit_plan returns (not stored): the findings an override let through
+    overridden: list[Any]
 
     name = models.CharField(max_length=200, blank=True)
     source = models.CharField(max_length=12, choices=PlanSource.choices, default=PlanSource.LINES)

@@ -123,36 +123,69 @@ def ensure_unchanged(plan: ChangePlan, *, actor: Any = None) -> None:
 
 
 def enforce_gates(
-    user: Any, plan: ChangePlan, starts: datetime, ends: datetime, *, override_reason: str = ""
+    user: Any,
+    plan: ChangePlan,
+    starts: datetime,
+    ends: datetime,
+    *,
+    override_reason: str = "",
+    override: change_gates.Override | None = None,
 ) -> list[change_gates.GateFinding]:
     """Ask every change gate; refuse (400, naming them) on blocking findings.
 
-    An admin may pass blocking findings that are all overridable by giving a reason (audited).
-    Returns the findings that did not block (warnings, or the overridden ones).
+    An admin may pass blocking findings that are all overridable, by giving a reason now or by
+    an `override` given earlier (a scheduled change's): its admin must still be one, and it
+    covers only the items it names. Audited. Returns the findings it let through (overridden).
     """
     found = change_gates.findings(plan, starts, ends)
     blocking = [finding for finding in found if finding.blocking]
     if not blocking:
-        return found
-    reason = override_reason.strip()
-    may_override = all(finding.overridable for finding in blocking) and access.can(
-        user, "changeplan", "override", plan.customer_id
-    )
-    if not (reason and may_override):
-        hint = (
-            " (an admin may override with a reason)" if all(f.overridable for f in blocking) else ""
-        )
+        return []
+    earlier = override is not None
+    if override is None and override_reason.strip():
+        override = change_gates.Override(user, override_reason.strip())
+    refusal = _override_refusal(plan, blocking, override, earlier=earlier)
+    if refusal is not None or override is None:
         raise ValidationError(
-            {"gates": [f"{finding.gate}: {finding.message}{hint}" for finding in blocking]}
+            {"gates": [f"{finding.gate}: {finding.message}{refusal}" for finding in blocking]}
         )
     audit.record(
         "override_gates",
-        actor=user,
+        actor=override.by,
         customer_id=plan.customer_id,
         obj=plan,
-        changes={"findings": [None, [f.message for f in blocking]], "reason": [None, reason]},
+        changes={
+            "findings": [None, [f.message for f in blocking]],
+            "reason": [None, override.reason],
+        },
     )
-    return found
+    return blocking
+
+
+def _override_refusal(
+    plan: ChangePlan,
+    blocking: list[change_gates.GateFinding],
+    override: change_gates.Override | None,
+    *,
+    earlier: bool,
+) -> str | None:
+    """None when `override` passes every blocking finding, else the hint to append to each
+    (`earlier`: the override was given before, e.g. when the change was scheduled)."""
+    if not all(finding.overridable for finding in blocking):
+        return ""
+    hint = " (an admin may override with a reason)"
+    if override is None:
+        return hint
+    if override.by is None:
+        return " (the override's admin was removed)"
+    if not access.can(override.by, "changeplan", "override", plan.customer_id):
+        if not earlier:
+            return hint
+        who = override.by.get_username()
+        return f" (the override by {who} no longer holds: not an admin of this customer)"
+    if override.items and any(finding.item not in override.items for finding in blocking):
+        return hint
+    return None
 
 
 def commit_window(plan: ChangePlan) -> tuple[datetime, datetime]:

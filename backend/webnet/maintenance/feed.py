@@ -1,5 +1,9 @@
 """The customer's calendar as iCalendar (RFC 5545) behind a revocable token: maintenance windows
-(with their RRULE and zone, so calendar apps expand them themselves), freezes and changes."""
+(with their RRULE and zone, so calendar apps expand them themselves), freezes and changes.
+
+Every zone a start names (TZID) gets its VTIMEZONE (RFC 5545 §3.6.5 requires one per TZID, and
+clients without the IANA database need it), from the earliest start to the furthest a
+recurrence may reach (rules are bounded to 20 years)."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,7 +20,8 @@ from webnet.maintenance.models import (
     ScheduledStatus,
 )
 from webnet.maintenance.models.windows import Timed
-from webnet.maintenance.services import overlapping
+from webnet.maintenance.recurrence import rule_with_utc_until
+from webnet.maintenance.services import MAX_SPAN, overlapping
 
 PAST = timedelta(days=90)  # how much history a feed carries
 AHEAD = timedelta(days=366)
@@ -39,7 +44,7 @@ def _event(uid: str, summary: str, item: Timed, description: str = "") -> Event:
     event.add("dtstart", item.starts_at.astimezone(zone))
     event.add("dtend", item.ends_at.astimezone(zone))
     if item.rrule:
-        event.add("rrule", vRecur.from_ical(item.rrule))
+        event.add("rrule", vRecur.from_ical(rule_with_utc_until(item.rrule, item.time_zone)))
     if description:
         event.add("description", description)
     return event
@@ -51,8 +56,13 @@ def render(customer_id: int, now: datetime) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//webnet//maintenance calendar//EN")
     calendar.add("version", "2.0")
-    windows = MaintenanceWindow.objects.for_customer(customer_id).filter(cancelled=False)
-    for window in overlapping(windows, start, end):
+    windows = list(
+        overlapping(
+            MaintenanceWindow.objects.for_customer(customer_id).filter(cancelled=False), start, end
+        )
+    )
+    freezes = list(overlapping(FreezeWindow.objects.for_customer(customer_id), start, end))
+    for window in windows:
         calendar.add_component(
             _event(
                 f"maintenance-{window.pk}@webnet",
@@ -61,7 +71,7 @@ def render(customer_id: int, now: datetime) -> bytes:
                 window.description,
             )
         )
-    for freeze in overlapping(FreezeWindow.objects.for_customer(customer_id), start, end):
+    for freeze in freezes:
         calendar.add_component(
             _event(f"freeze-{freeze.pk}@webnet", f"Freeze: {freeze.name}", freeze)
         )
@@ -78,4 +88,6 @@ def render(customer_id: int, now: datetime) -> bytes:
         event.add("dtstart", change.occurrence_start)
         event.add("dtend", change.occurrence_end)
         calendar.add_component(event)
+    first = min([start, *(item.starts_at for item in [*windows, *freezes])])
+    calendar.add_missing_timezones(first_date=first.date(), last_date=(end + MAX_SPAN).date())
     return calendar.to_ical()

@@ -149,6 +149,7 @@ def freeze_gate(plan: Any, starts: datetime, ends: datetime) -> list[GateFinding
             f"{calendar.describe(c)}: no changes",
             blocking=True,
             overridable=calendar.freezes[c.item.key].mode == FreezeMode.OVERRIDE,
+            item=c.item.key,
         )
         for c in conflicts
         if c.item.kind == "freeze"
@@ -164,6 +165,7 @@ def conflict_gate(plan: Any, starts: datetime, ends: datetime) -> list[GateFindi
             "conflict",
             f"overlaps {calendar.describe(c)}",
             blocking=c.refuses and c.item.kind == "change",
+            item=c.item.key,
         )
         for c in conflicts
         if c.item.kind != "freeze"

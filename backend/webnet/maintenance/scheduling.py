@@ -31,10 +31,10 @@ def check_gates(
     *,
     override: bool = False,
     reason: str = "",
-) -> list[GateFinding]:
-    """The warnings of running `plan` in [starts, ends); a blocking finding refuses (400 naming
-    it) unless every blocking one is overridable, `override` is asked and `actor` may override
-    freezes — then the override is audited, with its reason."""
+) -> tuple[list[GateFinding], list[GateFinding]]:
+    """(warnings, overridden) of running `plan` in [starts, ends). A blocking finding refuses
+    (400 naming it) unless every blocking one is overridable, `override` is asked and `actor`
+    may override freezes — then the override is audited and the findings come back overridden."""
     found = change_gates.findings(plan, starts, ends)
     blocking = [f for f in found if f.blocking]
     if blocking and not (override and all(f.overridable for f in blocking)):
@@ -51,7 +51,7 @@ def check_gates(
                 "reason": [None, reason],
             },
         )
-    return [f for f in found if not f.blocking]
+    return [f for f in found if not f.blocking], blocking
 
 
 def occurrence_at(window: MaintenanceWindow, start: datetime) -> Span | None:
@@ -71,7 +71,8 @@ def schedule_change(
     override: bool = False,
     override_reason: str = "",
 ) -> tuple[ScheduledChange, list[GateFinding]]:
-    """Schedule a confirmed plan into one future occurrence of `window`; returns the warnings."""
+    """Schedule a confirmed plan into one future occurrence of `window`; returns the warnings.
+    A freeze override is kept on the scheduled change for the tick that starts it."""
     _check(actor, "scheduledchange", "add", plan.customer_id)
     if window.customer_id != plan.customer_id:
         raise ValidationError({"window": "The window belongs to another customer."})
@@ -82,7 +83,9 @@ def schedule_change(
         raise ValidationError({"occurrence_start": "The window has no occurrence starting then."})
     if span[1] <= now:
         raise ValidationError({"occurrence_start": "That occurrence is over."})
-    warnings = check_gates(actor, plan, span[0], span[1], override=override, reason=override_reason)
+    warnings, overridden = check_gates(
+        actor, plan, span[0], span[1], override=override, reason=override_reason
+    )
     scheduled = changes.create(
         actor,
         ScheduledChange,
@@ -93,6 +96,9 @@ def schedule_change(
             "occurrence_start": span[0],
             "occurrence_end": span[1],
             "created_by": actor,
+            "override_by": actor if overridden else None,
+            "override_reason": override_reason.strip() if overridden else "",
+            "overridden": [f.item for f in overridden],
         },
     )
     return scheduled, warnings
@@ -122,7 +128,7 @@ def start_due(now: datetime) -> dict[str, int]:
 def _start_one(pk: int, now: datetime) -> str:
     scheduled = (
         ScheduledChange.objects.select_for_update(of=("self",))
-        .select_related("plan", "window", "created_by")
+        .select_related("plan", "window", "created_by", "override_by")
         .get(pk=pk)
     )
     if scheduled.status != ScheduledStatus.SCHEDULED:
@@ -132,11 +138,32 @@ def _start_one(pk: int, now: datetime) -> str:
         return _finish(scheduled, ScheduledStatus.MISSED, "The window closed before it started.")
     try:
         with transaction.atomic():
-            plan = deploy.commit_plan(scheduled.created_by, scheduled.plan)
+            plan = deploy.commit_plan(
+                scheduled.created_by,
+                scheduled.plan,
+                override=_override(scheduled),
+                span=span,
+            )
     except (ValidationError, PermissionDenied) as exc:
         return _finish(scheduled, ScheduledStatus.FAILED, _text(exc))
     scheduled.job_id, scheduled.started_at = plan.commit_job_id, now
-    return _finish(scheduled, ScheduledStatus.STARTED, "")
+    return _finish(scheduled, ScheduledStatus.STARTED, _overridden_text(scheduled, plan))
+
+
+def _override(scheduled: ScheduledChange) -> change_gates.Override | None:
+    """The override given when the change was scheduled (re-checked by the commit: the admin
+    must still be one, and it passes only the items they overrode)."""
+    if not scheduled.overridden:
+        return None
+    reason = scheduled.override_reason or f"overridden when scheduled (change #{scheduled.pk})"
+    return change_gates.Override(scheduled.override_by, reason, frozenset(scheduled.overridden))
+
+
+def _overridden_text(scheduled: ScheduledChange, plan: Any) -> str:
+    if not plan.overridden:
+        return ""
+    who = scheduled.override_by.get_username() if scheduled.override_by else "?"
+    return f"Started on {who}'s override of: " + "; ".join(f.message for f in plan.overridden)
 
 
 def _finish(scheduled: ScheduledChange, status: str, reason: str) -> str:

@@ -6,10 +6,12 @@ read and the tick give the same answer; the tick only stores it for lists and fi
 """
 
 import copy
+import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,7 +24,11 @@ from webnet.maintenance.models import Behaviour, MaintenanceWindow, WindowStatus
 from webnet.maintenance.models.windows import Timed
 from webnet.networkops.parents import parents_of
 
+logger = logging.getLogger("webnet.maintenance")
+
 Interval = tuple[datetime, datetime]
+EndListener = Callable[[MaintenanceWindow, datetime], object]
+_end_listeners: list[EndListener] = []
 # when windows overlap on a device, the strongest behaviour wins
 PRECEDENCE = {Behaviour.SUPPRESS: 0, Behaviour.MUTE: 1, Behaviour.FLAG: 2}
 
@@ -113,7 +119,7 @@ def _check(actor: Any, resource: str, action: str, customer_id: int) -> None:
 
 
 MAX_OCCURRENCES = 5000  # COUNT; an open-ended rule is fine, it is expanded per range only
-MAX_SPAN = timedelta(days=20 * 366)  # UNTIL, after the first start
+MAX_SPAN = timedelta(days=20 * 366)  # COUNT or UNTIL, after the first start
 
 
 def validate_timing(item: Timed) -> None:
@@ -128,13 +134,14 @@ def validate_timing(item: Timed) -> None:
             raise ValidationError({"rrule": "A window repeats at most daily."})
     try:
         definition = item.definition()
+        if rule:
+            definition.check_rule(MAX_OCCURRENCES, MAX_SPAN)
         definition.occurrences(item.starts_at, item.ends_at)
-    except (ValueError, TypeError) as exc:
+    except ZoneInfoNotFoundError as exc:
+        raise ValidationError({"time_zone": "Not a known IANA time zone."}) from exc
+    except (ValueError, TypeError, OverflowError, IndexError, KeyError) as exc:
+        # dateutil's own refusals (IndexError, KeyError: values its tables do not hold)
         raise ValidationError({"rrule": f"Not a valid RRULE: {exc}"}) from exc
-    if rule and not definition.bounded(MAX_OCCURRENCES, MAX_SPAN):
-        raise ValidationError(
-            {"rrule": f"At most {MAX_OCCURRENCES} occurrences (COUNT) and UNTIL within 20 years."}
-        )
 
 
 def stamp(item: Timed, now: datetime) -> None:
@@ -191,18 +198,44 @@ def end_early(
         obj=window,
         changes={"ended_early_at": [None, at.isoformat()]},
     )
+    _window_ended(window, at)
     return window
 
 
+def register_end_listener(listener: EndListener) -> None:
+    """Call `listener(window, at)` whenever an open window (an occurrence) ends — by the tick
+    or ended early — so layers above (alarms) re-derive what it held at once. Registering the
+    same callable again (a repeated ready()) keeps one."""
+    if listener not in _end_listeners:
+        _end_listeners.append(listener)
+
+
+def _window_ended(window: MaintenanceWindow, at: datetime) -> None:
+    """Each listener in its own savepoint: one that fails is logged and undone alone."""
+    for listener in list(_end_listeners):
+        try:
+            with transaction.atomic():
+                listener(window, at)
+        except Exception:
+            logger.exception("end listener %r failed for window %s", listener, window.pk)
+
+
 def store_statuses(now: datetime) -> dict[str, int]:
-    """Store every window's derived status (idempotent: only differing rows are written)."""
+    """Store every window's derived status (idempotent: only differing rows are written, each
+    by the one tick whose compare-and-set wins — that tick tells the end listeners)."""
     candidates = MaintenanceWindow.objects.exclude(
         status__in=[WindowStatus.COMPLETED, WindowStatus.CANCELLED], cancelled=False
     ).exclude(status=WindowStatus.CANCELLED, cancelled=True)
     moved = 0
     for window in candidates:
         status = window.current_status(now)
-        if status != window.status:
-            MaintenanceWindow.objects.filter(pk=window.pk).update(status=status)
-            moved += 1
+        if status == window.status:
+            continue
+        won = MaintenanceWindow.objects.filter(pk=window.pk, status=window.status).update(
+            status=status
+        )
+        moved += won
+        if won and window.status == WindowStatus.ACTIVE:
+            window.status = status
+            _window_ended(window, now)
     return {"windows": moved}

@@ -178,6 +178,13 @@ class ScheduledChange(CustomerOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # an admin's freeze override given when scheduling, honoured by the tick only while that
+    # user is still an admin, and only for the items (gate finding keys) they overrode
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_reason = models.TextField(blank=True)
+    overridden = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["occurrence_start", "id"]

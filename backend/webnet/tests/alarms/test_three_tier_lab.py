@@ -35,6 +35,17 @@ DISTRIBUTION, ACCESS = 15, 184  # arista_eos has 16 ports: core 15 down, each di
 NO_REPLY = IcmpResult(sent=3, received=0, rtt_avg_ms=None, rtt_max_ms=None, jitter_ms=None)
 
 
+def outage_runner(failed: set[int], concurrency: int) -> CycleRunner:
+    """The real poller over the lab, where the devices in `failed` get no ICMP reply."""
+
+    async def poll(targets: list[PollTarget], cycle: int) -> list[DevicePoll]:
+        polls = await poll_devices(targets, cycle, concurrency=concurrency)
+        return [dataclasses.replace(p, icmp=NO_REPLY) if p.device_id in failed else p
+                for p in polls]  # fmt: skip
+
+    return CycleRunner(loop.load_targets, loop.record, interval_s=60, poll=poll)
+
+
 def three_tier() -> Fleet:
     dists = [f"d{i}" for i in range(1, DISTRIBUTION + 1)]
     access = [f"a{i}" for i in range(1, ACCESS + 1)]
@@ -98,13 +109,7 @@ async def test_a_core_failure_in_a_200_device_lab_pages_once(lab: LabServer, par
     ids, noc = await sync_to_async(register)(lab, parents)
     assert len(ids) == 200
     failed: set[int] = set()
-
-    async def poll(targets: list[PollTarget], cycle: int) -> list[DevicePoll]:
-        polls = await poll_devices(targets, cycle, concurrency=200)
-        return [dataclasses.replace(p, icmp=NO_REPLY) if p.device_id in failed else p
-                for p in polls]  # fmt: skip
-
-    runner = CycleRunner(loop.load_targets, loop.record, interval_s=60, poll=poll)
+    runner = outage_runner(failed, concurrency=200)
     cycle = cycle_of(time.time(), 60)
     first = await runner.run_cycle(cycle)
     assert (first.devices, first.not_ok) == (200, 0)

@@ -89,6 +89,12 @@ def test_window_conflicts_refuse_or_warn_and_bad_rules_are_field_errors(world: W
     for field, value in [
         ("rrule", "FREQ=SECONDLY"),
         ("rrule", "FREQ=DAILY;INTERVAL=x"),
+        ("rrule", "FREQ=DAILY;INTERVAL=0"),
+        ("rrule", "FREQ=DAILY;;"),
+        ("rrule", "FREQ=WEEKLY;BYDAY=XX"),
+        ("rrule", "FREQ=DAILY;BYWEEKNO=99"),
+        ("rrule", "FREQ=MONTHLY;BYMONTH=4;BYMONTHDAY=31"),
+        ("rrule", "FREQ=DAILY;UNTIL=2026"),
         ("time_zone", "Mars/Base"),
     ]:
         bad = client.post(
@@ -97,6 +103,12 @@ def test_window_conflicts_refuse_or_warn_and_bad_rules_are_field_errors(world: W
             format="json",
         )
         assert bad.status_code == 400 and field in bad.json(), (field, bad.content)
+    # UNTIL in UTC, as RFC 5545 asks for a zoned start, is accepted for a Berlin window
+    until = (timezone.now() + timedelta(days=30)).strftime("%Y%m%dT%H%M%SZ")
+    utc_until = window_payload(world, name="until", rrule=f"FREQ=WEEKLY;UNTIL={until}")
+    made = client.post("/api/v1/maintenance-windows/", utc_until, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["last_end"] is not None
     # within a site: the windows naming a device there
     listed = client.get("/api/v1/maintenance-windows/", {"within": f"site:{router.site_id}"})
     assert {w["name"] for w in listed.json()["results"]} == {"core upgrade", "n"}
@@ -122,9 +134,41 @@ def test_scheduling_a_change_into_a_freeze_is_refused_naming_it(world: World, ap
     assert foreign.status_code == 400 and "does not exist" in str(foreign.json())
 
 
+def test_an_admins_override_is_kept_on_the_scheduled_change(world: World, api) -> None:
+    router = f.DeviceFactory(customer=world.a)
+    window = f.MaintenanceWindowFactory(
+        customer=world.a, devices=[router], starts_at=timezone.now() + timedelta(hours=1)
+    )
+    freeze = f.FreezeWindowFactory(
+        customer=world.a, name="soft", mode="override",
+        starts_at=window.starts_at, ends_at=window.ends_at,
+    )  # fmt: skip
+    plan = confirmed_plan(world.user("admin"), router)
+    body = {"plan": plan.pk, "window": window.pk, "occurrence_start": window.starts_at.isoformat()}
+    override = {**body, "override": True, "override_reason": "P1 fix"}
+    assert (
+        api("operator").post("/api/v1/scheduled-changes/", override, format="json").status_code
+        == 403
+    )
+    made = api("admin").post("/api/v1/scheduled-changes/", override, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["overridden"] == [f"freeze:{freeze.pk}"]
+    assert made.json()["override_by"] == world.user("admin").username
+    assert "override_reason" not in made.json()
+
+
 def test_feed_tokens_are_shown_once_and_revocable(world: World, api, client) -> None:
     f.MaintenanceWindowFactory(
         customer=world.a, name="weekly", rrule="FREQ=WEEKLY", time_zone="Europe/Berlin"
+    )
+    start = timezone.now() + timedelta(days=2)
+    f.FreezeWindowFactory(
+        customer=world.a,
+        name="NY freeze",
+        time_zone="America/New_York",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        rrule="FREQ=DAILY;UNTIL=" + (start + timedelta(days=3)).strftime("%Y%m%dT%H%M%S"),
     )
     f.MaintenanceWindowFactory(customer=world.b, name="bravo's")
     made = api("admin").post(
@@ -135,9 +179,16 @@ def test_feed_tokens_are_shown_once_and_revocable(world: World, api, client) -> 
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert [str(e["summary"]) for e in events] == ["Maintenance: weekly"]
+    assert [str(e["summary"]) for e in events] == ["Maintenance: weekly", "Freeze: NY freeze"]
     assert events[0]["rrule"]["FREQ"] == ["WEEKLY"]
     assert "TZID=Europe/Berlin" in response.content.decode()
+    # every zone named gets its VTIMEZONE (with its DST rules), and UNTIL is given in UTC
+    feed = Calendar.from_ical(response.content)
+    zones = {str(z["TZID"]): z for z in feed.walk("VTIMEZONE")}
+    assert set(zones) == {"Europe/Berlin", "America/New_York"}
+    assert zones["Europe/Berlin"].walk("DAYLIGHT") and zones["Europe/Berlin"].walk("STANDARD")
+    assert feed.get_missing_tzids() == set()
+    assert events[1]["rrule"]["UNTIL"][0].tzinfo is not None
     revoke = api("admin").post(f"/api/v1/calendar-tokens/{made.json()['id']}/revoke/")
     assert revoke.status_code == 200 and client.get(url).status_code == 404
     assert client.get("/calendar/cal_guessed.ics").status_code == 404

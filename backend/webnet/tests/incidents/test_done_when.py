@@ -11,7 +11,6 @@ clock past each step's wait. As in test_three_tier_lab, the failed cycles carry 
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
@@ -28,13 +27,10 @@ from webnet.jobs import tasks as beat
 from webnet.lab.fleet import Fleet
 from webnet.lab.server import LabServer
 from webnet.lab.snmp import SnmpOptions
-from webnet.monitoring import loop
-from webnet.monitoring.poller.cycle import CycleRunner, cycle_of
-from webnet.monitoring.poller.snmp import poll_devices
-from webnet.monitoring.poller.types import DevicePoll, PollTarget
+from webnet.monitoring.poller.cycle import cycle_of
 from webnet.notifications import tasks as delivery
 from webnet.tests import factories as f
-from webnet.tests.alarms.test_three_tier_lab import NO_REPLY, register
+from webnet.tests.alarms.test_three_tier_lab import outage_runner, register
 from webnet.tests.conftest import client_for
 from webnet.tests.notifications import conftest as peer_fixtures
 from webnet.tests.notifications.peers import SMTPPeer
@@ -102,13 +98,7 @@ async def test_a_core_router_down_pages_on_call_by_email_and_escalates(
     ids, _ = await sync_to_async(register)(lab, "manual")
     people = await sync_to_async(escalation_policy)(ids["core1"])
     failed: set[int] = set()
-
-    async def poll(targets: list[PollTarget], cycle: int) -> list[DevicePoll]:
-        polls = await poll_devices(targets, cycle, concurrency=10)
-        return [dataclasses.replace(p, icmp=NO_REPLY) if p.device_id in failed else p
-                for p in polls]  # fmt: skip
-
-    runner = CycleRunner(loop.load_targets, loop.record, interval_s=60, poll=poll)
+    runner = outage_runner(failed, concurrency=10)
     cycle = cycle_of(time.time(), 60)
     assert (await runner.run_cycle(cycle)).not_ok == 0
     # when the core fails and nothing behind it answers, for two poll cycles

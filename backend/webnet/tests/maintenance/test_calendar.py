@@ -62,7 +62,7 @@ def test_freeze_refuses_naming_it_and_an_admin_may_override_an_overridable_one(w
         )
     # a soft freeze on the router's site: the operator may not override, the admin may (audited)
     hard.delete()
-    f.FreezeWindowFactory(
+    soft = f.FreezeWindowFactory(
         customer=customer,
         name="soft",
         mode="override",
@@ -73,7 +73,8 @@ def test_freeze_refuses_naming_it_and_an_admin_may_override_an_overridable_one(w
     span = (now + timedelta(hours=1), now + timedelta(hours=2))
     with pytest.raises(PermissionDenied, match="role"):
         scheduling.check_gates(operator, plan, *span, override=True)
-    assert scheduling.check_gates(admin, plan, *span, override=True) == []
+    warnings, overridden = scheduling.check_gates(admin, plan, *span, override=True)
+    assert warnings == [] and [x.item for x in overridden] == [f"freeze:{soft.pk}"]
     assert AuditEvent.objects.filter(action="override_freeze", actor=admin).count() == 1
     # a freeze on another site leaves the plan alone
     assert (
@@ -158,3 +159,88 @@ def test_a_scheduled_change_starts_at_its_window_and_never_outside(world):
         "failed": 0,
         "notices": 0,
     }
+
+
+def soft_freeze_over(window, name="soft"):
+    return f.FreezeWindowFactory(
+        customer=window.customer,
+        name=name,
+        mode="override",
+        starts_at=window.starts_at - timedelta(hours=1),
+        ends_at=window.ends_at + timedelta(hours=1),
+    )
+
+
+def run_at(at):
+    with time_machine.travel(at, tick=False):
+        return tick.tick(timezone.now())
+
+
+def test_an_admins_freeze_override_is_carried_to_the_tick_that_starts_the_change(world):
+    # given an admin who schedules a change into a window inside an overridable freeze
+    customer, router, _, admin = world
+    now = timezone.now()
+    window = f.MaintenanceWindowFactory(
+        customer=customer, devices=[router], starts_at=now + timedelta(hours=1)
+    )
+    freeze = soft_freeze_over(window)
+    plan = confirmed_plan(admin, router)
+    with pytest.raises(ValidationError, match="soft"):
+        scheduling.schedule_change(admin, plan, window, window.starts_at, now=now)
+    scheduled, _ = scheduling.schedule_change(
+        admin, plan, window, window.starts_at, now=now, override=True, override_reason="P1 fix"
+    )
+    assert (scheduled.override_by, scheduled.overridden) == (admin, [f"freeze:{freeze.pk}"])
+    # when the tick reaches the window's start, the override is honoured (and audited)
+    assert run_at(window.starts_at + timedelta(seconds=5))["started"] == 1
+    scheduled.refresh_from_db()
+    plan.refresh_from_db()
+    assert scheduled.status == "started" and plan.status == PlanStatus.COMMITTING
+    assert f"freeze window 'soft' (#{freeze.pk})" in scheduled.reason
+    override = AuditEvent.objects.get(action="override_gates")
+    assert override.actor == admin and override.changes["reason"] == [None, "P1 fix"]
+    commit = AuditEvent.objects.get(action="commit", object_id=str(plan.pk))
+    assert "soft" in commit.changes["overridden"][1][0]
+
+
+def test_a_demoted_admins_override_is_not_honoured_at_run_time(world):
+    customer, router, _, admin = world
+    now = timezone.now()
+    window = f.MaintenanceWindowFactory(
+        customer=customer, devices=[router], starts_at=now + timedelta(hours=1)
+    )
+    freeze = soft_freeze_over(window, "year end")
+    plan = confirmed_plan(admin, router)
+    scheduled, _ = scheduling.schedule_change(
+        admin, plan, window, window.starts_at, now=now, override=True
+    )
+    # when the admin is demoted to operator before the window starts
+    admin.memberships.filter(customer=customer).update(role="operator")
+    assert run_at(window.starts_at + timedelta(seconds=5))["failed"] == 1
+    # then the change is refused naming the freeze and the lapsed override, audited
+    scheduled.refresh_from_db()
+    plan.refresh_from_db()
+    assert scheduled.status == "failed" and plan.status == PlanStatus.CONFIRMED
+    assert f"freeze window 'year end' (#{freeze.pk})" in scheduled.reason
+    assert f"the override by {admin.username} no longer holds" in scheduled.reason
+    failed = AuditEvent.objects.get(action="change_failed", object_id=str(scheduled.pk))
+    assert "year end" in failed.changes["reason"][1]
+    assert not AuditEvent.objects.filter(action="override_gates").exists()
+
+
+def test_an_override_covers_only_the_freezes_the_admin_saw(world):
+    customer, router, _, admin = world
+    now = timezone.now()
+    window = f.MaintenanceWindowFactory(
+        customer=customer, devices=[router], starts_at=now + timedelta(hours=1)
+    )
+    soft_freeze_over(window, "first")
+    plan = confirmed_plan(admin, router)
+    scheduled, _ = scheduling.schedule_change(
+        admin, plan, window, window.starts_at, now=now, override=True
+    )
+    # a second overridable freeze declared after the change was scheduled
+    later = soft_freeze_over(window, "second")
+    assert run_at(window.starts_at + timedelta(seconds=5))["failed"] == 1
+    scheduled.refresh_from_db()
+    assert f"freeze window 'second' (#{later.pk})" in scheduled.reason

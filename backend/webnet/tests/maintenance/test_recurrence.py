@@ -33,17 +33,24 @@ RULES = [
 ]
 
 
+def first_valid(wall: datetime, zone: tz.tzfile) -> datetime:
+    """UTC of a wall time by dateutil's zone: a time that exists twice is its first pass; one in
+    a spring-forward gap the first instant after it (found minute by minute, by dateutil)."""
+    aware = wall.replace(tzinfo=zone)
+    if not tz.datetime_exists(aware):
+        aware = wall.replace(second=0, microsecond=0, tzinfo=zone)
+        while not tz.datetime_exists(aware):
+            aware += timedelta(minutes=1)
+    return aware.astimezone(UTC)
+
+
 def oracle_spans(window: WindowDefinition) -> list[tuple[datetime, datetime]]:
-    """Every occurrence from DTSTART by dateutil; wall times in a gap resolved by dateutil's own
-    resolve_imaginary (forward by the gap, as RFC 5545 says), ambiguous ones as first pass."""
+    """Every occurrence from DTSTART by dateutil, as the instants whose wall time in dateutil's
+    zone is within [start, start + duration): a gap resolves to its end, an empty span drops."""
     zone = tz.gettz(window.zone)
-    first = window.first_start.replace(tzinfo=zone)
+    first = window.first_start
     starts = list(rrulestr(window.rule, dtstart=first)) if window.rule else [first]
-
-    def utc(wall: datetime) -> datetime:
-        return tz.resolve_imaginary(wall).astimezone(UTC)
-
-    spans = [(utc(s), utc(s + window.duration)) for s in starts]
+    spans = [(first_valid(s, zone), first_valid(s + window.duration, zone)) for s in starts]
     if window.ended_at is not None:
         spans = [(a, min(b, window.ended_at)) for a, b in spans]
     return [(a, b) for a, b in spans if a < b]
@@ -143,3 +150,49 @@ def test_windows_starting_or_ending_in_a_switch_hour_match_the_oracle(zone, day,
                 first,
                 minutes,
             )
+
+
+def test_a_start_in_the_spring_forward_gap_is_the_first_valid_instant():
+    # given daily 02:30 for an hour in Berlin; on 29 Mar 2026 clocks jump 02:00 CET → 03:00 CEST
+    window = WindowDefinition(datetime(2026, 3, 28, 2, 30), timedelta(hours=1), "Europe/Berlin",
+                              "FREQ=DAILY;COUNT=3")  # fmt: skip
+    day = datetime(2026, 3, 29, tzinfo=UTC)
+    # then that night's occurrence opens at 03:00 CEST (the jump) and closes at 03:30 CEST
+    assert window.occurrences(day, day + timedelta(days=1)) == [
+        (datetime(2026, 3, 29, 1, 0, tzinfo=UTC), datetime(2026, 3, 29, 1, 30, tzinfo=UTC))
+    ]
+    # and a one-hour window wholly in Santiago's gap (00:00 → 01:00) never happens
+    lost = WindowDefinition(datetime(2026, 9, 6, 0, 0), timedelta(hours=1), "America/Santiago")
+    assert lost.occurrences(day, day + timedelta(days=365)) == []
+    assert lost.status(datetime(2026, 9, 5, tzinfo=UTC)) == "completed"
+
+
+def test_until_in_utc_is_the_same_instant_for_a_zoned_window():
+    # given Mondays 23:00 Berlin until 2026-12-28 22:00Z (= 23:00 CET, the last Monday's start)
+    window = WindowDefinition(datetime(2026, 12, 7, 23), timedelta(hours=2), "Europe/Berlin",
+                              "FREQ=WEEKLY;UNTIL=20261228T220000Z")  # fmt: skip
+    window.check_rule(5000, timedelta(days=3660))
+    spans = window.occurrences(datetime(2026, 12, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC))
+    assert [a.day for a, _ in spans] == [7, 14, 21, 28]
+    assert window.last_end() == datetime(2026, 12, 29, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL"),
+        ("FREQ=DAILY;BYWEEKNO=99", "BYWEEKNO"),
+        ("FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4", "no occurrence"),
+        ("FREQ=DAILY;COUNT=0", "COUNT"),
+        ("FREQ=YEARLY;COUNT=30", "years ahead"),
+        ("FREQ=DAILY;UNTIL=20991231T000000Z", "UNTIL"),
+        ("FREQ=DAILY;BYEASTER=1", "unknown rule part BYEASTER"),
+        ("FREQ=WEEKLY;BYMONTH=-1", "BYMONTH"),
+        ("FREQ=DAILY;BYSETPOS=2", "BYSETPOS needs"),
+        ("FREQ=DAILY;COUNT=2;COUNT=3", "at most once"),
+    ],
+)
+def test_rules_that_never_happen_or_would_hang_are_refused_quickly(rule, message):
+    window = WindowDefinition(datetime(2026, 12, 7, 23), timedelta(hours=2), "Europe/Berlin", rule)
+    with pytest.raises(ValueError, match=message):
+        window.check_rule(5000, timedelta(days=20 * 366))

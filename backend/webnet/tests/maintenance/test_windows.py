@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webnet.maintenance import services
 from webnet.maintenance.models import Behaviour, MaintenanceWindow
@@ -158,3 +160,73 @@ def test_bad_timing_is_a_field_error(field, value):
     with pytest.raises(ValidationError) as caught:
         services.stamp(window, T0)
     assert field in caught.value.message_dict
+
+
+@pytest.fixture
+def ended(monkeypatch):
+    """The (window id, at) of every end the listeners hear of (listeners of other apps kept)."""
+    heard: list[tuple[int, datetime]] = []
+    monkeypatch.setattr(services, "_end_listeners", list(services._end_listeners))
+    services.register_end_listener(lambda window, at: heard.append((window.pk, at)))
+    return heard
+
+
+def test_end_listeners_hear_each_end_once_by_the_tick_or_early(ended, admin_user):
+    # given a weekly window (two occurrences) and a one-off one, both open at T0 + 3 h
+    customer = CustomerFactory()
+    with time_machine.travel(T0 - timedelta(days=8), tick=False):
+        window = weekly(customer)
+        one_off = MaintenanceWindowFactory(
+            customer=customer, starts_at=T0 + timedelta(hours=2), ends_at=T0 + timedelta(hours=8)
+        )
+    assert services.store_statuses(T0 + timedelta(hours=3))["windows"] == 2
+    # when the weekly occurrence ends, the tick tells the listeners once (a second tick: silent)
+    end = datetime(2026, 3, 29, 1, 0, tzinfo=UTC)
+    services.store_statuses(end)
+    services.store_statuses(end)
+    assert ended == [(window.pk, end)]
+    # and an early end tells them at once
+    services.end_early(admin_user, one_off, end)
+    assert ended == [(window.pk, end), (one_off.pk, end)]
+
+
+def test_a_failing_end_listener_neither_stops_the_others_nor_the_end(ended, admin_user):
+    def broken(window, at):
+        MaintenanceWindow.objects.filter(pk=window.pk).update(name="changed by a broken one")
+        raise RuntimeError("listener bug")
+
+    services._end_listeners.insert(0, broken)
+    window = MaintenanceWindowFactory(customer=CustomerFactory(), name="kept")
+    now = datetime.now(UTC)
+    services.end_early(admin_user, window, now)
+    window.refresh_from_db()
+    assert window.ended_early_at == now and window.name == "kept" and ended == [(window.pk, now)]
+
+
+PARTS = ["INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTH", "BYMONTHDAY", "BYYEARDAY", "BYWEEKNO",
+         "BYSETPOS", "BYHOUR", "BYMINUTE", "BYSECOND", "WKST", "BYEASTER", "X-NAME"]  # fmt: skip
+VALUES = ["0", "1", "-1", "7", "53", "54", "366", "367", "999999999999", "MO", "+1MO", "-5FR",
+          "SU,MO", "20270101", "20270101T000000Z", "20270101T000000", "99991231T235959Z", "x",
+          "", ",", "1,2,3", "+0"]  # fmt: skip
+RULES = st.builds(
+    lambda freq, parts: ";".join([f"FREQ={freq}", *(f"{k}={v}" for k, v in parts)]),
+    st.sampled_from(["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]),
+    st.lists(st.tuples(st.sampled_from(PARTS), st.sampled_from(VALUES)), max_size=4),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(RULES, st.sampled_from(["UTC", "Europe/Berlin", "America/Santiago"]))
+def test_any_rule_is_stored_or_refused_as_a_field_error(rule, zone):
+    # given any rule built from RFC 5545's parts and dateutil's, with odd values
+    window = MaintenanceWindow(
+        customer_id=1, starts_at=T0, ends_at=T0 + timedelta(hours=3), time_zone=zone, rrule=rule
+    )
+    # then it is stamped (and reads) or refused on `rrule`, never another error
+    try:
+        services.stamp(window, T0)
+    except ValidationError as exc:
+        assert set(exc.message_dict) == {"rrule"}
+        return
+    window.current_status(T0 + timedelta(days=40))
+    window.occurrences(T0, T0 + timedelta(days=400))
