@@ -256,10 +256,8 @@ async def test_the_author_edits_and_every_member_sees_it_live_others_may_not() -
     assert (await _said(b, "still here"))["seq"] == seq + 1  # nobody was closed
     stored = await database_sync_to_async(lambda: room.messages.get(seq=seq).body)()
     assert stored == "core-1 and core-2 down"
-    actions = await database_sync_to_async(
-        lambda: list(AuditEvent.objects.filter(action__startswith="message.").values_list(
-            "action", "actor_id"))  # fmt: skip
-    )()
+    trail = AuditEvent.objects.filter(action__startswith="message.")
+    actions = await database_sync_to_async(lambda: list(trail.values_list("action", "actor_id")))()
     assert actions == [("message.edit", operator.pk)]
     await a.disconnect()
     await b.disconnect()
