@@ -53,6 +53,7 @@ from webnet.api.consumers import _query_int
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.core import broadcasts
 from webnet.core.context import RequestContext, current
+from webnet.core.numbers import parse_int
 from webnet.incidents import chat, rooms
 from webnet.incidents.models import Message, MessageKind, Room
 
@@ -285,8 +286,9 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     async def _change(self, kind: str, content: dict[str, Any]) -> None:
         """An edit or delete frame; what went wrong is an error frame naming the seq, and a
         member who is no longer one is refused like at a send."""
-        seq = content.get("seq")
-        if not isinstance(seq, int) or isinstance(seq, bool):
+        raw = content.get("seq")
+        seq = parse_int(raw) if isinstance(raw, int) else None  # a JSON number a database holds
+        if seq is None:
             await self._error(None, {"seq": ["Name the message by its seq (a number)."]})
             return
         try:

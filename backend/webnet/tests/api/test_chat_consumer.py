@@ -11,6 +11,7 @@ from webnet.incidents import rooms
 from webnet.incidents.models import RoomMember
 from webnet.tests import factories as f
 from webnet.tests.api.test_consumers import _headers
+from webnet.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -247,6 +248,7 @@ async def test_the_author_edits_and_every_member_sees_it_live_others_may_not() -
         ({"type": "edit", "seq": 99, "body": "x"}, "seq"),
         ({"type": "edit", "seq": "1", "body": "x"}, "seq"),
         ({"type": "delete", "seq": True}, "seq"),
+        ({"type": "delete", "seq": 2**70}, "seq"),
         ({"type": "edit", "seq": seq, "body": "  "}, "body"),
         ({"type": "edit", "seq": seq, "body": ["x"]}, "body"),
         ({"type": "edit", "seq": seq, "body": "x" * 4001}, "body"),
@@ -331,3 +333,18 @@ async def test_an_update_for_a_message_the_socket_has_not_sent_comes_as_the_mess
         assert (got["seq"], got["body"], got["edited"]) == (1, "quiet, edited", True)
         assert await _updates(ws) == []
         await ws.disconnect()
+
+
+async def test_an_edit_and_a_delete_over_rest_reach_the_open_sockets() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    await database_sync_to_async(rooms.post_message)(operator, room, "via the api")
+    await _frames(ws, "messages")
+    client = client_for(operator)
+    url = f"/api/v1/rooms/{room.pk}/messages/1/"
+    patch = database_sync_to_async(lambda: client.patch(url, {"body": "edited"}, format="json"))
+    assert (await patch()).status_code == 200
+    assert (await _frames(ws, "update"))["message"]["body"] == "edited"
+    assert (await database_sync_to_async(client.delete)(url)).status_code == 204
+    assert (await _frames(ws, "update"))["message"]["deleted"]
+    await ws.disconnect()
