@@ -259,11 +259,19 @@ def _store(room: Room, kind: str, author: Any, body: str) -> Message:
 
 
 def _clean_body(body: Any, *, allow_empty: bool = False) -> str:
+    """The text to store, or a field error: a socket's JSON can carry a NUL or a lone surrogate
+    (which cannot be encrypted as UTF-8), where the API's serializers refuse them first."""
     text = body.strip() if isinstance(body, str) else ""
     if not text and not allow_empty:
         raise ValidationError({"body": "A message needs some text."})
     if len(text) > MAX_BODY:
         raise ValidationError({"body": f"At most {MAX_BODY} characters."})
+    try:
+        printable = bool(text.encode("utf-8")) and "\x00" not in text
+    except UnicodeEncodeError:
+        printable = False
+    if text and not printable:
+        raise ValidationError({"body": "Use printable text."})
     return text
 
 

@@ -252,6 +252,9 @@ async def test_the_author_edits_and_every_member_sees_it_live_others_may_not() -
         ({"type": "edit", "seq": seq, "body": "  "}, "body"),
         ({"type": "edit", "seq": seq, "body": ["x"]}, "body"),
         ({"type": "edit", "seq": seq, "body": "x" * 4001}, "body"),
+        ({"type": "edit", "seq": seq, "body": "lone \ud800 surrogate"}, "body"),
+        ({"type": "edit", "seq": seq, "body": "nul \x00 inside"}, "body"),
+        ({"type": "message", "body": "lone \ud800 surrogate"}, "body"),
     ):
         await a.send_json_to(frame)
         assert field in (await _frames(a, "error"))["errors"], frame
