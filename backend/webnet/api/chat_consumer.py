@@ -53,7 +53,7 @@ from webnet.api.consumers import _query_int
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.core import broadcasts
 from webnet.core.context import RequestContext, current
-from webnet.core.numbers import parse_int
+from webnet.core.numbers import MAX_INT
 from webnet.incidents import chat, rooms
 from webnet.incidents.models import Message, MessageKind, Room
 
@@ -162,6 +162,14 @@ def _errors(exc: ValidationError) -> dict[str, Any]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
 
 
+def _frame_seq(raw: Any) -> int | None:
+    """A frame's seq: a JSON integer (not a boolean, not a string), negative taken as 0; None
+    past what a seq column holds (no message has it)."""
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw > MAX_INT:
+        return None
+    return max(raw, 0)
+
+
 READ_COALESCE_SECONDS = 0.3
 
 
@@ -268,8 +276,8 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_send(
                 self.group, {"type": "chat.typing", "user": self.user.get_username()}
             )
-        elif kind == "resume" and isinstance(content.get("after_seq"), int):
-            await self._resume(max(content["after_seq"], 0))
+        elif kind == "resume" and (after_seq := _frame_seq(content.get("after_seq"))) is not None:
+            await self._resume(after_seq)
 
     async def _send_message(self, body: Any) -> None:
         try:
@@ -286,8 +294,7 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     async def _change(self, kind: str, content: dict[str, Any]) -> None:
         """An edit or delete frame; what went wrong is an error frame naming the seq, and a
         member who is no longer one is refused like at a send."""
-        raw = content.get("seq")
-        seq = parse_int(raw) if isinstance(raw, int) else None  # a JSON number a database holds
+        seq = _frame_seq(content.get("seq"))
         if seq is None:
             await self._error(None, {"seq": ["Name the message by its seq (a number)."]})
             return

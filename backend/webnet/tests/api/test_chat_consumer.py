@@ -158,6 +158,7 @@ async def test_a_reconnect_learns_of_edits_and_deletes_it_missed_once_each() -> 
     await post(operator, room, "m5")
     ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=5", viewer)
     assert await _updates(ws) == []
+    await ws.send_json_to({"type": "resume", "after_seq": 2**70})  # no seq: ignored
     await ws.send_json_to({"type": "resume", "after_seq": 2})
     assert [m["seq"] for m in (await _frames(ws, "messages"))["messages"]] == [3, 4, 5]
     assert [m["seq"] for m in await _updates(ws)] == [2]  # not m1: changed before m2 existed
