@@ -199,9 +199,8 @@ class RoomViewSet(
     def message(self, request: Request, pk: str | None = None, seq: str | None = None) -> Response:
         """PATCH: the author's new `body`. DELETE: the author, or an admin of the customer,
         deletes it (its body is sent to no one again, kept only in an encrypted revision; its
-        seq stays, marked deleted). Either way the
-        room's sockets get an `update`; a member who may not answers 403, a seq the room does
-        not have 404."""
+        seq stays, marked deleted). Either way the room's sockets get an `update`; a member who
+        may not answers 403, a seq the room does not have 404."""
         room = self.get_object()
         try:
             message = rooms.message_at(request.user, room, parse_int(seq) or 0)
