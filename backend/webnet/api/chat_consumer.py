@@ -1,4 +1,9 @@
-"""The room socket (/ws/chat/<room>/): messages, typing and read markers, resumable by seq.
+"""The room socket (/ws/chat/<room>/): messages, edits and deletes, typing and read markers,
+resumable by seq.
+
+An edit (the author only) or a delete (the author or an admin of the customer) goes to every
+socket of the room as an `update` frame, the replay's shape; what cannot be done is an `error`
+frame (its `seq` and field errors), never a close — unless the user is no longer a member.
 
 Admission is the HTTP rules (ws_guard) plus incidents.rooms.visible_rooms — the gate and room
 membership — on connect, on every re-check AND on every frame the client sends: a member removed
@@ -10,7 +15,8 @@ Database work: writes (messages, read markers) run on the one database thread, s
 writer never waits on a lock; reads (admission on connect, replay, the watcher) run on the pool
 (thread_sensitive=False: each is one self-contained query set on that thread's own connection),
 so reconnects do not queue in front of messages. A plain message is broadcast by the socket
-itself once stored, from the event loop: the database thread never waits for a broadcast.
+itself once stored (an edit or delete too), from the event loop: the database thread never
+waits for a broadcast.
 
 Replay works like the job log: join the room's group, send the stored messages after `after_seq`
 and an `update` for each older message edited or deleted since (`Message.changed_seq`), then
@@ -20,10 +26,12 @@ broadcasts, so one watcher per process reads the `last_seq` of every room with a
 (one query per WEBNET_WS_POLL_SECONDS, however many sockets) and tells a room's sockets when it
 moved; each then replays from the database what it has not sent.
 
-Client frames: {"type": "message", "body"}, {"type": "typing"}, {"type": "read", "seq"},
+Client frames: {"type": "message", "body"}, {"type": "edit", "seq", "body"},
+{"type": "delete", "seq"}, {"type": "typing"}, {"type": "read", "seq"},
 {"type": "resume", "after_seq"}. Server frames: {"type": "messages", "messages": [...]},
 {"type": "update", "message"}, {"type": "typing", "user"}, {"type": "read", "user", "seq"},
-{"type": "error", "errors"}, {"type": "command", ...} (what a slash command answered).
+{"type": "error", "errors"} (with "seq" for an edit or delete), {"type": "command", ...} (what a
+slash command answered).
 """
 
 import asyncio
@@ -45,8 +53,9 @@ from webnet.api.consumers import _query_int
 from webnet.api.ws_guard import CLOSE_NOT_FOUND, GuardedConsumer
 from webnet.core import broadcasts
 from webnet.core.context import RequestContext, current
+from webnet.core.numbers import MAX_INT
 from webnet.incidents import chat, rooms
-from webnet.incidents.models import MessageKind, Room
+from webnet.incidents.models import Message, MessageKind, Room
 
 # Reads that stand alone (no transaction shared with another call) run on the thread pool.
 _on_pool = partial(database_sync_to_async, thread_sensitive=False)
@@ -72,6 +81,19 @@ def _say(admission: rooms.Admission, body: Any) -> dict[str, Any] | None:
     for a command, whose answer the room announced itself."""
     message = chat.say(admission.user, admission.room, body, broadcast=False, admission=admission)
     return rooms.message_wire(message, attachments=()) if message.kind == MessageKind.USER else None
+
+
+@database_sync_to_async
+def _change(admission: rooms.Admission, kind: str, seq: int, body: Any) -> dict[str, Any]:
+    """Edit or delete the room's message `seq` (the services check who may): its wire, for the
+    socket to send out as an update."""
+    user = admission.user
+    message = rooms.message_at(user, admission.room, seq, admission=admission)
+    if kind == "edit":
+        message = rooms.edit_message(user, message, body, broadcast=False, admission=admission)
+    else:
+        message = rooms.delete_message(user, message, broadcast=False, admission=admission)
+    return rooms.message_wire(message)
 
 
 @database_sync_to_async
@@ -138,6 +160,14 @@ def _as_request(scope: dict[str, Any]) -> Iterator[None]:
 
 def _errors(exc: ValidationError) -> dict[str, Any]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+
+
+def _frame_seq(raw: Any) -> int | None:
+    """A frame's seq: a JSON integer (not a boolean, not a string), negative taken as 0; None
+    past what a seq column holds (no message has it)."""
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw > MAX_INT:
+        return None
+    return max(raw, 0)
 
 
 READ_COALESCE_SECONDS = 0.3
@@ -236,6 +266,9 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         if kind == "read" and isinstance(content.get("seq"), int):
             await self._read(content["seq"])
             return
+        if kind in ("edit", "delete"):  # so do the edit and delete services
+            await self._change(kind, content)
+            return
         if not await _allowed(self.admission):
             await self._refused()
             return
@@ -243,8 +276,8 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_send(
                 self.group, {"type": "chat.typing", "user": self.user.get_username()}
             )
-        elif kind == "resume" and isinstance(content.get("after_seq"), int):
-            await self._resume(max(content["after_seq"], 0))
+        elif kind == "resume" and (after_seq := _frame_seq(content.get("after_seq"))) is not None:
+            await self._resume(after_seq)
 
     async def _send_message(self, body: Any) -> None:
         try:
@@ -257,6 +290,30 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             return
         if wire is not None:
             await broadcasts.send(self.group, {"type": "chat.message", "message": wire})
+
+    async def _change(self, kind: str, content: dict[str, Any]) -> None:
+        """An edit or delete frame; what went wrong is an error frame naming the seq, and a
+        member who is no longer one is refused like at a send."""
+        seq = _frame_seq(content.get("seq"))
+        if seq is None:
+            await self._error(None, {"seq": ["Name the message by its seq (a number)."]})
+            return
+        try:
+            wire = await _change(self.admission, kind, seq, content.get("body"))
+        except ValidationError as exc:
+            await self._error(seq, _errors(exc))
+        except Message.DoesNotExist:
+            await self._error(seq, {"seq": [f"No message {seq} in this room."]})
+        except PermissionDenied as exc:
+            if await _allowed(self.admission):  # a member, just not this message's author
+                await self._error(seq, {"message": [str(exc)]})
+            else:
+                await self._refused()
+        else:
+            await broadcasts.send(self.group, {"type": "chat.update", "message": wire})
+
+    async def _error(self, seq: int | None, errors: dict[str, Any]) -> None:
+        await self.send_json({"type": "error", "seq": seq, "errors": errors})
 
     async def _read(self, seq: int) -> None:
         """Read markers coalesce: a frame that does not move past the stored or pending marker
@@ -311,6 +368,11 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "messages", "messages": [message]})
 
     async def chat_update(self, event: dict[str, Any]) -> None:
+        """An edited or deleted message; one this socket has not sent yet goes out with the
+        replay instead, in its current state and in order."""
+        if event["message"]["seq"] > self.sent_seq:
+            await self._replay()
+            return
         await self.send_json({"type": "update", "message": event["message"]})
 
     async def chat_typing(self, event: dict[str, Any]) -> None:

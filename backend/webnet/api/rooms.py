@@ -1,4 +1,5 @@
-"""Rooms over REST: the rooms a user is in, their messages by seq, posting, members, files.
+"""Rooms over REST: the rooms a user is in, their messages by seq, posting, editing and
+deleting them, members, files.
 
 The list is incidents.rooms.visible_rooms (the gate and membership), so a room the user is not
 in answers 404 like one of another customer. Live traffic is the socket (/ws/chat/<id>/); this
@@ -18,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -81,8 +83,24 @@ class PostSerializer(serializers.Serializer):
     file = serializers.FileField(required=False)
 
 
+class EditSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=rooms.MAX_BODY)
+
+
 class MemberSerializer(serializers.Serializer):
     user = serializers.IntegerField(min_value=1)
+
+
+SEQ = OpenApiParameter("seq", OpenApiTypes.INT, OpenApiParameter.PATH)
+# The edit's body as a plain schema: drf-spectacular makes a PATCH serializer all optional,
+# but the new text is required.
+EDIT_REQUEST = {
+    "application/json": {
+        "type": "object",
+        "properties": {"body": {"type": "string", "minLength": 1, "maxLength": rooms.MAX_BODY}},
+        "required": ["body"],
+    }
+}
 
 
 def _field_errors(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -107,7 +125,12 @@ class RoomViewSet(
     search_fields = ["name"]
     parser_classes = [BoundedJSONParser, MultiPartParser, FormParser]
     # Talking and membership are checked by the services (room membership, not only the role).
-    permission_actions = {"messages": "view", "changes": "view", "members": "view"}
+    permission_actions = {
+        "messages": "view",
+        "message": "view",
+        "changes": "view",
+        "members": "view",
+    }
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return (
@@ -161,6 +184,39 @@ class RoomViewSet(
             raise _field_errors(exc) from exc
         message = Message.objects.prefetch_related("attachments").get(pk=message.pk)
         return Response(rooms.message_wire(message), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PATCH"],
+        parameters=[SEQ],
+        request=EDIT_REQUEST,
+        responses={200: MessageWire},
+    )
+    @extend_schema(methods=["DELETE"], parameters=[SEQ], responses={204: None})
+    @action(
+        detail=True,
+        methods=["patch", "delete"],
+        url_path=r"messages/(?P<seq>[0-9]+)",
+        url_name="message",
+    )
+    def message(self, request: Request, pk: str | None = None, seq: str | None = None) -> Response:
+        """PATCH: the author's new `body`. DELETE: the author, or an admin of the customer,
+        deletes it (its body is sent to no one again, kept only in an encrypted revision; its
+        seq stays, marked deleted). Either way the room's sockets get an `update`; a member who
+        may not answers 403, a seq the room does not have 404."""
+        room = self.get_object()
+        try:
+            message = rooms.message_at(request.user, room, parse_int(seq) or 0)
+            if request.method == "DELETE":
+                rooms.delete_message(request.user, message)
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            form = EditSerializer(data=request.data)
+            form.is_valid(raise_exception=True)
+            message = rooms.edit_message(request.user, message, form.validated_data["body"])
+        except Message.DoesNotExist as exc:
+            raise NotFound(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise _field_errors(exc) from exc
+        return Response(rooms.message_wire(message))
 
     @extend_schema(
         parameters=[

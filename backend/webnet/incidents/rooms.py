@@ -259,11 +259,19 @@ def _store(room: Room, kind: str, author: Any, body: str) -> Message:
 
 
 def _clean_body(body: Any, *, allow_empty: bool = False) -> str:
+    """The text to store, or a field error: a socket's JSON can carry a NUL or a lone surrogate
+    (which cannot be encrypted as UTF-8), where the API's serializers refuse them first."""
     text = body.strip() if isinstance(body, str) else ""
     if not text and not allow_empty:
         raise ValidationError({"body": "A message needs some text."})
     if len(text) > MAX_BODY:
         raise ValidationError({"body": f"At most {MAX_BODY} characters."})
+    try:
+        printable = bool(text.encode("utf-8")) and "\x00" not in text
+    except UnicodeEncodeError:
+        printable = False
+    if text and not printable:
+        raise ValidationError({"body": "Use printable text."})
     return text
 
 
@@ -375,20 +383,35 @@ def post_system(room: Room, body: str, actor: Any = None) -> Message:
     return message
 
 
-def _changeable(actor: Any, message: Message) -> int:
+def message_at(actor: Any, room: Room, seq: int, admission: Admission | None = None) -> Message:
+    """The message `seq` of a room the actor is (still) a member of: PermissionDenied when they
+    are not, Message.DoesNotExist when the room has no such message (checked in that order,
+    so a non-member learns nothing of the room's seqs)."""
+    room = require_member(actor, room, admission=admission)
+    message = Message.objects.for_customer(room.customer_id).filter(room=room, seq=seq).first()
+    if message is None:
+        raise Message.DoesNotExist(f"No message {seq} in this room.")
+    return message
+
+
+def _changeable(actor: Any, message: Message, admission: Admission | None) -> int:
     """The change's stamp (`_change_seq`, so the room is locked first and the message re-read
     under that lock: an edit racing a delete sees it), once the actor may change it."""
+    if admission is not None and admission.room.pk != message.room_id:
+        raise PermissionDenied("You are not a member of this room.")
     stamp = _change_seq(message.room_id)
     message.refresh_from_db()
-    require_member(actor, message.room)
+    require_member(actor, message.room, admission=admission)
     if message.kind != MessageKind.USER or message.deleted_at:
         raise ValidationError({"message": "This message cannot be changed."})
     return stamp
 
 
-def _revise(actor: Any, message: Message, action: str, stamp: int, body: str | None) -> Message:
+def _revise(
+    actor: Any, message: Message, action: str, stamp: int, body: str | None, broadcast: bool
+) -> Message:
     """Keep the previous body as an encrypted revision, store the new one (None: deleted),
-    leave an audit trace (the seq, never the text) and tell the room."""
+    leave an audit trace (the seq, never the text) and tell the room (`broadcast`)."""
     MessageRevision.objects.create(
         customer_id=message.customer_id,
         message=message,
@@ -403,28 +426,41 @@ def _revise(actor: Any, message: Message, action: str, stamp: int, body: str | N
     message.save(update_fields=["body_encrypted", stamped, "changed_seq"])
     audit.record(f"message.{action}", actor=actor, customer_id=message.customer_id,
                  obj=message.room, changes={"seq": message.seq})  # fmt: skip
-    announce(message.room_id, "chat.update", {"message": message_wire(message)})
+    if broadcast:
+        announce(message.room_id, "chat.update", {"message": message_wire(message)})
     return message
 
 
 @transaction.atomic
-def edit_message(actor: Any, message: Message, body: Any) -> Message:
+def edit_message(
+    actor: Any,
+    message: Message,
+    body: Any,
+    *,
+    broadcast: bool = True,
+    admission: Admission | None = None,
+) -> Message:
+    """The author's new text. `broadcast` and `admission` are post_message's (a socket sends
+    its own changes out and re-checks through its admission, of the same actor and room)."""
     text = _clean_body(body)
-    stamp = _changeable(actor, message)
+    stamp = _changeable(actor, message, admission)
     if message.author_id != actor.pk:
         raise PermissionDenied("Only the author edits a message.")
-    return _revise(actor, message, RevisionAction.EDIT, stamp, text)
+    return _revise(actor, message, RevisionAction.EDIT, stamp, text, broadcast)
 
 
 @transaction.atomic
-def delete_message(actor: Any, message: Message) -> Message:
-    """The body leaves the message; the revision keeps it (encrypted) with who deleted it."""
-    stamp = _changeable(actor, message)
+def delete_message(
+    actor: Any, message: Message, *, broadcast: bool = True, admission: Admission | None = None
+) -> Message:
+    """The body leaves the message; the revision keeps it (encrypted) with who deleted it.
+    `broadcast` and `admission` as in edit_message."""
+    stamp = _changeable(actor, message, admission)
     if message.author_id != actor.pk and not access.can(
         actor, "message", "moderate", message.customer_id
     ):
         raise PermissionDenied("Only the author (or an admin) deletes a message.")
-    return _revise(actor, message, RevisionAction.DELETE, stamp, None)
+    return _revise(actor, message, RevisionAction.DELETE, stamp, None, broadcast)
 
 
 @transaction.atomic

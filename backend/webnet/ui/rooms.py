@@ -78,6 +78,7 @@ def room_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "last_seq": history[-1]["seq"] if history else room.last_seq,
         "members": room.members.select_related("user").order_by("user__username"),
         "can_manage": access.can(request.user, "roommember", "delete", room.customer_id),
+        "can_moderate": access.can(request.user, "message", "moderate", room.customer_id),
         "is_incident": room.kind == RoomKind.INCIDENT,
     }
     return render(request, "rooms/detail.html", context)

@@ -6,10 +6,12 @@ from channels.testing import WebsocketCommunicator
 
 from webnet.api import chat_consumer
 from webnet.asgi import application
+from webnet.core.models import AuditEvent
 from webnet.incidents import rooms
 from webnet.incidents.models import RoomMember
 from webnet.tests import factories as f
 from webnet.tests.api.test_consumers import _headers
+from webnet.tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -156,6 +158,7 @@ async def test_a_reconnect_learns_of_edits_and_deletes_it_missed_once_each() -> 
     await post(operator, room, "m5")
     ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq=5", viewer)
     assert await _updates(ws) == []
+    await ws.send_json_to({"type": "resume", "after_seq": 2**70})  # no seq: ignored
     await ws.send_json_to({"type": "resume", "after_seq": 2})
     assert [m["seq"] for m in (await _frames(ws, "messages"))["messages"]] == [3, 4, 5]
     assert [m["seq"] for m in await _updates(ws)] == [2]  # not m1: changed before m2 existed
@@ -206,3 +209,146 @@ async def test_a_read_marker_sent_just_before_leaving_is_kept() -> None:
         lambda: list(room.read_markers.values_list("user_id", "seq"))
     )()
     assert stored == [(viewer.pk, 1)]
+
+
+async def _said(ws, body: str) -> dict:  # type: ignore[no-untyped-def]
+    await ws.send_json_to({"type": "message", "body": body})
+    (message,) = (await _frames(ws, "messages"))["messages"]
+    return message
+
+
+async def test_the_author_edits_and_every_member_sees_it_live_others_may_not() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    a, _, _ = await _connect(f"/ws/chat/{room.pk}/", operator)
+    b, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    seq = (await _said(a, "core-1 down"))["seq"]
+    await _frames(b, "messages")
+    # when the author edits, both sockets get the update, the replay's shape
+    await a.send_json_to({"type": "edit", "seq": seq, "body": "core-1 and core-2 down"})
+    for ws in (a, b):
+        update = (await _frames(ws, "update"))["message"]
+        assert (update["seq"], update["body"], update["edited"], update["deleted"]) == (
+            seq,
+            "core-1 and core-2 down",
+            True,
+            False,
+        )
+    # then the other member may neither edit nor delete it: an error frame, still connected
+    await b.send_json_to({"type": "edit", "seq": seq, "body": "mine now"})
+    assert await _frames(b, "error") == {
+        "type": "error",
+        "seq": seq,
+        "errors": {"message": ["Only the author edits a message."]},
+    }
+    await b.send_json_to({"type": "delete", "seq": seq})
+    assert (await _frames(b, "error"))["errors"] == {
+        "message": ["Only the author (or an admin) deletes a message."]
+    }
+    # and bad frames are field errors, not a crash
+    for frame, field in (
+        ({"type": "edit", "seq": 99, "body": "x"}, "seq"),
+        ({"type": "edit", "seq": "1", "body": "x"}, "seq"),
+        ({"type": "delete", "seq": True}, "seq"),
+        ({"type": "delete", "seq": 2**70}, "seq"),
+        ({"type": "edit", "seq": seq, "body": "  "}, "body"),
+        ({"type": "edit", "seq": seq, "body": ["x"]}, "body"),
+        ({"type": "edit", "seq": seq, "body": "x" * 4001}, "body"),
+        ({"type": "edit", "seq": seq, "body": "lone \ud800 surrogate"}, "body"),
+        ({"type": "edit", "seq": seq, "body": "nul \x00 inside"}, "body"),
+        ({"type": "message", "body": "lone \ud800 surrogate"}, "body"),
+    ):
+        await a.send_json_to(frame)
+        assert field in (await _frames(a, "error"))["errors"], frame
+    assert (await _said(b, "still here"))["seq"] == seq + 1  # nobody was closed
+    stored = await database_sync_to_async(lambda: room.messages.get(seq=seq).body)()
+    assert stored == "core-1 and core-2 down"
+    trail = AuditEvent.objects.filter(action__startswith="message.")
+    actions = await database_sync_to_async(lambda: list(trail.values_list("action", "actor_id")))()
+    assert actions == [("message.edit", operator.pk)]
+    await a.disconnect()
+    await b.disconnect()
+
+
+async def test_a_member_removed_mid_session_can_no_longer_edit_or_delete() -> None:
+    room, _, viewer, _, _ = await _setup()
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    seq = (await _said(ws, "mine"))["seq"]
+    await database_sync_to_async(RoomMember.objects.filter(user=viewer).delete)()
+    await ws.send_json_to({"type": "delete", "seq": seq})
+    assert (await _frames(ws, "error"))["errors"] == {"room": ["You are not a member."]}
+    assert (await ws.receive_output(timeout=10))["code"] == 4404
+    message = await database_sync_to_async(room.messages.get)(seq=seq)
+    assert (message.body, message.deleted_at) == ("mine", None)
+
+
+async def test_an_admin_deletes_and_the_body_is_never_sent_again() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    admin = await database_sync_to_async(
+        lambda: f.MembershipFactory(customer=room.customer, role="admin").user
+    )()
+    await database_sync_to_async(rooms.add_member)(operator, room, admin.pk)
+    a, _, _ = await _connect(f"/ws/chat/{room.pk}/", operator)
+    b, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    moderator, _, _ = await _connect(f"/ws/chat/{room.pk}/", admin)
+    seq = (await _said(a, "the enable secret is hunter2"))["seq"]
+    await _said(a, "after it")
+    for ws in (b, moderator):
+        await _frames(ws, "messages")
+    # when an admin of the customer (a member, not the author) deletes it
+    await moderator.send_json_to({"type": "delete", "seq": seq})
+    # then every socket is told, without the body or the attachments
+    for ws in (a, b, moderator):
+        update = (await _frames(ws, "update"))["message"]
+        assert (update["seq"], update["body"], update["deleted"], update["attachments"]) == (
+            seq,
+            "",
+            True,
+            [],
+        )
+    # and it can be neither edited nor deleted again
+    await a.send_json_to({"type": "edit", "seq": seq, "body": "back"})
+    assert (await _frames(a, "error"))["errors"] == {"message": ["This message cannot be changed."]}
+    for ws in (a, b, moderator):
+        await ws.disconnect()
+    # and no later frame carries its text: not the replay, nor the catch-up of changes
+    for after in (0, 1):
+        ws, _, _ = await _connect(f"/ws/chat/{room.pk}/?after_seq={after}", viewer)
+        frames = []
+        while not await ws.receive_nothing(timeout=0.5):
+            frames.append(await ws.receive_output(timeout=10))
+        assert frames and not any("hunter2" in frame.get("text", "") for frame in frames)
+        assert any(f'"seq": {seq}' in frame.get("text", "") for frame in frames)
+        await ws.disconnect()
+
+
+async def test_an_update_for_a_message_the_socket_has_not_sent_comes_as_the_message(
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    """A message stored without a broadcast (another process) and edited at once: the update
+    would run ahead of it, so the socket replays from the database instead, in order."""
+    settings.WEBNET_WS_POLL_SECONDS = 30  # the watcher stays out of it
+    room, operator, viewer, _, _ = await _setup()
+    b, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    a, _, _ = await _connect(f"/ws/chat/{room.pk}/", operator)
+    await database_sync_to_async(rooms.post_message)(operator, room, "quiet", broadcast=False)
+    await a.send_json_to({"type": "edit", "seq": 1, "body": "quiet, edited"})
+    for ws in (a, b):
+        (got,) = (await _frames(ws, "messages"))["messages"]
+        assert (got["seq"], got["body"], got["edited"]) == (1, "quiet, edited", True)
+        assert await _updates(ws) == []
+        await ws.disconnect()
+
+
+async def test_an_edit_and_a_delete_over_rest_reach_the_open_sockets() -> None:
+    room, operator, viewer, _, _ = await _setup()
+    ws, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
+    await database_sync_to_async(rooms.post_message)(operator, room, "via the api")
+    await _frames(ws, "messages")
+    client = client_for(operator)
+    url = f"/api/v1/rooms/{room.pk}/messages/1/"
+    patch = database_sync_to_async(lambda: client.patch(url, {"body": "edited"}, format="json"))
+    assert (await patch()).status_code == 200
+    assert (await _frames(ws, "update"))["message"]["body"] == "edited"
+    assert (await database_sync_to_async(client.delete)(url)).status_code == 204
+    assert (await _frames(ws, "update"))["message"]["deleted"]
+    await ws.disconnect()

@@ -20,7 +20,8 @@ WITHOUT_CONTRACT = {
     "invitations": "answered by the invited user, not edited; tests/api/test_customers.py",
     "webhook-tokens": "created and revoked, never edited; tests/api/test_alarms.py",
     "inbox": "each user's own; tests/api/test_notifications.py",
-    "rooms": "gated by room membership as well as the role; tests/api/test_rooms.py",
+    "rooms": "gated by room membership as well as the role, messages changed by their author "
+    "(or deleted by an admin); tests/api/test_rooms.py",
     "notification-preferences": "each user's own; tests/api/test_notifications.py",
     "incidents": "opened and worked through services, never edited; tests/api/test_incidents.py",
     "scheduled-changes": "made from a confirmed plan, cancelled, never edited; "

@@ -4,9 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from webnet.core.models import AuditEvent
 from webnet.incidents import rooms
 from webnet.tests import factories as f
-from webnet.tests.conftest import World
+from webnet.tests.conftest import World, client_for
 from webnet.tests.incidents.test_attachments import image_bytes
 
 
@@ -115,3 +116,98 @@ def test_attachments_upload_and_download_for_members_only(world: World, room, ap
     assert b"".join(response.streaming_content) == content
     for outsider in (world.admin, world.outsider, f.MembershipFactory(customer=world.b).user):
         assert _browser(outsider).get(attachment["url"]).status_code == 404
+
+
+@pytest.fixture
+def everyone(world: World):  # type: ignore[no-untyped-def]
+    """given a channel of customer A's viewer, operator and admin, with a message of each."""
+    room = rooms.create_room(
+        world.operator,
+        world.a,
+        kind="team",
+        name="all",
+        member_ids=[world.viewer.pk, world.admin.pk],
+    )
+    for role in ("viewer", "operator", "admin"):
+        rooms.post_message(world.user(role), room, f"from {role}")
+    return room
+
+
+# Who may change whose message (seq 1 the viewer's, 2 the operator's, 3 the admin's), by role;
+# "colleague" is of the customer but not in the room, "outsider" of another customer.
+CHANGES = [
+    ("patch", 1, {"viewer": 200, "operator": 403, "admin": 403}),
+    ("delete", 2, {"viewer": 403, "operator": 204, "admin": 204}),
+    ("delete", 3, {"viewer": 403, "operator": 403, "admin": 204}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "seq", "allowed"), CHANGES)
+@pytest.mark.parametrize(
+    "role", ["viewer", "operator", "admin", "colleague", "outsider", "staff", "anonymous"]
+)
+def test_editing_and_deleting_by_role(world: World, everyone, method, seq, allowed, role) -> None:  # type: ignore[no-untyped-def]
+    user = {"colleague": f.MembershipFactory(customer=world.a, role="admin").user}.get(role)
+    client = client_for(user or world.user(role))
+    url = f"/api/v1/rooms/{everyone.pk}/messages/{seq}/"
+    response = getattr(client, method)(url, {"body": "changed"}, format="json")
+    # the staff see every room, and may moderate in every customer
+    want = {"colleague": 404, "outsider": 404, "staff": 403 if method == "patch" else 204}
+    if role == "anonymous":
+        assert response.status_code in (401, 403)
+    else:
+        assert response.status_code == allowed.get(role, want.get(role)), response.content
+    changed = everyone.messages.get(seq=seq)
+    if response.status_code in (200, 204):
+        assert (changed.body, changed.deleted_at is not None) == (
+            ("changed", False) if method == "patch" else ("", True)
+        )
+    else:
+        assert changed.body == ("from viewer", "from operator", "from admin")[seq - 1]
+
+
+@pytest.mark.django_db
+def test_an_edit_answers_the_message_and_bad_ones_are_field_errors(
+    world: World, everyone, api
+) -> None:  # type: ignore[no-untyped-def]
+    url = f"/api/v1/rooms/{everyone.pk}/messages/"
+    edited = api("viewer").patch(f"{url}1/", {"body": "  from the viewer  "}, format="json")
+    assert edited.status_code == 200
+    assert {k: edited.json()[k] for k in ("seq", "body", "edited", "deleted")} == {
+        "seq": 1,
+        "body": "from the viewer",
+        "edited": True,
+        "deleted": False,
+    }
+    for body in ({}, {"body": "   "}, {"body": "x" * 4001}, {"body": ["x"]}):
+        bad = api("viewer").patch(f"{url}1/", body, format="json")
+        assert bad.status_code == 400 and "body" in bad.json(), body
+    for seq in ("4", "0", "99999999999999999999"):  # past the last, none, past what a db holds
+        assert api("viewer").patch(f"{url}{seq}/", {"body": "x"}, format="json").status_code == 404
+        assert api("viewer").delete(f"{url}{seq}/").status_code == 404
+    assert api("viewer").delete(f"{url}1/").status_code == 204
+    gone = api("viewer").patch(f"{url}1/", {"body": "back"}, format="json")
+    assert gone.status_code == 400 and "message" in gone.json()
+    assert api("viewer").delete(f"{url}1/").status_code == 400
+    # and the body of the deleted message is in no answer any more
+    for listing in (f"{url}?after_seq=0", f"/api/v1/rooms/{everyone.pk}/changes/?after_seq=1"):
+        got = api("operator").get(listing)
+        assert got.status_code == 200 and b"from the viewer" not in got.content
+    assert [
+        e.action for e in AuditEvent.objects.filter(action__startswith="message.").order_by("pk")
+    ] == [
+        "message.edit",
+        "message.delete",
+    ]
+
+
+@pytest.mark.django_db
+def test_another_customers_room_with_the_same_seq_answers_404(world: World, everyone) -> None:  # type: ignore[no-untyped-def]
+    """An admin of customer B in a room of B: A's room and its seqs are not theirs to change."""
+    theirs = rooms.create_room(world.outsider, world.b, kind="team", name="b")
+    rooms.post_message(world.outsider, theirs, "b's own")
+    client = client_for(world.outsider)
+    assert client.delete(f"/api/v1/rooms/{theirs.pk}/messages/1/").status_code == 204
+    assert client.delete(f"/api/v1/rooms/{everyone.pk}/messages/1/").status_code == 404
+    assert everyone.messages.get(seq=1).deleted_at is None

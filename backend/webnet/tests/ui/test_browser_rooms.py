@@ -1,5 +1,6 @@
 """Browser: two members chat live in a room while a third, removed mid-session, is refused at
-the next send; a burst of messages is marked read once; an image arrives with its thumbnail.
+the next send; a burst of messages is marked read once; one member edits and deletes (with a
+confirmation) and the other sees it live; an image arrives with its thumbnail.
 
 pytest-django's live server speaks no WebSocket; Daphne is started in a thread of the test
 process instead, on the same ASGI application and test database (Twisted's reactor runs once
@@ -106,6 +107,29 @@ def test_two_users_chat_live_and_a_removed_member_is_refused(
     after = viewer_page.evaluate("window.readMarkers")[before:]
     assert after and after[-1] == 7 and len(after) < 5 and after == sorted(set(after))
 
+    # The operator edits their first message and deletes a burst message (confirming); the
+    # viewer sees both live, and has no Edit or Delete on the operator's messages, only on theirs.
+    first, burst3 = (op.locator(f"#chat-messages li[data-seq='{seq}']") for seq in (1, 5))
+    first.get_by_role("button", name="Edit").click()
+    first.get_by_label("Edit message").fill("core-1 and core-2 are down")
+    first.get_by_label("Edit message").press("Enter")
+    seen = viewer_page.locator("#chat-messages li[data-seq='1']")
+    expect(seen.locator(".message-body")).to_have_text("core-1 and core-2 are down")
+    expect(seen.locator(".message-edited")).to_have_text("(edited)")
+    expect(first.locator(".message-edited")).to_have_text("(edited)")
+    expect(seen.get_by_role("button")).to_have_count(0)
+    own = viewer_page.locator("#chat-messages li[data-seq='2']")
+    expect(own.get_by_role("button", name="Edit")).to_be_visible()
+    asked: list[str] = []
+    op.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    burst3.get_by_role("button", name="Delete").click()
+    gone = viewer_page.locator("#chat-messages li[data-seq='5']")
+    expect(gone.locator(".message-body")).to_have_text("message deleted")
+    expect(viewer_page.locator("#chat-messages")).not_to_contain_text("burst 3")
+    expect(burst3.locator(".message-body")).to_have_text("message deleted")
+    expect(burst3.get_by_role("button")).to_have_count(0)
+    assert asked and "Delete this message?" in asked[0]
+
     # An image comes with its thumbnail, live on the other page; a fake image is refused.
     viewer_page.set_input_files(
         "input[type=file]",
@@ -133,3 +157,8 @@ def test_two_users_chat_live_and_a_removed_member_is_refused(
     op.reload()
     op.wait_for_selector("#chat-messages >> text=on it")
     assert op.locator("#chat-messages >> text=can I still talk?").count() == 0
+    # and the page as rendered shows the edit and the delete, with the controls on what is left
+    expect(first.locator(".message-edited")).to_have_text("(edited)")
+    expect(first.get_by_role("button", name="Edit")).to_be_visible()
+    expect(burst3.locator(".message-body")).to_have_text("message deleted")
+    expect(op.locator("#chat-messages")).not_to_contain_text("burst 3")
