@@ -58,6 +58,8 @@ dev-backend: backend-install
 # Scaled-out form (README "Scaled-out deployment"): PostgreSQL and Redis on loopback with their
 # data in $(WEBNET_STATE_DIR)/services; dev-backend, dev-worker and dev-beat use them through
 # $(SERVICES_ENV), or DATABASE_URL / REDIS_URL from the environment when that file is absent.
+# Every process writes its Prometheus metrics under $(WEBNET_STATE_DIR)/metrics (emptied by
+# dev-services); the web server's /metrics serves them all.
 SERVICES_ENV := $(WEBNET_STATE_DIR)/services.env
 SCALED := set -a; if [ -f $(SERVICES_ENV) ]; then . $(SERVICES_ENV); fi; set +a;
 WORKER ?= worker1
@@ -65,6 +67,8 @@ WORKER ?= worker1
 dev-services: backend-install
 	mkdir -p $(WEBNET_STATE_DIR) && chmod 755 $(WEBNET_STATE_DIR)
 	bash scripts/pg-redis.sh start $(WEBNET_STATE_DIR)/services > $(SERVICES_ENV)
+	rm -rf $(WEBNET_STATE_DIR)/metrics && mkdir -p $(WEBNET_STATE_DIR)/metrics
+	echo "export PROMETHEUS_MULTIPROC_DIR=$(WEBNET_STATE_DIR)/metrics" >> $(SERVICES_ENV)
 	cat $(SERVICES_ENV)
 	$(SCALED) $(MANAGE) migrate --no-input && $(SCALED) $(MANAGE) radius --background
 

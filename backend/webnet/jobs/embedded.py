@@ -29,7 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from webnet.core import background
+from webnet.core import background, metrics
 from webnet.jobs import executors, scheduler
 from webnet.jobs.dbthread import run_db
 from webnet.jobs.models import Job, JobStatus
@@ -93,7 +93,10 @@ def pid_file() -> Path:
 
 def spawn_worker() -> subprocess.Popen:
     """The worker as a child of the server (its output goes where the server's goes)."""
-    return subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "jobworker"])
+    return subprocess.Popen(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "jobworker"],
+        env={**os.environ, **metrics.fresh_processes_dir()},
+    )
 
 
 def stop_worker(process: subprocess.Popen) -> None:

@@ -16,22 +16,27 @@ import os
 import socket
 
 from django.conf import settings
-from prometheus_client import Counter, Gauge
+from prometheus_client import Counter
 from redis import Redis
 
+from webnet.core.metrics import set_gauge
 from webnet.monitoring.poller.cycle import CycleMetrics, CycleRunner, LoadTargets, RecordPolls
 from webnet.monitoring.poller.snmp import poll_devices
 
 logger = logging.getLogger("webnet.monitoring")
 
-CYCLE_SECONDS = Gauge("webnet_poll_cycle_seconds", "Duration of the last poll cycle", ["shard"])
-LAG_SECONDS = Gauge(
-    "webnet_poll_shard_lag_seconds", "How late the shard's last cycle started", ["shard"]
+CYCLE_SECONDS = set_gauge(
+    "webnet_poll_cycle_seconds", "Duration of the last poll cycle", ("shard",)
 )
-DEVICES_PER_S = Gauge("webnet_poll_devices_per_second", "Last cycle's device rate", ["shard"])
-VARBINDS_PER_S = Gauge("webnet_poll_varbinds_per_second", "Last cycle's varbind rate", ["shard"])
-NOT_OK = Gauge("webnet_poll_devices_not_ok", "Devices of the last cycle not ok", ["shard"])
-MISSED = Counter("webnet_poll_missed_cycles", "Cycles skipped after an overrun", ["shard"])
+LAG_SECONDS = set_gauge(
+    "webnet_poll_shard_lag_seconds", "How late the shard's last cycle started", ("shard",)
+)
+DEVICES_PER_S = set_gauge("webnet_poll_devices_per_second", "Last cycle's device rate", ("shard",))
+VARBINDS_PER_S = set_gauge(
+    "webnet_poll_varbinds_per_second", "Last cycle's varbind rate", ("shard",)
+)
+NOT_OK = set_gauge("webnet_poll_devices_not_ok", "Devices of the last cycle not ok", ("shard",))
+MISSED = Counter("webnet_poll_missed_cycles", "Cycles skipped after an overrun", ("shard",))
 
 
 def runner(load: LoadTargets, record: RecordPolls, shard: int = 0, shard_count: int = 1):

@@ -29,12 +29,13 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 
 from webnet.alarms import ingest
 from webnet.alarms.models import Event
 from webnet.alarms.receivers import snmp, syslog, v3
 from webnet.alarms.receivers.sources import SourceIndex
+from webnet.core.metrics import set_gauge
 
 logger = logging.getLogger("webnet.alarms.receivers")
 
@@ -42,11 +43,14 @@ BATCH = 2000
 LINGER = 0.05
 QUEUE = 200_000
 TICK_SECONDS = 15.0
+GAUGE_SECONDS = 1.0
 
 RECEIVED = Counter("webnet_events_received_total", "Events received", ["source"])
 DROPPED = Counter("webnet_events_dropped_total", "Events dropped", ["source", "reason"])
-KERNEL_DROPS = Gauge("webnet_receiver_kernel_drops", "Datagrams the kernel dropped", ["source"])
-BACKLOG = Gauge("webnet_receiver_backlog", "Received events waiting for the writer")
+KERNEL_DROPS = set_gauge(
+    "webnet_receiver_kernel_drops", "Datagrams the kernel dropped", ("source",)
+)
+BACKLOG = set_gauge("webnet_receiver_backlog", "Received events waiting for the writer")
 INGEST = Histogram(
     "webnet_event_ingest_seconds",
     "Receive to commit",
@@ -317,6 +321,16 @@ async def _tick_forever() -> None:
             logger.exception("alarm tick failed")
 
 
+async def _gauges_forever(pipeline: Pipeline, sockets: dict[str, socket.socket]) -> None:
+    """Backlog and kernel drops written every GAUGE_SECONDS rather than computed on a scrape:
+    /metrics is served by another process, which reads what this one last wrote."""
+    while True:
+        BACKLOG.set(pipeline.queue.qsize())
+        for source, sock in sockets.items():
+            KERNEL_DROPS.labels(source).set(kernel_drops(sock))
+        await asyncio.sleep(GAUGE_SECONDS)
+
+
 async def _syslog_sockets(
     pipeline: Pipeline, host: str, port: int
 ) -> tuple[socket.socket, asyncio.base_events.Server]:
@@ -357,10 +371,11 @@ async def start(
     log_transport, _ = await loop.create_datagram_endpoint(
         lambda: SyslogUDP(pipeline), sock=log_sock
     )
-    KERNEL_DROPS.labels("trap").set_function(lambda: kernel_drops(trap_sock))
-    KERNEL_DROPS.labels("syslog").set_function(lambda: kernel_drops(log_sock))
-    BACKLOG.set_function(pipeline.queue.qsize)
-    tasks = [loop.create_task(pipeline.run()), loop.create_task(_tick_forever())]
+    tasks = [
+        loop.create_task(pipeline.run()),
+        loop.create_task(_tick_forever()),
+        loop.create_task(_gauges_forever(pipeline, {"trap": trap_sock, "syslog": log_sock})),
+    ]
     ports = {
         "trap": trap_sock.getsockname()[1],
         "syslog": log_sock.getsockname()[1],

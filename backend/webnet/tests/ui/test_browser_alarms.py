@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from webnet.alarms import conditions
 from webnet.tests.ui.browsing import log_in
@@ -128,3 +129,14 @@ def test_a_trap_appears_live_and_is_acknowledged_in_bulk(server, browser) -> Non
     assert rows.count() == 2
     assert all(row.get_attribute("data-state") == "acknowledged" for row in rows.all())
     assert "fibre cut, on it" in page.inner_text("#alarm-table")
+
+    # The receivers run in serve's job worker; the web server's /metrics counts their traps.
+    scraped = urllib.request.urlopen(f"{base}/metrics", timeout=10).read().decode()
+    received = {
+        sample.labels.get("source"): sample.value
+        for family in text_string_to_metric_families(scraped)
+        if family.name == "webnet_events_received"
+        for sample in family.samples
+        if sample.name == "webnet_events_received_total"
+    }
+    assert received.get("trap", 0) >= 2, received
