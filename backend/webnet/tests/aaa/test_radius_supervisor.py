@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from webnet.aaa import provisioning
 from webnet.aaa.management.commands.radius import running_pid
-from webnet.tests.aaa.conftest import Radius, free_udp_port
+from webnet.tests.aaa.conftest import Radius, database_url, free_udp_port
 
 REQUEST = 'User-Name = "zoe", User-Password = "zoe-pw", Message-Authenticator = 0x00\n'
 
@@ -24,7 +23,7 @@ def supervised(transactional_db, tmp_path, settings, monkeypatch) -> Iterator[Ra
     radius = Radius(free_udp_port(), free_udp_port(), tmp_path / "radius")
     environment = {
         "WEBNET_STATE_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{Path(connection.settings_dict['NAME']).resolve()}",
+        "DATABASE_URL": database_url(),
         "WEBNET_RADIUS_AUTH_PORT": str(radius.auth_port),
         "WEBNET_RADIUS_ACCT_PORT": str(radius.acct_port),
         "ENCRYPTION_KEY": ",".join(settings.ENCRYPTION_KEYS),  # the secrets this test writes
