@@ -6,6 +6,7 @@ POST (403), write only through an audited service, and answer 404 for anything o
 customer. Keeping that in one place means a page cannot forget a step.
 """
 
+import copy
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -205,7 +206,9 @@ class ScopedFormView(ScopedMixin, View):
 
     def post(self, request: HttpRequest, pk: int | None = None) -> HttpResponse:
         obj = self._obj(pk)
-        form = self.make_form(obj)
+        # Validation writes the posted values onto the form's instance; the audited update must
+        # compare against the stored ones, so the form gets a copy.
+        form = self.make_form(copy.copy(obj) if obj is not None else None)
         if self.valid(form):
             try:
                 saved = self.save(form, obj)
