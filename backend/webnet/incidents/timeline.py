@@ -63,7 +63,7 @@ def _chat(user: Any, incident: Incident) -> list[Entry]:
         .order_by("seq")[:LIMIT]
     )
     return [
-        Entry(m.created_at, "chat", _name(m.author), "(deleted)" if m.deleted_at else m.body)
+        Entry(m.created_at, "chat", _name(m.author), "message deleted" if m.deleted_at else m.body)
         for m in rows
     ]
 

@@ -35,6 +35,8 @@ def test_sources_merge_in_time_order_and_chat_is_for_members_only() -> None:
     review = timeline.as_markdown(incident, entries)
     assert review.startswith(f"# {incident}\n")
     assert f"| chat | {operator.username} | looking \\| at it |" in review
+    rooms.delete_message(operator, chat.say(operator, rooms.incident_room(incident), "oops"))
+    assert timeline.timeline(operator, incident)[-1].text == "message deleted"
 
 
 @pytest.mark.django_db
