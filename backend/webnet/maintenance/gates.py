@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from webnet.config_mgmt.change_gates import GateFinding
 from webnet.config_mgmt.plans import PlanDevice
+from webnet.core.clock import when
 from webnet.locations.within import Node
 from webnet.maintenance import scope
 from webnet.maintenance.conflicts import CalendarItem, Conflict, ConflictIndex
@@ -48,9 +49,8 @@ class Calendar:
         return sorted(found.values(), key=lambda c: (not c.refuses, c.item.start, c.item.key))
 
     def describe(self, conflict: Conflict) -> str:
-        at = conflict.item.start.strftime("%Y-%m-%d %H:%M UTC")
         what = REASON_TEXT[conflict.reason]
-        return f"{self.labels[conflict.item.key]} at {at} ({what})"
+        return f"{self.labels[conflict.item.key]} at {when(conflict.item.start)} ({what})"
 
 
 def freeze_targets(freeze: FreezeWindow) -> tuple[frozenset[int], frozenset[int]]:

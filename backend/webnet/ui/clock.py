@@ -13,8 +13,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from webnet.core.clock import FORMAT as FORMAT
+from webnet.core.clock import when as when
+
 COOKIE = "webnet_tz"
-FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 def zone_or_none(name: str | None) -> zoneinfo.ZoneInfo | None:
@@ -50,14 +52,6 @@ class TimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
-
-
-def when(value: Any) -> str:
-    """An aware datetime in the active zone, with the zone named; "" for None."""
-    if not isinstance(value, datetime):
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{local.strftime(FORMAT)} {local.tzname() or ''}".rstrip()
 
 
 def clock_props() -> dict[str, Any]:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webnet.maintenance.conflicts import CalendarItem, ConflictIndex
+from webnet.maintenance.conflicts import CalendarItem, Conflict, ConflictIndex
+from webnet.maintenance.gates import Calendar
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -82,3 +84,14 @@ def test_a_change_on_a_child_of_a_maintained_router_warns_and_a_freeze_refuses_n
         "change:10", "change", T0 + timedelta(days=2), T0 + timedelta(days=3), frozenset({1})
     )
     assert ConflictIndex([core, freeze], parents={}).check(after) == []
+
+
+def test_a_conflict_is_named_in_the_readers_zone() -> None:
+    start = datetime(2026, 12, 24, 21, 0, tzinfo=UTC)
+    conflict = Conflict(
+        CalendarItem("freeze:1", "freeze", start, start + timedelta(hours=9)), "freeze"
+    )
+    calendar = Calendar(items=[], labels={"freeze:1": "freeze “xmas”"}, freezes={})
+    assert calendar.describe(conflict) == "freeze “xmas” at 2026-12-24 21:00:00 UTC (a freeze)"
+    with timezone.override("Europe/Berlin"):
+        assert calendar.describe(conflict) == "freeze “xmas” at 2026-12-24 22:00:00 CET (a freeze)"
