@@ -48,7 +48,7 @@ class ScheduledChangeListView(ScheduledChangeMixin, ScopedListView):
     def rows(self) -> QuerySet:
         return (
             self.queryset("view")
-            .select_related("plan", "window", "created_by")
+            .select_related("plan", "window", "created_by", "override_by")
             .order_by("-occurrence_start", "-id")
         )
 

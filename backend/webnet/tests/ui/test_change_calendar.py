@@ -105,6 +105,7 @@ def test_scheduling_names_the_freeze_and_only_an_admin_overrides_with_a_reason(
     assert event.changes["reason"] == [None, "fibre cut fix"] and "Xmas" in str(event.changes)
     listing = operator.get(reverse("ui:scheduled_change_list")).content.decode()
     assert "night work" in listing and "Cancel" in listing
+    assert f"freeze overridden by {world.admin}: fibre cut fix" in listing
     assert (
         "Cancel</button>"
         not in ui("viewer").get(reverse("ui:scheduled_change_list")).content.decode()
