@@ -2,13 +2,14 @@
 
 import stat
 import subprocess
+import sys
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 
 from webnet.aaa import radiusconf, supervisor
-from webnet.aaa.management.commands.radius import config_directory
+from webnet.aaa.management.commands.radius import config_directory, pid_file, running_pid
 from webnet.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +52,26 @@ def test_worker_threads_and_sql_pool_follow_the_database(
     assert f"start_servers = {threads}\n\tmax_servers = {threads}\n" in conf
     pool = f"start = {threads}\n\t\tmin = {threads}\n\t\tmax = {threads}\n"
     assert pool in conf and "lifetime = 0" in conf and "idle_timeout = 0" in conf
+
+
+def test_a_stale_pid_file_naming_another_program_is_not_a_running_supervisor(settings, tmp_path):
+    settings.STATE_DIR = tmp_path
+    pid_file().parent.mkdir(parents=True)
+    other = subprocess.Popen(["sleep", "30"])  # alive, with the PID a crashed supervisor left
+    try:
+        pid_file().write_text(str(other.pid))
+        assert running_pid() is None
+        pid_file().write_text("not a pid")
+        assert running_pid() is None
+    finally:
+        other.kill()
+        other.wait()
+    supervisor_like = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(30)", "manage.py", "radius"]
+    )
+    try:
+        pid_file().write_text(str(supervisor_like.pid))
+        assert running_pid() == supervisor_like.pid
+    finally:
+        supervisor_like.kill()
+        supervisor_like.wait()

@@ -33,13 +33,14 @@ def pid_file() -> Path:
 
 
 def running_pid() -> int | None:
-    """The supervisor's PID from its PID file, if that process is alive."""
+    """The supervisor's PID from its PID file, if that process is alive and still the
+    supervisor (a PID left by a crash may since belong to another program)."""
     try:
         pid = int(pid_file().read_text().strip())
-        os.kill(pid, 0)
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
         return None
-    return pid
+    return pid if b"radius" in command and any(p.endswith(b"manage.py") for p in command) else None
 
 
 class Command(BaseCommand):
