@@ -81,13 +81,11 @@ def update_service(actor: Any, service: ServiceInstance, data: dict[str, Any]) -
     """A provisioned service's login and password change through `reprovision`, which rewrites
     its RADIUS rows (and, on a rename, disconnects the old login's sessions); the rest here."""
     data = _clean_service(service, data)
-    # The stored login and status: a bound ModelForm has already set its values on `service`.
-    stored, status = ServiceInstance.objects.values_list("login", "status").get(pk=service.pk)
-    login = data.get("login", stored)
-    if status not in PROVISIONED or (login == stored and "password_encrypted" not in data):
-        return changes.update(actor, service, data)
-    service.login = stored
-    data.pop("login", None)
+    login = data.pop("login", service.login)
+    if service.status not in PROVISIONED or (
+        login == service.login and "password_encrypted" not in data
+    ):
+        return changes.update(actor, service, {**data, "login": login})
     provisioning.check_login(service, login)
     if data:
         service = changes.update(actor, service, data)
