@@ -11,8 +11,9 @@ its PID file in the state dir and stops with the server (or when it finds its pa
 jobs it leaves running are handed to the reaper at once.
 
 With WEBNET_EXECUTOR=local jobs run on the web server's own loop instead: `start()` binds that
-loop for the local executor and starts the same timer; `manage.py serve` calls it when the
-server starts, and the ASGI application on its first connection otherwise.
+loop for the local executor and starts the same timer when `manage.py serve` starts the server.
+The ASGI application only binds the loop on its first connection: a test's sockets must not start
+a tick whose database thread outlives the test and races its flush.
 """
 
 import asyncio
@@ -77,13 +78,14 @@ def start(loop: asyncio.AbstractEventLoop | None = None) -> None:
 
 
 class EmbeddedJobsMiddleware:
-    """ASGI middleware: make sure the local engine runs on the serving loop."""
+    """ASGI middleware: jobs the local executor starts run on the serving loop."""
 
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]
         self.app = app
 
     async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
-        start(asyncio.get_running_loop())
+        if settings.WEBNET_EXECUTOR == "local" and executors.bound_loop() is None:
+            executors.bind_loop(asyncio.get_running_loop())
         return await self.app(scope, receive, send)
 
 
