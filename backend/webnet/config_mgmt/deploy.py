@@ -166,8 +166,8 @@ def commit_plan(
 ) -> ChangePlan:
     """Start the deploy job of a confirmed (or scheduled) plan that has its approvals.
 
-    Refuses if the plan changed since confirmation (it goes back to draft) or a change gate
-    blocks its window — `span`, else the plan's booked window or now (an admin may override an
+    Refuses if the plan changed since confirmation (it goes back to draft), if it is booked and
+    now is outside its slot, or a change gate blocks its window — `span`, else the plan's booked window or now (an admin may override an
     overridable finding with a reason, or by an earlier `override`). The returned plan's
     `overridden` lists the findings an override let through (also in the commit's audit).
     """
@@ -175,6 +175,12 @@ def commit_plan(
     review.ensure_unchanged(plan, actor=user)
     with transaction.atomic():
         return _commit(user, plan, override_reason, override, span)
+
+
+def _in_slot(plan: ChangePlan, now: datetime) -> bool:
+    """A booked plan runs only inside its slot (the tick starts it at the slot's start)."""
+    starts, ends = plan.scheduled_start, plan.scheduled_end
+    return starts is not None and ends is not None and starts <= now < ends
 
 
 def _commit(
@@ -187,6 +193,10 @@ def _commit(
     plan = ChangePlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status not in (PlanStatus.CONFIRMED, PlanStatus.SCHEDULED):
         raise ValidationError({"status": f"only a confirmed plan can be committed ({plan.status})"})
+    if plan.status == PlanStatus.SCHEDULED and not _in_slot(plan, timezone.now()):
+        raise ValidationError(
+            {"status": "the plan is booked into a slot and starts there; cancel the booking first"}
+        )
     rows = [row for row in plan_rows(plan) if row.status == PlanDeviceStatus.READY]
     if content_hash(rows) != plan.confirmed_hash:
         raise ValidationError({"content_hash": "the plan changed since it was confirmed"})

@@ -18,8 +18,10 @@ from webnet.devices.models import via_device
 
 class PlanStatus(models.TextChoices):
     """The change workflow: draft (previewing, previewed) → pending approval → approved →
-    confirmed (bound to the hash the committer saw) → scheduled → running (committing) →
-    succeeded (done) / failed / rolled back. A plan no policy covers skips the approval states.
+    confirmed (bound to the hash the committer saw) → scheduled (booked into a slot; the tick
+    starts it there) → running (committing) → succeeded (done) / failed / rolled back. A booked
+    plan whose slot closed before it could start is expired; one refused at its start failed.
+    A plan no policy covers skips the approval states.
     """
 
     PREVIEWING = "previewing", "Draft (previewing)"
@@ -33,6 +35,7 @@ class PlanStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     ROLLED_BACK = "rolled_back", "Rolled back"
     CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
 
 
 # A change to the plan while it is in one of these states sends it back to draft.
@@ -79,6 +82,12 @@ class ChangePlan(CustomerOwned):
     submitted_at = models.DateTimeField(null=True, blank=True)
     scheduled_start = models.DateTimeField(null=True, blank=True)
     scheduled_end = models.DateTimeField(null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    schedule_reason = models.CharField(
+        max_length=500, blank=True, help_text="why the booked start did not happen"
+    )
     confirmed_hash = models.CharField(max_length=64, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,7 +3,8 @@
 Why a plan goes back to draft: an approval vouches for one content hash. When the plan's hash
 moves (re-preview, rows rewritten, a device's pre-state), every approval is voided and the plan
 waits in draft to be submitted again. The change gates (freeze windows, conflicts, registered
-by the calendar) are asked before approving, scheduling and committing.
+by the calendar) are asked before approving, scheduling and committing. Booking a confirmed
+plan into a slot, and its start by the tick, are in booking.py.
 """
 
 from datetime import datetime, timedelta
@@ -289,32 +290,3 @@ def reject_plan(user: Any, plan: ChangePlan, shown_hash: str, *, comment: str) -
         raise ValidationError({"comment": "say why the change is rejected"})
     return _decide(user, plan, Decision.REJECTED, shown_hash, comment)
 
-
-def schedule_plan(
-    user: Any, plan: ChangePlan, *, starts: datetime, ends: datetime, override_reason: str = ""
-) -> ChangePlan:
-    """Book a confirmed (and approved) plan into [starts, ends); the scheduler commits it then."""
-    _check(user, plan, "commit")
-    if timezone.is_naive(starts) or timezone.is_naive(ends) or ends <= starts:
-        raise ValidationError({"ends": "give aware start and end times, the end after the start"})
-    ensure_unchanged(plan, actor=user)
-    with transaction.atomic():
-        plan = _locked(plan)
-        if plan.status != PlanStatus.CONFIRMED:
-            raise ValidationError(
-                {"status": f"only a confirmed plan can be scheduled ({plan.status})"}
-            )
-        if not approvals_met(plan, plan.confirmed_hash):
-            raise ValidationError({"approvals": "the plan does not have its approvals"})
-        enforce_gates(user, plan, starts, ends, override_reason=override_reason)
-        plan.status = PlanStatus.SCHEDULED
-        plan.scheduled_start, plan.scheduled_end = starts, ends
-        plan.save(update_fields=["status", "scheduled_start", "scheduled_end"])
-        audit.record(
-            "schedule",
-            actor=user,
-            customer_id=plan.customer_id,
-            obj=plan,
-            changes={"starts": [None, starts.isoformat()], "ends": [None, ends.isoformat()]},
-        )
-    return plan

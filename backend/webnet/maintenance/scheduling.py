@@ -1,6 +1,7 @@
 """Changes scheduled into a maintenance window: checked against the calendar's gates when they
-are scheduled, and started by the tick through the deploy front door at the occurrence's start —
-never outside it (a tick that comes after the occurrence closed marks the change missed).
+are scheduled, and started by the tick at the occurrence's start — never outside it (a tick that
+comes after the occurrence closed marks the change missed). The start is config_mgmt's one
+`booking.start_in_slot`, as for a plan booked into a slot of its own.
 """
 
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from webnet.config_mgmt import change_gates, deploy
+from webnet.config_mgmt import booking, change_gates
 from webnet.config_mgmt.change_gates import GateFinding
 from webnet.config_mgmt.plans import PlanStatus
 from webnet.core import access, audit, changes
@@ -134,20 +135,20 @@ def _start_one(pk: int, now: datetime) -> str:
     if scheduled.status != ScheduledStatus.SCHEDULED:
         return "started"  # another tick got here first
     span = occurrence_at(scheduled.window, scheduled.occurrence_start)
-    if span is None or span[1] <= now:
-        return _finish(scheduled, ScheduledStatus.MISSED, "The window closed before it started.")
-    try:
-        with transaction.atomic():
-            plan = deploy.commit_plan(
-                scheduled.created_by,
-                scheduled.plan,
-                override=_override(scheduled),
-                span=span,
-            )
-    except (ValidationError, PermissionDenied) as exc:
-        return _finish(scheduled, ScheduledStatus.FAILED, _text(exc))
-    scheduled.job_id, scheduled.started_at = plan.commit_job_id, now
-    return _finish(scheduled, ScheduledStatus.STARTED, _overridden_text(scheduled, plan))
+    start = booking.start_in_slot(
+        scheduled.created_by,
+        scheduled.plan,
+        span,
+        now,
+        override=_override(scheduled),
+        closed="The window closed before it started.",
+    )
+    if start.outcome == booking.MISSED:
+        return _finish(scheduled, ScheduledStatus.MISSED, start.reason)
+    if start.plan is None:
+        return _finish(scheduled, ScheduledStatus.FAILED, start.reason)
+    scheduled.job_id, scheduled.started_at = start.plan.commit_job_id, now
+    return _finish(scheduled, ScheduledStatus.STARTED, _overridden_text(scheduled, start.plan))
 
 
 def _override(scheduled: ScheduledChange) -> change_gates.Override | None:
@@ -177,7 +178,3 @@ def _finish(scheduled: ScheduledChange, status: str, reason: str) -> str:
     )
     return "started" if status == ScheduledStatus.STARTED else str(status)
 
-
-def _text(exc: Exception) -> str:
-    messages = getattr(exc, "messages", None) or [str(exc)]
-    return "; ".join(str(m) for m in messages)

@@ -4,12 +4,14 @@ Given a previewed plan (rows written by hand, no lab), when people submit, appro
 confirm and commit, then the workflow holds; under the `db` fixture the commit's job stays queued.
 """
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
-from webnet.config_mgmt import change_gates, deploy, review
+from webnet.config_mgmt import booking, change_gates, deploy, review
 from webnet.config_mgmt.approvals import ApprovalPolicy, PlanApproval
 from webnet.config_mgmt.deploy_kinds import _deploy_outcome, preview_finished
 from webnet.config_mgmt.plans import PlanDevice, PlanDeviceStatus, PlanStatus, current_hash
@@ -171,20 +173,18 @@ def test_an_admin_overrides_an_overridable_gate_with_a_reason(
 def test_schedule_books_a_confirmed_plan_after_the_gates(
     world: World, plan: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     starts = timezone.now() + timedelta(hours=2)
     deploy.confirm_plan(world.operator, plan, current_hash(plan))
     seen: list[Any] = []
     monkeypatch.setitem(change_gates._gates, "fake", lambda p, s, e: seen.append((s, e)) or [])
-    plan = review.schedule_plan(
+    plan = booking.schedule_plan(
         world.operator, plan, starts=starts, ends=starts + timedelta(hours=1)
     )
     assert plan.status == PlanStatus.SCHEDULED and seen == [(starts, starts + timedelta(hours=1))]
-    plan = deploy.commit_plan(world.operator, plan)  # the scheduler, at the window's start
-    assert plan.status == PlanStatus.COMMITTING
+    assert plan.scheduled_by == world.operator
+    # a booked plan is not committed by hand before its slot: the tick starts it there
+    with pytest.raises(ValidationError, match="booked into a slot"):
+        deploy.commit_plan(world.operator, plan)
 
 
 def test_deploy_outcome_names_failures_and_rollbacks() -> None:
