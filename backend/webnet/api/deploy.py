@@ -1,5 +1,6 @@
 """Change plans: preview (lines, a golden template, or a rollback), submit for approval,
-approve or reject (by the hash shown), confirm by hash, commit; the approval policy."""
+approve or reject (by the hash shown), confirm by hash, commit or book into a slot (and cancel
+the booking); the approval policy."""
 
 from typing import Any
 
@@ -13,7 +14,7 @@ from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.api.redaction import redactor
-from webnet.config_mgmt import deploy, review
+from webnet.config_mgmt import booking, deploy, review
 from webnet.config_mgmt.approvals import ApprovalPolicy, PlanApproval
 from webnet.config_mgmt.models import ConfigSnapshot, ConfigTemplate
 from webnet.config_mgmt.plans import ChangePlan, PlanDevice
@@ -85,6 +86,8 @@ class ChangePlanSerializer(serializers.ModelSerializer):
             "approvals",
             "scheduled_start",
             "scheduled_end",
+            "scheduled_by",
+            "schedule_reason",
             "confirmed_hash",
             "confirmed_by",
             "confirmed_at",
@@ -138,6 +141,11 @@ class CommitSerializer(serializers.Serializer):
     )
 
 
+class BookingSerializer(serializers.Serializer):
+    starts = serializers.DateTimeField(help_text="the slot's start (ISO 8601 with its offset)")
+    ends = serializers.DateTimeField(help_text="the slot's end; the plan never starts after it")
+
+
 class RollbackSerializer(serializers.Serializer):
     device = ScopedRelatedField(Device)
     snapshot = ScopedRelatedField(ConfigSnapshot)
@@ -161,6 +169,8 @@ class ChangePlanViewSet(
     permission_actions = {
         "confirm": "confirm",
         "commit": "commit",
+        "schedule": "commit",
+        "cancel_schedule": "commit",
         "rollback": "add",
         "submit": "submit",
         "approve": "approve",
@@ -218,6 +228,26 @@ class ChangePlanViewSet(
             request.user, self.get_object(), override_reason=form.validated_data["override_reason"]
         )
         return Response(self.shown(plan), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=BookingSerializer, responses=ChangePlanSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request: Request, pk: str | None = None) -> Response:
+        """Book a confirmed, approved plan into a slot: the scheduler starts it at its start
+        (re-checking approvals, the hash and the gates), never after its end."""
+        form = BookingSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        plan = booking.schedule_plan(
+            request.user, self.get_object(), starts=data["starts"], ends=data["ends"]
+        )
+        return Response(self.shown(plan))
+
+    @extend_schema(request=None, responses=ChangePlanSerializer)
+    @action(detail=True, methods=["post"], url_path="cancel-schedule")
+    def cancel_schedule(self, request: Request, pk: str | None = None) -> Response:
+        """Take a booked plan off its slot; it is confirmed again."""
+        plan = booking.cancel_booking(request.user, self.get_object())
+        return Response(self.shown(plan))
 
     @extend_schema(
         request=inline_serializer("SubmitPlan", {"content_hash": serializers.CharField()}),

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from webnet.config_mgmt.change_gates import GateFinding
-from webnet.config_mgmt.plans import PlanDevice
+from webnet.config_mgmt.plans import ChangePlan, PlanDevice, PlanStatus
 from webnet.core.clock import when
 from webnet.locations.within import Node
 from webnet.maintenance import scope
@@ -69,8 +69,8 @@ def freeze_targets(freeze: FreezeWindow) -> tuple[frozenset[int], frozenset[int]
 
 
 def load(customer_id: int, start: datetime, end: datetime, *, plan_id: int = 0) -> Calendar:
-    """Every window occurrence, scheduled change (but plan `plan_id`'s own) and freeze of the
-    customer in [start, end)."""
+    """Every window occurrence, scheduled change and booked plan (but plan `plan_id`'s own) and
+    freeze of the customer in [start, end)."""
     items: list[CalendarItem] = []
     labels: dict[str, str] = {}
     freezes: dict[str, FreezeWindow] = {}
@@ -100,6 +100,7 @@ def load(customer_id: int, start: datetime, end: datetime, *, plan_id: int = 0) 
                 key, "change", change.occurrence_start, change.occurrence_end, devices, sites
             )
         )
+    items += _booked_plans(customer_id, start, end, labels, plan_id)
     for freeze in overlapping(FreezeWindow.objects.for_customer(customer_id), start, end):
         key = f"freeze:{freeze.pk}"
         labels[key], freezes[key] = str(freeze), freeze
@@ -109,6 +110,27 @@ def load(customer_id: int, start: datetime, end: datetime, *, plan_id: int = 0) 
             for lo, hi in freeze.occurrences(start, end)
         ]
     return Calendar(items, labels, freezes)
+
+
+def _booked_plans(
+    customer_id: int, start: datetime, end: datetime, labels: dict[str, str], plan_id: int
+) -> list[CalendarItem]:
+    """Plans booked into a slot of their own (config_mgmt.booking) are changes too."""
+    booked = (
+        ChangePlan.objects.for_customer(customer_id)
+        .filter(status=PlanStatus.SCHEDULED, scheduled_start__lt=end, scheduled_end__gt=start)
+        .exclude(pk=plan_id)
+    )
+    items = []
+    for plan in booked:
+        key = f"plan:{plan.pk}"
+        labels[key] = f"booked change plan '{plan}' (#{plan.pk})"
+        devices = frozenset(plan_device_ids(plan))
+        sites = frozenset(scope.site_ids(customer_id, devices))
+        items.append(
+            CalendarItem(key, "change", plan.scheduled_start, plan.scheduled_end, devices, sites)
+        )
+    return items
 
 
 def plan_device_ids(plan: Any) -> set[int]:

@@ -58,7 +58,7 @@ class PlanMixin(ScopedMixin):
     def get_plan(self, pk: int) -> ChangePlan:
         """The plan if visible in the active customer, else 404 (never 403)."""
         queryset = self.queryset("view").select_related(
-            "preview_job", "commit_job", "created_by", "confirmed_by"
+            "preview_job", "commit_job", "created_by", "confirmed_by", "scheduled_by"
         )
         return cast(ChangePlan, get_or_404(self.request, queryset, pk))
 
@@ -130,8 +130,9 @@ def plan_context(request: HttpRequest, plan: ChangePlan, **extra: Any) -> dict[s
         and access.can(request.user, "changeplan", "confirm", customer_id),
         "nothing_to_change": (draft or confirmable) and not ready,
         **approval_context(request, plan, needed, draft and bool(ready)),
-        "can_commit": plan.status in (PlanStatus.CONFIRMED, PlanStatus.SCHEDULED)
+        "can_commit": plan.status == PlanStatus.CONFIRMED
         and access.can(request.user, "changeplan", "commit", customer_id),
+        "can_book": access.can(request.user, "changeplan", "commit", customer_id),
         "can_override": access.can(request.user, "changeplan", "override", customer_id),
         **extra,
     }

@@ -9,6 +9,7 @@ from webnet.ui import (
     announcements,
     audit,
     auth,
+    booking,
     calendar_feeds,
     compliance,
     compliance_policies,
@@ -341,6 +342,12 @@ urlpatterns = [
     path("deploy/<int:pk>/body/", deploy.PlanBodyView.as_view(), name="plan_body"),
     path("deploy/<int:pk>/confirm/", deploy.PlanConfirmView.as_view(), name="plan_confirm"),
     path("deploy/<int:pk>/commit/", deploy.PlanCommitView.as_view(), name="plan_commit"),
+    path("deploy/<int:pk>/schedule/", booking.PlanScheduleView.as_view(), name="plan_schedule"),
+    path(
+        "deploy/<int:pk>/cancel-schedule/",
+        booking.PlanCancelScheduleView.as_view(),
+        name="plan_cancel_schedule",
+    ),
     *[
         path(
             f"deploy/<int:pk>/{step}/",
