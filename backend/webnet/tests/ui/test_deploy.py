@@ -135,6 +135,8 @@ def test_given_a_viewer_when_looking_at_a_plan_then_no_buttons_and_posts_are_403
     posts = [
         (reverse("ui:plan_confirm", args=[plan.pk]), {"content_hash": digest}),
         (reverse("ui:plan_commit", args=[plan.pk]), {}),
+        (reverse("ui:plan_schedule", args=[plan.pk]), {}),
+        (reverse("ui:plan_cancel_schedule", args=[plan.pk]), {}),
         (reverse("ui:plan_create"), {"mode": "lines", "lines": "x", "all_devices": "on"}),
         (reverse("ui:device_rollback", args=[inventory.device.pk]), {"snapshot": "1"}),
     ]
@@ -150,7 +152,7 @@ def test_given_another_customers_plan_when_opened_or_posted_then_404(
     client = ui("admin")
     for url in ("ui:plan_detail", "ui:plan_body"):
         assert client.get(reverse(url, args=[other_plan.pk])).status_code == 404
-    for url in ("ui:plan_confirm", "ui:plan_commit"):
+    for url in ("ui:plan_confirm", "ui:plan_commit", "ui:plan_schedule", "ui:plan_cancel_schedule"):
         assert client.post(reverse(url, args=[other_plan.pk]), {}).status_code == 404
     rollback = reverse("ui:device_rollback", args=[inventory.other_device.pk])
     assert client.get(rollback).status_code == 404
