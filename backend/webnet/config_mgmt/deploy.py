@@ -167,9 +167,10 @@ def commit_plan(
     """Start the deploy job of a confirmed (or scheduled) plan that has its approvals.
 
     Refuses if the plan changed since confirmation (it goes back to draft), if it is booked and
-    now is outside its slot, or a change gate blocks its window — `span`, else the plan's booked window or now (an admin may override an
-    overridable finding with a reason, or by an earlier `override`). The returned plan's
-    `overridden` lists the findings an override let through (also in the commit's audit).
+    now is outside its slot, or if a change gate blocks its window — `span`, else the plan's
+    booked window or now (an admin may override an overridable finding with a reason, or by an
+    earlier `override`). The returned plan's `overridden` lists the findings an override let
+    through (also in the commit's audit).
     """
     _check(user, plan.customer_id, "commit")
     review.ensure_unchanged(plan, actor=user)

@@ -289,4 +289,3 @@ def reject_plan(user: Any, plan: ChangePlan, shown_hash: str, *, comment: str) -
     if not comment.strip():
         raise ValidationError({"comment": "say why the change is rejected"})
     return _decide(user, plan, Decision.REJECTED, shown_hash, comment)
-

@@ -177,4 +177,3 @@ def _finish(scheduled: ScheduledChange, status: str, reason: str) -> str:
         changes={"status": [ScheduledStatus.SCHEDULED, status], "reason": [None, reason]},
     )
     return "started" if status == ScheduledStatus.STARTED else str(status)
-

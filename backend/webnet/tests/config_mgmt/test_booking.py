@@ -63,7 +63,8 @@ def test_the_tick_starts_a_booked_plan_at_its_start_not_before(world: World) -> 
     assert tick_at(starts + timedelta(seconds=10))["started"] == 1
     plan = reload(plan)
     assert plan.status == PlanStatus.COMMITTING
-    assert plan.commit_job.kind == "config.deploy" and plan.commit_job.requested_by == world.operator
+    assert plan.commit_job.kind == "config.deploy"
+    assert plan.commit_job.requested_by == world.operator  # the booker, re-checked at start
     assert audited(plan, "booking_started").changes["job"] == [None, plan.commit_job_id]
     # a second tick in the slot starts nothing more
     assert tick_at(starts + timedelta(seconds=20))["started"] == 0
