@@ -244,3 +244,21 @@ def test_an_override_covers_only_the_freezes_the_admin_saw(world):
     assert run_at(window.starts_at + timedelta(seconds=5))["failed"] == 1
     scheduled.refresh_from_db()
     assert f"freeze window 'second' (#{later.pk})" in scheduled.reason
+
+
+def test_a_change_whose_plan_was_edited_after_scheduling_fails_and_the_plan_is_in_draft(world):
+    customer, router, operator, _ = world
+    now = timezone.now()
+    window = f.MaintenanceWindowFactory(
+        customer=customer, devices=[router], starts_at=now + timedelta(hours=1)
+    )
+    plan = confirmed_plan(operator, router)
+    scheduled, _ = scheduling.schedule_change(operator, plan, window, window.starts_at, now=now)
+    PlanDevice.objects.filter(plan=plan).update(commands=["ntp server 2"])
+    assert run_at(window.starts_at + timedelta(seconds=5))["failed"] == 1
+    scheduled.refresh_from_db()
+    plan.refresh_from_db()
+    # the return to draft outlives the refused start (it is not rolled back with the commit)
+    assert scheduled.status == "failed" and "back in draft" in scheduled.reason
+    assert plan.status == PlanStatus.PREVIEWED and plan.confirmed_hash == ""
+    assert AuditEvent.objects.filter(action="return_to_draft", object_id=str(plan.pk)).exists()
