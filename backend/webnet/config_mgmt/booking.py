@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from webnet.config_mgmt import change_gates, deploy, review
-from webnet.config_mgmt.plans import ChangePlan, PlanStatus
+from webnet.config_mgmt.plans import ChangePlan, PlanStatus, booked_slot
 from webnet.core import access, audit
 
 STARTED, MISSED, FAILED = "started", "missed", "failed"
@@ -124,7 +124,7 @@ def cancel_booking(user: Any, plan: ChangePlan) -> ChangePlan:
         plan = _locked(plan)
         if plan.status != PlanStatus.SCHEDULED:
             raise ValidationError({"status": f"only a booked plan can be unbooked ({plan.status})"})
-        slot = [plan.scheduled_start.isoformat(), plan.scheduled_end.isoformat()]
+        slot = [moment.isoformat() for moment in booked_slot(plan) or ()]
         plan.status, plan.scheduled_by = PlanStatus.CONFIRMED, None
         plan.scheduled_start = plan.scheduled_end = None
         plan.save(update_fields=["status", "scheduled_start", "scheduled_end", "scheduled_by"])
@@ -155,9 +155,9 @@ def start_due(now: datetime) -> dict[str, int]:
 @transaction.atomic
 def _start_booked(pk: int, now: datetime) -> str:
     plan = _locked(ChangePlan(pk=pk))
-    if plan.status != PlanStatus.SCHEDULED or plan.scheduled_start > now:
+    slot = booked_slot(plan)
+    if plan.status != PlanStatus.SCHEDULED or slot is None or slot[0] > now:
         return ""  # another tick (or a cancel, an edit) got here first
-    slot = (plan.scheduled_start, plan.scheduled_end)
     start = start_in_slot(plan.scheduled_by, plan, slot, now)
     if start.outcome == STARTED:
         job_id = start.plan.commit_job_id if start.plan else None

@@ -18,6 +18,7 @@ from webnet.config_mgmt.plans import (
     PlanDeviceStatus,
     PlanSource,
     PlanStatus,
+    booked_slot,
     content_hash,
     plan_rows,
 )
@@ -180,8 +181,8 @@ def commit_plan(
 
 def _in_slot(plan: ChangePlan, now: datetime) -> bool:
     """A booked plan runs only inside its slot (the tick starts it at the slot's start)."""
-    starts, ends = plan.scheduled_start, plan.scheduled_end
-    return starts is not None and ends is not None and starts <= now < ends
+    slot = booked_slot(plan)
+    return slot is not None and slot[0] <= now < slot[1]
 
 
 def _commit(

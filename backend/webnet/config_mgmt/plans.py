@@ -7,6 +7,7 @@ refuses when the plan or a device changed since.
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -160,3 +161,10 @@ def plan_rows(plan: ChangePlan) -> list[PlanDevice]:
 
 def current_hash(plan: ChangePlan) -> str:
     return content_hash(plan_rows(plan))
+
+
+def booked_slot(plan: ChangePlan) -> tuple[datetime, datetime] | None:
+    """[start, end) of the slot the plan is booked into, None when it is not booked."""
+    if plan.scheduled_start is None or plan.scheduled_end is None:
+        return None
+    return plan.scheduled_start, plan.scheduled_end

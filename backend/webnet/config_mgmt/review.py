@@ -22,6 +22,7 @@ from webnet.config_mgmt.plans import (
     PlanDevice,
     PlanDeviceStatus,
     PlanStatus,
+    booked_slot,
     current_hash,
 )
 from webnet.core import access, audit
@@ -191,8 +192,9 @@ def _override_refusal(
 
 def commit_window(plan: ChangePlan) -> tuple[datetime, datetime]:
     """The interval a commit of this plan occupies: its booked window, else now + COMMIT_SPAN."""
-    if plan.scheduled_start and plan.scheduled_end:
-        return plan.scheduled_start, plan.scheduled_end
+    slot = booked_slot(plan)
+    if slot is not None:
+        return slot
     now = timezone.now()
     return now, now + COMMIT_SPAN
 

@@ -35,7 +35,9 @@ class PlanScheduleView(PlanMixin, View):
         require(request, "changeplan", "commit")
         form = BookingForm(request.POST)
         if not form.is_valid():
-            wrong = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in form.errors.items())
+            wrong = "; ".join(
+                f"{name}: {' '.join(str(e) for e in errs)}" for name, errs in form.errors.items()
+            )
             messages.error(request, f"Not booked: {wrong}")
             return HttpResponseRedirect(reverse("ui:plan_detail", args=[pk]))
         try:
