@@ -75,7 +75,7 @@ MessageWire = inline_serializer(
         "attachments": serializers.ListField(child=serializers.DictField()),
     },
 )
-MessageList = serializers.ListSerializer(child=MessageWire)  # one instance: it binds its child
+MessageList: serializers.ListSerializer[dict[str, Any]] = serializers.ListSerializer(child=MessageWire)  # one instance: it binds its child
 
 
 class PostSerializer(serializers.Serializer):
