@@ -200,7 +200,9 @@ class AttributeRowSerializer(serializers.ModelSerializer):
         return data
 
 
-def _row_serializer(model_class: type[CustomerOwned], names: list[str]) -> type[serializers.ModelSerializer]:
+def _row_serializer(
+    model_class: type[CustomerOwned], names: list[str]
+) -> type[serializers.ModelSerializer]:
     meta = type("Meta", (), {"model": model_class, "fields": names, "read_only_fields": names})
     base = AttributeRowSerializer if "attribute" in names else serializers.ModelSerializer
     return type(f"{model_class.__name__}Serializer", (base,), {"Meta": meta})
