@@ -121,7 +121,7 @@ backend-verify: backend-lint backend-typecheck backend-test
 test-scaled: backend-install test-system-deps
 	BIN=$(BIN) bash scripts/test-scaled.sh
 
-test: backend-install test-system-deps backend-lint backend-test test-scaled
+test: backend-install test-system-deps backend-lint backend-typecheck backend-test test-scaled
 
 # Config backup of N lab devices: webnet vs Nornir+netmiko vs a bare asyncssh floor (N=1000 works).
 bench: backend-install

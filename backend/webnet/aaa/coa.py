@@ -6,7 +6,7 @@ bounded retries — is stored as a CoaAttempt. Callers (subscribers' transitions
 passed the gate for the session.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 
@@ -26,7 +26,7 @@ def unknown_attributes(names: Iterable[str]) -> list[str]:
     return sorted(name for name in names if name not in known)
 
 
-def change_session(session: RadAcct, attributes: dict[str, object]) -> CoaOutcome:
+def change_session(session: RadAcct, attributes: Mapping[str, object]) -> CoaOutcome:
     """Send a CoA-Request carrying `attributes` (e.g. {"Mikrotik-Rate-Limit": "2M/2M"})."""
     return _send(session, CoaAttempt.Kind.COA, attributes)
 
@@ -36,7 +36,7 @@ def disconnect(session: RadAcct) -> CoaOutcome:
     return _send(session, CoaAttempt.Kind.DISCONNECT, {})
 
 
-def _send(session: RadAcct, kind: str, attributes: dict[str, object]) -> CoaOutcome:
+def _send(session: RadAcct, kind: str, attributes: Mapping[str, object]) -> CoaOutcome:
     nas = Nas.objects.for_customer(session.customer_id).filter(nasname=session.nasipaddress).first()
     if nas is None:
         raise UnknownNas(session.nasipaddress)

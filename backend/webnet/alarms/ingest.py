@@ -199,10 +199,14 @@ def _record_customer(
 
 def _resolve_interfaces(customer_id: int, items: list[EventIn]) -> None:
     """A link named (syslog) becomes the ifIndex a trap or a poll keys it by (one query)."""
-    named = [i for i in items if i.device_id and i.interface and i.if_index is None]
-    found = interfaces.resolve(((i.device_id, i.interface) for i in named), customer_id)
-    for item in named:
-        item.if_index = found.get((item.device_id, item.interface))
+    named = [
+        (i, (i.device_id, i.interface))
+        for i in items
+        if i.device_id and i.interface and i.if_index is None
+    ]
+    found = interfaces.resolve((key for _, key in named), customer_id)
+    for item, key in named:
+        item.if_index = found.get(key)
 
 
 Series = tuple[int, int | None, str]  # (device id, if_index or None for the device, metric)

@@ -32,10 +32,14 @@ def _apply(alarm: Alarm, found: dict) -> str | None:
     return "unsuppressed" if was_silent else "updated"
 
 
+def _device_ids(alarms: list[Alarm]) -> set[int]:
+    return {a.device_id for a in alarms if a.device_id is not None}
+
+
 def mark(customer_id: int, alarms: list[Alarm], now: datetime) -> None:
     """Annotate the open device alarms of one batch (their own change is announced after)."""
     open_alarms = [a for a in alarms if a.is_open and a.device_id is not None]
-    found = maintenance.active_for(customer_id, {a.device_id for a in open_alarms}, now)
+    found = maintenance.active_for(customer_id, _device_ids(open_alarms), now)
     for alarm in open_alarms:
         _apply(alarm, found)
 
@@ -65,7 +69,7 @@ def _reevaluate_customer(customer_id: int, now: datetime) -> int:
                 state__in=OPEN_STATES, device__isnull=False
             )
         )
-        found = maintenance.active_for(customer_id, {a.device_id for a in alarms}, now)
+        found = maintenance.active_for(customer_id, _device_ids(alarms), now)
         for alarm in alarms:
             change = _apply(alarm, found)
             if change is not None:

@@ -137,7 +137,8 @@ class _Known:
         for alarm in alarms:
             keys[alarm.customer_id].append(_key(alarm))
         fired = set().union(*(outbox.fired(cid, "alarm", ks) for cid, ks in keys.items()))
-        where = {a.device.location_id for a in alarms if a.device_id and a.device.location_id}
+        devices = [a.device for a in alarms if a.device is not None]
+        where = {d.location_id for d in devices if d.location_id is not None}
         nodes = Location.objects.with_tree_fields().filter(pk__in=where) if where else []
         return cls(fired, {node.pk: list(node.tree_path) for node in nodes})
 
@@ -159,9 +160,10 @@ def _outgoing(alarm: Alarm, change: str, known: _Known) -> outbox.Outgoing | Non
         return None  # acknowledged or cleared while suppressed or silenced: nobody was paged
     if state == "firing":
         known.fired.add(key)
-    where = alarm.device.hostname if alarm.device_id else alarm.resource
+    device = alarm.device  # None for a device-less alarm (an inbound webhook's)
+    where = device.hostname if device is not None else alarm.resource
     port = f" ifIndex {alarm.if_index}" if alarm.if_index is not None else ""
-    location_id = alarm.device.location_id if alarm.device_id else None
+    location_id = device.location_id if device is not None else None
     return outbox.Outgoing(
         customer=alarm.customer,
         topic="alarm",

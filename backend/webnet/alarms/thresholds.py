@@ -9,7 +9,7 @@ back N × MAX_INTERVAL and keeps the newest N; neither reads back one MAX_INTERV
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from webnet.alarms.ingest import Series, record_events, threshold_events
@@ -18,6 +18,7 @@ from webnet.monitoring.models import DEVICE, Sample
 
 # The longest poll interval a "consecutive polls" rule expects between two readings.
 MAX_INTERVAL = timedelta(minutes=10)
+Reading = tuple[datetime, float]  # (at, value) of one stored sample
 
 
 def _lookback(spec: dict[str, Any]) -> timedelta:
@@ -41,10 +42,10 @@ def evaluate_samples(rows: Sequence[tuple[Any, ...]]) -> None:
             )
         )
         for rule in rules:
-            series: dict[Series, list] = {}
+            series: dict[Series, Sequence[Reading]] = {}
             metric = rule.spec["metric"]
             wanted = metrics[metric]
-            readings: dict[tuple[int, int], list] = defaultdict(list)
+            readings: dict[tuple[int, int], list[Reading]] = defaultdict(list)
             stored = Sample.objects.for_customer(customer_id).filter(
                 metric=metric,
                 device_id__in={device for device, _ in wanted},

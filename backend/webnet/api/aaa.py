@@ -21,6 +21,7 @@ from webnet.aaa.models import (
 )
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.permissions import CustomerScopedQuerysetMixin
+from webnet.core.models import CustomerOwned
 
 MASK = "********"
 
@@ -199,13 +200,15 @@ class AttributeRowSerializer(serializers.ModelSerializer):
         return data
 
 
-def _row_serializer(model_class: type, names: list[str]) -> type[serializers.ModelSerializer]:
+def _row_serializer(
+    model_class: type[CustomerOwned], names: list[str]
+) -> type[serializers.ModelSerializer]:
     meta = type("Meta", (), {"model": model_class, "fields": names, "read_only_fields": names})
     base = AttributeRowSerializer if "attribute" in names else serializers.ModelSerializer
     return type(f"{model_class.__name__}Serializer", (base,), {"Meta": meta})
 
 
-def _row_viewset(model_class: type, names: list[str]) -> type[ReadOnlyScoped]:
+def _row_viewset(model_class: type[CustomerOwned], names: list[str]) -> type[ReadOnlyScoped]:
     return type(
         f"{model_class.__name__}ViewSet",
         (ReadOnlyScoped,),

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, viewsets
+from rest_framework import generics, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 
@@ -103,7 +103,7 @@ def _flatten(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-class ExportMixin:
+class ExportMixin(generics.GenericAPIView):
     """`<list>/export/?file_format=csv|json`: the whole filtered list, streamed.
 
     Rows are the list's serializer output, or `export_row(obj)` where a resource sets it (a

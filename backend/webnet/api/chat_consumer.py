@@ -244,6 +244,8 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
 
     async def still_allowed(self, user: Any) -> bool:
         """A re-check (the user read afresh) starts a new admission: the full check again."""
+        if self.room is None:
+            return False  # a re-check queued before the room was opened: nothing to stream
         self.user = user
         self.admission = rooms.Admission(user, self.room)
         return await _allowed(self.admission)

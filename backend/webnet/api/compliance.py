@@ -148,7 +148,8 @@ class CompliancePolicyViewSet(ScopedModelViewSet):
         response = HttpResponse(
             policy_yaml.dump(services.policy_data(policy)), content_type="application/yaml"
         )
-        response["Content-Disposition"] = content_disposition_header(False, f"{policy.name}.yaml")
+        disposition = content_disposition_header(False, f"{policy.name}.yaml")
+        response["Content-Disposition"] = disposition or "inline"  # None only without a name
         return response
 
     @extend_schema(

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, ScopedRelatedField, resolve_customer
+from webnet.api.parsers import body_object
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.api.redaction import redactor
 from webnet.config_mgmt import booking, deploy, review
@@ -98,7 +99,10 @@ class ChangePlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_devices(self, plan: ChangePlan) -> list[dict[str, Any]]:
-        return PlanDeviceSerializer(deploy.plan_rows(plan), many=True, context=self.context).data
+        rows: serializers.BaseSerializer = PlanDeviceSerializer(  # many=True: a ListSerializer
+            deploy.plan_rows(plan), many=True, context=self.context
+        )
+        return rows.data
 
     def get_approvals_needed(self, plan: ChangePlan) -> int:
         """Approvals of one version the customer's policy asks of this plan (0: none)."""
@@ -214,7 +218,7 @@ class ChangePlanViewSet(
     )
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
-        shown = str(request.data.get("content_hash", ""))
+        shown = str(body_object(request).get("content_hash", ""))
         plan = deploy.confirm_plan(request.user, self.get_object(), shown)
         return Response(self.shown(plan))
 
@@ -256,7 +260,7 @@ class ChangePlanViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         """Ask for approval of the version whose hash you were shown."""
-        shown = str(request.data.get("content_hash", ""))
+        shown = str(body_object(request).get("content_hash", ""))
         plan = review.submit_plan(request.user, self.get_object(), shown)
         return Response(self.shown(plan))
 

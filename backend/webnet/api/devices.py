@@ -134,7 +134,7 @@ class DeviceSerializer(ScopedSerializer):
         read_only_fields = ["status", "last_seen_at", "last_backup_at", "created_at", "updated_at"]
 
     def get_site_name(self, obj: Device) -> str:
-        return obj.site.name if obj.site_id else ""
+        return obj.site.name if obj.site is not None else ""
 
     def get_tag_names(self, obj: Device) -> list[str]:
         return [tag.name for tag in obj.tags.all()]

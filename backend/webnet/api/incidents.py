@@ -389,7 +389,8 @@ class IncidentRuleSerializer(ScopedSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         if attrs.get("within"):
-            customer = attrs.get("customer") or self.instance.customer
+            # ScopedSerializer.validate set the customer on create and dropped it on update
+            customer = attrs["customer"] if self.instance is None else self.instance.customer
             user = self.context["request"].user
             attrs["within"] = config.check_within(user, customer, attrs["within"])
         return attrs

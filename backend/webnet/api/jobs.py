@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from webnet.api.base import ExportMixin, ScopedModelViewSet, ScopedSerializer
 from webnet.api.fields import CustomerField, resolve_customer
 from webnet.api.filters import FilterSet
+from webnet.api.parsers import body_object
 from webnet.api.permissions import CustomerScopedQuerysetMixin
 from webnet.api.redaction import redactor
 from webnet.core.numbers import IdFilter, int_param
@@ -236,7 +237,7 @@ class JobViewSet(
     @action(detail=True, methods=["post"])
     def rerun(self, request: Request, pk: str | None = None) -> Response:
         failed_only = serializers.BooleanField().to_internal_value(
-            request.data.get("failed_only", False)
+            body_object(request).get("failed_only", False)
         )
         job = JobService.rerun(request.user, self.get_object(), failed_only=failed_only)
         return Response(
@@ -310,7 +311,7 @@ class ScheduleSerializer(ScopedSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        merged = {
+        merged: dict[str, Any] = {  # each field as it will be saved (payload, else the stored)
             name: attrs.get(name, getattr(self.instance, name, None))
             for name in ("kind", "targets", "params", "cron")
         }
@@ -335,6 +336,8 @@ class ScheduleViewSet(ScopedModelViewSet):
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        schedule = serializer.instance
+        assert schedule is not None  # an update's serializer holds the object
         serializer.instance = job_services.update_schedule(
-            self.request.user, serializer.instance, dict(serializer.validated_data)
+            self.request.user, schedule, dict(serializer.validated_data)
         )

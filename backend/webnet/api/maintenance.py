@@ -103,7 +103,9 @@ class MaintenanceWindowSerializer(TimedSerializer):
         return obj.current_status(timezone.now())
 
     def get_warnings(self, obj: MaintenanceWindow) -> list[str]:
-        return self.context.get("warnings", [])
+        return self._warnings
+
+    _warnings: list[str] = []  # the conflict check's, set by validate for its response
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -122,7 +124,7 @@ class MaintenanceWindowSerializer(TimedSerializer):
             nodes=scope.nodes_of(chosen("regions"), chosen("sites"), chosen("locations")),
         )
         try:
-            self.context["warnings"] = gates.check_window(candidate, device_ids, timezone.now())
+            self._warnings = gates.check_window(candidate, device_ids, timezone.now())
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
         return attrs

@@ -239,7 +239,7 @@ class DiscoveryCandidateViewSet(
 
 class DeviceParentSerializer(ScopedSerializer):
     device = ScopedRelatedField(Device)
-    parent = ScopedRelatedField(Device)
+    parent = ScopedRelatedField(Device)  # type: ignore[assignment]  # a declared field, not Field.parent
 
     class Meta:
         model = DeviceParent

@@ -211,7 +211,7 @@ class EscalationStepSerializer(MembersMixin, ScopedSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        merged = {
+        merged: dict[str, Any] = {  # each field as it will be saved (payload, else the stored)
             name: attrs.get(name, getattr(self.instance, name, None))
             for name in ("target_kind", "user", "team", "schedule")
         }

@@ -6,10 +6,12 @@ walks it (serializers, JSON fields, audit diffs). Nothing webnet accepts nests d
 MAX_DEPTH. The body's size is bounded before any parser runs (core.middleware.BodySizeLimit).
 """
 
+from collections.abc import Mapping
 from typing import Any
 
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
 
 MAX_DEPTH = 32
 
@@ -39,3 +41,11 @@ class BoundedJSONParser(JSONParser):
         if nesting_depth(data) > MAX_DEPTH:
             raise ParseError(f"JSON nested too deeply (at most {MAX_DEPTH} levels)")
         return data
+
+
+def body_object(request: Request) -> Mapping[str, Any]:
+    """The body of an action that reads named fields: a JSON list or scalar there is a 400,
+    not an AttributeError (a 500)."""
+    if not isinstance(request.data, Mapping):
+        raise ValidationError({"non_field_errors": ["Send a JSON object."]})
+    return request.data

@@ -75,7 +75,8 @@ MessageWire = inline_serializer(
         "attachments": serializers.ListField(child=serializers.DictField()),
     },
 )
-MessageList = serializers.ListSerializer(child=MessageWire)  # one instance: it binds its child
+# One instance: it binds its child.
+MessageList: serializers.ListSerializer = serializers.ListSerializer(child=MessageWire)
 
 
 class PostSerializer(serializers.Serializer):

@@ -6,7 +6,7 @@ parameter, form value or path piece meant as an id or a count goes through `pars
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import django_filters
 from django import forms
@@ -23,6 +23,23 @@ def parse_int(raw: object, *, minimum: int = 0, maximum: int = MAX_INT) -> int |
         return None
     value = int(text)
     return value if minimum <= value <= maximum else None
+
+
+@overload
+def int_param(
+    params: Mapping[str, Any], name: str, *, default: int, minimum: int = ..., maximum: int = ...
+) -> int: ...
+
+
+@overload
+def int_param(
+    params: Mapping[str, Any],
+    name: str,
+    *,
+    default: None = None,
+    minimum: int = ...,
+    maximum: int = ...,
+) -> int | None: ...
 
 
 def int_param(

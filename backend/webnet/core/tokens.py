@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from webnet.core import access, audit
 from webnet.core.models import RevocableToken
+from webnet.core.querysets import resource_of
 
 T = TypeVar("T", bound=RevocableToken)
 
@@ -20,7 +21,7 @@ def digest(raw: str) -> str:
 
 
 def _require(actor: Any, token_model: type[RevocableToken], action: str, customer_id: int) -> None:
-    if not access.can(actor, token_model._meta.model_name, action, customer_id):
+    if not access.can(actor, resource_of(token_model), action, customer_id):
         raise PermissionDenied("Your role in this customer does not allow this.")
 
 

@@ -142,8 +142,8 @@ def save_with_rows(
     each write audited — so a chain never shows half its old and half its new steps."""
     saved = changes.create(actor, model, data) if obj is None else changes.update(actor, obj, data)
     old: Iterable[models.Model] = row_model.objects.filter(**{parent_field: saved})  # type: ignore[attr-defined]
-    for row in list(old):
-        changes.delete(actor, row)
+    for stale in list(old):
+        changes.delete(actor, stale)
     for position, row in enumerate(rows, start=1):
         changes.create(
             actor,

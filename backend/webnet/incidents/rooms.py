@@ -18,10 +18,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from webnet.core import access, audit, broadcasts, crypto
+from webnet.core.querysets import ScopedQuerySet
 from webnet.customers.models import Customer
 from webnet.incidents.models import (
     Attachment,
@@ -38,6 +39,7 @@ from webnet.incidents.models import (
 
 MAX_BODY = 4000
 REPLAY_BATCH = 500
+ROOM_NAME_MAX: int = Room._meta.get_field("name").max_length or 100
 
 
 def member_condition(user: Any) -> Q:
@@ -60,7 +62,7 @@ def _require(actor: Any, resource: str, action: str, customer_id: int) -> None:
         raise PermissionDenied("Your role in this customer does not allow this action.")
 
 
-def visible_rooms(user: Any, action: str = "view", resource: str = "room") -> QuerySet[Room]:
+def visible_rooms(user: Any, action: str = "view", resource: str = "room") -> ScopedQuerySet:
     """Rooms where the user's role allows `action` on `resource` and that `user` is a member
     of (staff: every room)."""
     rooms = Room.objects.restrict(user, action, resource=resource).filter(
@@ -96,7 +98,7 @@ def create_room(
     _require(actor, "room", "add", customer.pk)
     if kind not in (RoomKind.TEAM, RoomKind.DIRECT):
         raise ValidationError({"kind": "Only team channels and direct threads are opened here."})
-    if "\x00" in name or len(name.strip()) > Room._meta.get_field("name").max_length:
+    if "\x00" in name or len(name.strip()) > ROOM_NAME_MAX:
         raise ValidationError({"name": "Use printable text, at most 100 characters."})
     members = _customer_users(customer.pk, {*member_ids, actor.pk})
     if kind == RoomKind.DIRECT and len(members) != 2:

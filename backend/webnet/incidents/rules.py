@@ -43,7 +43,7 @@ def matches(rule: IncidentRule, alarm: Alarm) -> bool:
         )
         if not inside.exists():
             return False
-    if rule.device_group_id is not None:
+    if rule.device_group is not None:
         return alarm.device_id is not None and alarm.device_id in member_ids(rule.device_group)
     return True
 
@@ -96,7 +96,8 @@ def _raised(alarm: Alarm, batch: _Batch) -> None:
     if rule is None:
         return
     children = list(Alarm.objects.filter(suppressed_by=alarm, state__in=OPEN_STATES))
-    where = alarm.device.hostname if alarm.device_id else alarm.resource
+    device = alarm.device  # None for a device-less alarm (an inbound webhook's)
+    where = device.hostname if device is not None else alarm.resource
     services.open_incident(
         None,
         customer=alarm.customer,
@@ -107,7 +108,7 @@ def _raised(alarm: Alarm, batch: _Batch) -> None:
         rule=rule,
         sla_policy=rule.sla_policy,
         escalation_chain=rule.escalation_chain,
-        devices=[alarm.device] if alarm.device_id else [],
+        devices=[device] if device is not None else [],
         alarms=[alarm, *children],
     )
     batch.linked.update(a.pk for a in [alarm, *children])

@@ -9,7 +9,7 @@ actor checks that actor's role; `actor=None` is the system (alarm rules, the tic
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from webnet.core import access, audit
+from webnet.core.models import CustomerOwned
 from webnet.customers.models import Customer
 from webnet.incidents import escalation
 from webnet.incidents.log import append_event
@@ -32,6 +33,9 @@ from webnet.incidents.models import (
     Status,
     Team,
 )
+
+if TYPE_CHECKING:  # a stubs-only class (Django builds related managers at run time)
+    from django.db.models.fields.related_descriptors import ManyRelatedManager
 
 S = Status
 # Which status may follow which; "reopen" is resolved/closed → triggered.
@@ -326,7 +330,7 @@ def _link(
 ) -> int:
     """Link objects (each of the incident's customer); returns how many were new. The first
     device or location with a place anchors the incident there (location scopes read it)."""
-    groups = {
+    groups: dict[str, tuple[ManyRelatedManager[Any, Any], list[CustomerOwned]]] = {
         "device": (incident.devices, list(devices)),
         "location": (incident.locations, list(locations)),
         "alarm": (incident.alarms, list(alarms)),

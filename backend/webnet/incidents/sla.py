@@ -103,12 +103,12 @@ def log_of(incident: Incident) -> list[sla_clock.LogEntry]:
     return entries
 
 
-def clocks(incident: Incident, now: datetime) -> dict[str, sla_clock.Clock]:
+def clocks(incident: Incident, now: datetime) -> dict[sla_clock.ClockName, sla_clock.Clock]:
     """The incident's clocks as of `now`, from its log (empty without a policy)."""
     if incident.sla_policy is None:
         return {}
     years = range(incident.opened_at.year - 1, now.astimezone(UTC).year + 3)
-    return dict(sla_clock.evaluate(log_of(incident), policy_of(incident.sla_policy, years), now))
+    return sla_clock.evaluate(log_of(incident), policy_of(incident.sla_policy, years), now)
 
 
 def store_clocks(incident: Incident, now: datetime) -> int:

@@ -30,5 +30,7 @@ def pin_host_key(customer_id: int, device_id: int, key: HostKey) -> None:
 
 
 def remember_host_key(target: DeviceTarget, key: HostKey) -> None:
-    """Trust on first use: the key a terminal session just saw."""
-    pin_host_key(target.customer_id, target.id, key)
+    """Trust on first use: the key a terminal session just saw (an address target has no
+    device to pin it to)."""
+    if target.id is not None:
+        pin_host_key(target.customer_id, target.id, key)

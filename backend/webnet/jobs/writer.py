@@ -28,6 +28,8 @@ from webnet.jobs.registry import DeviceOutcome, DeviceTarget
 
 FLUSH_INTERVAL = 0.25
 FLUSH_SIZE = 500
+# The job counter a result adds to (every other status counts as failed).
+TALLY_OF: dict[str, str] = {ResultStatus.SUCCESS: "succeeded", ResultStatus.CANCELLED: "cancelled"}
 
 
 @dataclass
@@ -165,10 +167,7 @@ class JobWriter:
     def _count(self, results: list[PendingResult]) -> None:
         tally = {"succeeded": 0, "failed": 0, "cancelled": 0}
         for r in results:
-            key = {ResultStatus.SUCCESS: "succeeded", ResultStatus.CANCELLED: "cancelled"}.get(
-                r.status, "failed"
-            )
-            tally[key] += 1
+            tally[TALLY_OF.get(r.status, "failed")] += 1
         Job.objects.filter(pk=self.job.pk).update(**{k: F(k) + v for k, v in tally.items() if v})
 
     def _mark_seen(self, results: list[PendingResult], devices: dict[int, Device]) -> list[dict]:

@@ -8,6 +8,7 @@ lines or whole sections, and section headers create or enter sections.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 # settings of which a section holds at most one (a new value replaces the old)
 SINGLE_VALUED = (
@@ -248,7 +249,9 @@ def _insert(parent: Node, node: Node) -> None:
     parent.children.append(node)
 
 
-def section_mode(line: str, table: tuple[tuple[str, str | None], ...]) -> str | bool | None:
+def section_mode(
+    line: str, table: tuple[tuple[str, str | None], ...]
+) -> str | Literal[False] | None:
     """Mode name if `line` opens a section from `table`, None if it is a section without
     sub-mode prompt change (leaf), False if it is not a section header at all."""
     for prefix, mode in table:

@@ -10,9 +10,12 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .fleet import DeviceSpec
+
+if TYPE_CHECKING:
+    from .personalities.base import Personality
 
 
 @dataclass
@@ -26,7 +29,9 @@ class LabOptions:
 
 
 class DeviceRuntime:
-    def __init__(self, spec: DeviceSpec, options: LabOptions, personality_cls: type) -> None:
+    def __init__(
+        self, spec: DeviceSpec, options: LabOptions, personality_cls: type[Personality]
+    ) -> None:
         self.spec = spec
         self.options = options
         self.personality_cls = personality_cls

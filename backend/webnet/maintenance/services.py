@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from webnet.core import access, audit, changes
+from webnet.core.querysets import resource_of
 from webnet.maintenance import scope
 from webnet.maintenance.models import Behaviour, MaintenanceWindow, WindowStatus
 from webnet.maintenance.models.windows import Timed
@@ -159,7 +160,7 @@ def stamp(item: Timed, now: datetime) -> None:
 def save_timed(actor: Any, model: type[Timed], data: dict[str, Any], obj: Any = None) -> Any:
     """Create (obj None) or update a window or freeze, audited, with its derived columns."""
     customer_id = obj.customer_id if obj is not None else data["customer"].pk
-    _check(actor, model._meta.model_name, "add" if obj is None else "change", customer_id)
+    _check(actor, resource_of(model), "add" if obj is None else "change", customer_id)
     candidate = copy.copy(obj) if obj is not None else model()  # obj stays "before" for audit
     plain = {k: v for k, v in data.items() if k not in SCOPE_FIELDS}
     for name, value in plain.items():

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -248,6 +248,11 @@ class ScheduleMixin(ScopedMixin):
     url_prefix = "oncall_schedule"
     title_plural = "On-call schedules"
 
+    def get_object(self, pk: int) -> OnCallSchedule:
+        schedule = super().get_object(pk)
+        assert isinstance(schedule, OnCallSchedule)  # read through this mixin's model
+        return schedule
+
 
 class ScheduleListView(ScheduleMixin, ScopedListView):
     table_template = "incidents/config/_schedule_table.html"
@@ -297,13 +302,13 @@ class ScheduleChildMixin(ScopedMixin):
     title_plural = "On-call schedules"
     schedule: OnCallSchedule | None = None
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         schedule_pk = kwargs.pop("schedule", None)
         if schedule_pk is not None and request.user.is_authenticated:
             self.schedule = get_or_404(request, scoped(request, OnCallSchedule), schedule_pk)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
-    def parent(self, obj: Any) -> OnCallSchedule:
+    def parent(self, obj: Any) -> OnCallSchedule | None:
         return obj.schedule if obj is not None else self.schedule
 
     def success_url(self, obj: Any) -> str:

@@ -389,12 +389,14 @@ async def run_embedded() -> None:
     in use is logged, not fatal: the worker and its jobs stay up (run `manage.py
     receive_events` elsewhere or change the ports)."""
     if not settings.WEBNET_RECEIVERS:
-        return await asyncio.Event().wait()
+        await asyncio.Event().wait()
+        return
     try:
         receivers = await start()
     except OSError:
         logger.exception("trap/syslog receivers not started")
-        return await asyncio.Event().wait()
+        await asyncio.Event().wait()
+        return
     try:
         await asyncio.Event().wait()
     finally:

@@ -5,11 +5,13 @@ IncidentEvent (with a per-incident `seq`), and the incident row's current values
 last said — written together by incidents/services.py, never apart. SLA clocks read the log.
 """
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 
 from webnet.core.models import CustomerOwned, NamedCustomerOwned
-from webnet.core.querysets import ScopedQuerySet
+from webnet.core.querysets import ScopedManager, ScopedQuerySet
 from webnet.notifications.models import Severity
 
 
@@ -152,6 +154,13 @@ class IncidentEventQuerySet(ScopedQuerySet):
         raise ImmutableEventError("incident events cannot be deleted")
 
 
+class IncidentEventManager(ScopedManager):
+    """The gate's manager over a log that refuses bulk update and delete."""
+
+    def get_queryset(self) -> IncidentEventQuerySet:
+        return IncidentEventQuerySet(self.model, using=self._db)
+
+
 class IncidentEvent(CustomerOwned):
     """One line of an incident's log: `value` is the new status / priority / user id / link
     ("device:4"); `data` holds the rest (a note's text, the old value, an escalation step)."""
@@ -168,7 +177,7 @@ class IncidentEvent(CustomerOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = IncidentEventQuerySet.as_manager()
+    objects: ClassVar[IncidentEventManager] = IncidentEventManager()
 
     class Meta:
         ordering = ["incident", "seq"]

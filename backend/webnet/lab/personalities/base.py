@@ -6,7 +6,7 @@ import asyncio
 import inspect
 from collections.abc import Callable
 from types import ModuleType
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..commands import CommandTable, Match, MatchError, apply_pipe, split_pipes
 from ..faults import command_matches
@@ -14,6 +14,7 @@ from ..terminal import CTRL_C, CTRL_Z, Terminal
 
 if TYPE_CHECKING:
     from ..devicestate import DeviceRuntime
+    from ..fleet import DeviceSpec
 
 
 def command(*patterns: str, priv: int = 1) -> Callable:
@@ -72,11 +73,22 @@ class Personality:
                 fn = getattr(cls, name, None)
                 patterns = getattr(fn, "_lab_patterns", None)
                 level = getattr(fn, "_lab_priv", 0)
-                if patterns and (level == priv if exact else level <= priv):
+                if patterns and callable(fn) and (level == priv if exact else level <= priv):
                     for pattern in patterns:
                         table.add(pattern, fn)
             tables[key] = table
         return tables[key]
+
+    # ---- the platform's config (a ConfigTree or a JunosConfig: each platform knows its own) --
+    @classmethod
+    def initial_config(cls, spec: DeviceSpec) -> Any:
+        """The running config a device of this platform boots with."""
+        raise NotImplementedError
+
+    @classmethod
+    def hostname_of(cls, config: Any) -> str | None:
+        """The hostname `config` sets, if any."""
+        raise NotImplementedError
 
     # ---- the session ----------------------------------------------------------------------------
     @property

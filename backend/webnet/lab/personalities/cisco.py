@@ -195,7 +195,8 @@ class CiscoLike(Personality):
         words = line.split()
         first = words[0].lower()
         if first == "end":
-            return self.leave_config() or None
+            self.leave_config()
+            return None
         if first == "exit":
             if self.path:
                 self.path.pop()

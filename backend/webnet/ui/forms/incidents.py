@@ -136,7 +136,7 @@ class RowFormSet(forms.BaseFormSet):
 
 
 def row_formset(form: type[RowForm]) -> type[RowFormSet]:
-    return forms.formset_factory(
+    return forms.formset_factory(  # type: ignore[return-value]  # stubs drop the formset class
         form, formset=RowFormSet, extra=ROW_EXTRA, max_num=50, absolute_max=50, validate_max=True
     )
 
@@ -302,8 +302,10 @@ class StepRow(RowForm):
         choices=[("", "—"), *TargetKind.choices], required=False, label="Notify"
     )
     user = forms.ModelChoiceField(queryset=None, required=False)
-    team = forms.ModelChoiceField(queryset=None, required=False)
-    schedule = forms.ModelChoiceField(queryset=None, required=False, label="On-call schedule")
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False)
+    schedule = forms.ModelChoiceField(
+        queryset=OnCallSchedule.objects.none(), required=False, label="On-call schedule"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -147,9 +147,8 @@ def initial_from_query(query: QueryDict) -> dict[str, Any]:
     if query.get("kind") in dict(kind_choices()):
         initial["kind"] = query["kind"]
     with contextlib.suppress(ValueError):
-        initial["params_json"] = (
-            json.loads(query["params_json"]) if query.get("params_json") else None
-        )
+        raw = query.get("params_json")
+        initial["params_json"] = json.loads(raw) if raw else None
     return initial
 
 

@@ -34,4 +34,6 @@ class MemberRoleForm(StyledForm):
 
     def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = [("", "The whole customer"), *scopes]
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)  # declared above
+        scope.choices = [("", "The whole customer"), *scopes]
