@@ -2,11 +2,13 @@
 
 The rows go in the delete's transaction (nothing is served from them again); the stored objects
 (the file and its thumbnail, on the filesystem or in a bucket) only after it commits, so a delete
-that rolls back still has its files and a storage that is slow or down never holds the room's
-lock. A storage that fails is logged by key and leaves an orphan object, never a failed delete.
+that rolls back still has its files. They are removed on a thread of their own: a bucket that is
+slow or down never holds the room's lock, nor the database thread the room sockets write on. A
+storage that fails is logged by key and leaves an orphan object, never a failed delete.
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import transaction
 
@@ -14,6 +16,7 @@ from webnet.incidents.models import Attachment, Message
 from webnet.incidents.models.rooms import attachment_storage
 
 logger = logging.getLogger("webnet.incidents.attachments")
+_removals = ThreadPoolExecutor(max_workers=1, thread_name_prefix="attachment-removal")
 
 
 def discard_attachments(message: Message) -> None:
