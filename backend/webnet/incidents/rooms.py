@@ -187,12 +187,17 @@ def message_wire(
 
 def messages_after(room: Room, after_seq: int, limit: int = REPLAY_BATCH) -> list[dict[str, Any]]:
     """Stored messages with seq > after_seq, in order (at most `limit`)."""
+    return _wires(room, "seq", limit, seq__gt=after_seq)
+
+
+def _wires(room: Room, order: str, limit: int, **where: Any) -> list[dict[str, Any]]:
+    """The wires of the room's messages matching `where`, by `order` (at most `limit`)."""
     rows = (
         Message.objects.for_customer(room.customer_id)
-        .filter(room=room, seq__gt=after_seq)
+        .filter(room=room, **where)
         .select_related("author")
         .prefetch_related("attachments")
-        .order_by("seq")[:limit]
+        .order_by(order)[:limit]
     )
     return [message_wire(row) for row in rows]
 
@@ -203,28 +208,16 @@ def changes_after(
     """Messages a client resuming after `after_seq` holds in an older state: seq ≤ after_seq,
     edited or deleted since (changed_seq > after_seq), in seq order from `above_seq` (at most
     `limit`); each once, in its current state (a deleted body is not sent)."""
-    rows = (
-        Message.objects.for_customer(room.customer_id)
-        .filter(room=room, changed_seq__gt=after_seq, seq__gt=above_seq, seq__lte=after_seq)
-        .select_related("author")
-        .prefetch_related("attachments")
-        .order_by("seq")[:limit]
+    return _wires(
+        room, "seq", limit, changed_seq__gt=after_seq, seq__gt=above_seq, seq__lte=after_seq
     )
-    return [message_wire(row) for row in rows]
 
 
 def changes_since(room: Room, change_no: int, limit: int = REPLAY_BATCH) -> list[dict[str, Any]]:
     """Messages whose latest change is past the change cursor `change_no`, in change order (at
     most `limit`), in their current state: a message changed twice since is sent once, as it is
     now (never the text a later delete removed)."""
-    rows = (
-        Message.objects.for_customer(room.customer_id)
-        .filter(room=room, change_no__gt=change_no)
-        .select_related("author")
-        .prefetch_related("attachments")
-        .order_by("change_no")[:limit]
-    )
-    return [message_wire(row) for row in rows]
+    return _wires(room, "change_no", limit, change_no__gt=change_no)
 
 
 def cursors(room_ids: Iterable[int]) -> dict[int, tuple[int, int]]:

@@ -57,8 +57,9 @@ def _objects(client, bucket: str) -> dict[str, bytes]:  # type: ignore[no-untype
     return {o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
 
 
-def _store_in(settings, endpoint: str, bucket: str) -> None:  # type: ignore[no-untyped-def]
-    """The `attachments` storage: django-storages' S3 backend on that bucket."""
+def _store_in(settings, endpoint: str, bucket: str):  # type: ignore[no-untyped-def]
+    """A fresh bucket as the `attachments` storage (django-storages' S3 backend), and a client
+    of our own to look into it."""
     settings.STORAGES = {
         **settings.STORAGES,
         "attachments": {
@@ -74,6 +75,7 @@ def _store_in(settings, endpoint: str, bucket: str) -> None:  # type: ignore[no-
             },
         },
     }
+    return _bucket(endpoint, bucket)
 
 
 @pytest.mark.django_db
@@ -82,8 +84,7 @@ def test_attachments_and_thumbnails_live_in_the_bucket_and_are_served_to_members
     settings,
     client,  # type: ignore[no-untyped-def]
 ) -> None:
-    s3 = _bucket(s3_endpoint, "rooms")
-    _store_in(settings, s3_endpoint, "rooms")
+    s3 = _store_in(settings, s3_endpoint, "rooms")
     room, operator, viewer = _room()
     png = image_bytes((800, 400), "PNG")
     message = attachments.attach(viewer, room, _upload("shot.png", png, "image/png"))
@@ -112,8 +113,7 @@ def test_a_deleted_message_takes_its_objects_out_of_the_bucket_after_commit(
     settings,
     django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
-    s3 = _bucket(s3_endpoint, "deleted")
-    _store_in(settings, s3_endpoint, "deleted")
+    s3 = _store_in(settings, s3_endpoint, "deleted")
     room, _, viewer = _room()
     message = attachments.attach(
         viewer, room, _upload("shot.png", image_bytes((640, 480), "PNG"), "image/png")
