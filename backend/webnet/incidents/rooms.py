@@ -261,8 +261,10 @@ def _next_seq(room_id: int) -> int:
 def _change_stamps(room_id: int) -> tuple[int, int]:
     """The stamps of an edit or delete, under the lock that assigns seqs: its `changed_seq` (the
     seq the next message will take: a client holding that message got the change, live or in
-    the replay when it connected after it; one holding less is replayed it by `changes_after`)
-    and its `change_no` (the room's next change number: the cursor open sockets follow)."""
+    the replay when it connected after it; one holding less is replayed it by `changes_after` —
+    at least once: a client whose cursor is exactly the seq before the stamp may have seen it
+    live, and an update is idempotent) and its `change_no` (the room's next change number: the
+    cursor an open socket follows, exactly once)."""
     last_seq, last_change = _advance(room_id, 0, 1)
     return last_seq + 1, last_change
 
