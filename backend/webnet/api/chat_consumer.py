@@ -231,7 +231,8 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         then an `update` for each older message edited or deleted since (no message twice).
         The change cursor is read first: a change made during the replay is past it, and sent
         later unless the replay already carried it."""
-        (_, self.sent_change), self.ahead = (await _cursors([self.room.pk]))[self.room.pk], {}
+        room_id = self.admission.room.pk
+        (_, self.sent_change), self.ahead = (await _cursors([room_id]))[room_id], {}
         self.sent_seq = after_seq
         await self._replay()
         above = 0

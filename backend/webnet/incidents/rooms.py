@@ -238,9 +238,8 @@ def _advance(room_id: int, seqs: int, changes: int) -> tuple[int, int]:
     writers of one room queue there and each reads back the values its own change made."""
     quote = connection.ops.quote_name
     table, pk = quote(Room._meta.db_table), quote(str(Room._meta.pk.column))  # type: ignore[union-attr]
-    seq, change = (
-        quote(str(Room._meta.get_field(name).column)) for name in ("last_seq", "last_change")
-    )
+    seq = quote(str(Room._meta.get_field("last_seq").column))
+    change = quote(str(Room._meta.get_field("last_change").column))
     # Identifiers come from the model, the values are parameters.
     sql = (
         f"UPDATE {table} SET {seq} = {seq} + %s, {change} = {change} + %s "  # noqa: S608
