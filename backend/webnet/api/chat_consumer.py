@@ -21,10 +21,16 @@ waits for a broadcast.
 Replay works like the job log: join the room's group, send the stored messages after `after_seq`
 and an `update` for each older message edited or deleted since (`Message.changed_seq`), then
 forward broadcasts, skipping seqs already sent and refilling from the database when a
-broadcast reveals a gap. With the in-memory layer other processes' posts never arrive as
-broadcasts, so one watcher per process reads the `last_seq` of every room with an open socket
-(one query per WEBNET_WS_POLL_SECONDS, however many sockets) and tells a room's sockets when it
-moved; each then replays from the database what it has not sent.
+broadcast reveals a gap. Changes follow a second cursor, the room's change number
+(`Message.change_no`, unique in the room): the socket reads the room's `last_change` before its
+replay, and from then on sends each change past its cursor once, in order — a broadcast one
+ahead of the cursor as it comes, one further ahead (a change it never heard of lies between)
+by reading the changes since from the database (`rooms.changes_since`). A message the socket
+already sent in a newer state (the replay reads current state) is not sent again as an older
+one. With the in-memory layer other processes' posts and changes never arrive as broadcasts, so
+one watcher per process reads the `last_seq` and `last_change` of every room with an open socket
+(one query per WEBNET_WS_POLL_SECONDS, however many sockets) and tells a room's sockets when
+either moved; each then reads from the database what it has not sent.
 
 Client frames: {"type": "message", "body"}, {"type": "edit", "seq", "body"},
 {"type": "delete", "seq"}, {"type": "typing"}, {"type": "read", "seq"},
@@ -101,23 +107,23 @@ def _mark_read(admission: rooms.Admission, seq: int) -> int:
     return rooms.mark_read(admission.user, admission.room, seq, admission=admission)
 
 
-@_on_pool
-def _last_seqs(room_ids: list[int]) -> dict[int, int]:
-    return dict(Room.objects.filter(pk__in=room_ids).values_list("pk", "last_seq"))
+_cursors = _on_pool(rooms.cursors)
 
 
 class RoomWatcher:
     """The in-memory layer's stand-in for broadcasts from other processes: one task per event
-    loop polls the watched rooms' counters and sends `chat.moved` to a room that moved."""
+    loop polls the watched rooms' counters (messages and changes) and sends `chat.moved` to a
+    room where either moved."""
 
     def __init__(self) -> None:
         self.rooms: Counter[int] = Counter()
-        self.seen: dict[int, int] = {}
+        self.seen: dict[int, tuple[int, int]] = {}
         self.task: asyncio.Task | None = None
 
-    def watch(self, room_id: int, last_seq: int) -> None:
+    def watch(self, room_id: int, cursors: tuple[int, int]) -> None:
+        """Watch a room for a socket whose (sent seq, change cursor) is `cursors`."""
         self.rooms[room_id] += 1
-        self.seen.setdefault(room_id, last_seq)
+        self.seen.setdefault(room_id, cursors)
         loop = asyncio.get_running_loop()
         if self.task is None or self.task.done() or self.task.get_loop() is not loop:
             self.task = loop.create_task(self._run())
@@ -131,12 +137,15 @@ class RoomWatcher:
     async def _run(self) -> None:
         while self.rooms:
             await asyncio.sleep(settings.WEBNET_WS_POLL_SECONDS)
-            for room_id, last in (await _last_seqs(list(self.rooms))).items():
-                if last > self.seen.get(room_id, last):
+            for room_id, now in (await _cursors(list(self.rooms))).items():
+                if now != self.seen.get(room_id, now):
+                    last_seq, last_change = now
                     await get_channel_layer().group_send(
-                        rooms.chat_group(room_id), {"type": "chat.moved", "last_seq": last}
+                        rooms.chat_group(room_id),
+                        {"type": "chat.moved", "last_seq": last_seq, "last_change": last_change},
                     )
-                self.seen[room_id] = last
+                if room_id in self.rooms:  # (a socket may have left during the await)
+                    self.seen[room_id] = now
 
 
 watcher = RoomWatcher()
@@ -144,6 +153,7 @@ watcher = RoomWatcher()
 
 _stored = _on_pool(rooms.messages_after)
 _changed = _on_pool(rooms.changes_after)
+_changed_since = _on_pool(rooms.changes_since)
 
 
 @contextmanager
@@ -177,6 +187,8 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
     room: Room | None = None
     admission: rooms.Admission
     sent_seq = 0
+    sent_change = 0  # the change cursor: every change up to it is reflected in what was sent
+    ahead: dict[int, int]  # seq → change_no of a message sent in a state past the cursor
     watched: int | None = None
     read_seq = 0  # the marker as last stored from this socket
     pending_read = 0  # the furthest read frame not stored yet
@@ -202,7 +214,7 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         await self._resume(after_seq)
         if isinstance(self.channel_layer, InMemoryChannelLayer):
             self.watched = self.room.pk
-            watcher.watch(self.room.pk, self.sent_seq)
+            watcher.watch(self.room.pk, (self.sent_seq, self.sent_change))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Each event straight to its handler. Channels' own dispatch first closes stale database
@@ -216,14 +228,18 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
 
     async def _resume(self, after_seq: int) -> None:
         """What a client that holds everything up to `after_seq` missed: the messages after it,
-        then an `update` for each older message edited or deleted since (no message twice)."""
+        then an `update` for each older message edited or deleted since (no message twice).
+        The change cursor is read first: a change made during the replay is past it, and sent
+        later unless the replay already carried it."""
+        room_id = self.admission.room.pk
+        (_, self.sent_change), self.ahead = (await _cursors([room_id]))[room_id], {}
         self.sent_seq = after_seq
         await self._replay()
         above = 0
         while True:
             batch = await _changed(self.room, after_seq, above)
             for message in batch:
-                await self.send_json({"type": "update", "message": message})
+                await self._send_update(message)
             if len(batch) < rooms.REPLAY_BATCH:
                 return
             above = batch[-1]["seq"]
@@ -234,13 +250,46 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
             if not batch:
                 return
             self.sent_seq = batch[-1]["seq"]
+            for message in batch:
+                self._note(message)
             await self.send_json({"type": "messages", "messages": batch})
+            if len(batch) < rooms.REPLAY_BATCH:
+                return
+
+    def _note(self, message: dict[str, Any]) -> None:
+        """Remember a message sent in a state past the change cursor."""
+        if message["change"] > self.sent_change:
+            self.ahead[message["seq"]] = max(message["change"], self.ahead.get(message["seq"], 0))
+
+    async def _send_update(self, message: dict[str, Any]) -> None:
+        """An `update`, unless this socket already sent the message in this state or a newer."""
+        if self.ahead.get(message["seq"], 0) >= message["change"]:
+            return
+        self._note(message)
+        await self.send_json({"type": "update", "message": message})
+
+    def _advance_change(self, change: int) -> None:
+        self.sent_change = change
+        self.ahead = {seq: n for seq, n in self.ahead.items() if n > change}
+
+    async def _catch_up(self) -> None:
+        """Every change past the cursor, from the database, in order; messages this socket has
+        not sent yet go out first with the replay, in their current state."""
+        while True:
+            batch = await _changed_since(self.room, self.sent_change)
+            if batch and max(message["seq"] for message in batch) > self.sent_seq:
+                await self._replay()
+            for message in batch:
+                await self._send_update(message)
+                self._advance_change(message["change"])
             if len(batch) < rooms.REPLAY_BATCH:
                 return
 
     async def chat_moved(self, event: dict[str, Any]) -> None:
         if event["last_seq"] > self.sent_seq:
             await self._replay()
+        if event["last_change"] > self.sent_change:
+            await self._catch_up()
 
     async def still_allowed(self, user: Any) -> bool:
         """A re-check (the user read afresh) starts a new admission: the full check again."""
@@ -370,12 +419,18 @@ class ChatConsumer(GuardedConsumer, AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "messages", "messages": [message]})
 
     async def chat_update(self, event: dict[str, Any]) -> None:
-        """An edited or deleted message; one this socket has not sent yet goes out with the
-        replay instead, in its current state and in order."""
-        if event["message"]["seq"] > self.sent_seq:
-            await self._replay()
+        """An edited or deleted message: the next change after the cursor goes out as it comes;
+        one the cursor passed is not sent again; one further ahead (changes in between never
+        broadcast here), or of a message this socket has not sent yet, is read from the
+        database with what lies before it."""
+        message = event["message"]
+        if message["change"] <= self.sent_change:
             return
-        await self.send_json({"type": "update", "message": event["message"]})
+        if message["change"] > self.sent_change + 1 or message["seq"] > self.sent_seq:
+            await self._catch_up()
+            return
+        await self._send_update(message)
+        self._advance_change(message["change"])
 
     async def chat_typing(self, event: dict[str, Any]) -> None:
         if event["user"] != self.user.get_username():

@@ -72,6 +72,8 @@ MessageWire = inline_serializer(
         "created_at": serializers.DateTimeField(),
         "edited": serializers.BooleanField(),
         "deleted": serializers.BooleanField(),
+        # the room's change number of the message's latest edit or delete (0: never changed)
+        "change": serializers.IntegerField(),
         "attachments": serializers.ListField(child=serializers.DictField()),
     },
 )

@@ -8,7 +8,9 @@ next message and a room of another customer looks exactly like a missing one. A 
 `Admission`: the full check once, then per frame only a re-read of what that answer came from.
 
 Every stored message is broadcast after commit to the room's group; the socket is a hint, the
-database is the truth (consumers resume from `after_seq`).
+database is the truth (consumers resume from `after_seq`). An edit or a delete takes the room's
+next change number (`change_no`) under the same lock, so a socket follows changes by a cursor
+(`changes_since`) as it follows messages by seq, whichever process made them.
 """
 
 from collections.abc import Iterable
@@ -24,6 +26,7 @@ from django.utils import timezone
 from webnet.core import access, audit, broadcasts, crypto
 from webnet.core.querysets import ScopedQuerySet
 from webnet.customers.models import Customer
+from webnet.incidents.discard import discard_attachments
 from webnet.incidents.models import (
     Attachment,
     Incident,
@@ -167,6 +170,7 @@ def message_wire(
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,
         "deleted": message.deleted_at is not None,
+        "change": message.change_no,
         "attachments": [
             {
                 "id": a.pk,
@@ -185,12 +189,17 @@ def message_wire(
 
 def messages_after(room: Room, after_seq: int, limit: int = REPLAY_BATCH) -> list[dict[str, Any]]:
     """Stored messages with seq > after_seq, in order (at most `limit`)."""
+    return _wires(room, "seq", limit, seq__gt=after_seq)
+
+
+def _wires(room: Room, order: str, limit: int, **where: Any) -> list[dict[str, Any]]:
+    """The wires of the room's messages matching `where`, by `order` (at most `limit`)."""
     rows = (
         Message.objects.for_customer(room.customer_id)
-        .filter(room=room, seq__gt=after_seq)
+        .filter(room=room, **where)
         .select_related("author")
         .prefetch_related("attachments")
-        .order_by("seq")[:limit]
+        .order_by(order)[:limit]
     )
     return [message_wire(row) for row in rows]
 
@@ -201,14 +210,22 @@ def changes_after(
     """Messages a client resuming after `after_seq` holds in an older state: seq ≤ after_seq,
     edited or deleted since (changed_seq > after_seq), in seq order from `above_seq` (at most
     `limit`); each once, in its current state (a deleted body is not sent)."""
-    rows = (
-        Message.objects.for_customer(room.customer_id)
-        .filter(room=room, changed_seq__gt=after_seq, seq__gt=above_seq, seq__lte=after_seq)
-        .select_related("author")
-        .prefetch_related("attachments")
-        .order_by("seq")[:limit]
+    return _wires(
+        room, "seq", limit, changed_seq__gt=after_seq, seq__gt=above_seq, seq__lte=after_seq
     )
-    return [message_wire(row) for row in rows]
+
+
+def changes_since(room: Room, change_no: int, limit: int = REPLAY_BATCH) -> list[dict[str, Any]]:
+    """Messages whose latest change is past the change cursor `change_no`, in change order (at
+    most `limit`), in their current state: a message changed twice since is sent once, as it is
+    now (never the text a later delete removed)."""
+    return _wires(room, "change_no", limit, change_no__gt=change_no)
+
+
+def cursors(room_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """room id → (last_seq, last_change): where each room's messages and changes are."""
+    rows = Room.objects.filter(pk__in=list(room_ids)).values_list("pk", "last_seq", "last_change")
+    return {pk: (last_seq, last_change) for pk, last_seq, last_change in rows}
 
 
 def announce(room_id: int, kind: str, payload: dict[str, Any]) -> None:
@@ -217,35 +234,40 @@ def announce(room_id: int, kind: str, payload: dict[str, Any]) -> None:
     transaction.on_commit(lambda: broadcasts.send_sync(chat_group(room_id), message))
 
 
-def _advance_seq(room_id: int, step: int) -> int:
-    """The room's counter moved by `step` in a single UPDATE … RETURNING: the statement takes the
-    room's row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE), so writers of one room
-    queue there and each reads back the value its own change made (step 0: the lock and the
-    current value, for a change that takes no seq of its own)."""
+def _advance(room_id: int, seqs: int, changes: int) -> tuple[int, int]:
+    """The room's counters (last_seq, last_change) moved in a single UPDATE … RETURNING: the
+    statement takes the room's row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE), so
+    writers of one room queue there and each reads back the values its own change made."""
     quote = connection.ops.quote_name
     table, pk = quote(Room._meta.db_table), quote(str(Room._meta.pk.column))  # type: ignore[union-attr]
-    counter = quote(str(Room._meta.get_field("last_seq").column))
+    seq = quote(str(Room._meta.get_field("last_seq").column))
+    change = quote(str(Room._meta.get_field("last_change").column))
     # Identifiers come from the model, the values are parameters.
-    sql = f"UPDATE {table} SET {counter} = {counter} + %s WHERE {pk} = %s RETURNING {counter}"  # noqa: S608
+    sql = (
+        f"UPDATE {table} SET {seq} = {seq} + %s, {change} = {change} + %s "  # noqa: S608
+        f"WHERE {pk} = %s RETURNING {seq}, {change}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [step, room_id])
+        cursor.execute(sql, [seqs, changes, room_id])
         row = cursor.fetchone()
     if row is None:  # deleted since it was checked
         raise PermissionDenied("You are not a member of this room.")
-    return int(row[0])
+    return int(row[0]), int(row[1])
 
 
 def _next_seq(room_id: int) -> int:
-    return _advance_seq(room_id, 1)
+    return _advance(room_id, 1, 0)[0]
 
 
-def _change_seq(room_id: int) -> int:
-    """The stamp of an edit or delete: the seq the next message will take, read under the lock
-    that assigns seqs. A client holding that message got the change (live, or replayed when it
-    connected after the change); one holding less may not have, so it is replayed to it — at
-    least once: a client whose cursor is exactly the seq before the stamp may have seen it live
-    (an update is idempotent: it replaces the message by seq)."""
-    return _advance_seq(room_id, 0) + 1
+def _change_stamps(room_id: int) -> tuple[int, int]:
+    """The stamps of an edit or delete, under the lock that assigns seqs: its `changed_seq` (the
+    seq the next message will take: a client holding that message got the change, live or in
+    the replay when it connected after it; one holding less is replayed it by `changes_after` —
+    at least once: a client whose cursor is exactly the seq before the stamp may have seen it
+    live, and an update is idempotent) and its `change_no` (the room's next change number: the
+    cursor an open socket follows, exactly once)."""
+    last_seq, last_change = _advance(room_id, 0, 1)
+    return last_seq + 1, last_change
 
 
 def _store(room: Room, kind: str, author: Any, body: str) -> Message:
@@ -396,12 +418,13 @@ def message_at(actor: Any, room: Room, seq: int, admission: Admission | None = N
     return message
 
 
-def _changeable(actor: Any, message: Message, admission: Admission | None) -> int:
-    """The change's stamp (`_change_seq`, so the room is locked first and the message re-read
-    under that lock: an edit racing a delete sees it), once the actor may change it."""
+def _changeable(actor: Any, message: Message, admission: Admission | None) -> tuple[int, int]:
+    """The change's stamps (`_change_stamps`, so the room is locked first and the message re-read
+    under that lock: an edit racing a delete sees it), once the actor may change it (a refusal
+    rolls the counter back with its transaction)."""
     if admission is not None and admission.room.pk != message.room_id:
         raise PermissionDenied("You are not a member of this room.")
-    stamp = _change_seq(message.room_id)
+    stamp = _change_stamps(message.room_id)
     message.refresh_from_db()
     require_member(actor, message.room, admission=admission)
     if message.kind != MessageKind.USER or message.deleted_at:
@@ -410,10 +433,16 @@ def _changeable(actor: Any, message: Message, admission: Admission | None) -> in
 
 
 def _revise(
-    actor: Any, message: Message, action: str, stamp: int, body: str | None, broadcast: bool
+    actor: Any,
+    message: Message,
+    action: str,
+    stamp: tuple[int, int],
+    body: str | None,
+    broadcast: bool,
 ) -> Message:
-    """Keep the previous body as an encrypted revision, store the new one (None: deleted),
-    leave an audit trace (the seq, never the text) and tell the room (`broadcast`)."""
+    """Keep the previous body as an encrypted revision, store the new one (None: deleted, and
+    its files go too), leave an audit trace (the seq, never the text) and tell the room
+    (`broadcast`)."""
     MessageRevision.objects.create(
         customer_id=message.customer_id,
         message=message,
@@ -424,8 +453,10 @@ def _revise(
     stamped = "edited_at" if body is not None else "deleted_at"
     setattr(message, stamped, timezone.now())
     message.body_encrypted = crypto.encrypt(body) if body is not None else ""
-    message.changed_seq = stamp
-    message.save(update_fields=["body_encrypted", stamped, "changed_seq"])
+    message.changed_seq, message.change_no = stamp
+    message.save(update_fields=["body_encrypted", stamped, "changed_seq", "change_no"])
+    if body is None:
+        discard_attachments(message)
     audit.record(f"message.{action}", actor=actor, customer_id=message.customer_id,
                  obj=message.room, changes={"seq": message.seq})  # fmt: skip
     if broadcast:

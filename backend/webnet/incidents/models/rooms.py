@@ -6,7 +6,9 @@ concurrent writers queue on the room row — so a client resumes by `after_seq` 
 duplicate. Bodies are encrypted with the key ring (core.crypto), never stored in clear; an edit or
 a delete keeps the previous body as an encrypted `MessageRevision`, and a deleted message keeps
 only its seq and who deleted it. Each change stamps `changed_seq`, so a client resuming after a
-seq also learns of the older messages changed while it was away.
+seq also learns of the older messages changed while it was away, and `change_no`, the room's
+change counter (`last_change`, moved by the same UPDATE as `last_seq`): a cursor over changes,
+so an open socket follows edits and deletes other processes make, each once and in order.
 """
 
 from typing import Any
@@ -52,6 +54,7 @@ class Room(CustomerOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_seq = models.PositiveBigIntegerField(default=0)
+    last_change = models.PositiveBigIntegerField(default=0)  # edits and deletes so far
 
     class Meta:
         ordering = ["kind", "name", "pk"]
@@ -93,11 +96,19 @@ class Message(CustomerOwned):
     # (0: never changed), read under the room lock that assigns seqs: a client resuming after
     # seq N missed exactly the changes with changed_seq > N (rooms.changes_after).
     changed_seq = models.PositiveBigIntegerField(default=0)
+    # The room's `last_change` this message's latest change made (0: never changed): unique in
+    # the room, so "changes after N" is a cursor (rooms.changes_since).
+    change_no = models.PositiveBigIntegerField(default=0)
 
     class Meta:
         ordering = ["room", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["room", "seq"], name="unique_room_message_seq"),
+            models.UniqueConstraint(
+                fields=["room", "change_no"],
+                condition=models.Q(change_no__gt=0),
+                name="unique_room_message_change",
+            ),
         ]
         indexes = [models.Index(fields=["room", "changed_seq"], name="message_room_changed")]
 

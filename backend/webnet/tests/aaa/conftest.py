@@ -6,10 +6,8 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from webnet.aaa import radiusconf
 from webnet.aaa.nas import radius_clients, radius_database
@@ -18,15 +16,6 @@ from webnet.tests import factories
 from webnet.tests.aaa.bng import ThreadedBng
 
 BNG_ADDRESS = "127.0.0.9"
-
-
-def database_url() -> str:
-    """The test database as a DATABASE_URL, for a child `manage.py` on the same rows."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{Path(db['NAME']).resolve()}"
-    credentials = f"{quote(db['USER'] or '')}:{quote(db['PASSWORD'] or '')}"
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def free_udp_port() -> int:

@@ -12,7 +12,8 @@ from django.core.management import call_command
 
 from webnet.aaa import provisioning
 from webnet.aaa.management.commands.radius import running_pid
-from webnet.tests.aaa.conftest import Radius, database_url, free_udp_port
+from webnet.tests.aaa.conftest import Radius, free_udp_port
+from webnet.tests.database import database_url
 
 REQUEST = 'User-Name = "zoe", User-Password = "zoe-pw", Message-Authenticator = 0x00\n'
 

@@ -330,6 +330,10 @@ async def test_an_update_for_a_message_the_socket_has_not_sent_comes_as_the_mess
     room, operator, viewer, _, _ = await _setup()
     b, _, _ = await _connect(f"/ws/chat/{room.pk}/", viewer)
     a, _, _ = await _connect(f"/ws/chat/{room.pk}/", operator)
+    # both replays on connect are done (a socket handles frames and events after its connect),
+    # so neither reads the message before its edit
+    await a.send_json_to({"type": "typing"})
+    await _frames(b, "typing")
     await database_sync_to_async(rooms.post_message)(operator, room, "quiet", broadcast=False)
     await a.send_json_to({"type": "edit", "seq": 1, "body": "quiet, edited"})
     for ws in (a, b):

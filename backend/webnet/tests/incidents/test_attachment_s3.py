@@ -18,7 +18,7 @@ from PIL import Image
 
 from webnet.incidents import attachments, rooms
 from webnet.tests import factories as f
-from webnet.tests.incidents.test_attachments import _room, _upload, image_bytes
+from webnet.tests.incidents.test_attachments import _room, _upload, eventually, image_bytes
 
 KEYS = {"aws_access_key_id": "webnet-test", "aws_secret_access_key": "webnet-test-secret"}
 REGION = "us-east-1"
@@ -57,20 +57,16 @@ def _objects(client, bucket: str) -> dict[str, bytes]:  # type: ignore[no-untype
     return {o["Key"]: client.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
 
 
-@pytest.mark.django_db
-def test_attachments_and_thumbnails_live_in_the_bucket_and_are_served_to_members(
-    s3_endpoint,
-    settings,
-    client,  # type: ignore[no-untyped-def]
-) -> None:
-    s3 = _bucket(s3_endpoint, "rooms")
+def _store_in(settings, endpoint: str, bucket: str):  # type: ignore[no-untyped-def]
+    """A fresh bucket as the `attachments` storage (django-storages' S3 backend), and a client
+    of our own to look into it."""
     settings.STORAGES = {
         **settings.STORAGES,
         "attachments": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": "rooms",
-                "endpoint_url": s3_endpoint,
+                "bucket_name": bucket,
+                "endpoint_url": endpoint,
                 "region_name": REGION,
                 "access_key": KEYS["aws_access_key_id"],
                 "secret_key": KEYS["aws_secret_access_key"],
@@ -79,6 +75,16 @@ def test_attachments_and_thumbnails_live_in_the_bucket_and_are_served_to_members
             },
         },
     }
+    return _bucket(endpoint, bucket)
+
+
+@pytest.mark.django_db
+def test_attachments_and_thumbnails_live_in_the_bucket_and_are_served_to_members(
+    s3_endpoint,
+    settings,
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    s3 = _store_in(settings, s3_endpoint, "rooms")
     room, operator, viewer = _room()
     png = image_bytes((800, 400), "PNG")
     message = attachments.attach(viewer, room, _upload("shot.png", png, "image/png"))
@@ -99,6 +105,26 @@ def test_attachments_and_thumbnails_live_in_the_bucket_and_are_served_to_members
     client.force_login(operator)
     assert client.get(f"/rooms/attachments/{attachment.pk}/").status_code == 404
     assert rooms.message_wire(message)["attachments"][0]["thumbnail_url"]
+
+
+@pytest.mark.django_db
+def test_a_deleted_message_takes_its_objects_out_of_the_bucket_after_commit(
+    s3_endpoint,
+    settings,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    s3 = _store_in(settings, s3_endpoint, "deleted")
+    room, _, viewer = _room()
+    message = attachments.attach(
+        viewer, room, _upload("shot.png", image_bytes((640, 480), "PNG"), "image/png")
+    )
+    kept = attachments.attach(viewer, room, _upload("t.txt", b"stays", "text/plain"))
+    assert len(_objects(s3, "deleted")) == 3  # the image, its thumbnail, the text
+    with django_capture_on_commit_callbacks(execute=True):
+        rooms.delete_message(viewer, message)
+        assert len(_objects(s3, "deleted")) == 3  # not before the commit
+    left = {str(kept.attachments.get().file.name): b"stays"}
+    assert eventually(lambda: _objects(s3, "deleted") == left)
 
 
 def test_the_env_vars_select_the_bucket(s3_endpoint, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

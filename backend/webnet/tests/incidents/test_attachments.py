@@ -2,15 +2,19 @@
 guard against decompression bombs, and files and thumbnails served to members only."""
 
 import struct
+import time
 import zlib
+from collections.abc import Callable
 from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import Image
 
 from webnet.incidents import attachments, rooms
+from webnet.incidents.models import Attachment, Message
 from webnet.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +53,16 @@ def _bomb_png(width: int, height: int) -> bytes:
     data[12:29] = ihdr
     data[29:33] = struct.pack(">I", zlib.crc32(bytes(ihdr)))
     return bytes(data)
+
+
+def eventually(done: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Whether `done()` holds within `seconds` (files leave storage on a thread of their own)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def _upload(name: str, content: bytes, content_type: str) -> SimpleUploadedFile:
@@ -144,3 +158,38 @@ def test_files_and_thumbnails_are_served_to_members_only(client) -> None:  # typ
     assert client.get(f"/rooms/attachments/{text.pk}/thumbnail/").status_code == 404
     rooms.delete_message(viewer, message)
     assert [client.get(url).status_code for url in (file_url, thumb_url)] == [404, 404]
+
+
+def test_a_deleted_message_takes_its_files_out_of_storage_after_commit(
+    tmp_path,
+    client,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    room, _, viewer = _room()
+    png = _upload("shot.png", image_bytes((640, 480), "PNG"), "image/png")
+    message = attachments.attach(viewer, room, png)
+    kept = attachments.attach(viewer, room, _upload("t.txt", b"stays", "text/plain"))
+    attachment = message.attachments.get()
+    files = [tmp_path / attachment.file.name, tmp_path / attachment.thumbnail.name]
+    assert all(path.is_file() for path in files)
+    # when a delete rolls back, nothing is removed
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        rooms.delete_message(viewer, Message.objects.get(pk=message.pk))
+        raise RuntimeError("rolled back")
+    assert callbacks == [] and all(path.is_file() for path in files)
+    # when it commits, the files are still there until the commit, then gone with the rows
+    with django_capture_on_commit_callbacks(execute=True):
+        rooms.delete_message(viewer, message)
+        assert all(path.is_file() for path in files)
+    assert eventually(lambda: not any(path.exists() for path in files))
+    assert list(Attachment.objects.filter(message=message)) == []
+    client.force_login(viewer)
+    assert client.get(f"/rooms/attachments/{attachment.pk}/").status_code == 404
+    # and the other message's file is untouched
+    other = kept.attachments.get()
+    assert (tmp_path / other.file.name).read_bytes() == b"stays"
+    assert client.get(f"/rooms/attachments/{other.pk}/").status_code == 200
