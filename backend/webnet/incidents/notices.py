@@ -33,9 +33,12 @@ from webnet.maintenance.models import Announcement
 from webnet.maintenance.models.announcements import Priority as NoticePriority
 
 PUBLIC_PRIORITIES = (Priority.P1, Priority.P2)
-NOTICE_PRIORITY = {Priority.P1: NoticePriority.CRITICAL, Priority.P2: NoticePriority.WARNING}
+NOTICE_PRIORITY: dict[str, int] = {
+    Priority.P1: NoticePriority.CRITICAL,
+    Priority.P2: NoticePriority.WARNING,
+}
 FORMAT = "%Y-%m-%d %H:%M:%S %Z"
-SOURCE = "incident:{pk}"
+PREFIX = "incident:"  # + the incident's pk: the notice's source key
 WORKING = (Status.ACKNOWLEDGED, *PAUSE_STATUSES)
 ENDED = (Status.RESOLVED, Status.CLOSED)
 # One line of the log: seq, kind, value, at, data.
@@ -100,12 +103,12 @@ def plan(lines: Iterable[Line], zone: ZoneInfo) -> Plan:
 def _text(incident: Incident, zone: ZoneInfo) -> tuple[str, str]:
     """The public title and body: the site's name and the start, nothing the NOC wrote."""
     since = _when(incident.opened_at, zone)
-    if not incident.site_id:
+    site = incident.site
+    if site is None:
         return "Service disruption", f"We are aware of a service disruption since {since}."
-    site = incident.site.name
     return (
-        f"Service disruption — {site}",
-        f"We are aware of a service disruption at {site} since {since}.",
+        f"Service disruption — {site.name}",
+        f"We are aware of a service disruption at {site.name} since {since}.",
     )
 
 
@@ -117,7 +120,7 @@ def sync_incident(incident_id: int) -> Announcement | None:
         incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
         if incident is None:
             return None
-        zone = ZoneInfo(incident.site.time_zone if incident.site_id else "UTC")
+        zone = ZoneInfo(incident.site.time_zone if incident.site else "UTC")
         lines = (
             incident.events.filter(
                 kind__in=(EventKind.OPENED, EventKind.STATUS, EventKind.PRIORITY)
@@ -132,7 +135,7 @@ def sync_incident(incident_id: int) -> Announcement | None:
         title, body = _text(incident, zone)
         return announcements.sync_notice(
             incident.customer,
-            source=SOURCE.format(pk=incident.pk),
+            source=f"{PREFIX}{incident.pk}",
             title=title,
             body=body,
             publish_at=found.public_at,
@@ -154,10 +157,12 @@ def tick(now: datetime) -> int:
     incident whose notice is still up. Returns how many were synced."""
     major = Incident.objects.filter(status__in=ACTIVE_STATUSES, priority__in=PUBLIC_PRIORITIES)
     ids = set(major.values_list("pk", flat=True))
-    live = Announcement.objects.filter(source__startswith=SOURCE.format(pk="")).filter(
+    live = Announcement.objects.filter(source__startswith=PREFIX).filter(
         Q(expire_at__isnull=True) | Q(expire_at__gt=now)
     )
-    ids |= {int(source.split(":", 1)[1]) for source in live.values_list("source", flat=True)}
+    for source in live.values_list("source", flat=True):
+        if (pk := source.removeprefix(PREFIX)).isdigit():
+            ids.add(int(pk))
     for incident_id in sorted(ids):
         sync_incident(incident_id)
     return len(ids)

@@ -68,7 +68,8 @@ def test_a_p1_incident_has_one_notice_on_the_public_page_and_the_banner(
     incident = _open(world, commit)
     (notice,) = Announcement.objects.all()
     assert notice.source == f"incident:{incident.pk}" and notice.customer_id == world.a.pk
-    assert notice.title == "Service disruption — FRA1" and notice.get_priority_display() == "Critical"
+    assert notice.title == "Service disruption — FRA1"
+    assert notice.get_priority_display() == "Critical"
     assert "CET" in notice.body or "CEST" in notice.body  # the site's zone, named
     body = Client().get("/status/alpha/").text
     assert "Service disruption — FRA1" in _notices_html(body)
@@ -171,9 +172,9 @@ def test_an_operator_edit_of_the_notice_survives_later_syncs(
 
 def test_the_tick_catches_up_on_a_lost_hook(world: World, pages: dict[str, Any]) -> None:
     # Under the plain `db` fixture on_commit never fires: like a worker that died after commit.
-    site = f.SiteFactory(customer=world.a, name="AMS2")
+    room = f.LocationFactory(site=f.SiteFactory(customer=world.a, name="AMS2"))
     incident = services.open_incident(
-        None, customer=world.a, title="lost", priority="p2", locations=[f.LocationFactory(site=site)]
+        None, customer=world.a, title="lost", priority="p2", locations=[room]
     )
     services.acknowledge_incident(None, incident)
     assert not Announcement.objects.exists()

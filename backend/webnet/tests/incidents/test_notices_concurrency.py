@@ -1,32 +1,21 @@
 """Two workers syncing one incident's notice at once (the on_commit hook and the tick, or two
 ticks), in real threads on their own connections: one notice, each word once, no deadlock."""
 
-import pytest
-from django.db import connection
-
 from webnet.incidents import notices, services
 from webnet.maintenance.models import Announcement, AnnouncementUpdate
 from webnet.tests import factories as f
-from webnet.tests.incidents.test_escalation_concurrency import _threads
-
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="the in-memory SQLite test database serialises threads; row locks are what is "
-        "tested, on PostgreSQL",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
+from webnet.tests.incidents.test_escalation_concurrency import (  # noqa: F401  (PostgreSQL only)
+    _threads,
+    pytestmark,
+)
 
 
 def test_concurrent_syncs_write_one_notice_and_each_word_once(world) -> None:
     site = f.SiteFactory(customer=world.a, name="FRA1")
+    rooms = [f.LocationFactory(site=site) for _ in range(5)]
     incidents = [
-        services.open_incident(
-            None, customer=world.a, title=f"down {n}", priority="p1",
-            locations=[f.LocationFactory(site=site)],
-        )  # fmt: skip
-        for n in range(5)
+        services.open_incident(None, customer=world.a, title="down", priority="p1", locations=[r])
+        for r in rooms
     ]
     for incident in incidents:
         services.acknowledge_incident(None, incident)

@@ -3,6 +3,7 @@ customer's public status page and the console banner, and gone from both once it
 incident opened in the console publishes its own notice, and acknowledging it adds a word."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -19,17 +20,22 @@ pytestmark = pytest.mark.browser
 FORM = "%Y-%m-%dT%H:%M"
 
 
+def _operator_of_a_public_page(
+    chromium: Any, live_server: Any, username: str
+) -> tuple[Any, str, Any]:
+    """A customer with a public status page, the server's address, and its operator logged in."""
+    membership = factories.MembershipFactory(role=Role.OPERATOR, user__username=username)
+    StatusPage.objects.create(customer=membership.customer, is_public=True)
+    return membership.customer, live_server.url, log_in(chromium, live_server.url, username)
+
+
 def test_a_notice_appears_on_the_status_page_and_disappears_after_expiry(
     transactional_db: None,
     live_server: object,
     browser: object,  # noqa: F811
 ) -> None:
-    membership = factories.MembershipFactory(role=Role.OPERATOR, user__username="notice-op")
-    customer = membership.customer
-    StatusPage.objects.create(customer=customer, is_public=True)
-    base = live_server.url  # type: ignore[attr-defined]
+    customer, base, page = _operator_of_a_public_page(browser, live_server, "notice-op")
     now = timezone.now()
-    page = log_in(browser, base, "notice-op")
 
     page.goto(f"{base}/announcements/new/")
     page.fill("#id_title", "Core router upgrade")
@@ -60,11 +66,7 @@ def test_a_p1_incident_publishes_a_notice_and_its_acknowledgement_adds_a_word(
     live_server: object,
     browser: object,  # noqa: F811
 ) -> None:
-    membership = factories.MembershipFactory(role=Role.OPERATOR, user__username="incident-op")
-    customer = membership.customer
-    StatusPage.objects.create(customer=customer, is_public=True)
-    base = live_server.url  # type: ignore[attr-defined]
-    page = log_in(browser, base, "incident-op")
+    customer, base, page = _operator_of_a_public_page(browser, live_server, "incident-op")
     public = browser.new_page()  # type: ignore[attr-defined]  # nobody logged in
     public.goto(f"{base}/status/{customer.slug}/")
     expect(public.locator("#status-notices [data-no-notices]")).to_be_visible()
