@@ -5,7 +5,8 @@ An incident that opens at, or is raised to, a public priority (P1/P2) gets one n
 its updates, each keyed by the line's `seq`, so the on_commit hook after a transition and the
 tick's catch-up (a repeated run, two workers, a restart) append each word once. A resolved
 incident's notice expires WEBNET_INCIDENT_NOTICE_LINGER_MINUTES after resolution and then lives in
-the status page's history; reopening clears the expiry. The page may be public, so the text names
+the status page's history; reopening clears the expiry. Lowering the priority later does not
+withdraw a notice (it has been said); resolution ends it. The page may be public, so the text names
 only the site and times (in the site's zone, named): never titles, devices, notes or people. Title
 and body are written once; an operator's edit of them stands.
 """

@@ -2,8 +2,9 @@
 word is appended once, a resolved notice lingers and then lives in the history, an operator's
 edit stands, and no customer ever sees another's (or the NOC's working text)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -187,3 +188,31 @@ def test_the_tick_catches_up_on_a_lost_hook(world: World, pages: dict[str, Any])
     services.resolve_incident(None, incident)
     notices.tick(timezone.now())  # the notice is still up, so the tick looks at it again
     assert len(_words(incident)) == 2
+
+
+def test_the_log_replay_says_each_word_once_per_episode() -> None:
+    t0 = datetime(2026, 7, 1, 10, 0, tzinfo=UTC)
+    at = [t0 + timedelta(minutes=n) for n in range(9)]
+    lines = [
+        (1, "opened", "triggered", at[0], {"priority": "p2"}),
+        (2, "note", "", at[1], {"text": "Jane"}),
+        (3, "status", "acknowledged", at[2], {}),
+        (4, "status", "triggered", at[3], {"from": "acknowledged"}),  # ack timeout
+        (5, "status", "acknowledged", at[4], {}),  # the same episode: no second word
+        (6, "priority", "p4", at[5], {}),  # lowered: the notice stays
+        (7, "status", "resolved", at[6], {}),
+        (8, "status", "closed", at[7], {}),  # no word, the expiry counts from resolution
+    ]
+    plan = notices.plan(lines, ZoneInfo("America/New_York"))
+    assert (plan.public_at, plan.priority, plan.resolved_at) == (at[0], "p2", at[6])
+    assert plan.words == [
+        ("seq:3", "We are investigating."),
+        ("seq:7", "Resolved at 2026-07-01 06:06:00 EDT."),
+    ]
+    reopened = notices.plan([*lines, (9, "status", "triggered", at[8], {})], ZoneInfo("UTC"))
+    assert reopened.resolved_at is None and reopened.words[-1] == (
+        "seq:9",
+        "The disruption has returned.",
+    )
+    quiet = [(1, "opened", "triggered", at[0], {"priority": "p3"}), *lines[2:5]]
+    assert notices.plan(quiet, ZoneInfo("UTC")).public_at is None
