@@ -233,6 +233,8 @@ WEBNET_TERMINAL_IDLE_SECONDS = env.float("WEBNET_TERMINAL_IDLE_SECONDS", default
 WEBNET_TERMINAL_MAX_SESSIONS = env.int("WEBNET_TERMINAL_MAX_SESSIONS", default=3)
 # Announcements: notices of maintenance windows go up this many hours before the work.
 WEBNET_NOTICE_LEAD_HOURS = env.int("WEBNET_NOTICE_LEAD_HOURS", default=24)
+# A resolved major incident's notice stays up this long, then lives in the status page's history.
+WEBNET_INCIDENT_NOTICE_LINGER_MINUTES = env.int("WEBNET_INCIDENT_NOTICE_LINGER_MINUTES", default=60)
 # Open sockets re-check their session and access this often (besides the broadcast re-checks).
 WEBNET_WS_RECHECK_SECONDS = env.float("WEBNET_WS_RECHECK_SECONDS", default=60.0)
 # With the in-memory channel layer (embedded), live sockets read new lines and states this often.

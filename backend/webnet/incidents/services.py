@@ -3,8 +3,9 @@ the API and chat slash commands all call.
 
 Every change appends an IncidentEvent and updates the incident row in the same transaction, under
 a row lock, so the row always says what its log says. Leaving `triggered` stops the escalation
-in that same transaction; entering it (open, reopen, re-trigger) starts a run. A service with an
-actor checks that actor's role; `actor=None` is the system (alarm rules, the tick).
+in that same transaction; entering it (open, reopen, re-trigger) starts a run. After the commit,
+an open, status or priority change brings the incident's public notice in step (notices.py).
+A service with an actor checks that actor's role; `actor=None` is the system (rules, the tick).
 """
 
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ from django.utils import timezone
 from webnet.core import access, audit
 from webnet.core.models import CustomerOwned
 from webnet.customers.models import Customer
-from webnet.incidents import escalation
+from webnet.incidents import escalation, notices
 from webnet.incidents.log import append_event
 from webnet.incidents.models import (
     PAUSE_STATUSES,
@@ -120,6 +121,7 @@ def open_incident(
     _link(incident, actor, at, devices=devices, locations=locations, alarms=alarms)
     if escalation_chain is not None:
         escalation.start_run(incident, at)
+    notices.sync_after_commit(incident)
     audit.record("incident.open", actor=actor, customer_id=customer.pk, obj=incident)
     return incident
 
@@ -148,6 +150,7 @@ def _apply_status(incident: Incident, status: str, actor: Any, at: datetime, not
     incident.save()
     data = {"from": before, **({"note": note} if note else {})}
     append_event(incident, EventKind.STATUS, status, actor=actor, at=at, data=data)
+    notices.sync_after_commit(incident)
     if status == S.TRIGGERED:
         escalation.start_run(incident, at)
     elif before == S.TRIGGERED:
@@ -218,6 +221,7 @@ def set_priority(
         append_event(
             incident, EventKind.PRIORITY, priority, actor=actor, at=at, data={"from": before}
         )
+        notices.sync_after_commit(incident)
     return incident
 
 

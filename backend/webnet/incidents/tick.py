@@ -1,12 +1,12 @@
 """The incidents' periodic pass (jobs.periodic, every scheduler tick): acknowledge timeouts,
-escalation steps, stored SLA clocks. Each part is idempotent, so overlapping or repeated ticks
-(scaled out, after a crash) change nothing twice."""
+escalation steps, stored SLA clocks, public notices. Each part is idempotent, so overlapping or
+repeated ticks (scaled out, after a crash) change nothing twice."""
 
 from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from webnet.incidents import escalation, services, sla
+from webnet.incidents import escalation, notices, services, sla
 from webnet.incidents.models import EventKind, Incident, Status
 
 
@@ -40,4 +40,9 @@ def retrigger_overdue_acks(now: datetime) -> int:
 def tick(now: datetime) -> dict[str, int]:
     retriggered = retrigger_overdue_acks(now)
     steps = escalation.tick(now)
-    return {"retriggered": retriggered, **steps, "sla_incidents": sla.tick(now)}
+    return {
+        "retriggered": retriggered,
+        **steps,
+        "sla_incidents": sla.tick(now),
+        "incident_notices": notices.tick(now),
+    }

@@ -4,6 +4,7 @@ Visibility is computed from the times on every read (`shown_q`); the tick only s
 status so lists and filters can use it. Every write invalidates the customer's status page.
 """
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -104,6 +105,8 @@ def sync_notice(
     publish_at: datetime,
     expire_at: datetime | None,
     update: str = "",
+    updates: Sequence[tuple[str, str]] = (),
+    keep_edits: bool = False,
     on_banner: bool = True,
     on_status_page: bool = True,
     priority: int | None = None,
@@ -112,6 +115,9 @@ def sync_notice(
 
     Later calls move its title, body and times and append `update` (or, when the body changed and
     no `update` is given, the new body) as an AnnouncementUpdate; an identical call writes nothing.
+    `updates` are keyed words ((key, body) pairs), each appended once however often it is passed.
+    With `keep_edits` an existing notice keeps what an operator may have edited (title, body,
+    priority, banner and page flags): only its times move and words are appended.
     """
     if not source or not title:
         raise ValueError("a notice needs a source key and a title")
@@ -121,20 +127,24 @@ def sync_notice(
         .filter(source=source[:120])
         .first()
     )
-    fields = {
+    edits: dict[str, Any] = {
         "title": title[:200],
         "body": body,
-        "publish_at": publish_at,
-        "expire_at": expire_at,
         "on_banner": on_banner,
         "on_status_page": on_status_page,
         **({"priority": priority} if priority is not None else {}),
+    }
+    fields = {
+        **({} if keep_edits and existing is not None else edits),
+        "publish_at": publish_at,
+        "expire_at": expire_at,
     }
     now = timezone.now()
     if existing is None:
         notice = Announcement.objects.create(
             customer=customer, source=source[:120], is_draft=False, **fields
         )
+        _append_words(notice, updates)
         _store_status(notice, now)
         audit.record(
             "create", customer_id=customer.pk, obj=notice, changes={"source": [None, source]}
@@ -143,13 +153,15 @@ def sync_notice(
         return notice
     moved = {name: value for name, value in fields.items() if getattr(existing, name) != value}
     note = update or (body if "body" in moved else "")
-    if not moved and not note:
-        return existing
-    for name, value in moved.items():
-        setattr(existing, name, value)
-    existing.save()
+    if moved:
+        for name, value in moved.items():
+            setattr(existing, name, value)
+        existing.save()
     if note:
         AnnouncementUpdate.objects.create(customer=customer, announcement=existing, body=note)
+    appended = _append_words(existing, updates)
+    if not moved and not note and not appended:
+        return existing
     _store_status(existing, now)
     audit.record(
         "update",
@@ -159,6 +171,24 @@ def sync_notice(
     )
     transaction.on_commit(lambda: status_page.invalidate(customer.pk))
     return existing
+
+
+def _append_words(notice: Announcement, words: Sequence[tuple[str, str]]) -> int:
+    """Append the keyed words `notice` does not have yet (the caller holds its row lock; the
+    unique key per notice is the net under that)."""
+    have = set(notice.updates.exclude(source="").values_list("source", flat=True))
+    count = 0
+    for key, body in words:
+        if not key:
+            raise ValueError("a generated update needs a key")
+        if key[:120] in have:
+            continue
+        AnnouncementUpdate.objects.create(
+            customer_id=notice.customer_id, announcement=notice, source=key[:120], body=body
+        )
+        have.add(key[:120])
+        count += 1
+    return count
 
 
 def apply_statuses(now: datetime) -> int:

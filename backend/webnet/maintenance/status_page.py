@@ -1,14 +1,12 @@
-"""A customer's status page: components (sites), notices, sections added by higher layers, history.
+"""A customer's status page: components (sites), notices, history.
 
-Higher layers (incidents, maintenance windows) add sections with `register_section(fn)`:
-`fn(customer, now)` returns a Section or None; maintenance never imports them. The page is built
-from one customer's rows only and cached per customer for a short time, never past the next
-moment a notice starts or ends; every write calls `invalidate(customer_id)`.
+Higher layers publish on it through notices (incidents.notices, maintenance.notices: one
+announcement per source key, kept in step), so the page never imports them. It is built from one
+customer's rows only and cached per customer for a short time, never past the next moment a
+notice starts or ends; every write calls `invalidate(customer_id)`.
 """
 
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,24 +25,6 @@ CACHE_SECONDS = 30
 HISTORY_DAYS = 30
 HISTORY_LIMIT = 20
 TOKEN_BYTES = 24
-
-
-@dataclass(frozen=True)
-class Section:
-    """A block of the page: a title and its items (each a dict of plain strings)."""
-
-    title: str
-    items: list[dict[str, str]] = field(default_factory=list)
-    order: int = 50
-
-
-SectionSource = Callable[[Customer, datetime], Section | None]
-_sections: dict[str, SectionSource] = {}
-
-
-def register_section(name: str, fn: SectionSource) -> None:
-    """Add (or replace, on a repeated ready()) the section called `name`."""
-    _sections[name] = fn
 
 
 def _key(customer_id: int) -> str:
@@ -133,14 +113,12 @@ def build(customer: Customer, now: datetime) -> dict[str, Any]:
         .order_by("-expire_at")
         .prefetch_related("updates")[:HISTORY_LIMIT]
     )
-    sections = [s for fn in _sections.values() if (s := fn(customer, now)) is not None]
     return {
         "customer_name": customer.name,
         "components": list(
             Site.objects.for_customer(customer.pk).order_by("name").values("name", "status")
         ),
         "notices": [_notice(a) for a in notices],
-        "sections": sorted(sections, key=lambda s: (s.order, s.title)),
         "history": [_notice(a) for a in history],
         "built_at": now,
     }

@@ -96,14 +96,26 @@ class Announcement(CustomerOwned):
 
 
 class AnnouncementUpdate(CustomerOwned):
-    """A later word on a notice ("work extended by 30 minutes"), appended, never a second notice."""
+    """A later word on a notice ("work extended by 30 minutes"), appended, never a second notice.
+
+    `source` keys a generated word ("incident:7:seq:4"), so a repeated sync appends it once."""
 
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="updates")
     body = models.TextField()
+    source = models.CharField(
+        max_length=120, blank=True, help_text="idempotency key of a generated update"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["announcement", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "source"],
+                condition=~models.Q(source=""),
+                name="one_announcement_update_per_source",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"update of {self.announcement_id}"

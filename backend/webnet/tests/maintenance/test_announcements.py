@@ -135,10 +135,20 @@ def test_a_cached_page_never_outlives_a_notice_expiry(world: World, pages: dict[
     assert "Brief" not in body.split('id="status-history"')[0]
 
 
-def test_registered_sections_appear(world: World, pages: dict[str, Any], monkeypatch: Any) -> None:
-    section = status_page.Section("Current maintenance", [{"title": "W1", "detail": "until 10:00"}])
-    monkeypatch.setitem(status_page._sections, "fake", lambda customer, now: section)
-    assert "W1 — until 10:00" in Client().get("/status/alpha/").text
+def test_keyed_updates_are_appended_once_and_kept_edits_stand(world: World) -> None:
+    now = timezone.now()
+    args = {"title": "Outage", "body": "Generated", "publish_at": now, "expire_at": None}
+    words = [("seq:2", "Investigating"), ("seq:5", "Resolved")]
+    notice = announcements.sync_notice(world.a, source="incident:1", **args, updates=words[:1])
+    announcements.update_announcement(None, notice, {"title": "Edited", "on_banner": False})
+    for _ in range(2):
+        announcements.sync_notice(
+            world.a, source="incident:1", **{**args, "expire_at": now + HOUR},
+            updates=words, keep_edits=True,
+        )  # fmt: skip
+    notice.refresh_from_db()
+    assert (notice.title, notice.on_banner, notice.expire_at) == ("Edited", False, now + HOUR)
+    assert list(notice.updates.values_list("source", "body")) == words
 
 
 def test_the_scheduler_tick_applies_announcement_statuses() -> None:
