@@ -160,6 +160,25 @@ async def test_a_deleted_v3_user_stops_vouching_from_the_next_batch(receivers, d
     assert not await sync_to_async(Alarm.objects.filter(if_index=12).exists)()
 
 
+async def test_a_user_installed_for_one_customer_does_not_vouch_for_another(
+    receivers, device
+) -> None:
+    # given "noc" of our device's customer, installed by a trap from its engine id
+    other = await sync_to_async(f.DeviceFactory)(management_host="127.0.0.2")
+    port = receivers.ports["trap"]
+    send = ["snmptrap", "-v", "3", "-e", ENGINE_ID, *V3]
+    await run(*send, *trap_args(port, conditions.LINK_DOWN, 13))
+    await wait_for(lambda: Alarm.objects.filter(if_index=13).exists())
+    # when another customer's device, which has no v3 user, sends with the same engine id and keys
+    refused = dropped("v3_refused")
+    await run(
+        "snmptrap", "--clientaddr=127.0.0.2", *send[1:], *trap_args(port, conditions.LINK_DOWN, 14)
+    )
+    # then it is refused, not authenticated by the user pysnmp holds for that engine id
+    await wait_for(lambda: dropped("v3_refused") > refused)
+    assert not await sync_to_async(Alarm.objects.filter(device=other).exists)()
+
+
 async def test_v3_with_a_wrong_key_is_not_accepted(receivers, device) -> None:
     port = receivers.ports["trap"]
     refused = dropped("v3_refused")
