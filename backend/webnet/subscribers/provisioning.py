@@ -29,11 +29,14 @@ from webnet.subscribers import plan_builder, radius
 from webnet.subscribers.models import ProvisioningPlan, ServiceInstance, ServicePlan
 
 LOGIN_MAX: int = ServiceInstance._meta.get_field("login").max_length or 128
+# Announced when the service's status changes; reprovision keeps the status (its news is the
+# rewritten RADIUS rows, a new login or password), so it is announced whenever it executes.
 WEBHOOK_TOPICS = {
     "activate": "service.activated",
     "suspend": "service.suspended",
     "restore": "service.restored",
     "terminate": "service.terminated",
+    "reprovision": "service.reprovisioned",
 }
 
 
@@ -112,9 +115,11 @@ def last_executed(service: ServiceInstance) -> ProvisioningPlan | None:
 
 def _announce(service: ServiceInstance, transition: str, pplan: ProvisioningPlan) -> None:
     topic = WEBHOOK_TOPICS.get(transition)
-    if topic is None or pplan.status_before == pplan.status_after:
+    reprovision = transition == "reprovision"
+    if topic is None or (pplan.status_before == pplan.status_after and not reprovision):
         return
     subscriber = service.subscriber
+    logins = {"login": service.login, "replaced_login": pplan.body.get("replaces_login", "")}
     outbox.enqueue(
         customer=service.customer,
         topic=topic,
@@ -131,6 +136,7 @@ def _announce(service: ServiceInstance, transition: str, pplan: ProvisioningPlan
             "status": service.status,
             "provisioning_plan": pplan.pk,
             "content_hash": pplan.content_hash,
+            **(logins if reprovision else {}),
         },
         device_id=service.device_id,
         location_id=subscriber.location_id,

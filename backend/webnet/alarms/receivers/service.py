@@ -13,6 +13,12 @@ or a customer without one, a v3 message its customer's users do not authenticate
 SNMPv3 messages and inform acknowledgements are handled in the writer's (database) thread,
 where the source's customer and its credentials are known: an inform is answered only when its
 community or user is the customer's, once its batch has committed.
+
+Before the first batch the pipeline prepares, in a thread of its own (the loop keeps queueing
+datagrams, the shared database thread stays free): the v3 users' hashed keys and, when any
+customer has v3 users, pysnmp's engine with them installed for our engine id — so the first
+v3 trap or inform after a start does not wait for them. Users added later are installed from
+the batch that sees the credential change.
 """
 
 import asyncio
@@ -29,6 +35,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import connections
 from prometheus_client import Counter, Histogram
 
 from webnet.alarms import ingest
@@ -121,7 +128,8 @@ class Pipeline:
         self.queue: asyncio.Queue[Received] = asyncio.Queue(QUEUE)
         self.sources = SourceIndex()
         self.committed = committed
-        self._v3: v3.V3Receiver | None = None  # made on the first v3 message (pysnmp is slow)
+        self.snmpv3: v3.V3Receiver | None = None  # see _prime_v3
+        self.ready = asyncio.Event()  # set once prepared (or preparing failed)
 
     def put(self, received: Received) -> None:
         RECEIVED.labels(received.source).inc()
@@ -130,7 +138,45 @@ class Pipeline:
         except asyncio.QueueFull:
             DROPPED.labels(received.source, "queue_full").inc()
 
+    async def prepare(self) -> None:
+        """What the first batch would otherwise build, built now (see the module's doc). A
+        failure (the database not up yet) is logged and left to the first batch."""
+        started = time.perf_counter()
+        try:
+            await sync_to_async(self._prepare, thread_sensitive=False)()
+        except Exception:
+            logger.exception("preparing the receivers failed; the first batch will retry")
+        else:
+            logger.info(
+                "receivers prepared in %.2f s: %d v3 users, SNMPv3 engine %s",
+                time.perf_counter() - started,
+                len(self.sources.v3_users()),
+                "built" if self.snmpv3 is not None else "not needed",
+            )
+        finally:
+            self.ready.set()
+
+    def _prepare(self) -> None:
+        try:
+            self.sources.refresh_credentials()
+            self._prime_v3()
+        finally:
+            connections.close_all()  # this worker thread's own
+
+    def _prime_v3(self) -> None:
+        """pysnmp's engine, built once any customer has v3 users, with users it lacks installed
+        for our engine id (a v3 message before that builds it on demand, in `_v3_receiver`)."""
+        users = self.sources.v3_users()
+        if users:
+            self._v3_receiver().prime(users)
+
+    def _v3_receiver(self) -> v3.V3Receiver:
+        if self.snmpv3 is None:
+            self.snmpv3 = v3.V3Receiver()
+        return self.snmpv3
+
     async def run(self) -> None:
+        await self.prepare()
         loop = asyncio.get_running_loop()
         while True:
             batch = [await self.queue.get()]
@@ -154,7 +200,8 @@ class Pipeline:
                     DROPPED.labels(received.source, "store_failed").inc()
 
     def store(self, batch: list[Received]) -> list[Event]:
-        self.sources.refresh_if_stale()
+        if self.sources.refresh_if_stale():
+            self._prime_v3()
         items = []
         kept = []
         replies: list[tuple[Callable[[bytes], None], bytes]] = []
@@ -188,10 +235,8 @@ class Pipeline:
         an answer to send back goes to `replies`."""
         item = received.item
         if isinstance(item, bytes):
-            if self._v3 is None:
-                self._v3 = v3.V3Receiver()
             try:
-                outcome = self._v3.decode(
+                outcome = self._v3_receiver().decode(
                     item, (received.address, received.port), self.sources.v3.get(customer_id, [])
                 )
             except snmp.DecodeError:

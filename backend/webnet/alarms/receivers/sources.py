@@ -12,11 +12,18 @@ counted as unknown_community, and every v1/v2c trap of a customer that has named
 dropped and counted as no_community (a community is the only thing that tells its traps from
 anyone's). A v3 notification must authenticate as one of its customer's v3 users (v3.V3User,
 built from the v3 credentials and cached while they are unchanged).
+
+Devices (and credentials) are reloaded every REFRESH_SECONDS; communities and v3 users also as
+soon as an SNMP credential is added, saved or deleted (a count and latest `updated_at` compared
+per batch), so a new or revoked credential counts from the next batch on.
 """
 
 import ipaddress
 import time
 from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Count, Max
 
 from webnet.alarms.receivers.v3 import V3User
 from webnet.devices.models import Device
@@ -103,13 +110,20 @@ def v3_users(cached: dict[tuple, V3User]) -> dict[int, list[V3User]]:
     return found
 
 
+def credentials_version() -> tuple[int, datetime | None]:
+    """Changes when an SNMP credential is added, saved or deleted (one aggregate query; a bulk
+    `update()` that leaves `updated_at` alone waits for the periodic reload)."""
+    found = SnmpCredential.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+    return found["count"], found["latest"]
+
+
 def _revealed(credential: SnmpCredential, secret: str) -> str:
     return credential.reveal(secret) if getattr(credential, f"{secret}_encrypted") else ""
 
 
 class SourceIndex:
-    """A cached `load()`, refreshed every REFRESH_SECONDS (call `refresh_if_stale` in the DB
-    thread)."""
+    """Cached `load()`, communities and v3 users (call `refresh_if_stale` from one thread at a
+    time)."""
 
     def __init__(self) -> None:
         self.index: dict[str, tuple[int, int] | None] = {}
@@ -117,13 +131,30 @@ class SourceIndex:
         self.v3: dict[int, list[V3User]] = {}
         self._v3_cache: dict[tuple, V3User] = {}
         self.loaded_at = float("-inf")
+        self.version: tuple[int, datetime | None] | None = None
 
-    def refresh_if_stale(self) -> None:
+    def refresh_if_stale(self) -> bool:
+        """Reload what is stale; True when the credentials (communities, v3 users) were."""
         if time.monotonic() - self.loaded_at >= REFRESH_SECONDS:
             self.index = load()
-            self.communities = communities()
-            self.v3 = v3_users(self._v3_cache)
             self.loaded_at = time.monotonic()
+            return self.refresh_credentials(always=True)
+        return self.refresh_credentials()
+
+    def refresh_credentials(self, always: bool = False) -> bool:
+        """Communities and v3 users, reloaded when a credential changed since (or `always`);
+        True when they were."""
+        version = credentials_version()
+        if version == self.version and not always:
+            return False
+        self.communities = communities()
+        self.v3 = v3_users(self._v3_cache)
+        self.version = version
+        return True
+
+    def v3_users(self) -> list[V3User]:
+        """Every customer's v3 users."""
+        return [user for users in self.v3.values() for user in users]
 
     def lookup(self, address: str) -> tuple[int, int] | str:
         """(customer, device), or why not: "unknown_source" or "ambiguous_source"."""

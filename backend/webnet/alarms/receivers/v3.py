@@ -9,10 +9,15 @@ the sender's for a trap, ours for an inform — so a user is installed in pysnmp
 (hashing a pass phrase costs about a million hash rounds; localising is one). Replies (reports
 for engine discovery, an inform's Response) are captured and handed back to be sent.
 
-pysnmp's engine is synchronous here and not thread-safe: call `decode` from one thread (the
-receivers' database thread).
+A message naming a user its customer does not have is refused without reaching pysnmp: the
+table may still hold that (engine id, name) for another customer, or from a credential since
+deleted, and pysnmp would authenticate against whatever it holds.
+
+pysnmp's engine is synchronous here and not thread-safe: one thread at a time (the receivers
+build and prime it before their first batch, then use it from their database thread only).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -169,6 +174,15 @@ class V3Receiver:
         )
         self.installed[key] = user
 
+    def prime(self, users: Iterable[V3User]) -> None:
+        """Install `users` for our own engine id, where an inform's keys are localised, so the
+        first inform after a start finds its user in place. A name two customers share is
+        installed for one of them; `decode` swaps in the other's when their inform arrives."""
+        ours = self.engine.snmpEngineID.asOctets()
+        for user in users:
+            if (ours, user.name) not in self.installed:
+                self._install(ours, user)
+
     def _dispatch(self, data: bytes, addr: tuple[str, int]) -> tuple[Notification | None, bytes]:
         self._captured = None
         self.replies.sent.clear()
@@ -184,9 +198,11 @@ class V3Receiver:
         """`data` through USM with `users`: the v3 users of the customer that owns the source
         address. DecodeError when the header is malformed."""
         engine_id, name = header(data)
-        candidates = [user for user in users if user.name == name] if engine_id else []
-        if not candidates:  # engine discovery, or a user this customer does not have
-            return Outcome(*self._dispatch(data, addr), discovery=not engine_id)
+        if not engine_id:  # engine discovery: pysnmp answers with a report naming our engine
+            return Outcome(*self._dispatch(data, addr), discovery=True)
+        candidates = [user for user in users if user.name == name]
+        if not candidates:  # a user this customer does not have
+            return Outcome(None, b"", False)
         for user in candidates:
             self._install(engine_id, user)
             notification, reply = self._dispatch(data, addr)

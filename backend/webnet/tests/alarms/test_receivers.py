@@ -13,6 +13,7 @@ from webnet.alarms import conditions
 from webnet.alarms.models import Alarm, AlarmState, Event
 from webnet.alarms.receivers import service, snmp, syslog
 from webnet.core import crypto
+from webnet.monitoring.models import SnmpCredential
 from webnet.tests import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -125,6 +126,59 @@ async def test_v3_inform_is_acknowledged_by_net_snmp(receivers, device) -> None:
     assert event.data["version"] == "v3"
 
 
+async def test_v3_users_present_at_start_are_ready_before_the_first_inform(device) -> None:
+    # given a customer with v3 user "noc" when the receivers start
+    started = await service.start(("127.0.0.1", 0), ("127.0.0.1", 0))
+    try:
+        await asyncio.wait_for(started.pipeline.ready.wait(), 20)
+        # then the engine exists and "noc" is installed for our engine id before any message
+        engine = started.pipeline.snmpv3
+        assert engine is not None
+        ours = engine.engine.snmpEngineID.asOctets()
+        assert engine.installed[(ours, "noc")].customer_id == device.customer_id
+        # and the first inform is answered on its first try within net-snmp's default timeout
+        # (1 s; -r 0: no retry), discovery included
+        await run("snmpinform", "-v", "3", *V3, "-r", "0",
+                  *trap_args(started.ports["trap"], conditions.LINK_DOWN, 8))  # fmt: skip
+        alarm = await wait_for(lambda: Alarm.objects.filter(device=device, if_index=8).first())
+        assert alarm.condition == "interface.down"
+    finally:
+        started.close()
+
+
+async def test_a_deleted_v3_user_stops_vouching_from_the_next_batch(receivers, device) -> None:
+    port = receivers.ports["trap"]
+    send = ["snmptrap", "-v", "3", "-e", ENGINE_ID, *V3]
+    await run(*send, *trap_args(port, conditions.LINK_DOWN, 11))
+    await wait_for(lambda: Alarm.objects.filter(if_index=11).exists())
+    # when the customer deletes its v3 credential (no 30 s wait: the change is seen per batch)
+    await sync_to_async(SnmpCredential.objects.filter(version="v3").delete)()
+    refused = dropped("v3_refused")
+    await run(*send, *trap_args(port, conditions.LINK_DOWN, 12))
+    # then the same user, already installed for that engine id, no longer authenticates
+    await wait_for(lambda: dropped("v3_refused") > refused)
+    assert not await sync_to_async(Alarm.objects.filter(if_index=12).exists)()
+
+
+async def test_a_user_installed_for_one_customer_does_not_vouch_for_another(
+    receivers, device
+) -> None:
+    # given "noc" of our device's customer, installed by a trap from its engine id
+    other = await sync_to_async(f.DeviceFactory)(management_host="127.0.0.2")
+    port = receivers.ports["trap"]
+    send = ["snmptrap", "-v", "3", "-e", ENGINE_ID, *V3]
+    await run(*send, *trap_args(port, conditions.LINK_DOWN, 13))
+    await wait_for(lambda: Alarm.objects.filter(if_index=13).exists())
+    # when another customer's device, which has no v3 user, sends with the same engine id and keys
+    refused = dropped("v3_refused")
+    await run(
+        "snmptrap", "--clientaddr=127.0.0.2", *send[1:], *trap_args(port, conditions.LINK_DOWN, 14)
+    )
+    # then it is refused, not authenticated by the user pysnmp holds for that engine id
+    await wait_for(lambda: dropped("v3_refused") > refused)
+    assert not await sync_to_async(Alarm.objects.filter(device=other).exists)()
+
+
 async def test_v3_with_a_wrong_key_is_not_accepted(receivers, device) -> None:
     port = receivers.ports["trap"]
     refused = dropped("v3_refused")
@@ -160,7 +214,6 @@ async def test_another_customers_v3_user_and_community_do_not_vouch(receivers) -
     assert not await sync_to_async(Event.objects.exists)()
     # and once our customer names its v3 user, the same trap is ours
     await sync_to_async(v3_credential)(device.customer, username="ops")
-    receivers.pipeline.sources.loaded_at = float("-inf")  # the 30 s refresh, now
     await run(
         "snmptrap", "-v", "3", "-e", ENGINE_ID, *ops, *trap_args(port, conditions.LINK_DOWN, 2)
     )

@@ -29,6 +29,7 @@ class Command(BaseCommand):
             (options["trap_host"], options["trap_port"]),
             (options["syslog_host"], options["syslog_port"]),
         )
+        await receivers.pipeline.ready.wait()
         self.stdout.write(f"receiving: {receivers.ports}", ending="\n")
         self.stdout.flush()
         try:
