@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from webnet.core import clock
 from webnet.incidents.models import (
     ACTIVE_STATUSES,
     PAUSE_STATUSES,
@@ -38,7 +39,6 @@ NOTICE_PRIORITY: dict[str, int] = {
     Priority.P1: NoticePriority.CRITICAL,
     Priority.P2: NoticePriority.WARNING,
 }
-FORMAT = "%Y-%m-%d %H:%M:%S %Z"
 PREFIX = "incident:"  # + the incident's pk: the notice's source key
 WORKING = (Status.ACKNOWLEDGED, *PAUSE_STATUSES)
 ENDED = (Status.RESOLVED, Status.CLOSED)
@@ -55,10 +55,6 @@ class Plan:
     priority: str = ""
     resolved_at: datetime | None = None
     words: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _when(at: datetime, zone: ZoneInfo) -> str:
-    return f"{at.astimezone(zone):{FORMAT}}"
 
 
 def plan(lines: Iterable[Line], zone: ZoneInfo) -> Plan:
@@ -91,7 +87,7 @@ def plan(lines: Iterable[Line], zone: ZoneInfo) -> Plan:
             result.public_at, result.priority = at, priority
             before = ""  # what happened before the notice went up is not news
         if kind == EventKind.STATUS and status == Status.RESOLVED:
-            result.words.append((key, f"Resolved at {_when(at, zone)}."))
+            result.words.append((key, f"Resolved at {clock.when(at, zone)}."))
         elif status == Status.TRIGGERED and before in ENDED:
             investigating = False
             result.words.append((key, "The disruption has returned."))
@@ -103,7 +99,7 @@ def plan(lines: Iterable[Line], zone: ZoneInfo) -> Plan:
 
 def _text(incident: Incident, zone: ZoneInfo) -> tuple[str, str]:
     """The public title and body: the site's name and the start, nothing the NOC wrote."""
-    since = _when(incident.opened_at, zone)
+    since = clock.when(incident.opened_at, zone)
     site = incident.site
     if site is None:
         return "Service disruption", f"We are aware of a service disruption since {since}."

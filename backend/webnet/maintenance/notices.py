@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from webnet.core import clock
 from webnet.maintenance import announcements, services
 from webnet.maintenance.models import Announcement, MaintenanceWindow
-
-FORMAT = "%Y-%m-%d %H:%M:%S %Z"
 
 
 def _source(window: MaintenanceWindow, starts: datetime) -> str:
@@ -23,7 +22,7 @@ def _source(window: MaintenanceWindow, starts: datetime) -> str:
 
 def _body(window: MaintenanceWindow, starts: datetime, ends: datetime) -> str:
     zone = ZoneInfo(window.time_zone)
-    when = f"From {starts.astimezone(zone):{FORMAT}} to {ends.astimezone(zone):{FORMAT}}."
+    when = f"From {clock.when(starts, zone)} to {clock.when(ends, zone)}."
     return f"{window.description}\n\n{when}".strip()
 
 
