@@ -7,7 +7,6 @@ Alarm changes go through notify.on_alarm_change in the same transaction as the c
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,11 +30,6 @@ from webnet.devices.models import Device
 TESTER_SCAN = 5000
 
 
-def _require(actor: Any, resource: str, action: str, customer_id: int) -> None:
-    if not access.can(actor, resource, action, customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this action.")
-
-
 def _audit(actor: Any, action: str, alarm: Alarm, **details: Any) -> None:
     audit.record(action, actor=actor, customer_id=alarm.customer_id, obj=alarm, changes=details)
 
@@ -46,7 +40,7 @@ def acknowledge(actor: Any, alarms: list[Alarm], comment: str = "") -> list[Alar
     done = []
     with collected():
         for alarm in alarms:
-            _require(actor, "alarm", "acknowledge", alarm.customer_id)
+            access.require(actor, "alarm", "acknowledge", alarm.customer_id)
             if alarm.state != AlarmState.ACTIVE:
                 continue
             alarm.state = AlarmState.ACKNOWLEDGED
@@ -62,7 +56,7 @@ def acknowledge(actor: Any, alarms: list[Alarm], comment: str = "") -> list[Alar
 
 @transaction.atomic
 def clear_by_hand(actor: Any, alarm: Alarm, comment: str = "") -> Alarm:
-    _require(actor, "alarm", "clear", alarm.customer_id)
+    access.require(actor, "alarm", "clear", alarm.customer_id)
     if alarm.state in OPEN_STATES:
         close(alarm, timezone.now(), "manual")
         alarm.cleared_by = actor
@@ -80,7 +74,7 @@ def clear_by_hand(actor: Any, alarm: Alarm, comment: str = "") -> Alarm:
 @transaction.atomic
 def shelve(actor: Any, alarm: Alarm, until: datetime | None) -> Alarm:
     """Shelve until a time (shown, never sent, until then); None unshelves."""
-    _require(actor, "alarm", "shelve", alarm.customer_id)
+    access.require(actor, "alarm", "shelve", alarm.customer_id)
     alarm.shelved_until = until
     alarm.save(update_fields=["shelved_until"])
     _audit(actor, "alarm.shelve", alarm, until=until.isoformat() if until else None)
@@ -105,7 +99,7 @@ def import_rules(actor: Any, customer: Customer, text: str) -> list[AlarmRule]:
 def _upsert(actor: Any, customer: Customer, model: Any, resource: str, rows: list) -> list:
     existing = {r.name: r for r in model.objects.for_customer(customer.pk)}
     for action in {"change" if row["name"] in existing else "add" for row in rows}:
-        _require(actor, resource, action, customer.pk)
+        access.require(actor, resource, action, customer.pk)
     saved = []
     for row in rows:
         if row["name"] in existing:

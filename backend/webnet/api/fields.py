@@ -3,7 +3,6 @@
 from typing import Any
 
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 
 from webnet.core import access
 from webnet.customers.models import Customer
@@ -52,6 +51,6 @@ def resolve_customer(
     customer = given or default_customer(user)
     if customer is None:
         raise serializers.ValidationError({"customer": ["This field is required."]})
-    if resource is not None and not access.can(user, resource, action, customer.pk):
-        raise PermissionDenied("Your role in this customer does not allow this action.")
+    if resource is not None:
+        access.require(user, resource, action, customer.pk)
     return customer

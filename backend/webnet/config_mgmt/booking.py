@@ -65,11 +65,6 @@ def reason_of(exc: Exception) -> str:
     return "; ".join(str(m) for m in messages)
 
 
-def _check(user: Any, plan: ChangePlan) -> None:
-    if not access.can(user, "changeplan", "commit", plan.customer_id):
-        raise PermissionDenied("Your role in this customer does not allow booking this change.")
-
-
 def _locked(plan: ChangePlan) -> ChangePlan:
     return (
         ChangePlan.objects.select_for_update(of=("self",))
@@ -81,7 +76,7 @@ def _locked(plan: ChangePlan) -> ChangePlan:
 def schedule_plan(user: Any, plan: ChangePlan, *, starts: datetime, ends: datetime) -> ChangePlan:
     """Book a confirmed (and approved) plan into [starts, ends); the tick starts it at `starts`
     as `user`. The gates must pass for the slot now (they are asked again at the start)."""
-    _check(user, plan)
+    access.require(user, "changeplan", "commit", plan.customer_id, "booking this change")
     if timezone.is_naive(starts) or timezone.is_naive(ends) or ends <= starts:
         raise ValidationError({"ends": "give aware start and end times, the end after the start"})
     if ends <= timezone.now():
@@ -119,7 +114,7 @@ def schedule_plan(user: Any, plan: ChangePlan, *, starts: datetime, ends: dateti
 
 def cancel_booking(user: Any, plan: ChangePlan) -> ChangePlan:
     """Take a booked plan off its slot: it is confirmed again (commit it now or book anew)."""
-    _check(user, plan)
+    access.require(user, "changeplan", "commit", plan.customer_id, "booking this change")
     with transaction.atomic():
         plan = _locked(plan)
         if plan.status != PlanStatus.SCHEDULED:

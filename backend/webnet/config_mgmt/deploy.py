@@ -7,7 +7,7 @@ Every step is audited. Preview and commit are jobs: preview reads fresh running 
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,11 +35,6 @@ from webnet.jobs.models import FINISHED
 from webnet.jobs.services import JobService
 
 MAX_LINES = 2000
-
-
-def _check(user: Any, customer_id: int, action: str) -> None:
-    if not access.can(user, "changeplan", action, customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this deploy step.")
 
 
 def _clean_lines(lines: Any) -> list[str]:
@@ -70,7 +65,7 @@ def preview_change(
     `lines` deploys the same lines everywhere; `intents` (device id → {"config": full text})
     moves each device to a whole configuration (templates, rollback).
     """
-    _check(user, customer.pk, "add")
+    access.require(user, "changeplan", "add", customer.pk, "this deploy step")
     if not isinstance(canary, int) or canary < 0:
         raise ValidationError({"canary": "a whole number, 0 for no canary"})
     devices = list(
@@ -122,7 +117,7 @@ def confirm_plan(user: Any, plan: ChangePlan, shown_hash: str) -> ChangePlan:
 
     A plan an approval policy covers is confirmed once approved, for the hash its approvers saw.
     """
-    _check(user, plan.customer_id, "confirm")
+    access.require(user, "changeplan", "confirm", plan.customer_id, "this deploy step")
     review.ensure_unchanged(plan, actor=user)
     with transaction.atomic():
         plan = (
@@ -173,7 +168,7 @@ def commit_plan(
     earlier `override`). The returned plan's `overridden` lists the findings an override let
     through (also in the commit's audit).
     """
-    _check(user, plan.customer_id, "commit")
+    access.require(user, "changeplan", "commit", plan.customer_id, "this deploy step")
     review.ensure_unchanged(plan, actor=user)
     with transaction.atomic():
         return _commit(user, plan, override_reason, override, span)

@@ -31,11 +31,6 @@ from webnet.customers.roles import Role
 COMMIT_SPAN = timedelta(minutes=30)  # the time a commit started now is assumed to take
 
 
-def _check(user: Any, plan: ChangePlan, action: str) -> None:
-    if not access.can(user, "changeplan", action, plan.customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this approval step.")
-
-
 def _locked(plan: ChangePlan) -> ChangePlan:
     return (
         ChangePlan.objects.select_for_update(of=("self",))
@@ -201,7 +196,7 @@ def commit_window(plan: ChangePlan) -> tuple[datetime, datetime]:
 
 def submit_plan(user: Any, plan: ChangePlan, shown_hash: str) -> ChangePlan:
     """Ask for approval of exactly the previewed change the requester saw."""
-    _check(user, plan, "submit")
+    access.require(user, "changeplan", "submit", plan.customer_id, "this approval step")
     with transaction.atomic():
         plan = _locked(plan)
         if plan.status not in (PlanStatus.PREVIEWING, PlanStatus.PREVIEWED) or not (
@@ -280,14 +275,14 @@ def approve_plan(
     user: Any, plan: ChangePlan, shown_hash: str, *, comment: str = "", override_reason: str = ""
 ) -> ChangePlan:
     """Record one approval of the hash the approver was shown; enough of them approve the plan."""
-    _check(user, plan, "approve")
+    access.require(user, "changeplan", "approve", plan.customer_id, "this approval step")
     enforce_gates(user, plan, *commit_window(plan), override_reason=override_reason)
     return _decide(user, plan, Decision.APPROVED, shown_hash, comment)
 
 
 def reject_plan(user: Any, plan: ChangePlan, shown_hash: str, *, comment: str) -> ChangePlan:
     """Turn the change down with a reason: its approvals are voided and it is back in draft."""
-    _check(user, plan, "reject")
+    access.require(user, "changeplan", "reject", plan.customer_id, "this approval step")
     if not comment.strip():
         raise ValidationError({"comment": "say why the change is rejected"})
     return _decide(user, plan, Decision.REJECTED, shown_hash, comment)

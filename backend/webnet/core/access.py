@@ -8,6 +8,7 @@ API tokens can narrow a user: to one customer, and/or to read-only (viewer) — 
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import IntegerChoices
 
 from webnet.core.context import current
@@ -524,6 +525,15 @@ def customer_ids(user: Any, resource: str, action: str) -> set[int] | None:
 def can(user: Any, resource: str, action: str, customer_id: int | None) -> bool:
     allowed = customer_ids(user, resource, action)
     return allowed is ALL or (customer_id is not None and customer_id in allowed)
+
+
+def require(
+    user: Any, resource: str, action: str, customer_id: int | None, doing: str = "this action"
+) -> None:
+    """What every service checks first: PermissionDenied (a 403) unless `can`; `doing` names the
+    step in the message ("booking this change")."""
+    if not can(user, resource, action, customer_id):
+        raise PermissionDenied(f"Your role in this customer does not allow {doing}.")
 
 
 def can_anywhere(user: Any, resource: str, action: str) -> bool:

@@ -183,8 +183,7 @@ def decline_invitation(actor: Any, invitation: Invitation) -> Invitation:
 
 def revoke_invitation(actor: Any, invitation: Invitation) -> None:
     """An admin withdraws an invitation (answered or not)."""
-    if not access.can(actor, "invitation", "delete", invitation.customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this action.")
+    access.require(actor, "invitation", "delete", invitation.customer_id)
     _audit(actor, "delete", invitation, before=_public(invitation), after={})
     invitation.delete()
 

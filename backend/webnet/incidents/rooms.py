@@ -60,11 +60,6 @@ def chat_group(room_id: int) -> str:
     return f"chat-{room_id}"
 
 
-def _require(actor: Any, resource: str, action: str, customer_id: int) -> None:
-    if not access.can(actor, resource, action, customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this action.")
-
-
 def visible_rooms(user: Any, action: str = "view", resource: str = "room") -> ScopedQuerySet:
     """Rooms where the user's role allows `action` on `resource` and that `user` is a member
     of (staff: every room)."""
@@ -98,7 +93,7 @@ def create_room(
 ) -> Room:
     """A team channel or a direct thread (incident rooms come with their incident); the actor
     is always a member; a direct thread has exactly two."""
-    _require(actor, "room", "add", customer.pk)
+    access.require(actor, "room", "add", customer.pk)
     if kind not in (RoomKind.TEAM, RoomKind.DIRECT):
         raise ValidationError({"kind": "Only team channels and direct threads are opened here."})
     if "\x00" in name or len(name.strip()) > ROOM_NAME_MAX:
@@ -134,7 +129,7 @@ def incident_room(incident: Incident) -> Room:
 
 @transaction.atomic
 def add_member(actor: Any, room: Room, user_id: int) -> RoomMember:
-    _require(actor, "roommember", "add", room.customer_id)
+    access.require(actor, "roommember", "add", room.customer_id)
     (user,) = _customer_users(room.customer_id, [user_id])
     member, _ = RoomMember.objects.get_or_create(
         room=room, user=user, defaults={"customer_id": room.customer_id}
@@ -148,7 +143,7 @@ def add_member(actor: Any, room: Room, user_id: int) -> RoomMember:
 def remove_member(actor: Any, room: Room, user_id: int) -> None:
     """Remove an explicit member; their open sockets are refused at their next message and
     closed at the next re-check (sent now)."""
-    _require(actor, "roommember", "delete", room.customer_id)
+    access.require(actor, "roommember", "delete", room.customer_id)
     RoomMember.objects.filter(room=room, user_id=user_id).delete()
     audit.record("room.member_remove", actor=actor, customer_id=room.customer_id, obj=room,
                  changes={"user_id": user_id})  # fmt: skip

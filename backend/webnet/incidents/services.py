@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -53,8 +53,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _require(actor: Any, action: str, customer_id: int) -> None:
-    if actor is not None and not access.can(actor, "incident", action, customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this action.")
+    if actor is not None:
+        access.require(actor, "incident", action, customer_id)
 
 
 def _locked(incident: Incident) -> Incident:

@@ -7,7 +7,7 @@ comes after the occurrence closed marks the change missed). The start is config_
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from webnet.config_mgmt import booking, change_gates
@@ -17,11 +17,6 @@ from webnet.core import access, audit, changes
 from webnet.maintenance.models import MaintenanceWindow, ScheduledChange, ScheduledStatus
 
 Span = tuple[datetime, datetime]
-
-
-def _check(actor: Any, resource: str, action: str, customer_id: int) -> None:
-    if not access.can(actor, resource, action, customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this.")
 
 
 def check_gates(
@@ -41,7 +36,7 @@ def check_gates(
     if blocking and not (override and all(f.overridable for f in blocking)):
         raise ValidationError({"plan": [f.message for f in blocking]})
     if blocking:
-        _check(actor, "freezewindow", "override", plan.customer_id)
+        access.require(actor, "freezewindow", "override", plan.customer_id)
         audit.record(
             "override_freeze",
             actor=actor,
@@ -74,7 +69,7 @@ def schedule_change(
 ) -> tuple[ScheduledChange, list[GateFinding]]:
     """Schedule a confirmed plan into one future occurrence of `window`; returns the warnings.
     A freeze override is kept on the scheduled change for the tick that starts it."""
-    _check(actor, "scheduledchange", "add", plan.customer_id)
+    access.require(actor, "scheduledchange", "add", plan.customer_id)
     if window.customer_id != plan.customer_id:
         raise ValidationError({"window": "The window belongs to another customer."})
     if plan.status != PlanStatus.CONFIRMED:
@@ -107,7 +102,7 @@ def schedule_change(
 
 @transaction.atomic
 def cancel_change(actor: Any, scheduled: ScheduledChange) -> ScheduledChange:
-    _check(actor, "scheduledchange", "cancel", scheduled.customer_id)
+    access.require(actor, "scheduledchange", "cancel", scheduled.customer_id)
     if scheduled.status != ScheduledStatus.SCHEDULED:
         raise ValidationError({"status": "Only a scheduled change can be cancelled."})
     return changes.update(actor, scheduled, {"status": ScheduledStatus.CANCELLED})

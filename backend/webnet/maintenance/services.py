@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfoNotFoundError
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -114,11 +114,6 @@ def merge(intervals: list[Interval]) -> list[Interval]:
     return merged
 
 
-def _check(actor: Any, resource: str, action: str, customer_id: int) -> None:
-    if not access.can(actor, resource, action, customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this.")
-
-
 MAX_OCCURRENCES = 5000  # COUNT; an open-ended rule is fine, it is expanded per range only
 MAX_SPAN = timedelta(days=20 * 366)  # COUNT or UNTIL, after the first start
 
@@ -160,7 +155,7 @@ def stamp(item: Timed, now: datetime) -> None:
 def save_timed(actor: Any, model: type[Timed], data: dict[str, Any], obj: Any = None) -> Any:
     """Create (obj None) or update a window or freeze, audited, with its derived columns."""
     customer_id = obj.customer_id if obj is not None else data["customer"].pk
-    _check(actor, resource_of(model), "add" if obj is None else "change", customer_id)
+    access.require(actor, resource_of(model), "add" if obj is None else "change", customer_id)
     candidate = copy.copy(obj) if obj is not None else model()  # obj stays "before" for audit
     plain = {k: v for k, v in data.items() if k not in SCOPE_FIELDS}
     for name, value in plain.items():
@@ -185,7 +180,7 @@ def end_early(
     actor: Any, window: MaintenanceWindow, at: datetime | None = None
 ) -> MaintenanceWindow:
     """Close an open window now (or at `at`): it stops covering devices and never reopens."""
-    _check(actor, "maintenancewindow", "end", window.customer_id)
+    access.require(actor, "maintenancewindow", "end", window.customer_id)
     at = at or timezone.now()
     if window.current_status(at) != WindowStatus.ACTIVE:
         raise ValidationError({"status": "Only an active window can be ended early."})

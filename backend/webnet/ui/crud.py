@@ -44,8 +44,7 @@ def active_customer(request: HttpRequest) -> Customer:
 def require(request: HttpRequest, resource: str, action: str) -> None:
     """403 unless the user's role in the active customer allows `action` on `resource`."""
     customer = active_customer(request)
-    if not access.can(request.user, resource, action, customer.pk):
-        raise PermissionDenied("Your role in this customer does not allow this action.")
+    access.require(request.user, resource, action, customer.pk)
 
 
 def scoped(request: HttpRequest, model: type[models.Model], action: str = "view") -> QuerySet:
