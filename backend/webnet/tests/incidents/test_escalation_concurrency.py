@@ -21,8 +21,8 @@ from webnet.tests import factories as f
 pytestmark = [
     pytest.mark.skipif(
         connection.vendor == "sqlite",
-        reason="the in-memory SQLite test database locks tables (shared cache), so threads "
-        "serialise there; row locks and skip_locked are what is tested, on PostgreSQL",
+        reason="SQLite has no row locks (its writers serialise on the database), so threads "
+        "cannot race there; row locks and skip_locked are what is tested, on PostgreSQL",
     ),
     pytest.mark.django_db(transaction=True),
 ]
