@@ -12,7 +12,7 @@ the new ones are written in the same transaction, then the old login's sessions 
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from webnet.config_mgmt.plans import PlanDeviceStatus, PlanSource, PlanStatus
 from webnet.config_mgmt.render import render_text
 from webnet.config_mgmt.sandbox import TemplateRenderError
 from webnet.config_mgmt.templates import device_context
-from webnet.core import access, audit
+from webnet.core import access, audit, changes
 from webnet.jobs.models import FINISHED
 from webnet.notifications import outbox
 from webnet.subscribers import plan_builder, radius
@@ -150,12 +150,15 @@ def transition(
     *,
     plan: ServicePlan | None = None,
     login: str | None = None,
+    edits: dict[str, Any] | None = None,
 ) -> tuple[ProvisioningPlan, bool]:
     """Run transition `name`; (its plan, True) or (the last executed plan, False) on a re-run.
 
-    The rows, the service and the webhook commit together; the CoA/Disconnect goes out after
-    the commit (the NAS must find the new rows) and its answers are stored on the plan."""
-    pplan, created = _transition(actor, service, name, plan, login)
+    The rows, the service (with `edits`, e.g. a new password, saved and audited under the same
+    lock: a refused plan keeps none of them) and the webhook commit together; the CoA/Disconnect
+    goes out after the commit (the NAS must find the new rows) and its answers are stored on the
+    plan."""
+    pplan, created = _transition(actor, service, name, plan, login, edits or {})
     if created and pplan.body.get("session"):
         sessions = radius.send(pplan.service, pplan.body["session"])
         pplan.outcome = {**pplan.outcome, "sessions": sessions}
@@ -178,10 +181,10 @@ def _transition(
     service: ServiceInstance,
     name: str,
     plan: ServicePlan | None,
-    login: str | None = None,
+    login: str | None,
+    edits: dict[str, Any],
 ) -> tuple[ProvisioningPlan, bool]:
-    if not access.can(actor, "serviceinstance", "provision", service.customer_id):
-        raise PermissionDenied("Your role in this customer does not allow provisioning.")
+    access.require(actor, "serviceinstance", "provision", service.customer_id, "provisioning")
     if plan is not None and plan.customer_id != service.customer_id:
         raise ValidationError({"plan": "Choose one of this customer's own."})
     if (name == "change_plan") != (plan is not None):
@@ -191,6 +194,8 @@ def _transition(
         .select_related("subscriber", "plan", "device", "customer")
         .get(pk=service.pk)
     )
+    if edits:
+        service = changes.update(actor, service, edits)
     if login is not None:
         if name != "reprovision":
             raise ValidationError({"login": "A new login comes with reprovision, and only then."})

@@ -86,9 +86,6 @@ def update_service(actor: Any, service: ServiceInstance, data: dict[str, Any]) -
         login == service.login and "password_encrypted" not in data
     ):
         return changes.update(actor, service, {**data, "login": login})
-    provisioning.check_login(service, login)
-    if data:
-        service = changes.update(actor, service, data)
-    provisioning.transition(actor, service, "reprovision", login=login)
+    provisioning.transition(actor, service, "reprovision", login=login, edits=data)
     service.refresh_from_db()
     return service

@@ -94,6 +94,25 @@ def test_a_rename_that_fails_midway_leaves_the_old_rows_and_login(world, monkeyp
 
 
 @pytest.mark.django_db
+def test_a_password_change_whose_rows_fail_keeps_the_old_password(world, monkeypatch) -> None:
+    # given
+    service = _active_service(world)
+    stored = service.password_encrypted
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(aaa, "apply_user", broken)
+    # when: the new password is saved, then writing its RADIUS rows fails
+    with pytest.raises(RuntimeError):
+        services.update_service(world.operator, service, {"password": "new-secret"})
+    # then: the service keeps the password its RADIUS rows still carry
+    service.refresh_from_db()
+    assert service.password_encrypted == stored
+    assert not ProvisioningPlan.objects.filter(transition="reprovision").exists()
+
+
+@pytest.mark.django_db
 def test_a_rename_onto_a_taken_login_is_a_field_error(world, api) -> None:
     # given: two live services of A, and B's service with the login A asks for
     service = _active_service(world)
