@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from webnet.aaa import coa
 from webnet.aaa import provisioning as aaa
@@ -69,5 +70,5 @@ def test_termination_removes_the_rows_and_records_the_nak(world, service, nas) -
 
 
 def test_a_viewer_cannot_provision(world, service) -> None:
-    with pytest.raises(provisioning.PermissionDenied):
+    with pytest.raises(PermissionDenied):
         provisioning.transition(world.viewer, service, "suspend")
