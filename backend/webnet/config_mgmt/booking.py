@@ -43,18 +43,14 @@ def start_in_slot(
     closed: str = "The slot closed before it started.",
 ) -> SlotStart:
     """Commit `plan` for `span` as `actor` if the slot is still open; call inside a transaction.
-
-    Why the hash is checked before the savepoint: a plan edited since it was booked goes back to
-    draft, and that return must outlive the refusal (the commit's own refusal is rolled back).
-    """
+    A plan edited since it was booked goes back to draft (`commit_plan` checks the hash before
+    its own savepoint, so that return outlives the refusal)."""
     if span is None or span[1] <= now:
         return SlotStart(MISSED, closed)
     if actor is None:
         return SlotStart(FAILED, "The user who booked it no longer exists.")
     try:
-        review.ensure_unchanged(plan)
-        with transaction.atomic():
-            started = deploy.commit_plan(actor, plan, override=override, span=span)
+        started = deploy.commit_plan(actor, plan, override=override, span=span)
     except (ValidationError, PermissionDenied) as exc:
         return SlotStart(FAILED, reason_of(exc))
     return SlotStart(STARTED, plan=started)

@@ -121,7 +121,8 @@ def open_incident(
     _link(incident, actor, at, devices=devices, locations=locations, alarms=alarms)
     if escalation_chain is not None:
         escalation.start_run(incident, at)
-    notices.sync_after_commit(incident)
+    if priority in notices.PUBLIC_PRIORITIES:  # a minor one has nothing to say (a storm opens many)
+        notices.sync_after_commit(incident)
     audit.record("incident.open", actor=actor, customer_id=customer.pk, obj=incident)
     return incident
 

@@ -23,10 +23,6 @@ class BookingForm(forms.Form):
     ends = forms.DateTimeField(widget=forms.DateTimeInput(attrs=LOCAL))
 
 
-def _text(exc: ValidationError | PermissionDenied) -> str:
-    return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-
-
 class PlanScheduleView(PlanMixin, View):
     """POST starts/ends: book the plan into that slot."""
 
@@ -43,7 +39,7 @@ class PlanScheduleView(PlanMixin, View):
         try:
             booking.schedule_plan(request.user, plan, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"Not booked: {_text(exc)}")
+            messages.error(request, f"Not booked: {booking.reason_of(exc)}")
         else:
             messages.success(request, "Booked: the scheduler starts the plan at the slot's start.")
         return HttpResponseRedirect(reverse("ui:plan_detail", args=[pk]))
@@ -56,7 +52,7 @@ class PlanCancelScheduleView(PlanMixin, View):
         try:
             booking.cancel_booking(request.user, plan)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, f"Not cancelled: {_text(exc)}")
+            messages.error(request, f"Not cancelled: {booking.reason_of(exc)}")
         else:
             messages.success(request, "Booking cancelled: the plan is confirmed again.")
         return HttpResponseRedirect(reverse("ui:plan_detail", args=[pk]))
