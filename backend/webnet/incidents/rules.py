@@ -8,7 +8,7 @@ cleared alarm is a line in the log; it resolves the incident only when the rule 
 every linked alarm has cleared.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from webnet.alarms.models import OPEN_STATES, Alarm
@@ -32,27 +32,35 @@ def root_of(alarm: Alarm) -> Alarm:
     return alarm
 
 
-def matches(rule: IncidentRule, alarm: Alarm) -> bool:
+def rule_devices(rule: IncidentRule) -> set[int] | None:
+    """The devices `rule` is limited to by location and device group (None: not limited, so
+    device-less alarms match too)."""
+    if not rule.within and rule.device_group is None:
+        return None
+    devices = Device.objects.filter(customer_id=rule.customer_id)
+    if rule.within:
+        devices = devices.filter(within_q(Device, parse_node(rule.within)))
+    ids = set(devices.values_list("pk", flat=True))
+    return ids if rule.device_group is None else ids & member_ids(rule.device_group)
+
+
+Scope = Callable[[IncidentRule], set[int] | None]
+
+
+def matches(rule: IncidentRule, alarm: Alarm, scope: Scope = rule_devices) -> bool:
     if SEVERITY_RANK[alarm.severity] < SEVERITY_RANK[rule.min_severity]:
         return False
-    if rule.within:
-        if alarm.device_id is None:
-            return False
-        inside = Device.objects.filter(pk=alarm.device_id).filter(
-            within_q(Device, parse_node(rule.within))
-        )
-        if not inside.exists():
-            return False
-    if rule.device_group is not None:
-        return alarm.device_id is not None and alarm.device_id in member_ids(rule.device_group)
-    return True
+    allowed = scope(rule)
+    return allowed is None or (alarm.device_id is not None and alarm.device_id in allowed)
 
 
-def first_rule(alarm: Alarm, rules: list[IncidentRule] | None = None) -> IncidentRule | None:
+def first_rule(
+    alarm: Alarm, rules: list[IncidentRule] | None = None, scope: Scope = rule_devices
+) -> IncidentRule | None:
     """The customer's first enabled rule matching `alarm` (`rules`: those, already read)."""
     if rules is None:
         rules = _rules_of(alarm.customer_id)
-    return next((r for r in rules if matches(r, alarm)), None)
+    return next((r for r in rules if matches(r, alarm, scope)), None)
 
 
 def _rules_of(customer_id: int) -> list[IncidentRule]:
@@ -66,7 +74,8 @@ def _active_incident(alarm: Alarm) -> Incident | None:
 
 class _Batch:
     """What one batch of alarm changes needs, read once: which of its alarms already belong to
-    an active incident, and each customer's rules."""
+    an active incident, each customer's rules and each rule's devices (a storm's thousand alarms
+    cost a query per rule, not per alarm)."""
 
     def __init__(self, alarms: list[Alarm]) -> None:
         links = Incident.alarms.through.objects.filter(
@@ -75,11 +84,17 @@ class _Batch:
         )
         self.linked = set(links.values_list("alarm_id", flat=True))
         self._rules: dict[int, list[IncidentRule]] = {}
+        self._devices: dict[int, set[int] | None] = {}
 
     def rules(self, customer_id: int) -> list[IncidentRule]:
         if customer_id not in self._rules:
             self._rules[customer_id] = _rules_of(customer_id)
         return self._rules[customer_id]
+
+    def devices(self, rule: IncidentRule) -> set[int] | None:
+        if rule.pk not in self._devices:
+            self._devices[rule.pk] = rule_devices(rule)
+        return self._devices[rule.pk]
 
 
 def _raised(alarm: Alarm, batch: _Batch) -> None:
@@ -92,7 +107,7 @@ def _raised(alarm: Alarm, batch: _Batch) -> None:
             services.link_objects(None, incident, alarms=[alarm])
             batch.linked.add(alarm.pk)
         return
-    rule = first_rule(alarm, batch.rules(alarm.customer_id))
+    rule = first_rule(alarm, batch.rules(alarm.customer_id), batch.devices)
     if rule is None:
         return
     children = list(Alarm.objects.filter(suppressed_by=alarm, state__in=OPEN_STATES))

@@ -92,6 +92,12 @@ def test_a_storm_of_alarms_costs_the_listener_a_few_queries_not_some_per_alarm(
 
     region, core, edge = _world()
     IncidentRule.objects.create(customer=region.customer, name="majors", min_severity="critical")
+    other = f.RegionFactory(customer=region.customer)
+    group = f.DeviceGroupFactory(customer=region.customer)
+    IncidentRule.objects.create(  # each alarm passes its severity, none its scope
+        customer=region.customer, name="elsewhere", within=f"region:{other.pk}"
+    )
+    IncidentRule.objects.create(customer=region.customer, name="group", device_group=group)
     items = [
         EventIn(
             core.customer_id,
@@ -105,9 +111,10 @@ def test_a_storm_of_alarms_costs_the_listener_a_few_queries_not_some_per_alarm(
         for device in (core, edge)
         for n in range(1, 51)
     ]
-    ingest.record_events(items)  # below the rule's severity: no incident
+    ingest.record_events(items)  # below one rule's severity, outside the others' scope
     alarms = list(Alarm.objects.all())
     assert len(alarms) == 100
-    with django_assert_max_num_queries(3):
+    # links, rules, and per scoped rule its devices (a region's, a group's tree and members)
+    with django_assert_max_num_queries(7):
         rules.on_alarm_changes([(alarm, "raised") for alarm in alarms])
     assert not Incident.objects.exists()
