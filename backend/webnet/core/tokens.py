@@ -5,7 +5,6 @@ import hashlib
 import secrets
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,15 +19,10 @@ def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _require(actor: Any, token_model: type[RevocableToken], action: str, customer_id: int) -> None:
-    if not access.can(actor, resource_of(token_model), action, customer_id):
-        raise PermissionDenied("Your role in this customer does not allow this.")
-
-
 @transaction.atomic
 def issue(token_model: type[T], actor: Any, customer: Any, name: str) -> tuple[T, str]:
     """A new token and its raw secret, returned this once and stored only hashed."""
-    _require(actor, token_model, "add", customer.pk)
+    access.require(actor, resource_of(token_model), "add", customer.pk)
     raw = token_model.TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = token_model.objects.create(
         customer=customer, name=name, prefix=raw[:12], token_hash=digest(raw)
@@ -40,7 +34,7 @@ def issue(token_model: type[T], actor: Any, customer: Any, name: str) -> tuple[T
 @transaction.atomic
 def revoke(actor: Any, token: T) -> T:
     """Ends the token at once; revoking twice changes and audits nothing."""
-    _require(actor, type(token), "revoke", token.customer_id)
+    access.require(actor, resource_of(type(token)), "revoke", token.customer_id)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

@@ -37,7 +37,7 @@ def rule_devices(rule: IncidentRule) -> set[int] | None:
     device-less alarms match too)."""
     if not rule.within and rule.device_group is None:
         return None
-    devices = Device.objects.filter(customer_id=rule.customer_id)
+    devices = Device.objects.for_customer(rule.customer_id)
     if rule.within:
         devices = devices.filter(within_q(Device, parse_node(rule.within)))
     ids = set(devices.values_list("pk", flat=True))

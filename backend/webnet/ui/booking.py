@@ -15,12 +15,12 @@ from webnet.config_mgmt import booking
 from webnet.ui.crud import require
 from webnet.ui.deploy import PlanMixin
 
-LOCAL = {"type": "datetime-local", "class": "input"}
-
 
 class BookingForm(forms.Form):
-    starts = forms.DateTimeField(widget=forms.DateTimeInput(attrs=LOCAL))
-    ends = forms.DateTimeField(widget=forms.DateTimeInput(attrs=LOCAL))
+    """Parses the plan page's two datetime-local inputs (deploy/_booking.html writes them)."""
+
+    starts = forms.DateTimeField()
+    ends = forms.DateTimeField()
 
 
 class PlanScheduleView(PlanMixin, View):

@@ -136,9 +136,9 @@ async def test_v3_users_present_at_start_are_ready_before_the_first_inform(devic
         assert engine is not None
         ours = engine.engine.snmpEngineID.asOctets()
         assert engine.installed[(ours, "noc")].customer_id == device.customer_id
-        # and the first inform is answered on its first try within net-snmp's default timeout
-        # (1 s; -r 0: no retry), discovery included
-        await run("snmpinform", "-v", "3", *V3, "-r", "0",
+        # and the first inform is answered on its first try (-r 0: no retry), discovery
+        # included; -t 5 leaves room for a loaded CI machine (net-snmp's default is 1 s)
+        await run("snmpinform", "-v", "3", *V3, "-r", "0", "-t", "5",
                   *trap_args(started.ports["trap"], conditions.LINK_DOWN, 8))  # fmt: skip
         alarm = await wait_for(lambda: Alarm.objects.filter(device=device, if_index=8).first())
         assert alarm.condition == "interface.down"
